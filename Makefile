@@ -1,0 +1,42 @@
+# dmsim: the two commands a newcomer runs are `make report` and `make test`.
+# Each installs what it needs by itself: npm packages from package-lock.json, and Debian
+# packages only for the test steps that drive real Jupyter clients and a real browser.
+
+NODE        ?= node
+NPM_STAMP   := node_modules/.dmsim-npm-stamp
+DEB_STAMP   := node_modules/.dmsim-deb-stamp
+TEST_DEBS   := jupyter-nbconvert python3-nbclient python3-jupyter-client jupyter-core \
+               python3-jupyter-kernel-test python3-nbformat python3-ipykernel chromium
+TSC         := $(NODE) node_modules/typescript/bin/tsc
+
+.PHONY: all test report bench typecheck setup clean
+
+all: test
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(DEB_STAMP): $(NPM_STAMP) scripts/ensure-debian-packages.sh
+	scripts/ensure-debian-packages.sh $(TEST_DEBS)
+	@touch $@
+
+setup: $(NPM_STAMP)
+
+typecheck: $(NPM_STAMP)
+	$(TSC) --noEmit -p .
+
+# Type-check first: a type error is a failure, not a warning.
+test: $(NPM_STAMP) $(DEB_STAMP) typecheck
+	$(NODE) node_modules/mocha/bin/mocha.js
+
+# Executes every notebook in process and writes reports/ (no Python involved).
+report: $(NPM_STAMP)
+	$(NODE) bin/dmsim.js report
+
+# Benchmarks print one JSON object per line.
+bench: $(NPM_STAMP)
+	@$(NODE) --import tsx bench/run.ts
+
+clean:
+	rm -rf .cache test-output

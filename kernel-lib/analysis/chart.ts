@@ -1,0 +1,48 @@
+// A chart is a Vega-Lite v5 spec plus the means to draw it without a browser.
+// It follows the rich-display protocol every dmsim value may implement: a method
+// `_repr_mimebundle_()` returning one MIME bundle (the notebook layer sends it as is).
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+
+export type VegaLiteSpec = vegaLite.TopLevelSpec;
+
+export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
+export const VEGALITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+export class Chart {
+  constructor(readonly spec: VegaLiteSpec) {}
+
+  /**
+   * A chart from a spec built as plain JSON. The chart helpers assemble specs piece by piece,
+   * which vega-lite's deeply nested types cannot follow; compiling (toSVG, the tests) checks them.
+   */
+  static fromJSON(spec: object): Chart {
+    return new Chart({ $schema: VEGALITE_SCHEMA, ...spec } as VegaLiteSpec);
+  }
+
+  /** Draws the chart as SVG in Node (vega's 'none' renderer: no canvas package needed). */
+  async toSVG(): Promise<string> {
+    const compiled = vegaLite.compile(this.spec).spec;
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  }
+
+  /** The spec, so `JSON.stringify(chart)` writes a file the Vega editor opens. */
+  toJSON(): VegaLiteSpec {
+    return this.spec;
+  }
+
+  /** One bundle: the spec as a JSON object for JupyterLab, SVG for static pages, text. */
+  async _repr_mimebundle_(): Promise<Record<string, unknown>> {
+    const title = typeof this.spec.title === 'string' ? this.spec.title : 'chart';
+    return {
+      [VEGALITE_MIME]: this.spec,
+      'image/svg+xml': await this.toSVG(),
+      'text/plain': `<Chart: ${title}>`,
+    };
+  }
+}

@@ -1,0 +1,177 @@
+// A parameter sweep: every point of a grid, `replicates` times, each run with its own seed
+// derived from one base seed; runs execute in parallel on worker threads, are cached on disk,
+// and come back as one arquero table row per run, in grid order (never completion order), so
+// the same sweep always gives the same table.
+//
+//   const t = await sweep({
+//     runner: { module: 'kernel-lib/scenario/sweep-runner.ts', export: 'run' },
+//     params: { scenario: 'scenarios/snapshot.yaml' },
+//     grid: { 'snapshot.chunk_kib': [4, 16, 64], 'kcopyd.requeue': ['tail', 'head'] },
+//     replicates: 5,
+//     seed: 42,
+//   });
+import { availableParallelism } from 'node:os';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { createExecutor } from './executor.js';
+import { expandGrid, parameterNames, type Grid, type Params } from './grid.js';
+import { modelVersion } from './model-version.js';
+import { createProgress } from './progress.js';
+import { checkMetrics, resolveRunner, type Metrics, type RunnerSpec } from './runner.js';
+import { deriveSeed } from './seeds.js';
+import { SweepCache, sweepCacheDir, type RunKey } from './sweep-cache.js';
+
+export interface SweepOptions {
+  runner: RunnerSpec;
+  /** Parameter name -> values (cross product), or a list of points. Default: one point. */
+  grid?: Grid;
+  /** Fixed parameters merged into every point (grid values win on a clash). */
+  params?: Params;
+  /** Runs per point, each with its own seed. Default 1. */
+  replicates?: number;
+  /** Base seed every run's seed is derived from. Default 0. */
+  seed?: number;
+  /** Worker threads; 1 runs in the calling thread. Default: os.availableParallelism(). */
+  workers?: number;
+  /** Reuse and store results on disk. Default true. */
+  cache?: boolean;
+  /** Cache folder; default $DMSIM_CACHE_DIR or .cache/sweeps at the project root. */
+  cacheDir?: string;
+  /** Name shown by the progress display. Default: the runner. */
+  label?: string;
+  /** No progress display and no failure summary on stderr. */
+  quiet?: boolean;
+}
+
+export interface SweepFailure {
+  params: Params;
+  replicate: number;
+  seed: number;
+  error: string;
+}
+
+export interface SweepInfo {
+  runner: string;
+  seed: number;
+  modelVersion: string;
+  runs: number;
+  failed: number;
+  cacheHits: number;
+  wallMs: number;
+}
+
+/** The result table, plus the runs that failed and how the sweep went. */
+export type SweepTable = ColumnTable & { failures: SweepFailure[]; info: SweepInfo };
+
+interface Run {
+  params: Params;
+  replicate: number;
+  seed: number;
+  metrics?: Metrics;
+  error?: string;
+}
+
+export async function sweep(options: SweepOptions): Promise<SweepTable> {
+  const started = Date.now();
+  const runner = resolveRunner(options.runner);
+  const replicates = options.replicates ?? 1;
+  if (!Number.isInteger(replicates) || replicates < 1) {
+    throw new TypeError(`sweep: 'replicates' must be a positive integer, got ${replicates}`);
+  }
+  const baseSeed = options.seed ?? 0;
+  const points = expandGrid(options.grid ?? {});
+  const runs: Run[] = [];
+  for (const point of points) {
+    const params = { ...options.params, ...point };
+    for (let replicate = 0; replicate < replicates; replicate++) {
+      runs.push({ params, replicate, seed: deriveSeed(baseSeed, params, replicate) });
+    }
+  }
+
+  const version = modelVersion(runner.module);
+  const cache = options.cache === false ? undefined : new SweepCache(sweepCacheDir(options.cacheDir));
+  const keyOf = (run: Run): RunKey => ({ runner: runner.id, params: run.params, seed: run.seed, modelVersion: version });
+
+  let cacheHits = 0;
+  const todo: Run[] = [];
+  for (const run of runs) {
+    run.metrics = cache?.get(SweepCache.key(keyOf(run)));
+    if (run.metrics) cacheHits++;
+    else todo.push(run);
+  }
+
+  const progress = options.quiet ? undefined : createProgress(options.label ?? `sweep ${runner.id}`, runs.length);
+  let done = cacheHits;
+  let failed = 0;
+  const status = () => [cacheHits && `${cacheHits} cached`, failed && `${failed} failed`].filter(Boolean).join(', ');
+  progress?.update(done, status());
+
+  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1));
+  const executor = todo.length > 0 ? createExecutor(workers) : undefined;
+  try {
+    await Promise.all(
+      todo.map(async (run) => {
+        try {
+          const value = await executor!.run({ module: runner.module, exportName: runner.exportName, params: run.params, seed: run.seed });
+          const problem = checkMetrics(value);
+          if (problem) throw new Error(problem);
+          run.metrics = value as Metrics;
+          if (cache) cache.put(SweepCache.key(keyOf(run)), keyOf(run), run.metrics);
+        } catch (error) {
+          run.error = error instanceof Error ? error.message : String(error);
+          failed++;
+        }
+        done++;
+        progress?.update(done, status());
+      }),
+    );
+  } finally {
+    progress?.stop();
+    await executor?.close();
+  }
+
+  const failures = runs
+    .filter((run) => run.error !== undefined)
+    .map(({ params, replicate, seed, error }) => ({ params, replicate, seed, error: error! }));
+  if (failures.length === runs.length) {
+    throw new Error(`sweep ${runner.id}: all ${runs.length} runs failed\n${describeFailures(failures)}`);
+  }
+  if (failures.length > 0 && !options.quiet) {
+    process.stderr.write(`sweep ${runner.id}: ${failures.length} of ${runs.length} runs failed (kept the others)\n${describeFailures(failures)}\n`);
+  }
+
+  const info: SweepInfo = {
+    runner: runner.id,
+    seed: baseSeed,
+    modelVersion: version,
+    runs: runs.length,
+    failed: failures.length,
+    cacheHits,
+    wallMs: Date.now() - started,
+  };
+  return Object.assign(toTable(runs, points), { failures, info });
+}
+
+/** One row per successful run: parameters, replicate, seed, then the metrics. */
+function toTable(runs: readonly Run[], points: readonly Params[]): ColumnTable {
+  const ok = runs.filter((run) => run.metrics !== undefined);
+  // Grid parameters first (they are what varies), then fixed ones.
+  const paramNames = [...new Set([...parameterNames(points), ...parameterNames(ok.map((run) => run.params))])];
+  const metricNames = [...new Set(ok.flatMap((run) => Object.keys(run.metrics!)))];
+  const clash = metricNames.find((name) => paramNames.includes(name) || name === 'replicate' || name === 'seed');
+  if (clash) throw new Error(`sweep: metric '${clash}' has the name of a parameter or of the 'replicate'/'seed' column; rename it`);
+  const columns: Record<string, unknown[]> = {};
+  for (const name of paramNames) columns[name] = ok.map((run) => run.params[name]);
+  columns.replicate = ok.map((run) => run.replicate);
+  columns.seed = ok.map((run) => run.seed);
+  for (const name of metricNames) columns[name] = ok.map((run) => run.metrics![name]);
+  return aq.table(columns);
+}
+
+function describeFailures(failures: readonly SweepFailure[], max = 10): string {
+  const lines = failures
+    .slice(0, max)
+    .map((f) => `  ${JSON.stringify(f.params)} replicate ${f.replicate} (seed ${f.seed}): ${f.error}`);
+  if (failures.length > max) lines.push(`  ... and ${failures.length - max} more (see the table's .failures)`);
+  return lines.join('\n');
+}

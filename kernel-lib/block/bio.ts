@@ -1,0 +1,84 @@
+// struct bio: one block I/O as the upper layers see it. Sizes are in 512-byte sectors, as in
+// the kernel. Completion follows the kernel's shape: whoever completes the I/O calls
+// `bio.endio()`, which runs the owner's `bi_end_io` callback; a process that simply wants to
+// wait yields `bio.wait()`.
+import { SimEvent, type Simulation } from '../sim/index.js';
+import type { Thread } from '../sim/cpu.js';
+
+export const SECTOR_SIZE = 512;
+
+export type BioOp = 'read' | 'write' | 'flush' | 'discard' | 'write-zeroes';
+
+/** Request flags (REQ_*), as a bit set. */
+export const REQ_SYNC = 1 << 0;
+export const REQ_FUA = 1 << 1;
+export const REQ_PREFLUSH = 1 << 2;
+export const REQ_META = 1 << 3;
+export const REQ_RAHEAD = 1 << 4;
+
+export type BioEndIo = (bio: Bio) => void;
+
+let nextBioId = 1;
+
+export class Bio {
+  readonly id = nextBioId++;
+  /** bi_status: null on success, else an error name such as 'EIO' or 'ENOSPC'. */
+  status: string | null = null;
+  /** bi_end_io: called once, at completion, by `endio()`. */
+  endIo: BioEndIo | null = null;
+  /** bi_private: whatever the owner of the bio hangs on it (a parent bio, a job...). */
+  private: unknown = null;
+  /** CPU the bio was submitted from (completion may be steered back to it). */
+  cpu = 0;
+  /** Submitting thread, when the CPU model is in use: layers charge their CPU cost to it. */
+  thread: Thread | null = null;
+  // Timestamps of each stage, in simulated ns (NaN until reached), as blktrace sees them.
+  tQueue = NaN; // Q: entered the block layer
+  tInsert = NaN; // I: inserted into the scheduler / request queue
+  tIssue = NaN; // D: issued to the driver
+  tComplete = NaN; // C: completed
+  private waiter: SimEvent<Bio> | null = null;
+
+  constructor(
+    readonly op: BioOp,
+    /** First sector (512 B units) on the device the bio is submitted to; remapped by dm. */
+    public sector: number,
+    /** Length in sectors (0 for a flush). */
+    public sectors: number,
+    public flags = 0,
+  ) {}
+
+  get bytes(): number {
+    return this.sectors * SECTOR_SIZE;
+  }
+
+  get end(): number {
+    return this.sector + this.sectors;
+  }
+
+  get isWrite(): boolean {
+    return this.op === 'write' || this.op === 'write-zeroes' || this.op === 'discard';
+  }
+
+  hasFlag(flag: number): boolean {
+    return (this.flags & flag) !== 0;
+  }
+
+  /** bio_endio: marks completion and runs the owner's callback; wakes `wait()`ers. */
+  endio(sim: Simulation, status: string | null = null): void {
+    if (this.tComplete === this.tComplete) throw new Error(`bio ${this.id} completed twice`);
+    this.status = status;
+    this.tComplete = sim.now;
+    if (this.endIo !== null) this.endIo(this);
+    if (this.waiter !== null) this.waiter.succeed(this);
+  }
+
+  /** An event that fires when the bio completes (created on first use). */
+  wait(sim: Simulation): SimEvent<Bio> {
+    if (this.waiter === null) {
+      this.waiter = sim.event<Bio>();
+      if (this.tComplete === this.tComplete) this.waiter.succeed(this);
+    }
+    return this.waiter;
+  }
+}

@@ -1,0 +1,39 @@
+// The I/O scheduler interface (struct elevator_ops, reduced): the queue adds requests and
+// asks for the next one to dispatch. Bio merging is the queue's job (the back-merge hash and
+// last_merge live in the queue, as in elevator.c); the scheduler only says whether front
+// merges are allowed and keeps its own order when a request grows or is absorbed.
+import type { Request } from './request.js';
+import type { BlockOptions, SchedulerName } from './options.js';
+import { NoopElevator } from './elevator-noop.js';
+import { DeadlineElevator } from './elevator-deadline.js';
+import { CfqElevator } from './elevator-cfq.js';
+
+export interface Elevator {
+  readonly name: SchedulerName;
+  /** Requests held by the scheduler. */
+  readonly count: number;
+  /** Whether a bio may merge onto the front of a queued request (deadline front_merges). */
+  readonly frontMerges: boolean;
+  /** elevator_add_req_fn. */
+  add(rq: Request, now: number): void;
+  /** elevator_dispatch_fn: the next request for the driver, removed from the scheduler. */
+  dispatch(now: number): Request | null;
+  /** A queued request's start sector moved (front merge): re-sort it. */
+  repositioned(rq: Request): void;
+  /** elevator_merge_req_fn: a queued request was absorbed by another; forget it. */
+  remove(rq: Request): void;
+}
+
+export function createElevator(name: SchedulerName, options: BlockOptions): Elevator {
+  switch (name) {
+    case 'noop':
+      return new NoopElevator();
+    case 'deadline':
+    case 'mq-deadline':
+      return new DeadlineElevator(name, options);
+    case 'cfq':
+      return new CfqElevator(options);
+    case 'none':
+      throw new Error('scheduler "none" has no elevator object (blk-mq issues directly)');
+  }
+}

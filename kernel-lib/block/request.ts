@@ -1,0 +1,126 @@
+// struct request: one or more contiguous bios of the same kind, as the elevator and the
+// driver see them. Bios join a request by back merge (bio starts where the request ends) or
+// front merge (bio ends where the request starts), within max_sectors and max_segments
+// (ll_back_merge_fn / ll_front_merge_fn).
+import type { Scheduled } from '../sim/index.js';
+import { REQ_FUA, REQ_PREFLUSH, REQ_SYNC, type Bio, type BioOp } from './bio.js';
+
+let nextRequestId = 1;
+
+export class Request implements Scheduled {
+  readonly id = nextRequestId++;
+  readonly op: BioOp;
+  sector: number;
+  sectors: number;
+  flags: number;
+  /** The bios, in sector order (a front merge puts the bio first). */
+  readonly bios: Bio[];
+  /** Physical segments (each bio's pages, cut at max_segment_size). */
+  segments: number;
+  /** CPU the first bio was submitted from: where rq_affinity steers the completion. */
+  readonly cpu: number;
+  /** When the request was allocated (disk stats count ticks from here). */
+  readonly tStart: number;
+  tInsert = NaN;
+  tIssue = NaN;
+  /** Deadline/CFQ FIFO expiry time (ns). */
+  fifoTime = Infinity;
+  /** Hardware queue index (blk-mq) and tag, -1 when not held. */
+  hctx = 0;
+  tag = -1;
+  /** Scheduler tag (blk-mq with a scheduler), -1 when not held. */
+  schedTag = -1;
+  /** Driver's private state (an HDD's decoded position, an SSD's die...). */
+  driverData: unknown = null;
+  /** Whoever schedules this request as a timer sets the callback; saves an allocation per I/O. */
+  onTimer: ((rq: Request) => void) | null = null;
+
+  constructor(bio: Bio, now: number, segmentBytes: number) {
+    this.op = bio.op;
+    this.sector = bio.sector;
+    this.sectors = bio.sectors;
+    this.flags = bio.flags;
+    this.bios = [bio];
+    this.segments = segmentsOf(bio, segmentBytes);
+    this.cpu = bio.cpu;
+    this.tStart = now;
+  }
+
+  get end(): number {
+    return this.sector + this.sectors;
+  }
+
+  get bytes(): number {
+    return this.sectors * 512;
+  }
+
+  get isWrite(): boolean {
+    return this.op !== 'read';
+  }
+
+  /** rq_is_sync: reads, and writes flagged REQ_SYNC (O_DIRECT, fsync). */
+  get isSync(): boolean {
+    return this.op === 'read' || (this.flags & REQ_SYNC) !== 0;
+  }
+
+  _fire(): void {
+    const fn = this.onTimer;
+    this.onTimer = null;
+    if (fn !== null) fn(this);
+  }
+}
+
+/** Limits a merge must respect (struct queue_limits, reduced). */
+export interface MergeLimits {
+  maxSectors: number;
+  maxSegments: number;
+  maxSegmentSize: number;
+}
+
+export function segmentsOf(bio: Bio, segmentBytes: number): number {
+  // Pages of a bio are assumed physically contiguous up to the segment size.
+  return Math.max(1, Math.ceil(bio.bytes / segmentBytes));
+}
+
+/**
+ * rq_mergeable + the bio/request compatibility test of elv_rq_merge_ok: only plain data
+ * requests of the same op and sync-ness merge; flushes, FUA writes and discards stand alone.
+ */
+export function canMerge(rq: Request, bio: Bio): boolean {
+  if (rq.op !== bio.op || (rq.op !== 'read' && rq.op !== 'write')) return false;
+  if (((rq.flags | bio.flags) & (REQ_PREFLUSH | REQ_FUA)) !== 0) return false;
+  return ((rq.flags ^ bio.flags) & REQ_SYNC) === 0;
+}
+
+/** ll_back_merge_fn / ll_front_merge_fn: would the request stay within the limits? */
+export function fitsLimits(rq: Request, bio: Bio, limits: MergeLimits): boolean {
+  if (rq.sectors + bio.sectors > limits.maxSectors) return false;
+  return rq.segments + segmentsOf(bio, limits.maxSegmentSize) <= limits.maxSegments;
+}
+
+export function backMerge(rq: Request, bio: Bio, limits: MergeLimits): void {
+  rq.bios.push(bio);
+  rq.sectors += bio.sectors;
+  rq.segments += segmentsOf(bio, limits.maxSegmentSize);
+}
+
+export function frontMerge(rq: Request, bio: Bio, limits: MergeLimits): void {
+  rq.bios.unshift(bio);
+  rq.sector = bio.sector;
+  rq.sectors += bio.sectors;
+  rq.segments += segmentsOf(bio, limits.maxSegmentSize);
+}
+
+/** attempt_merge: `next` starts where `rq` ends; rq absorbs it (its FIFO time is the earlier). */
+export function canMergeRequests(rq: Request, next: Request, limits: MergeLimits): boolean {
+  if (rq.op !== next.op || rq.end !== next.sector || (rq.op !== 'read' && rq.op !== 'write')) return false;
+  if (((rq.flags | next.flags) & (REQ_PREFLUSH | REQ_FUA)) !== 0 || ((rq.flags ^ next.flags) & REQ_SYNC) !== 0) return false;
+  return rq.sectors + next.sectors <= limits.maxSectors && rq.segments + next.segments <= limits.maxSegments;
+}
+
+export function mergeRequests(rq: Request, next: Request): void {
+  for (const b of next.bios) rq.bios.push(b);
+  rq.sectors += next.sectors;
+  rq.segments += next.segments;
+  if (next.fifoTime < rq.fifoTime) rq.fifoTime = next.fifoTime;
+}

@@ -1,0 +1,53 @@
+// The error for bad user input: a malformed dmsetup table, fio job file, dd operand, trace or
+// scenario. It carries where the mistake is (file, line, field) so the command line can print
+// one readable line and exit non-zero instead of a stack trace. It lives here, in the lowest
+// layer that parses user input, so dm, workload and scenario all throw the same kind.
+
+export interface InputLocation {
+  /** File name (or a label such as "targets.snap" for text embedded in a scenario). */
+  file?: string;
+  /** 1-based line number in that file. */
+  line?: number;
+  /** The option, field or key at fault. */
+  field?: string;
+}
+
+export class InputError extends Error {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  /** The message without the location prefix. */
+  readonly reason: string;
+
+  constructor(reason: string, where: InputLocation = {}) {
+    super(formatLocation(where) + reason);
+    this.name = 'InputError';
+    this.reason = reason;
+    this.file = where.file;
+    this.line = where.line;
+    this.field = where.field;
+  }
+
+  /** The same error seen from an enclosing file (e.g. a table embedded in a scenario). */
+  relocate(where: InputLocation): InputError {
+    return new InputError(this.reason, {
+      file: where.file ?? this.file,
+      line: where.line !== undefined && this.line !== undefined ? where.line + this.line - 1 : (where.line ?? this.line),
+      field: this.field ?? where.field,
+    });
+  }
+}
+
+/** "file:line: field: " with the missing parts left out. */
+export function formatLocation(where: InputLocation): string {
+  let out = '';
+  if (where.file !== undefined) out += where.file;
+  if (where.line !== undefined) out += `${out ? ':' : 'line '}${where.line}`;
+  if (out) out += ': ';
+  if (where.field !== undefined) out += `${where.field}: `;
+  return out;
+}
+
+export function isInputError(err: unknown): err is InputError {
+  return err instanceof InputError;
+}

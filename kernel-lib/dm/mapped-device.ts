@@ -1,0 +1,151 @@
+// A mapped device (struct mapped_device, /dev/mapper/<name>): a table of targets presented as
+// one block device. For each bio, dm core (dm.c's __split_and_process_bio) cuts it at target
+// boundaries and at the target's max_io_len, clones each piece, lets the target's map function
+// remap the clone, and submits it to the device the target names. The original completes when
+// the last clone does (struct dm_io's io_count, which starts at 1 so that a clone completing
+// during submission cannot end the original early). A flush goes to every target.
+import { Bio } from '../block/bio.js';
+import type { BlockDevice, DiskStats } from '../block/device.js';
+import type { ProcessGenerator, Simulation } from '../sim/index.js';
+import { inheritBioPayload } from './bio-payload.js';
+import type { DmTarget } from './target-registry.js';
+
+export interface MappedTarget {
+  /** First sector in the mapped device (ti->begin) and length. */
+  begin: number;
+  length: number;
+  target: DmTarget;
+}
+
+/** struct dm_io: one original bio and the clones still in flight. */
+class DmIo {
+  /** Clones not yet completed, plus one held by the submitter until all are issued. */
+  ioCount = 1;
+  status: string | null = null;
+  constructor(
+    readonly md: MappedDevice,
+    readonly bio: Bio,
+    readonly start: number,
+  ) {}
+}
+
+function cloneEndIo(clone: Bio): void {
+  const io = clone.private as DmIo;
+  if (clone.status !== null && io.status === null) io.status = clone.status;
+  decIoCount(io);
+}
+
+function decIoCount(io: DmIo): void {
+  if (--io.ioCount === 0) io.md._complete(io);
+}
+
+export class MappedDevice implements BlockDevice {
+  readonly logicalBlockSize: number;
+  readonly sizeSectors: number;
+  private readonly begins: Float64Array;
+  private readonly stats: DiskStats = {
+    readIos: 0, writeIos: 0, readMerges: 0, writeMerges: 0, readSectors: 0, writeSectors: 0,
+    readTicksNs: 0, writeTicksNs: 0, busyNs: 0, inQueueNs: 0,
+  };
+  private inFlight = 0;
+  private lastChange = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    readonly targets: readonly MappedTarget[],
+  ) {
+    if (targets.length === 0) throw new Error(`mapped device ${name}: empty table`);
+    const last = targets[targets.length - 1];
+    this.sizeSectors = last.begin + last.length;
+    this.begins = Float64Array.from(targets, (t) => t.begin);
+    // The device's logical block size is the largest of the devices underneath.
+    let lbs = 512;
+    for (const t of targets) for (const d of t.target.devices) lbs = Math.max(lbs, d.logicalBlockSize);
+    this.logicalBlockSize = lbs;
+  }
+
+  /** The target covering a sector (dm_table_find_target: binary search on the begins). */
+  findTarget(sector: number): MappedTarget {
+    const b = this.begins;
+    let lo = 0;
+    let hi = b.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (b[mid] <= sector) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.targets[lo];
+  }
+
+  *submit(bio: Bio): ProcessGenerator<void> {
+    if (bio.sectors > 0 && (bio.sector < 0 || bio.end > this.sizeSectors)) {
+      // submit_bio_checks(): an access beyond the end of the device fails at once.
+      bio.endio(this.sim, 'EIO');
+      return;
+    }
+    const io = new DmIo(this, bio, this.sim.now);
+    this.account(+1);
+    if (bio.sectors === 0) {
+      // An empty flush: one clone to each target (num_flush_bios = 1).
+      for (const t of this.targets) yield* this.issue(io, t, bio.sector, 0);
+    } else {
+      let sector = bio.sector;
+      while (sector < bio.end) {
+        const t = this.findTarget(sector);
+        let len = Math.min(bio.end, t.begin + t.length) - sector;
+        const max = t.target.maxIoLen;
+        if (max !== undefined && max > 0) len = Math.min(len, max - ((sector - t.begin) % max));
+        yield* this.issue(io, t, sector, len);
+        sector += len;
+      }
+    }
+    decIoCount(io);
+  }
+
+  private *issue(io: DmIo, t: MappedTarget, sector: number, sectors: number): ProcessGenerator<void> {
+    const bio = io.bio;
+    const clone = new Bio(bio.op, sector, sectors, bio.flags);
+    clone.cpu = bio.cpu;
+    clone.thread = bio.thread;
+    clone.private = io;
+    clone.endIo = cloneEndIo;
+    inheritBioPayload(clone, bio);
+    io.ioCount++;
+    const dev = yield* t.target.map(clone);
+    if (dev !== null) yield* dev.submit(clone);
+  }
+
+  /** @internal the last clone of an original completed. */
+  _complete(io: DmIo): void {
+    const bio = io.bio;
+    const ticks = this.sim.now - io.start;
+    const s = this.stats;
+    if (bio.op === 'read') {
+      s.readIos++;
+      s.readSectors += bio.sectors;
+      s.readTicksNs += ticks;
+    } else if (bio.isWrite) {
+      s.writeIos++;
+      s.writeSectors += bio.sectors;
+      s.writeTicksNs += ticks;
+    }
+    this.account(-1);
+    bio.endio(this.sim, io.status);
+  }
+
+  /** Keeps io_ticks (time with something in flight) and in_queue (its integral). */
+  private account(delta: number): void {
+    const now = this.sim.now;
+    const dt = now - this.lastChange;
+    if (this.inFlight > 0) this.stats.busyNs += dt;
+    this.stats.inQueueNs += this.inFlight * dt;
+    this.lastChange = now;
+    this.inFlight += delta;
+  }
+
+  diskStats(): DiskStats {
+    this.account(0);
+    return { ...this.stats };
+  }
+}

@@ -1,0 +1,215 @@
+// CPUs and threads. Storage models charge their CPU work here, so contention for cores is
+// simulated rather than assumed:
+// - a thread runs a process; `yield thread.exec(ns)` spends ns of CPU time on a core;
+// - a thread keeps its core between exec() calls while it does not sleep; when its process
+//   waits on anything that has not happened yet (a lock, an I/O, a timer), it gives the core
+//   up, and pays the wakeup and context-switch costs when it next runs;
+// - a thread is pinned to one core or floats over all of them;
+// - interrupt work (`irq()`) runs at once on a core, ahead of threads: it is accounted as busy
+//   time and the thread running there is delayed by it (charged to its next burst, an
+//   approximation that keeps timers immutable).
+import { SimulationError, describe } from './errors.js';
+import { PENDING, PROCESSED, SimEvent, TRIGGERED } from './event.js';
+import { Deque } from './deque.js';
+import type { Process, ProcessContext, ProcessGenerator } from './process.js';
+import type { Simulation } from './simulation.js';
+import { TimeWeighted } from './stats/time-weighted.js';
+
+export interface CpuSetOptions {
+  cores: number;
+  /** Cost of switching a core from one thread to another (ns). */
+  contextSwitchNs?: number;
+  /** Latency from a sleeping thread becoming runnable to it running (ns). */
+  wakeupNs?: number;
+  name?: string;
+}
+
+/** An event a waiting thread spins on: it keeps its core busy meanwhile (spinlocks). */
+export class SpinWait<T = unknown> extends SimEvent<T> {}
+
+export class Core {
+  current: Thread | null = null;
+  lastThread: Thread | null = null;
+  /** 1 while a thread holds the core, time-averaged. */
+  readonly busy: TimeWeighted;
+  /** Interrupt time spent on this core (ns). */
+  irqNs = 0;
+  /** Interrupt time not yet charged to the thread running here. */
+  debtNs = 0;
+  /** Threads pinned here, waiting for the core. */
+  readonly pinnedQueue = new Deque<Thread>();
+
+  constructor(
+    readonly set: CpuSet,
+    readonly index: number,
+  ) {
+    this.busy = new TimeWeighted(set.sim);
+  }
+
+  /** Busy time in ns (threads and interrupts) since the statistics started. */
+  get busyNs(): number {
+    return this.busy.mean * (this.set.sim.now - this.busy.start) + this.irqNs;
+  }
+}
+
+export class CpuSet {
+  readonly cores: Core[];
+  readonly contextSwitchNs: number;
+  readonly wakeupNs: number;
+  readonly name: string;
+  /** Floating threads waiting for any core. */
+  private readonly runQueue = new Deque<Thread>();
+  private nextThreadId = 0;
+
+  constructor(
+    readonly sim: Simulation,
+    options: CpuSetOptions,
+  ) {
+    const n = options.cores;
+    this.name = options.name ?? 'cpu';
+    if (!(Number.isInteger(n) && n >= 1)) throw new SimulationError(`${this.name}: cores must be a positive integer, got ${describe(n)}`);
+    this.contextSwitchNs = options.contextSwitchNs ?? 0;
+    this.wakeupNs = options.wakeupNs ?? 0;
+    this.cores = Array.from({ length: n }, (_, i) => new Core(this, i));
+  }
+
+  /** A new thread, pinned to a core (0-based) or floating. */
+  thread(name: string, options: { pin?: number } = {}): Thread {
+    const pin = options.pin ?? -1;
+    if (pin !== -1 && !(Number.isInteger(pin) && pin >= 0 && pin < this.cores.length)) {
+      throw new SimulationError(`thread ${name}: pin must be a core index in 0..${this.cores.length - 1}, got ${describe(pin)}`);
+    }
+    return new Thread(this, name, pin, this.nextThreadId++);
+  }
+
+  /** Interrupt or softirq work of `ns` on a core, ahead of any thread. */
+  irq(core: number, ns: number): void {
+    const c = this.cores[core];
+    if (c === undefined) throw new SimulationError(`${this.name}: no core ${describe(core)}`);
+    if (!(ns >= 0)) throw new SimulationError(`${this.name}: irq time must be >= 0 ns, got ${describe(ns)}`);
+    c.irqNs += ns;
+    if (c.current !== null) c.debtNs += ns;
+  }
+
+  /** Per-core busy fraction since the start. */
+  utilization(): number[] {
+    const span = this.sim.now;
+    return this.cores.map((c) => (span > 0 ? Math.min(1, c.busyNs / span) : 0));
+  }
+
+  /** @internal a thread wants a core. */
+  _enqueue(t: Thread): void {
+    if (t.pin >= 0) {
+      const core = this.cores[t.pin];
+      if (core.current === null) this.dispatch(core, t);
+      else core.pinnedQueue.push(t);
+      return;
+    }
+    // Prefer the core the thread last ran on (cache affinity), then any idle core.
+    if (t.lastCore !== null && t.lastCore.current === null) {
+      this.dispatch(t.lastCore, t);
+      return;
+    }
+    for (const core of this.cores) {
+      if (core.current === null) {
+        this.dispatch(core, t);
+        return;
+      }
+    }
+    this.runQueue.push(t);
+  }
+
+  /** @internal a thread gave its core up. */
+  _vacate(core: Core): void {
+    core.current = null;
+    core.busy.set(0);
+    const next = core.pinnedQueue.shift() ?? this.runQueue.shift();
+    if (next !== undefined) this.dispatch(core, next);
+  }
+
+  private dispatch(core: Core, t: Thread): void {
+    core.current = t;
+    core.busy.set(1);
+    let cost = this.wakeupNs + core.debtNs;
+    core.debtNs = 0;
+    if (core.lastThread !== t) {
+      cost += this.contextSwitchNs;
+      t.contextSwitches++;
+    }
+    core.lastThread = t;
+    t.core = t.lastCore = core;
+    t._run(cost);
+  }
+}
+
+export class Thread implements ProcessContext {
+  core: Core | null = null;
+  lastCore: Core | null = null;
+  contextSwitches = 0;
+  /** CPU time consumed by exec() (ns). */
+  cpuNs = 0;
+  /** The burst waiting for a core, if any. */
+  private pendingExec: SimEvent<undefined> | null = null;
+  private pendingNs = 0;
+  private lastExec: SimEvent<any> | null = null;
+  private proc: Process<any> | null = null;
+
+  constructor(
+    readonly cpus: CpuSet,
+    readonly name: string,
+    /** Core index, or -1 for a floating thread. */
+    readonly pin: number,
+    readonly id: number,
+  ) {}
+
+  /** Starts the thread's process (one per thread at a time). */
+  spawn<R>(body: ProcessGenerator<R> | (() => ProcessGenerator<R>)): Process<R> {
+    if (this.proc !== null && this.proc.state === PENDING) {
+      throw new SimulationError(`thread ${this.name} already runs process ${this.proc.name}`);
+    }
+    const p = this.cpus.sim.process(body, this.name);
+    p.context = this;
+    this.proc = p;
+    return p;
+  }
+
+  /** Spends `ns` of CPU time on a core (waiting for one first if needed). */
+  exec(ns: number): SimEvent<undefined> {
+    const sim = this.cpus.sim;
+    if (!(ns >= 0)) throw new SimulationError(`thread ${this.name}: exec time must be >= 0 ns, got ${describe(ns)}`);
+    this.cpuNs += ns;
+    const core = this.core;
+    if (core !== null) {
+      const debt = core.debtNs;
+      core.debtNs = 0;
+      const ev = sim.timeout(ns + debt);
+      this.lastExec = ev;
+      return ev;
+    }
+    const ev = sim.event<undefined>();
+    this.pendingExec = ev;
+    this.pendingNs = ns;
+    this.lastExec = ev;
+    this.cpus._enqueue(this);
+    return ev;
+  }
+
+  /** @internal the thread got a core: run its pending burst plus the switching cost. */
+  _run(overheadNs: number): void {
+    const ev = this.pendingExec;
+    if (ev === null) return;
+    this.pendingExec = null;
+    ev.state = TRIGGERED;
+    this.cpus.sim._agenda.push(this.cpus.sim.now + this.pendingNs + overheadNs, ev);
+  }
+
+  /** @internal called by the process before it waits on `ev` (null: it ended). */
+  _onWait(ev: SimEvent<any> | null): void {
+    const core = this.core;
+    if (core === null) return;
+    if (ev !== null && (ev === this.lastExec || ev.state === PROCESSED || ev instanceof SpinWait)) return;
+    // The thread sleeps: give the core to the next runnable thread.
+    this.core = null;
+    this.cpus._vacate(core);
+  }
+}

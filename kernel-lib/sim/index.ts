@@ -1,0 +1,23 @@
+// The engine's public surface: `import { Simulation, Resource } from './kernel-lib/sim/index.js'`.
+export { Agenda, type Scheduled } from './agenda.js';
+export { Deque } from './deque.js';
+export { Interrupt, SimulationError } from './errors.js';
+export { Condition, SimEvent, Timeout, type Waiter } from './event.js';
+export { PriorityQueue } from './priority-queue.js';
+export { Process, type ProcessGenerator } from './process.js';
+export { Request, Resource, type ResourceOptions } from './resource.js';
+export { RandomStream, ZipfDistribution } from './rng.js';
+export { MAX_TIME, Simulation, type SimulationOptions, type TraceHook } from './simulation.js';
+export { FIO_PERCENTILES, LatencyHistogram, type LatencySummary } from './stats/histogram.js';
+export { Tally } from './stats/tally.js';
+export { TimeSeries } from './stats/time-series.js';
+export { TimeWeighted } from './stats/time-weighted.js';
+export { Container } from './container.js';
+export { Core, CpuSet, SpinWait, Thread, type CpuSetOptions } from './cpu.js';
+export { Mutex } from './mutex.js';
+export { RwLock, type RwLockPolicy } from './rwlock.js';
+export { Semaphore } from './semaphore.js';
+export { SpinLock } from './spinlock.js';
+export { LockStats } from './stats/lock-stats.js';
+export { Channel, Store } from './store.js';
+export { Work, Workqueue, type WorkFn, type WorkqueueOptions } from './workqueue.js';

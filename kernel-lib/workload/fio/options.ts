@@ -1,0 +1,247 @@
+// The fio options dmsim understands, with fio's defaults and fio's value syntax. Anything
+// else is an error naming the option and its line and listing what is supported: a silently
+// ignored option would make a simulated result look like a measured one of a different job.
+import { InputError } from '../../dm/input-error.js';
+import { FIO_PERCENTILES } from '../../sim/index.js';
+import type { JobSection } from './job-file.js';
+import { parseSize, parseTime } from './units.js';
+
+export type Ddir = 0 | 1 | 2; // DDIR_READ, DDIR_WRITE, DDIR_TRIM
+export const DDIR_READ = 0;
+export const DDIR_WRITE = 1;
+export const DDIR_TRIM = 2;
+
+export type IoEngine = 'sync' | 'psync' | 'libaio' | 'io_uring' | 'null';
+export type RandomDistribution = { kind: 'random' } | { kind: 'zipf'; theta: number } | { kind: 'pareto'; h: number };
+
+export interface JobOptions {
+  name: string;
+  /** Line of the job's section header. */
+  line: number;
+  /** Which directions the job issues, and whether offsets are random. */
+  readwrite: string;
+  ddirs: { read: boolean; write: boolean; trim: boolean };
+  random: boolean;
+  /** Block size per direction (read, write, trim), bytes. */
+  bs: [number, number, number];
+  /** Bytes of I/O per job; null = up to the end of the file. A percentage of the file if sizePercent. */
+  size: number | null;
+  sizePercent: number | null;
+  offset: number;
+  offsetPercent: number | null;
+  offsetIncrement: number;
+  /** ns; 0 = no limit. */
+  runtime: number;
+  timeBased: boolean;
+  rampTime: number;
+  startDelay: number;
+  iodepth: number;
+  numjobs: number;
+  ioengine: IoEngine;
+  direct: boolean;
+  rwmixread: number;
+  randrepeat: boolean;
+  randseed: number;
+  randomDistribution: RandomDistribution;
+  /** Bytes/s per direction; 0 = unlimited. */
+  rate: [number, number, number];
+  rateIops: [number, number, number];
+  /** ns to wait after each I/O (fio's thinktime, in µs by default). */
+  thinktime: number;
+  /** Issue a flush after every N writes; 0 = never. */
+  fsync: number;
+  endFsync: boolean;
+  groupReporting: boolean;
+  filename: string | null;
+  percentileList: number[];
+  bufferCompressPercentage: number;
+  dedupePercentage: number;
+}
+
+export function defaultOptions(name: string, line: number): JobOptions {
+  return {
+    name, line, readwrite: 'read', ddirs: { read: true, write: false, trim: false }, random: false,
+    bs: [4096, 4096, 4096], size: null, sizePercent: null, offset: 0, offsetPercent: null, offsetIncrement: 0,
+    runtime: 0, timeBased: false, rampTime: 0, startDelay: 0, iodepth: 1, numjobs: 1, ioengine: 'psync',
+    direct: false, rwmixread: 50, randrepeat: true, randseed: 0x89, randomDistribution: { kind: 'random' },
+    rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false,
+    filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
+  };
+}
+
+const RW: Record<string, { read: boolean; write: boolean; trim: boolean; random: boolean }> = {
+  read: { read: true, write: false, trim: false, random: false },
+  write: { read: false, write: true, trim: false, random: false },
+  trim: { read: false, write: false, trim: true, random: false },
+  randread: { read: true, write: false, trim: false, random: true },
+  randwrite: { read: false, write: true, trim: false, random: true },
+  randtrim: { read: false, write: false, trim: true, random: true },
+  rw: { read: true, write: true, trim: false, random: false },
+  readwrite: { read: true, write: true, trim: false, random: false },
+  randrw: { read: true, write: true, trim: false, random: true },
+};
+
+type Setter = (o: JobOptions, value: string | null, fail: (why: string) => never) => void;
+
+function need(value: string | null, fail: (why: string) => never): string {
+  if (value === null || value === '') fail('needs a value');
+  return value as string;
+}
+
+function size(text: string, fail: (why: string) => never): number {
+  const n = parseSize(text);
+  if (!Number.isFinite(n) || n < 0) fail(`'${text}' is not a size (e.g. 4k, 1m, 10g, 4096)`);
+  return n;
+}
+
+function int(text: string | null, fail: (why: string) => never, min = 0, max = Infinity): number {
+  const t = need(text, fail);
+  if (!/^\d+$/.test(t)) fail(`'${t}' is not a whole number`);
+  const n = Number(t);
+  if (n < min || n > max) fail(`${n} is out of range ${min}..${max === Infinity ? '' : max}`);
+  return n;
+}
+
+function bool(text: string | null, fail: (why: string) => never): boolean {
+  if (text === null) return true; // a bare key turns the option on
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  return fail(`'${text}' is not a boolean (0 or 1)`);
+}
+
+function time(text: string | null, unitNs: number, fail: (why: string) => never): number {
+  const t = need(text, fail);
+  const ns = parseTime(t, unitNs);
+  if (!Number.isFinite(ns)) fail(`'${t}' is not a time (e.g. 30, 30s, 500ms, 2m)`);
+  return ns;
+}
+
+/** `a,b,c` per direction: one value sets all; empty fields keep the default (fio's bs=,8k). */
+function perDirection(text: string, parse: (t: string) => number, dflt: [number, number, number]): [number, number, number] {
+  const parts = text.split(',');
+  if (parts.length === 1) {
+    const v = parse(parts[0]);
+    return [v, v, v];
+  }
+  const out: [number, number, number] = [...dflt];
+  parts.slice(0, 3).forEach((p, i) => {
+    if (p.trim() !== '') out[i] = parse(p);
+  });
+  // fio: when trim is not given it follows write.
+  if (parts.length === 2 && parts[1].trim() !== '') out[2] = out[1];
+  return out;
+}
+
+const SETTERS: Record<string, Setter> = {
+  name: (o, v, fail) => void (o.name = need(v, fail)),
+  rw: (o, v, fail) => {
+    const t = need(v, fail).split(':')[0];
+    const rw = RW[t];
+    if (rw === undefined) fail(`'${t}' is not a supported pattern (${Object.keys(RW).join(', ')})`);
+    o.readwrite = t;
+    o.ddirs = { read: rw.read, write: rw.write, trim: rw.trim };
+    o.random = rw.random;
+  },
+  bs: (o, v, fail) => {
+    o.bs = perDirection(need(v, fail), (t) => size(t, fail), o.bs);
+    if (o.bs.some((b) => b <= 0 || b % 512 !== 0)) fail('block sizes must be positive multiples of 512');
+  },
+  size: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t.endsWith('%')) {
+      const p = Number(t.slice(0, -1));
+      if (!(p > 0 && p <= 100)) fail(`'${t}' is not a percentage in (0, 100]`);
+      o.sizePercent = p;
+      o.size = null;
+    } else {
+      o.size = size(t, fail);
+      o.sizePercent = null;
+    }
+  },
+  offset: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t.endsWith('%')) {
+      const p = Number(t.slice(0, -1));
+      if (!(p >= 0 && p < 100)) fail(`'${t}' is not a percentage in [0, 100)`);
+      o.offsetPercent = p;
+    } else o.offset = size(t, fail);
+  },
+  offset_increment: (o, v, fail) => void (o.offsetIncrement = size(need(v, fail), fail)),
+  runtime: (o, v, fail) => void (o.runtime = time(v, 1e9, fail)),
+  time_based: (o, v, fail) => void (o.timeBased = bool(v, fail)),
+  ramp_time: (o, v, fail) => void (o.rampTime = time(v, 1e9, fail)),
+  startdelay: (o, v, fail) => void (o.startDelay = time(v, 1e9, fail)),
+  iodepth: (o, v, fail) => void (o.iodepth = int(v, fail, 1, 65536)),
+  numjobs: (o, v, fail) => void (o.numjobs = int(v, fail, 1, 4096)),
+  ioengine: (o, v, fail) => {
+    const t = need(v, fail);
+    if (!['sync', 'psync', 'libaio', 'io_uring', 'null'].includes(t)) fail(`'${t}' is not a supported engine (sync, psync, libaio, io_uring, null)`);
+    o.ioengine = t as IoEngine;
+  },
+  direct: (o, v, fail) => void (o.direct = bool(v, fail)),
+  buffered: (o, v, fail) => void (o.direct = !bool(v, fail)),
+  rwmixread: (o, v, fail) => void (o.rwmixread = int(v, fail, 0, 100)),
+  rwmixwrite: (o, v, fail) => void (o.rwmixread = 100 - int(v, fail, 0, 100)),
+  randrepeat: (o, v, fail) => void (o.randrepeat = bool(v, fail)),
+  randseed: (o, v, fail) => void (o.randseed = int(v, fail)),
+  random_distribution: (o, v, fail) => {
+    const t = need(v, fail);
+    const [kind, arg] = t.split(':');
+    if (kind === 'random') o.randomDistribution = { kind: 'random' };
+    else if (kind === 'zipf') {
+      const theta = Number(arg);
+      if (!(theta > 0) || theta === 1) fail(`zipf needs a theta > 0 other than 1, e.g. zipf:1.2 (got '${t}')`);
+      o.randomDistribution = { kind: 'zipf', theta };
+    } else if (kind === 'pareto') {
+      const h = Number(arg);
+      if (!(h > 0 && h < 1)) fail(`pareto needs a power in (0, 1), e.g. pareto:0.9 (got '${t}')`);
+      o.randomDistribution = { kind: 'pareto', h };
+    } else fail(`'${kind}' is not a supported distribution (random, zipf:theta, pareto:h)`);
+  },
+  rate: (o, v, fail) => void (o.rate = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
+  rate_iops: (o, v, fail) => void (o.rateIops = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
+  thinktime: (o, v, fail) => void (o.thinktime = time(v, 1e3, fail)),
+  fsync: (o, v, fail) => void (o.fsync = int(v, fail)),
+  end_fsync: (o, v, fail) => void (o.endFsync = bool(v, fail)),
+  group_reporting: (o, v, fail) => void (o.groupReporting = bool(v, fail)),
+  filename: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t.includes(':')) fail('several files per job (a:b) are not supported; use one job per device');
+    o.filename = t;
+  },
+  percentile_list: (o, v, fail) => {
+    const list = need(v, fail).split(':').map(Number);
+    if (list.some((p) => !(p > 0 && p <= 100)) || list.length > 20) fail('must be up to 20 percentiles in (0, 100] separated by ":"');
+    o.percentileList = list;
+  },
+  buffer_compress_percentage: (o, v, fail) => void (o.bufferCompressPercentage = int(v, fail, 0, 100)),
+  dedupe_percentage: (o, v, fail) => void (o.dedupePercentage = int(v, fail, 0, 100)),
+};
+
+/** fio accepts these spellings too. */
+const ALIASES: Record<string, string> = { readwrite: 'rw', blocksize: 'bs', ioscheduler: '', io_size: 'size', filesize: 'size' };
+
+export const SUPPORTED_OPTIONS = Object.keys(SETTERS).sort();
+
+/** The options of one job section, checked, with fio's defaults for the rest. */
+export function jobOptions(section: JobSection, source: string): JobOptions {
+  const o = defaultOptions(section.name, section.line);
+  for (const opt of section.options) {
+    const key = ALIASES[opt.key] || opt.key;
+    const fail = (why: string): never => {
+      throw new InputError(why, { file: source, line: opt.line, field: opt.key });
+    };
+    const set = SETTERS[key];
+    if (set === undefined) {
+      throw new InputError(`option '${opt.key}' is not supported by dmsim (supported: ${SUPPORTED_OPTIONS.join(', ')})`, {
+        file: source,
+        line: opt.line,
+        field: opt.key,
+      });
+    }
+    set(o, opt.value, fail);
+  }
+  o.name = section.name;
+  if (o.ioengine === 'sync' || o.ioengine === 'psync') o.iodepth = 1; // fio: no effect on sync engines
+  return o;
+}

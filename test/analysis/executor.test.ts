@@ -1,0 +1,66 @@
+// Runners are TypeScript, and worker threads start without the host's loaders, so the sweep
+// must work from every way dmsim is started: mocha (tsx via --import, this file), the `dmsim`
+// command (tsx registered programmatically) and a notebook cell (tslab: CommonJS in a vm).
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { createExecutor } from '../../kernel-lib/analysis/executor.js';
+import { PROJECT_DIR } from '../../kernel-lib/analysis/module-location.js';
+import { sweep, type SweepOptions } from '../../kernel-lib/analysis/sweep.js';
+
+const run = promisify(execFile);
+const BURN = path.join(PROJECT_DIR, 'test/analysis/fixtures/burn.ts');
+const options: SweepOptions = {
+  runner: { module: 'test/analysis/fixtures/burn.ts' },
+  grid: { x: [1, 2, 3] },
+  params: { iterations: 1000 },
+  seed: 3,
+  workers: 2,
+  cache: false,
+  quiet: true,
+};
+
+async function child(script: string): Promise<string> {
+  const { stdout } = await run(process.execPath, [path.join('test/analysis/fixtures', script), JSON.stringify(options)], {
+    cwd: PROJECT_DIR,
+    timeout: 40_000,
+  });
+  return stdout;
+}
+
+describe('analysis/executor', function () {
+  this.timeout(45_000);
+
+  it('runs TypeScript runners on worker threads and in process alike', async () => {
+    const task = { module: BURN, exportName: 'run', params: { x: 4, iterations: 100 }, seed: 9 };
+    const pool = createExecutor(2);
+    const local = createExecutor(1);
+    try {
+      const [a, b] = await Promise.all([pool.run(task), local.run(task)]);
+      expect(a).to.deep.equal(b);
+      expect(a).to.include({ label: 'x4', even: true });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('passes a runner error back with its message', async () => {
+    const pool = createExecutor(2);
+    try {
+      const error = await pool.run({ module: BURN, exportName: 'run', params: { x: 1, fail: true }, seed: 1 }).catch((e: Error) => e);
+      expect((error as Error).message).to.equal('point asked to fail (x=1)');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives the same table when started like bin/dmsim.js and from a tslab notebook cell', async () => {
+    const expected = (await sweep(options)).objects();
+    const [fromRegister, fromTslab] = await Promise.all([child('sweep-from-register.mjs'), child('sweep-from-tslab.cjs')]);
+    expect(JSON.parse(fromRegister)).to.deep.equal(expected);
+    const line = fromTslab.split('\n').find((l) => l.startsWith('ROWS '));
+    expect(line, `tslab output:\n${fromTslab}`).to.be.a('string');
+    expect(JSON.parse(line!.slice(5))).to.deep.equal(expected);
+  });
+});

@@ -1,0 +1,17 @@
+// Reading rendered charts in tests: vega labels every drawn item with its mark kind
+// (aria-roledescription="symbol mark"), which is what a reader would actually see.
+
+/** How many items of a mark kind ('symbol', 'line', 'rule', 'rect', 'text', 'area') the SVG draws. */
+export function drawn(svg: string, kind: string): number {
+  return svg.split(`aria-roledescription="${kind} mark"`).length - 1;
+}
+
+/** The text of every axis title in the SVG. */
+export function axisTitles(svg: string): string[] {
+  const titles: string[] = [];
+  const re = /class="mark-text role-axis-title"[^>]*>(.*?)<\/g>/gs;
+  for (const match of svg.matchAll(re)) {
+    for (const text of match[1]!.matchAll(/<text[^>]*>([^<]*)<\/text>/g)) titles.push(text[1]!);
+  }
+  return titles;
+}

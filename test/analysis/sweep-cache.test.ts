@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SweepCache, sweepCacheDir, sweepCacheStats, type RunKey } from '../../kernel-lib/analysis/sweep-cache.js';
+import { PROJECT_DIR } from '../../kernel-lib/analysis/module-location.js';
+
+describe('analysis/sweep-cache', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-cache-test-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run: RunKey = { runner: 'r.ts#run', params: { a: 1, b: 'x' }, seed: 5, modelVersion: 'v1' };
+
+  it('keys runs by runner, parameters, seed and model version (not key order)', () => {
+    const key = SweepCache.key(run);
+    expect(SweepCache.key({ ...run, params: { b: 'x', a: 1 } })).to.equal(key);
+    for (const other of [
+      { ...run, runner: 'r.ts#other' },
+      { ...run, params: { a: 2, b: 'x' } },
+      { ...run, seed: 6 },
+      { ...run, modelVersion: 'v2' },
+    ]) {
+      expect(SweepCache.key(other)).to.not.equal(key);
+    }
+  });
+
+  it('stores and returns metrics, counting hits and misses', () => {
+    const cache = new SweepCache(path.join(dir, 'nested'));
+    const key = SweepCache.key(run);
+    const before = sweepCacheStats();
+    expect(cache.get(key)).to.equal(undefined);
+    cache.put(key, run, { bw: 12.5, ok: true });
+    expect(cache.get(key)).to.deep.equal({ bw: 12.5, ok: true });
+    const after = sweepCacheStats();
+    expect([after.hits - before.hits, after.misses - before.misses]).to.deep.equal([1, 1]);
+    // The file explains itself, and no temporary file is left behind.
+    const files = fs.readdirSync(path.join(dir, 'nested'));
+    expect(files).to.deep.equal([`${key}.json`]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'nested', files[0]!), 'utf8'))).to.deep.include({ seed: 5, runner: 'r.ts#run' });
+  });
+
+  it('treats a damaged file as a miss', () => {
+    const cache = new SweepCache(dir);
+    const key = SweepCache.key(run);
+    fs.writeFileSync(path.join(dir, `${key}.json`), '{"metrics": {"bw": 1');
+    expect(cache.get(key)).to.equal(undefined);
+  });
+
+  it('lives in .cache/sweeps unless DMSIM_CACHE_DIR or an explicit folder says otherwise', () => {
+    const saved = process.env.DMSIM_CACHE_DIR;
+    try {
+      delete process.env.DMSIM_CACHE_DIR;
+      expect(sweepCacheDir()).to.equal(path.join(PROJECT_DIR, '.cache', 'sweeps'));
+      process.env.DMSIM_CACHE_DIR = dir;
+      expect(sweepCacheDir()).to.equal(dir);
+      expect(sweepCacheDir('/tmp/elsewhere')).to.equal('/tmp/elsewhere');
+    } finally {
+      if (saved === undefined) delete process.env.DMSIM_CACHE_DIR;
+      else process.env.DMSIM_CACHE_DIR = saved;
+    }
+  });
+});

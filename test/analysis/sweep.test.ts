@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deriveSeed } from '../../kernel-lib/analysis/seeds.js';
+import { sweep, type SweepOptions } from '../../kernel-lib/analysis/sweep.js';
+import { sweepCacheStats } from '../../kernel-lib/analysis/sweep-cache.js';
+
+const BURN = 'test/analysis/fixtures/burn.ts';
+const calls = () => (globalThis as { burnCalls?: number }).burnCalls ?? 0;
+
+describe('analysis/sweep', function () {
+  let cacheDir: string;
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-sweep-test-'));
+  });
+  afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  const base = (extra: Partial<SweepOptions> = {}): SweepOptions => ({
+    runner: { module: BURN },
+    grid: { x: [1, 2, 3] },
+    params: { iterations: 2000 },
+    replicates: 2,
+    seed: 11,
+    workers: 1,
+    cache: false,
+    quiet: true,
+    ...extra,
+  });
+
+  it('returns one row per run: parameters, replicate, seed, then metrics, in grid order', async () => {
+    const t = await sweep(base());
+    expect(t.columnNames()).to.deep.equal(['x', 'iterations', 'replicate', 'seed', 'y', 'noise', 'label', 'even']);
+    expect(t.array('x')).to.deep.equal([1, 1, 2, 2, 3, 3]);
+    expect(t.array('replicate')).to.deep.equal([0, 1, 0, 1, 0, 1]);
+    expect(t.array('label')).to.deep.equal(['x1', 'x1', 'x2', 'x2', 'x3', 'x3']);
+    expect(t.get('seed', 2)).to.equal(deriveSeed(11, { iterations: 2000, x: 2 }, 0));
+    expect(t.failures).to.deep.equal([]);
+    expect(t.info).to.include({ runs: 6, failed: 0, cacheHits: 0, seed: 11, runner: `${BURN}#run` });
+  });
+
+  it('gives identical tables for the same grid and seed, with 1 or 2 workers', async () => {
+    const first = await sweep(base());
+    const again = await sweep(base());
+    const pooled = await sweep(base({ workers: 2 }));
+    expect(again.objects()).to.deep.equal(first.objects());
+    expect(pooled.objects()).to.deep.equal(first.objects());
+    // Replicates really differ (their seeds do), or the comparison above proves little.
+    expect(first.get('noise', 0)).to.not.equal(first.get('noise', 1));
+  });
+
+  it('gives a point the same seed and result whatever else is in the grid', async () => {
+    const full = await sweep(base());
+    const alone = await sweep(base({ grid: { x: [3] } }));
+    const fromFull = full.objects().filter((row) => (row as { x: number }).x === 3);
+    expect(alone.objects()).to.deep.equal(fromFull);
+  });
+
+  it('changes every seed with the base seed', async () => {
+    const a = await sweep(base());
+    const b = await sweep(base({ seed: 12 }));
+    const shared = (a.array('seed') as number[]).filter((s) => (b.array('seed') as number[]).includes(s));
+    expect(shared).to.deep.equal([]);
+  });
+
+  it('awaits asynchronous runners', async () => {
+    const t = await sweep(base({ runner: { module: BURN, export: 'runAsync' }, replicates: 1 }));
+    const sync = await sweep(base({ replicates: 1 }));
+    expect(t.objects()).to.deep.equal(sync.objects());
+  });
+
+  for (const workers of [1, 2]) {
+    it(`keeps the other points when one fails, and reports it with its parameters (${workers} worker(s))`, async () => {
+      const t = await sweep(base({ grid: [{ x: 1 }, { x: 2, fail: true }, { x: 3 }], replicates: 1, workers }));
+      expect(t.array('x')).to.deep.equal([1, 3]);
+      expect(t.failures).to.have.length(1);
+      expect(t.failures[0]!.params).to.deep.equal({ iterations: 2000, x: 2, fail: true });
+      expect(t.failures[0]!.replicate).to.equal(0);
+      expect(t.failures[0]!.error).to.equal('point asked to fail (x=2)');
+      expect(t.info.failed).to.equal(1);
+    });
+  }
+
+  it('throws when every run fails, naming the parameters and the cause', async () => {
+    let error: Error | undefined;
+    await sweep(base({ grid: { x: [5], fail: [true] }, replicates: 1 })).catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/all 1 runs failed/);
+    expect(error?.message).to.include('{"iterations":2000,"x":5,"fail":true} replicate 0');
+    expect(error?.message).to.include('point asked to fail (x=5)');
+  });
+
+  it('says which export is missing and which exist', async () => {
+    let error: Error | undefined;
+    await sweep(base({ runner: { module: BURN, export: 'nope' }, replicates: 1 })).catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/no function export 'nope' \(its function exports: badMetrics, run, runAsync\)/);
+  });
+
+  it('rejects a missing runner module and bad options before running anything', async () => {
+    let error: Error | undefined;
+    await sweep(base({ runner: { module: 'test/analysis/fixtures/missing.ts' } })).catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/runner module not found: test\/analysis\/fixtures\/missing.ts/);
+    await sweep(base({ replicates: 0 })).catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/'replicates' must be a positive integer, got 0/);
+    await sweep(base({ workers: 1.5, cache: false })).catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/'workers' must be a positive integer, got 1.5/);
+  });
+
+  it('reports a runner that returns something other than flat metrics', async () => {
+    const t = await sweep(base({ runner: { module: BURN, export: 'badMetrics' }, grid: [{ x: 1 }, { x: 2 }], replicates: 1 })).catch(
+      (e: Error) => e,
+    );
+    expect((t as Error).message).to.match(/metric 'nested' must be a number, string or boolean, got object/);
+  });
+
+  it('stores every run on disk and reuses it: hits on a second run, a miss for a new point', async () => {
+    const options = base({ cache: true, cacheDir });
+    const before = sweepCacheStats();
+    const callsBefore = calls();
+    const first = await sweep(options);
+    expect(calls() - callsBefore).to.equal(6);
+    expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json'))).to.have.length(6);
+    expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+
+    const second = await sweep(options);
+    expect(calls() - callsBefore).to.equal(6); // nothing ran
+    expect(second.info.cacheHits).to.equal(6);
+    expect(second.objects()).to.deep.equal(first.objects());
+
+    const changed = await sweep({ ...options, grid: { x: [1, 2, 4] } });
+    expect(changed.info.cacheHits).to.equal(4);
+    expect(calls() - callsBefore).to.equal(8); // only x=4, twice
+    const after = sweepCacheStats();
+    expect(after.hits - before.hits).to.equal(10);
+    expect(after.misses - before.misses).to.equal(6 + 2);
+  });
+
+  it('writes nothing with cache: false', async () => {
+    await sweep(base({ cache: false, cacheDir }));
+    expect(fs.readdirSync(cacheDir)).to.deep.equal([]);
+  });
+});
