@@ -36,7 +36,7 @@ report: $(NPM_STAMP)
 
 # Benchmarks print one JSON object per line.
 bench: $(NPM_STAMP)
-	@$(NODE) --import tsx bench/run.ts
+	@$(NODE) --import ./bin/register-ts.mjs bench/run.ts
 
 clean:
 	rm -rf .cache test-output

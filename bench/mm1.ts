@@ -42,7 +42,10 @@ export function runMM1(customers: number, seed = 1): MM1Result {
   return { customers: served, meanWait: waitSum / served / 1000, wallSeconds, customersPerSecond: served / wallSeconds };
 }
 
+// As a script (bench/run.ts starts it in a child process so peak RSS is its own):
+//   node --import ./bin/register-ts.mjs bench/mm1.ts N  ->  one JSON line, with maxRssBytes.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 1_000_000);
-  console.log(JSON.stringify(runMM1(n)));
+  const r = runMM1(n);
+  console.log(JSON.stringify({ ...r, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `dmsim` command. The library is TypeScript run through tsx's loader, so the
-// command works straight from a checkout (npx dmsim ...) without a build step.
-import { register } from 'tsx/esm/api';
-register();
+// The `dmsim` command. The library is TypeScript, run straight from the checkout through
+// bin/register-ts.mjs (esbuild's transform; see there why not tsx), so `npx dmsim ...` needs
+// no build step.
+import './register-ts.mjs';
+
 const { main } = await import('../kernel-lib/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

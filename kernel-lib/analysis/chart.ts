@@ -22,7 +22,9 @@ export class Chart {
 
   /** Draws the chart as SVG in Node (vega's 'none' renderer: no canvas package needed). */
   async toSVG(): Promise<string> {
-    const compiled = vegaLite.compile(this.spec).spec;
+    // vega tags the data objects it ingests (a symbol id on each row): render a copy, so the
+    // spec stays plain JSON and can be rendered again or sent to JupyterLab unchanged.
+    const compiled = vegaLite.compile(structuredClone(this.spec)).spec;
     const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
     try {
       return await view.toSVG();

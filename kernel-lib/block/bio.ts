@@ -30,6 +30,8 @@ export class Bio {
   private: unknown = null;
   /** CPU the bio was submitted from (completion may be steered back to it). */
   cpu = 0;
+  /** CPU whose softirq ended the bio (-1 until completion); rq_affinity steers it. */
+  completionCpu = -1;
   /** Submitting thread, when the CPU model is in use: layers charge their CPU cost to it. */
   thread: Thread | null = null;
   // Timestamps of each stage, in simulated ns (NaN until reached), as blktrace sees them.

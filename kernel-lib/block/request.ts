@@ -30,6 +30,9 @@ export class Request implements Scheduled {
   tag = -1;
   /** Scheduler tag (blk-mq with a scheduler), -1 when not held. */
   schedTag = -1;
+  /** Completion status and the CPU that ended the bios, set at completion. */
+  status: string | null = null;
+  completionCpu = -1;
   /** Driver's private state (an HDD's decoded position, an SSD's die...). */
   driverData: unknown = null;
   /** Whoever schedules this request as a timer sets the callback; saves an allocation per I/O. */

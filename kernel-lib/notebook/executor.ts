@@ -191,6 +191,11 @@ export class Executor {
     return this.modules.get(path.join(this.rootDir, relativePath))?.module.exports;
   }
 
+  /** Writes to the process's real stderr, whatever the cells' output is redirected to. */
+  writeLog(text: string): void {
+    this.savedWrites.stderr.call(process.stderr, text);
+  }
+
   close(): void {
     this.restoreStreams();
     this.sink = null;

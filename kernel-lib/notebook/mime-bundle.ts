@@ -31,8 +31,14 @@ export function isJSONMime(mime: string): boolean {
   return /^application\/(.+\+)?json$/.test(mime);
 }
 
+/** Text for a value: a string is its text; anything else as Node's REPL prints it. */
 export function textOf(value: unknown): string {
-  return typeof value === 'string' ? value : inspect(value, { depth: 4, colors: false, maxArrayLength: 100 });
+  return typeof value === 'string' ? value : reprOf(value);
+}
+
+/** The REPL form (strings quoted), which a cell's last expression shows, as IPython shows repr(). */
+export function reprOf(value: unknown): string {
+  return inspect(value, { depth: 4, colors: false, maxArrayLength: 100 });
 }
 
 /**
@@ -46,7 +52,7 @@ function normalise(bundle: MimeBundle, value: unknown): MimeBundle {
     out[mime] = isJSONMime(mime) && typeof data === 'string' ? JSON.parse(data) : data;
   }
   if (typeof out['text/plain'] !== 'string') {
-    out['text/plain'] = hasMimeBundle(value) ? `<${value.constructor?.name ?? 'object'}>` : textOf(value);
+    out['text/plain'] = hasMimeBundle(value) ? `<${value.constructor?.name ?? 'object'}>` : reprOf(value);
   }
   return out;
 }
@@ -63,5 +69,5 @@ export function mimeBundleOf(value: unknown): MimeBundle | Promise<MimeBundle> {
   if (isTable(value)) {
     return { 'text/html': tableToHTML(value), 'text/plain': tableToText(value) };
   }
-  return { 'text/plain': textOf(value) };
+  return { 'text/plain': reprOf(value) };
 }

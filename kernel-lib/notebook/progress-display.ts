@@ -7,6 +7,7 @@
 // bar says how a run went, not what it found, and "12 cached" would differ between runs.
 import type { MimeBundle } from './mime-bundle.js';
 import type { OutputSink } from './executor.js';
+import { escapeHTML } from './html-escape.js';
 
 /** Same shape as kernel-lib/analysis/progress.ts (not imported: notebook sits above analysis but the import must stay optional). */
 export interface Progress {
@@ -25,9 +26,6 @@ const MIN_INTERVAL_MS = 200;
 
 export const PROGRESS_METADATA = { dmsim: { progress: true } };
 
-function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export function progressBundle(label: string, done: number, total: number, info: string): MimeBundle {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;

@@ -4,6 +4,7 @@
 //
 // Tables are recognised by shape, not by `instanceof`: a cell's arquero (loaded by the kernel's
 // CommonJS require) and the library's (loaded as an ES module) can be two module instances.
+import { escapeHTML } from './html-escape.js';
 
 /** The part of arquero's ColumnTable the notebook layer uses. */
 export interface TableLike {
@@ -42,9 +43,6 @@ export function formatCell(value: unknown): string {
   return String(value);
 }
 
-function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function omittedNote(table: TableLike, shown: number): string {
   const hidden = table.numRows() - shown;

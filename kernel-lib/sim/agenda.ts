@@ -69,6 +69,24 @@ export class Agenda {
     items[i] = item;
   }
 
+  /**
+   * Removes and returns the next item if it is due before `limit`, advancing `now` to its
+   * time; undefined otherwise (the event loop's single call per item).
+   */
+  popBefore(limit: number): Scheduled | undefined {
+    if (this.now >= limit) return undefined;
+    if (this.heapSize > 0 && this.times[0] <= this.now) return this.popHeap();
+    if (this.ringTail !== this.ringHead) {
+      const idx = this.ringHead++ & this.ringMask;
+      const item = this.ring[idx];
+      this.ring[idx] = undefined;
+      return item;
+    }
+    if (this.heapSize === 0 || this.times[0] >= limit) return undefined;
+    this.now = this.times[0];
+    return this.popHeap();
+  }
+
   /** Removes and returns the next item, advancing `now` to its time. */
   pop(): Scheduled | undefined {
     if (this.heapSize > 0 && this.times[0] <= this.now) return this.popHeap();

@@ -19,6 +19,11 @@ export interface CpuSetOptions {
   cores: number;
   /** Cost of switching a core from one thread to another (ns). */
   contextSwitchNs?: number;
+  /**
+   * A thread that has run this long (ns) while others wait for its core is preempted at its
+   * next exec() and goes to the back of the run queue (the scheduler tick). Default 3 ms.
+   */
+  timesliceNs?: number;
   /** Latency from a sleeping thread becoming runnable to it running (ns). */
   wakeupNs?: number;
   name?: string;
@@ -56,6 +61,7 @@ export class CpuSet {
   readonly cores: Core[];
   readonly contextSwitchNs: number;
   readonly wakeupNs: number;
+  readonly timesliceNs: number;
   readonly name: string;
   /** Floating threads waiting for any core. */
   private readonly runQueue = new Deque<Thread>();
@@ -70,6 +76,7 @@ export class CpuSet {
     if (!(Number.isInteger(n) && n >= 1)) throw new SimulationError(`${this.name}: cores must be a positive integer, got ${describe(n)}`);
     this.contextSwitchNs = options.contextSwitchNs ?? 0;
     this.wakeupNs = options.wakeupNs ?? 0;
+    this.timesliceNs = options.timesliceNs ?? 3_000_000;
     this.cores = Array.from({ length: n }, (_, i) => new Core(this, i));
   }
 
@@ -87,8 +94,10 @@ export class CpuSet {
     const c = this.cores[core];
     if (c === undefined) throw new SimulationError(`${this.name}: no core ${describe(core)}`);
     if (!(ns >= 0)) throw new SimulationError(`${this.name}: irq time must be >= 0 ns, got ${describe(ns)}`);
-    c.irqNs += ns;
+    // On a busy core the running thread is delayed by ns (its next burst is stretched), so
+    // the time is already counted as the core's busy time; on an idle core count it here.
     if (c.current !== null) c.debtNs += ns;
+    else c.irqNs += ns;
   }
 
   /** Per-core busy fraction since the start. */
@@ -119,6 +128,11 @@ export class CpuSet {
     this.runQueue.push(t);
   }
 
+  /** @internal whether a thread on `core` should make way for another. */
+  _othersWaiting(core: Core): boolean {
+    return core.pinnedQueue.length > 0 || this.runQueue.length > 0;
+  }
+
   /** @internal a thread gave its core up. */
   _vacate(core: Core): void {
     core.current = null;
@@ -138,6 +152,7 @@ export class CpuSet {
     }
     core.lastThread = t;
     t.core = t.lastCore = core;
+    t.sliceStart = this.sim.now;
     t._run(cost);
   }
 }
@@ -148,6 +163,8 @@ export class Thread implements ProcessContext {
   contextSwitches = 0;
   /** CPU time consumed by exec() (ns). */
   cpuNs = 0;
+  /** When the thread last got its core (for time slicing). */
+  sliceStart = 0;
   /** The burst waiting for a core, if any. */
   private pendingExec: SimEvent<undefined> | null = null;
   private pendingNs = 0;
@@ -178,7 +195,13 @@ export class Thread implements ProcessContext {
     const sim = this.cpus.sim;
     if (!(ns >= 0)) throw new SimulationError(`thread ${this.name}: exec time must be >= 0 ns, got ${describe(ns)}`);
     this.cpuNs += ns;
-    const core = this.core;
+    let core = this.core;
+    if (core !== null && sim.now - this.sliceStart >= this.cpus.timesliceNs && this.cpus._othersWaiting(core)) {
+      // Time slice used up with others waiting: preempted, back of the queue.
+      this.core = null;
+      this.cpus._vacate(core);
+      core = null;
+    }
     if (core !== null) {
       const debt = core.debtNs;
       core.debtNs = 0;

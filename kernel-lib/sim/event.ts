@@ -16,18 +16,30 @@ export interface Waiter {
 }
 
 export class SimEvent<T = unknown> implements Scheduled {
-  state: 0 | 1 | 2 = PENDING;
+  // Fields are declared and assigned in the constructor rather than initialised in place:
+  // events are created by the million, and plain assignments construct several times faster
+  // than class-field definitions in V8.
+  declare readonly sim: Simulation;
+  declare state: 0 | 1 | 2;
   /** False once the event failed; `value` then holds the error. */
-  ok = true;
-  value: T | undefined = undefined;
+  declare ok: boolean;
+  declare value: T | undefined;
   /** A failed event whose error someone handled does not abort the run. */
-  defused = false;
+  declare defused: boolean;
   /** First waiter, apart from the rest so one waiter costs no array. @internal */
-  _w0: Waiter | null = null;
+  declare _w0: Waiter | null;
   /** @internal */
-  _ws: Waiter[] | null = null;
+  declare _ws: Waiter[] | null;
 
-  constructor(readonly sim: Simulation) {}
+  constructor(sim: Simulation) {
+    this.sim = sim;
+    this.state = PENDING;
+    this.ok = true;
+    this.value = undefined;
+    this.defused = false;
+    this._w0 = null;
+    this._ws = null;
+  }
 
   get triggered(): boolean {
     return this.state !== PENDING;
@@ -116,14 +128,12 @@ export class Timeout<T = undefined> extends SimEvent<T> {
  * A failing member fails the condition.
  */
 export class Condition extends SimEvent<Map<SimEvent<any>, unknown>> implements Waiter {
-  private remaining: number;
+  declare private remaining: number;
+  declare private readonly events: readonly SimEvent<any>[];
 
-  constructor(
-    sim: Simulation,
-    private readonly events: readonly SimEvent<any>[],
-    private readonly needAll: boolean,
-  ) {
+  constructor(sim: Simulation, events: readonly SimEvent<any>[], needAll: boolean) {
     super(sim);
+    this.events = events;
     for (const ev of events) {
       if (!(ev instanceof SimEvent)) throw new SimulationError(`${needAll ? 'allOf' : 'anyOf'}() got ${describe(ev)}, not an event`);
     }

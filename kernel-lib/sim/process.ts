@@ -20,16 +20,18 @@ export interface ProcessContext {
 
 export class Process<R = unknown> extends SimEvent<R> implements Waiter {
   /** The event the process is waiting on, or null while it runs or after it ended. */
-  target: SimEvent<any> | null = null;
+  declare target: SimEvent<any> | null;
   /** The simulated thread this process runs as, if any (set by cpu.ts). */
-  context: ProcessContext | null = null;
+  declare context: ProcessContext | null;
+  declare private readonly gen: ProcessGenerator<R>;
+  declare readonly name: string;
 
-  constructor(
-    sim: Simulation,
-    private readonly gen: ProcessGenerator<R>,
-    readonly name: string,
-  ) {
+  constructor(sim: Simulation, gen: ProcessGenerator<R>, name: string) {
     super(sim);
+    this.target = null;
+    this.context = null;
+    this.gen = gen;
+    this.name = name;
     // Start at the current time, after everything already scheduled for it. The process
     // itself is the agenda item: fired while still pending, it starts (see _fire).
     sim._agenda.pushNow(this);
@@ -51,60 +53,62 @@ export class Process<R = unknown> extends SimEvent<R> implements Waiter {
     this.step(event.value, event.ok, event);
   }
 
-  /** Runs the generator until it waits on an event that is not yet processed. */
+  /**
+   * Runs the generator until it waits on an event that is not yet processed. Never re-entered:
+   * nothing in here resumes another process synchronously (wake-ups go through the agenda),
+   * so `activeProcess` is simply set on entry and cleared on every exit.
+   */
   step(value: unknown, ok: boolean, from: SimEvent<any> | null): void {
     const sim = this.sim;
-    const previous = sim.activeProcess;
     sim.activeProcess = this;
-    try {
-      for (;;) {
-        let r: IteratorResult<SimEvent<any>, R>;
-        try {
-          if (ok) r = this.gen.next(value);
-          else {
-            if (from !== null) from.defused = true;
-            r = this.gen.throw(value);
-          }
-        } catch (err) {
-          if (this.context !== null) this.context._onWait(null);
-          this.fail(err instanceof Error ? err : new SimulationError(`process ${this.name} threw ${describe(err)}`));
-          return;
+    for (;;) {
+      let r: IteratorResult<SimEvent<any>, R>;
+      try {
+        if (ok) r = this.gen.next(value);
+        else {
+          if (from !== null) from.defused = true;
+          r = this.gen.throw(value);
         }
-        if (r.done === true) {
-          if (this.context !== null) this.context._onWait(null);
-          if (this._w0 === null && this._ws === null) {
-            // Nobody has joined: the process is done at once, without a trip through the
-            // agenda. A later `yield proc` sees it processed and continues immediately.
-            this.value = r.value;
-            this.state = PROCESSED;
-          } else {
-            this.succeed(r.value);
-          }
-          return;
-        }
-        const next = r.value;
-        if (!(next instanceof SimEvent)) {
-          // Throw it back into the generator, so a try/catch there sees it and the stack points
-          // at the offending yield.
-          value = new SimulationError(`process ${this.name} yielded ${describe(next)}, which is not an event`);
-          ok = false;
-          from = null;
-          continue;
-        }
-        if (this.context !== null) this.context._onWait(next);
-        if (next.state === PROCESSED) {
-          // Already happened: carry on at once, as SimPy does.
-          value = next.value;
-          ok = next.ok;
-          from = next;
-          continue;
-        }
-        this.target = next;
-        next._addWaiter(this);
+      } catch (err) {
+        sim.activeProcess = null;
+        if (this.context !== null) this.context._onWait(null);
+        this.fail(err instanceof Error ? err : new SimulationError(`process ${this.name} threw ${describe(err)}`));
         return;
       }
-    } finally {
-      sim.activeProcess = previous;
+      if (r.done === true) {
+        sim.activeProcess = null;
+        if (this.context !== null) this.context._onWait(null);
+        if (this._w0 === null && this._ws === null) {
+          // Nobody has joined: the process is done at once, without a trip through the
+          // agenda. A later `yield proc` sees it processed and continues immediately.
+          this.value = r.value;
+          this.state = PROCESSED;
+        } else {
+          this.succeed(r.value);
+        }
+        return;
+      }
+      const next = r.value;
+      if (!(next instanceof SimEvent)) {
+        // Throw it back into the generator, so a try/catch there sees it and the stack points
+        // at the offending yield.
+        value = new SimulationError(`process ${this.name} yielded ${describe(next)}, which is not an event`);
+        ok = false;
+        from = null;
+        continue;
+      }
+      if (this.context !== null) this.context._onWait(next);
+      if (next.state === PROCESSED) {
+        // Already happened: carry on at once, as SimPy does.
+        value = next.value;
+        ok = next.ok;
+        from = next;
+        continue;
+      }
+      sim.activeProcess = null;
+      this.target = next;
+      next._addWaiter(this);
+      return;
     }
   }
 

@@ -18,16 +18,19 @@ export interface ResourceOptions {
 
 /** A request for one slot; once granted it is the token to release. */
 export class Request extends SimEvent<Request> {
-  requestedAt: number;
-  grantedAt = NaN;
-  released = false;
+  declare readonly resource: Resource;
+  declare readonly priority: number;
+  declare requestedAt: number;
+  declare grantedAt: number;
+  declare released: boolean;
 
-  constructor(
-    readonly resource: Resource,
-    readonly priority: number,
-  ) {
+  constructor(resource: Resource, priority: number) {
     super(resource.sim);
+    this.resource = resource;
+    this.priority = priority;
     this.requestedAt = resource.sim.now;
+    this.grantedAt = NaN;
+    this.released = false;
   }
 }
 

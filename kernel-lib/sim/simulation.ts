@@ -125,16 +125,14 @@ export class Simulation {
     let n = 0;
     try {
       if (this.trace === undefined) {
-        while (agenda.peekTime() < limit) {
-          const item = agenda.pop() as Scheduled;
+        for (let item = agenda.popBefore(limit); item !== undefined; item = agenda.popBefore(limit)) {
           n++;
           item._fire();
           if (stop !== null && stop.state === PROCESSED) break;
         }
       } else {
         const trace = this.trace;
-        while (agenda.peekTime() < limit) {
-          const item = agenda.pop() as Scheduled;
+        for (let item = agenda.popBefore(limit); item !== undefined; item = agenda.popBefore(limit)) {
           n++;
           trace(agenda.now, item);
           item._fire();

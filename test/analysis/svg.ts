@@ -1,9 +1,12 @@
 // Reading rendered charts in tests: vega labels every drawn item with its mark kind
 // (aria-roledescription="symbol mark"), which is what a reader would actually see.
 
-/** How many items of a mark kind ('symbol', 'line', 'rule', 'rect', 'text', 'area') the SVG draws. */
+/**
+ * How many items of a mark kind the SVG draws: 'line', 'rule', 'rect', 'text' are labelled
+ * "<kind> mark"; vega-lite relabels its own marks, e.g. 'point' and 'bar'.
+ */
 export function drawn(svg: string, kind: string): number {
-  return svg.split(`aria-roledescription="${kind} mark"`).length - 1;
+  return (svg.match(new RegExp(`aria-roledescription="${kind}( mark)?"`, 'g')) ?? []).length;
 }
 
 /** The text of every axis title in the SVG. */

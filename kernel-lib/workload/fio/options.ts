@@ -219,7 +219,7 @@ const SETTERS: Record<string, Setter> = {
 };
 
 /** fio accepts these spellings too. */
-const ALIASES: Record<string, string> = { readwrite: 'rw', blocksize: 'bs', ioscheduler: '', io_size: 'size', filesize: 'size' };
+const ALIASES: Record<string, string> = { readwrite: 'rw', blocksize: 'bs', io_size: 'size' };
 
 export const SUPPORTED_OPTIONS = Object.keys(SETTERS).sort();
 
@@ -241,7 +241,6 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
     }
     set(o, opt.value, fail);
   }
-  o.name = section.name;
   if (o.ioengine === 'sync' || o.ioengine === 'psync') o.iodepth = 1; // fio: no effect on sync engines
   return o;
 }

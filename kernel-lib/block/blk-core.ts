@@ -1,0 +1,162 @@
+// What the legacy request queue and blk-mq share (block/blk-core.c, blk-flush.c,
+// blk-softirq.c / blk_mq_complete_request): the entry point submit_bio with splitting and
+// pre-flush sequencing, completion steering by rq_affinity with its CPU cost, and disk
+// statistics. The two queues differ only in how a bio becomes a request and reaches the
+// driver (`makeRequest`) and in what a finished request frees (`freeRequest`).
+import type { CpuSet } from '../sim/cpu.js';
+import type { ProcessGenerator, Simulation } from '../sim/index.js';
+import { Bio, REQ_PREFLUSH, REQ_SYNC } from './bio.js';
+import type { BlockDevice, DiskStats } from './device.js';
+import { DiskStatsAccounting } from './disk-stats.js';
+import type { BlockDriver, DriverHost } from './driver.js';
+import type { BlockOptions } from './options.js';
+import type { MergeLimits, Request } from './request.js';
+
+export abstract class BlkCore implements BlockDevice, DriverHost {
+  readonly name: string;
+  readonly sizeSectors: number;
+  readonly logicalBlockSize: number;
+  readonly limits: MergeLimits;
+  protected readonly accounting: DiskStatsAccounting;
+  /** Completion CPU of every request completed so far, counted (for tests and reports). */
+  readonly completionsOnCpu: number[];
+
+  constructor(
+    readonly sim: Simulation,
+    readonly cpus: CpuSet | null,
+    readonly driver: BlockDriver,
+    readonly options: BlockOptions,
+  ) {
+    this.name = driver.name;
+    this.sizeSectors = driver.sizeSectors;
+    this.logicalBlockSize = driver.logicalBlockSize;
+    this.limits = {
+      // blk_queue_max_hw_sectors: max_sectors never exceeds what the hardware takes.
+      maxSectors: Math.min(options.max_sectors, driver.maxHwSectors),
+      maxSegments: options.max_segments,
+      maxSegmentSize: options.max_segment_size,
+    };
+    this.accounting = new DiskStatsAccounting(sim);
+    this.completionsOnCpu = new Array(cpus?.cores.length ?? 1).fill(0);
+    driver.attach(this);
+  }
+
+  /**
+   * submit_bio. Order matters: a pre-flush must complete before the data is queued (the
+   * flush machinery of blk-flush.c, run synchronously in the submitter here), and an
+   * oversized bio is split before it can become a request (blk_queue_split).
+   */
+  *submit(bio: Bio): ProcessGenerator<void> {
+    const sim = this.sim;
+    bio.tQueue = sim.now;
+    const core = bio.thread?.core;
+    if (core) bio.cpu = core.index;
+    if (bio.sector < 0 || bio.end > this.sizeSectors) {
+      bio.endio(sim, 'EIO');
+      return;
+    }
+    if ((bio.flags & REQ_PREFLUSH) !== 0 && bio.sectors > 0) {
+      const flush = new Bio('flush', 0, 0, REQ_SYNC);
+      flush.thread = bio.thread;
+      flush.cpu = bio.cpu;
+      flush.tQueue = sim.now;
+      yield* this.makeRequest(flush);
+      yield flush.wait(sim);
+      bio.flags &= ~REQ_PREFLUSH;
+    }
+    const max = this.limits.maxSectors;
+    if (bio.sectors <= max) {
+      yield* this.makeRequest(bio);
+      return;
+    }
+    // bio_split + bio_chain: the parent completes when its last piece does.
+    let remaining = Math.ceil(bio.sectors / max);
+    let status: string | null = null;
+    const endPiece = (piece: Bio): void => {
+      status ??= piece.status;
+      if (--remaining === 0) bio.endio(sim, status);
+    };
+    for (let s = bio.sector; s < bio.end; s += max) {
+      const piece = new Bio(bio.op, s, Math.min(max, bio.end - s), bio.flags);
+      piece.thread = bio.thread;
+      piece.cpu = bio.cpu;
+      piece.tQueue = bio.tQueue;
+      piece.private = bio;
+      piece.endIo = endPiece;
+      yield* this.makeRequest(piece);
+    }
+  }
+
+  diskStats(): DiskStats {
+    return this.accounting.snapshot();
+  }
+
+  /** Turns a bio (within limits) into a request or merges it; may sleep. */
+  protected abstract makeRequest(bio: Bio): ProcessGenerator<void>;
+
+  /** The request's bios have ended: release its tag / request slot and restart the queue. */
+  protected abstract freeRequest(rq: Request): void;
+
+  /** The CPU that takes the interrupt for the request's hardware queue. */
+  protected abstract irqCpuOf(rq: Request): number;
+
+  /** Common issue step: time stamps, accounting, then the driver's queue_rq. */
+  protected issue(rq: Request): void {
+    const now = this.sim.now;
+    rq.tIssue = now;
+    for (const b of rq.bios) b.tIssue = now;
+    this.driver.queueRq(rq);
+  }
+
+  /**
+   * The hardware finished rq. The interrupt handler runs on `cpu`; with rq_affinity the
+   * softirq that ends the bios is sent by IPI to the submitting CPU when the two differ and
+   * (rq_affinity = 2, or they do not share a cache) — blk_mq_complete_need_ipi. The bios end
+   * after the handler and softirq times have elapsed.
+   */
+  completeRequest(rq: Request, status: string | null = null, cpu?: number): void {
+    const o = this.options;
+    const inline = this.driver.completesInline === true;
+    const irqCpu = cpu ?? this.irqCpuOf(rq);
+    const ipi = o.rq_affinity > 0 && irqCpu !== rq.cpu && (o.rq_affinity === 2 || !o.cpus_share_cache);
+    const doneCpu = ipi ? rq.cpu : irqCpu;
+    const irqNs = inline ? 0 : this.driver.irqCpuNs;
+    const delay = irqNs + (ipi ? o.ipi_cpu_ns : 0) + o.complete_cpu_ns;
+    const cpus = this.cpus;
+    if (cpus !== null) {
+      const n = cpus.cores.length;
+      if (ipi) {
+        cpus.irq(irqCpu % n, irqNs + o.ipi_cpu_ns);
+        cpus.irq(doneCpu % n, o.ipi_cpu_ns + o.complete_cpu_ns);
+      } else {
+        cpus.irq(doneCpu % n, irqNs + o.complete_cpu_ns);
+      }
+    }
+    this.completionsOnCpu[doneCpu % this.completionsOnCpu.length]++;
+    rq.status = status;
+    rq.completionCpu = doneCpu;
+    if (delay > 0) {
+      rq.onTimer = this.endRequestFn;
+      this.sim.schedule(rq, delay);
+    } else {
+      this.endRequest(rq);
+    }
+  }
+
+  private readonly endRequestFn = (rq: Request): void => this.endRequest(rq);
+
+  /** blk_mq_end_request / end_that_request_last: bios first, then the request is freed. */
+  private endRequest(rq: Request): void {
+    this.accounting.done(rq);
+    for (const b of rq.bios) {
+      b.completionCpu = rq.completionCpu;
+      b.endio(this.sim, rq.status);
+    }
+    this.freeRequest(rq);
+  }
+
+  /** Charges driver issue cost for `n` requests dispatched outside any thread (timer, softirq). */
+  protected chargeIrqIssue(n: number, cpu: number): void {
+    if (this.cpus !== null && n > 0) this.cpus.irq(cpu % this.cpus.cores.length, n * this.driver.issueCpuNs);
+  }
+}

@@ -1,0 +1,73 @@
+// The per-task plug of blk-mq (struct blk_plug): between blk_start_plug and blk_finish_plug a
+// thread's requests collect in a list instead of going to the driver one by one, so that
+// adjacent bios merge and the driver is kicked once. The list is flushed early at
+// plug_max_requests requests (BLK_MAX_REQUEST_COUNT) or when its last request reached
+// plug_flush_bytes (BLK_PLUG_FLUSH_SIZE), and whenever the thread is about to sleep in the
+// block layer (schedule() flushes the plug). The 2.6-era legacy queue ignores it: it plugs the
+// whole queue instead (see request-queue.ts).
+import type { Thread } from '../sim/cpu.js';
+import type { Request } from './request.js';
+
+/** A queue that can take back the requests a plug held for it. */
+export interface PlugTarget {
+  flushPlugged(requests: Request[]): void;
+}
+
+export class BlkPlug {
+  readonly entries: { queue: PlugTarget; rq: Request }[] = [];
+
+  /** Requests held for `queue`. */
+  countFor(queue: PlugTarget): number {
+    let n = 0;
+    for (const e of this.entries) if (e.queue === queue) n++;
+    return n;
+  }
+
+  /** The most recently added request for `queue` (blk_attempt_plug_merge looks only there). */
+  lastFor(queue: PlugTarget): Request | null {
+    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i].queue === queue) return this.entries[i].rq;
+    return null;
+  }
+
+  add(queue: PlugTarget, rq: Request): void {
+    this.entries.push({ queue, rq });
+  }
+
+  /** blk_flush_plug_list: hand every held request to its queue, in order, one call per queue. */
+  flush(only?: PlugTarget): void {
+    const byQueue = new Map<PlugTarget, Request[]>();
+    const keep: { queue: PlugTarget; rq: Request }[] = [];
+    for (const e of this.entries) {
+      if (only !== undefined && e.queue !== only) {
+        keep.push(e);
+        continue;
+      }
+      let list = byQueue.get(e.queue);
+      if (list === undefined) byQueue.set(e.queue, (list = []));
+      list.push(e.rq);
+    }
+    this.entries.length = 0;
+    for (const e of keep) this.entries.push(e);
+    for (const [queue, list] of byQueue) queue.flushPlugged(list);
+  }
+}
+
+const plugs = new WeakMap<Thread, BlkPlug>();
+
+/** blk_start_plug: the thread's bios collect in a plug until blkFinishPlug. Nested calls are no-ops. */
+export function blkStartPlug(thread: Thread): void {
+  if (!plugs.has(thread)) plugs.set(thread, new BlkPlug());
+}
+
+/** blk_finish_plug: flushes and removes the thread's plug. */
+export function blkFinishPlug(thread: Thread): void {
+  const plug = plugs.get(thread);
+  if (plug === undefined) return;
+  plugs.delete(thread);
+  plug.flush();
+}
+
+/** current->plug. */
+export function currentPlug(thread: Thread | null): BlkPlug | null {
+  return thread === null ? null : (plugs.get(thread) ?? null);
+}

@@ -1,0 +1,333 @@
+// Built-in device profiles: each a documented set of physical parameters. A profile is
+// calibrated once against the published figures named in its `calibratedOn`; studies may
+// override any parameter (`devices.<name>.<param>`), never per experiment inside the model.
+// docs/devices.md renders this file's documentation.
+import { LOOP_DEFAULTS } from './devices/loop.js';
+import { NULL_BLK_DEFAULTS } from './devices/null-blk.js';
+import { RAM_DEFAULTS } from './devices/ram.js';
+
+export type DeviceKind = 'hdd' | 'ssd' | 'null_blk' | 'ram' | 'loop';
+export type ParamValue = number | boolean | string;
+
+export interface ParamDoc {
+  unit: string;
+  meaning: string;
+  /** Allowed values for a string or enumerated parameter. */
+  values?: readonly ParamValue[];
+}
+
+export interface Profile {
+  name: string;
+  kind: DeviceKind;
+  description: string;
+  /** What the profile reproduces, and how well (filled from the calibration tests). */
+  calibratedOn: string;
+  params: Record<string, ParamValue>;
+  /** Where each value comes from ([S] source, [D] documentation/calibration.md, [R] assumption, [C] calibrated). */
+  sources: Record<string, string>;
+}
+
+const HDD_DOCS: Record<string, ParamDoc> = {
+  capacity_gb: { unit: 'GB (10^9 B)', meaning: 'capacity' },
+  rpm: { unit: 'rev/min', meaning: 'spindle speed; one turn = 60/rpm s' },
+  heads: { unit: 'count', meaning: 'recording surfaces' },
+  zones: { unit: 'count', meaning: 'recording zones of equal cylinder count' },
+  outer_mbps: { unit: 'MB/s', meaning: 'media rate of the outermost zone (sets its sectors per track)' },
+  inner_mbps: { unit: 'MB/s', meaning: 'media rate of the innermost zone' },
+  head_switch_ns: { unit: 'ns', meaning: 'switching surfaces within a cylinder (also the track skew)' },
+  track_to_track_ns: { unit: 'ns', meaning: 'seek of one cylinder (also the cylinder skew)' },
+  avg_seek_ns: { unit: 'ns', meaning: 'mean seek over random cylinder pairs' },
+  full_stroke_ns: { unit: 'ns', meaning: 'seek across all cylinders' },
+  command_overhead_ns: { unit: 'ns', meaning: 'firmware time per command' },
+  link_mbps: { unit: 'MB/s', meaning: 'SATA interface rate' },
+  read_segments: { unit: 'count', meaning: 'read cache segments (LRU)' },
+  read_ahead_kib: { unit: 'KiB', meaning: 'read-ahead past a media read' },
+  write_cache: { unit: 'bool', meaning: 'write-back cache enabled (hdparm -W)' },
+  write_buffer_kib: { unit: 'KiB', meaning: 'dirty data the cache may hold' },
+  write_buffer_extents: { unit: 'count', meaning: 'dirty extents the firmware tracks' },
+  destage_max_kib: { unit: 'KiB', meaning: 'largest single destage write' },
+  queue_depth: { unit: 'commands', meaning: 'NCQ depth (1 = no queueing)' },
+  scheduling: { unit: 'policy', meaning: 'order of queued commands', values: ['fifo', 'sptf'] },
+  issue_cpu_ns: { unit: 'ns CPU', meaning: 'driver issue path (libata/AHCI)' },
+  irq_cpu_ns: { unit: 'ns CPU', meaning: 'interrupt handler' },
+};
+
+const SSD_DOCS: Record<string, ParamDoc> = {
+  capacity_gb: { unit: 'GB (10^9 B)', meaning: 'user capacity' },
+  raw_capacity_gb: { unit: 'GB (10^9 B)', meaning: 'raw flash (over-provisioning = raw/user - 1; sets GC write amplification)' },
+  channels: { unit: 'count', meaning: 'NAND channels' },
+  dies_per_channel: { unit: 'count', meaning: 'dies per channel' },
+  planes_per_die: { unit: 'count', meaning: 'independent read units per die' },
+  page_bytes: { unit: 'B', meaning: 'flash page' },
+  read_ns: { unit: 'ns', meaning: 'page read tR' },
+  program_ns: { unit: 'ns', meaning: 'program time tPROG of one program unit' },
+  program_unit_bytes: { unit: 'B', meaning: 'bytes per program operation (page x planes)' },
+  channel_mbps: { unit: 'MB/s', meaning: 'NAND channel bus rate' },
+  link_mbps: { unit: 'MB/s', meaning: 'host link rate per direction' },
+  link_full_duplex: { unit: 'bool', meaning: 'reads and writes share the link (false) or not (true)' },
+  controller_cores: { unit: 'count', meaning: 'controller cores processing commands' },
+  command_overhead_ns: { unit: 'ns', meaning: 'controller time per command' },
+  write_ack_ns: { unit: 'ns', meaning: 'firmware time to acknowledge a buffered write' },
+  write_buffer_mib: { unit: 'MiB', meaning: 'DRAM write buffer' },
+  flush_ns: { unit: 'ns', meaning: 'cache flush latency after the buffer drained' },
+  queue_depth: { unit: 'commands', meaning: 'commands accepted per hardware queue' },
+  hw_queues: { unit: 'count', meaning: 'hardware submission queues' },
+  issue_cpu_ns: { unit: 'ns CPU', meaning: 'driver issue path' },
+  irq_cpu_ns: { unit: 'ns CPU', meaning: 'interrupt handler' },
+};
+
+const NULL_BLK_DOCS: Record<string, ParamDoc> = {
+  queue_mode: { unit: 'enum', meaning: '0 bio-based (modelled as blk-mq without scheduler), 1 single queue, 2 blk-mq', values: [0, 1, 2] },
+  irqmode: { unit: 'enum', meaning: '0 inline, 1 softirq, 2 timer', values: [0, 1, 2] },
+  completion_nsec: { unit: 'ns', meaning: 'service time with irqmode=2' },
+  submit_queues: { unit: 'count', meaning: 'hardware queues' },
+  hw_queue_depth: { unit: 'tags', meaning: 'tags per hardware queue' },
+  gb: { unit: 'GiB', meaning: 'size' },
+  bs: { unit: 'B', meaning: 'logical block size' },
+  mbps: { unit: 'MB/s', meaning: 'bandwidth cap, 0 = none' },
+  issue_cpu_ns: { unit: 'ns CPU', meaning: 'null_queue_rq' },
+  irq_cpu_ns: { unit: 'ns CPU', meaning: 'completion entry (softirq raise / hrtimer)' },
+};
+
+const RAM_DOCS: Record<string, ParamDoc> = {
+  size_mib: { unit: 'MiB', meaning: 'size' },
+  copy_mbps: { unit: 'MB/s', meaning: 'memcpy bandwidth' },
+  per_io_ns: { unit: 'ns', meaning: 'fixed cost per I/O' },
+  issue_cpu_ns: { unit: 'ns CPU', meaning: 'driver entry' },
+};
+
+const LOOP_DOCS: Record<string, ParamDoc> = {
+  offset_sectors: { unit: 'sectors', meaning: 'start of the backing file on the backing device' },
+  size_sectors: { unit: 'sectors', meaning: 'size, 0 = rest of the backing device' },
+  copy_mbps: { unit: 'MB/s', meaning: 'bandwidth of the extra copy' },
+  per_io_ns: { unit: 'ns', meaning: 'per-request cost in the loop thread' },
+  workers: { unit: 'count', meaning: 'loop worker threads (1 in 2.6)' },
+};
+
+export const PARAM_DOCS: Record<DeviceKind, Record<string, ParamDoc>> = {
+  hdd: HDD_DOCS,
+  ssd: SSD_DOCS,
+  null_blk: NULL_BLK_DOCS,
+  ram: RAM_DOCS,
+  loop: LOOP_DOCS,
+};
+
+const HDD_SATA_2007: Profile = {
+  name: 'hdd-sata-2007',
+  kind: 'hdd',
+  description: '2007 desktop SATA disk, 7200 rpm, 250 GB, 8 MB cache, NCQ (Barracuda 7200.10 / Caviar SE16 class)',
+  calibratedOn: 'calibration.md §1: dd bs=1M count=1000 buffered to a linear volume, 45.4 MB/s',
+  params: {
+    capacity_gb: 250,
+    rpm: 7200,
+    heads: 4,
+    zones: 16,
+    outer_mbps: 78,
+    inner_mbps: 42,
+    head_switch_ns: 800_000,
+    track_to_track_ns: 1_000_000,
+    avg_seek_ns: 8_500_000,
+    full_stroke_ns: 18_000_000,
+    command_overhead_ns: 150_000,
+    link_mbps: 150,
+    read_segments: 16,
+    read_ahead_kib: 512,
+    write_cache: true,
+    write_buffer_kib: 4096,
+    write_buffer_extents: 64,
+    destage_max_kib: 512,
+    queue_depth: 31,
+    scheduling: 'sptf',
+    issue_cpu_ns: 3000,
+    irq_cpu_ns: 3000,
+  },
+  sources: {
+    rpm: '[D] calibration.md §2: 7200 rpm, 8.33 ms per turn',
+    outer_mbps: '[D] calibration.md §2: about 78 MB/s outer-zone sustained rate',
+    inner_mbps: '[R] 2007 data sheets: inner zone a little over half the outer rate',
+    avg_seek_ns: '[D] calibration.md §2: about 8.5 ms average seek',
+    track_to_track_ns: '[D] calibration.md §2: about 1 ms track-to-track',
+    full_stroke_ns: '[R] desktop data sheets: about twice the average',
+    head_switch_ns: '[R] DiskSim validated 7200 rpm drives: 0.6-1 ms',
+    write_buffer_kib: '[D] 8-16 MB cache (calibration.md §2); half of an 8 MB cache for writes [R]',
+    queue_depth: '[D] NCQ depth 31 (calibration.md §2)',
+    link_mbps: '[R] ICH5/ICH6-era SATA 1.5 Gb/s host of a Pentium 4 3 GHz',
+    command_overhead_ns: '[R] DiskSim-era desktop drives: 0.1-0.3 ms',
+    issue_cpu_ns: '[R] Pentium 4 3 GHz libata path, a few us',
+    irq_cpu_ns: '[R] Pentium 4 3 GHz interrupt + SCSI completion, a few us',
+  },
+};
+
+const HDD_2019: Profile = {
+  name: 'hdd-2019',
+  kind: 'hdd',
+  description: '2019 7200 rpm SATA disk, 375 GB test device, 6 Gb/s, large cache with write-back on',
+  calibratedOn: 'calibration.md §2, HDD row: 701 us / 1425 IOPS random write, 120 MB/s sequential; random-read figures are out of mechanical reach (see docs/devices.md)',
+  params: {
+    capacity_gb: 375,
+    rpm: 7200,
+    heads: 4,
+    zones: 24,
+    outer_mbps: 128,
+    inner_mbps: 65,
+    head_switch_ns: 500_000,
+    track_to_track_ns: 700_000,
+    avg_seek_ns: 8_500_000,
+    full_stroke_ns: 16_000_000,
+    command_overhead_ns: 50_000,
+    link_mbps: 600,
+    read_segments: 32,
+    read_ahead_kib: 1024,
+    write_cache: true,
+    write_buffer_kib: 65536,
+    write_buffer_extents: 4096,
+    destage_max_kib: 1024,
+    queue_depth: 31,
+    scheduling: 'sptf',
+    issue_cpu_ns: 1500,
+    irq_cpu_ns: 1500,
+  },
+  sources: {
+    rpm: '[D] 7200 rpm (calibration.md §2)',
+    outer_mbps: '[C] so that 256 KiB sequential I/O at the start of the disk gives 120 MB/s',
+    avg_seek_ns: '[D] about 8.5 ms (calibration.md §2)',
+    write_buffer_extents: '[C] dirty extents tracked: sets the destage positioning time under random writes (701 us target)',
+    write_buffer_kib: '[R] 64 MiB of a 256 MiB cache',
+    link_mbps: '[R] SATA 6 Gb/s',
+  },
+};
+
+const SSD_SATA_2019: Profile = {
+  name: 'ssd-sata-2019',
+  kind: 'ssd',
+  description: '2019 375 GB flash SSD (the device of calibration.md §2). Its 701 MB/s read exceeds SATA III, so the link is modelled faster than SATA.',
+  calibratedOn: 'calibration.md §2, SSD row (six fio figures)',
+  params: {
+    capacity_gb: 375,
+    raw_capacity_gb: 549.8,
+    channels: 8,
+    dies_per_channel: 2,
+    planes_per_die: 1,
+    page_bytes: 16384,
+    read_ns: 90_000,
+    program_ns: 1_300_000,
+    program_unit_bytes: 32768,
+    channel_mbps: 400,
+    link_mbps: 740,
+    link_full_duplex: false,
+    controller_cores: 1,
+    command_overhead_ns: 4_000,
+    write_ack_ns: 55_000,
+    write_buffer_mib: 64,
+    flush_ns: 1_000_000,
+    queue_depth: 32,
+    hw_queues: 1,
+    issue_cpu_ns: 1500,
+    irq_cpu_ns: 1500,
+  },
+  sources: {
+    raw_capacity_gb: '[R] 512 GiB of flash behind 375 GB: over-provisioning 0.47, greedy-GC WA 1.57',
+    read_ns: '[C] 4 KiB random read at QD1 = 122 us',
+    program_ns: '[C] sequential write bandwidth 390 MB/s = dies x unit / tPROG',
+    link_mbps: '[C] sequential read 701 MB/s',
+    write_ack_ns: '[C] 4 KiB random write at QD1 = 72.6 us',
+    dies_per_channel: '[C] random read QD32 = 150 920 IOPS',
+  },
+};
+
+const NVME_GEN4: Profile = {
+  name: 'nvme-gen4',
+  kind: 'ssd',
+  description: 'PCIe 4.0 x4 NVMe SSD, 2 TB, Samsung 990 PRO class',
+  calibratedOn: 'calibration.md §2: 7450/6900 MB/s sequential read/write, ~1.4M/1.55M 4 KiB random read/write IOPS',
+  params: {
+    capacity_gb: 2000,
+    raw_capacity_gb: 2199,
+    channels: 8,
+    dies_per_channel: 8,
+    planes_per_die: 4,
+    page_bytes: 16384,
+    read_ns: 45_000,
+    program_ns: 400_000,
+    program_unit_bytes: 65536,
+    channel_mbps: 1600,
+    link_mbps: 7600,
+    link_full_duplex: true,
+    controller_cores: 5,
+    command_overhead_ns: 3_000,
+    write_ack_ns: 8_000,
+    write_buffer_mib: 2048,
+    flush_ns: 200_000,
+    queue_depth: 1023,
+    hw_queues: 8,
+    issue_cpu_ns: 600,
+    irq_cpu_ns: 500,
+  },
+  sources: {
+    link_mbps: '[D] PCIe 4.0 x4 after encoding and protocol overhead ~7.6-7.8 GB/s',
+    write_buffer_mib: '[R] SLC cache region (TurboWrite), as a buffer',
+    controller_cores: '[R] Pascal controller, 5 cores',
+    read_ns: '[C] 1.4M random read IOPS at high depth',
+    program_ns: '[C] 6900 MB/s sequential write into the SLC region',
+  },
+};
+
+const NULL_BLK: Profile = {
+  name: 'null_blk',
+  kind: 'null_blk',
+  description: 'null_blk with the kernel module defaults',
+  calibratedOn: 'calibration.md §8 (module defaults); software costs [R]',
+  params: { ...NULL_BLK_DEFAULTS },
+  sources: { queue_mode: '[S] null_blk main.c defaults', issue_cpu_ns: '[R]', irq_cpu_ns: '[R]' },
+};
+
+const RAM: Profile = {
+  name: 'ram',
+  kind: 'ram',
+  description: 'brd RAM disk',
+  calibratedOn: 'none (memcpy bandwidth assumed)',
+  params: { ...RAM_DEFAULTS },
+  sources: { copy_mbps: '[R]' },
+};
+
+const LOOP: Profile = {
+  name: 'loop',
+  kind: 'loop',
+  description: 'loop device over a contiguous file on a backing device (needs `backing`)',
+  calibratedOn: 'none',
+  params: { ...LOOP_DEFAULTS },
+  sources: { workers: '[S] 2.6 loop.c: one thread per device' },
+};
+
+export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({
+  'hdd-sata-2007': HDD_SATA_2007,
+  'hdd-2019': HDD_2019,
+  'ssd-sata-2019': SSD_SATA_2019,
+  'nvme-gen4': NVME_GEN4,
+  null_blk: NULL_BLK,
+  ram: RAM,
+  loop: LOOP,
+});
+
+/** Every profile with its parameters documented (unit, meaning, value, source). */
+export function listProfiles(): {
+  name: string;
+  kind: DeviceKind;
+  description: string;
+  calibratedOn: string;
+  params: { name: string; value: ParamValue; unit: string; meaning: string; source: string }[];
+}[] {
+  return Object.values(PROFILES).map((p) => ({
+    name: p.name,
+    kind: p.kind,
+    description: p.description,
+    calibratedOn: p.calibratedOn,
+    params: Object.entries(p.params).map(([name, value]) => ({
+      name,
+      value,
+      unit: PARAM_DOCS[p.kind][name]?.unit ?? '',
+      meaning: PARAM_DOCS[p.kind][name]?.meaning ?? '',
+      source: p.sources[name] ?? '',
+    })),
+  }));
+}

@@ -1,0 +1,93 @@
+// Reading a scenario file: YAML (a superset of JSON, so JSON files load the same way) through
+// the `yaml` package, keeping the document so that any later error can name the line of the
+// key at fault, and the first line of text embedded in it (fio job files, dmsetup tables).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { InputError } from '../dm/input-error.js';
+
+export type KeyPath = readonly (string | number)[];
+
+/** Where things are in the scenario text. */
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document | null,
+    private readonly lines: LineCounter | null,
+  ) {}
+
+  private pairOf(p: KeyPath): { pair: Pair | null; node: Node | null } {
+    let node: unknown = this.doc?.contents ?? null;
+    let pair: Pair | null = null;
+    for (const key of p) {
+      if (isMap(node)) {
+        const found = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(key));
+        if (found === undefined) return { pair, node: null };
+        pair = found as Pair;
+        node = found.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+        pair = null;
+      } else return { pair, node: null };
+    }
+    return { pair, node: (node as Node) ?? null };
+  }
+
+  /** Line of the key at `p` (or of the nearest enclosing key that exists). */
+  lineOf(p: KeyPath): number | undefined {
+    if (this.lines === null) return undefined;
+    for (let n = p.length; n > 0; n--) {
+      const { pair, node } = this.pairOf(p.slice(0, n));
+      const keyNode = pair?.key as Node | undefined;
+      const range = n === p.length || node !== null ? (keyNode?.range ?? node?.range) : undefined;
+      if (range) return this.lines.linePos(range[0]).line;
+    }
+    return undefined;
+  }
+
+  /** First line of the text of a string value (the line after `|` for block scalars). */
+  textLineOf(p: KeyPath): number | undefined {
+    const { node } = this.pairOf(p);
+    if (this.lines === null || node === null || !isScalar(node) || !node.range) return undefined;
+    const line = this.lines.linePos(node.range[0]).line;
+    return node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? line + 1 : line;
+  }
+
+  /** An InputError located at a key path: "file:line: a.b.c: reason". */
+  error(p: KeyPath, reason: string): InputError {
+    return new InputError(reason, { file: this.file, line: this.lineOf(p), field: p.length ? p.join('.') : undefined });
+  }
+}
+
+export interface LoadedScenario {
+  data: unknown;
+  source: SourceMap;
+  /** Folder relative paths in the scenario (fio files, traces) are resolved against. */
+  dir: string;
+}
+
+export function parseScenarioText(text: string, file: string, dir = process.cwd()): LoadedScenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const line = lines.linePos(e.pos[0]).line;
+    throw new InputError(e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, ''), { file, line });
+  }
+  return { data: doc.toJS({ maxAliasCount: 100 }), source: new SourceMap(file, doc, lines), dir };
+}
+
+export function loadScenarioFile(file: string): LoadedScenario {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read scenario: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+  }
+  return parseScenarioText(text, file, path.dirname(path.resolve(file)));
+}
+
+/** A scenario given as an object (from a notebook): no lines to point at. */
+export function scenarioFromObject(data: unknown, label = '<scenario>'): LoadedScenario {
+  return { data: structuredClone(data), source: new SourceMap(label, null, null), dir: process.cwd() };
+}

@@ -1,0 +1,126 @@
+// Model parameters (`params:` in a scenario, `--set` on the command line, the non-`scenario`
+// parameters of a sweep), by dotted path. This file knows which paths exist:
+// - `kernel`: an era preset ("2.6.21", "5.4", "6.8") for the block layer's defaults;
+// - `block.*`: the block layer's knobs (checked by the block layer's parseBlockOptions);
+// - `cpu.*`: the machine's CPUs; `fio.*`, `dd.*`: the workload tools' own costs;
+// - the namespaces of device-mapper targets (`kcopyd.*`, `snapshot.*`, ...), checked by the
+//   targets that read them.
+// Anything else is an unknown parameter, reported with its path.
+import type { KeyPath } from './load.js';
+
+export interface MachineParams {
+  cores: number;
+  contextSwitchNs: number;
+  wakeupNs: number;
+}
+
+export interface ToolParams {
+  /** fio's user-space work per I/O: io_u setup, syscall entry and exit (ns). */
+  fioCpuNsPerIo: number;
+  ddCpuNsPerIo: number;
+  /** dd's memset/memcpy cost per byte copied (ns). */
+  ddCopyNsPerByte: number;
+}
+
+type Check = (v: unknown) => string | null;
+const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number >= 0');
+const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'an integer >= 1');
+
+/** Exact parameters this layer owns, with their defaults. */
+const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
+  kernel: { check: (v) => (typeof v === 'string' && /^\d+\.\d+/.test(v) ? null : 'a kernel version string such as "2.6.21"'), dflt: undefined, doc: 'era preset for block-layer defaults' },
+  'cpu.cores': { check: positiveInt, dflt: 4, doc: 'CPU cores of the simulated machine' },
+  'cpu.context_switch_ns': { check: nonNegative, dflt: 1000, doc: 'cost of switching a core to another thread' },
+  'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency from a thread becoming runnable to it running' },
+  'fio.cpu_ns_per_io': { check: nonNegative, dflt: 1000, doc: "fio's user-space and syscall cost per I/O" },
+  'dd.cpu_ns_per_io': { check: nonNegative, dflt: 2000, doc: "dd's syscall cost per read or write" },
+  'dd.copy_ns_per_byte': { check: nonNegative, dflt: 0.25, doc: "dd's memory copy cost per byte (4 GB/s)" },
+};
+
+/**
+ * Namespaces whose keys the block layer and the device-mapper targets check themselves. A
+ * target type that reads parameters adds its namespace here.
+ */
+export const DELEGATED_NAMESPACES = ['block', 'dm', 'kcopyd', 'snapshot', 'clone', 'dedup', 'vdo', 'userspace', 'bufio', 'cowd'];
+
+export class ParamError extends Error {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Checks every key; returns the parameters of this layer with defaults filled in. */
+export function checkParams(params: Readonly<Record<string, unknown>>): { machine: MachineParams; tools: ToolParams } {
+  for (const [key, value] of Object.entries(params)) {
+    const own = OWN[key];
+    if (own !== undefined) {
+      const problem = own.check(value);
+      if (problem !== null) throw new ParamError(key, `expected ${problem}, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    const ns = key.split('.')[0];
+    if (key.includes('.') && DELEGATED_NAMESPACES.includes(ns)) continue;
+    throw new ParamError(
+      key,
+      `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and ${DELEGATED_NAMESPACES.map((n) => `${n}.*`).join(', ')})`,
+    );
+  }
+  const get = (k: string) => (params[k] ?? OWN[k].dflt) as number;
+  return {
+    machine: { cores: get('cpu.cores'), contextSwitchNs: get('cpu.context_switch_ns'), wakeupNs: get('cpu.wakeup_ns') },
+    tools: { fioCpuNsPerIo: get('fio.cpu_ns_per_io'), ddCpuNsPerIo: get('dd.cpu_ns_per_io'), ddCopyNsPerByte: get('dd.copy_ns_per_byte') },
+  };
+}
+
+/** The parameters under a namespace, without its prefix ({'block.nr_requests': 1} -> {nr_requests: 1}). */
+export function paramsUnder(params: Readonly<Record<string, unknown>>, ns: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (k.startsWith(`${ns}.`)) out[k.slice(ns.length + 1)] = v;
+  return out;
+}
+
+const STRUCTURE_KEYS = ['seed', 'description', 'devices', 'volumes', 'targets', 'workload', 'params'];
+
+/**
+ * Applies overrides by dotted path to the raw scenario data: a path starting with a scenario
+ * key (`seed`, `devices.sda.overrides.rpm`, `params.block.nr_requests`) is set there; any
+ * other path is a model parameter (`block.nr_requests` = `params.block.nr_requests`).
+ * Returns the paths set, for error messages.
+ */
+export function applyOverrides(data: unknown, set: Readonly<Record<string, unknown>>): KeyPath[] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [];
+  const root = data as Record<string, unknown>;
+  const paths: KeyPath[] = [];
+  for (const [key, value] of Object.entries(set)) {
+    const parts = key.split('.');
+    if (!STRUCTURE_KEYS.includes(parts[0])) {
+      const params = (root.params ??= {}) as Record<string, unknown>;
+      // Kept flat (the schema flattens nested params the same way); a nested spelling of the
+      // same key in the file would clash with it, so it goes.
+      deletePath(params, parts);
+      params[key] = value;
+      paths.push(['params', key]);
+      continue;
+    }
+    let node = root;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+    paths.push(parts);
+  }
+  return paths;
+}
+
+function deletePath(o: Record<string, unknown>, parts: string[]): void {
+  if (parts.length < 2) return;
+  const head = o[parts[0]];
+  if (typeof head !== 'object' || head === null) return;
+  if (parts.length === 2) delete (head as Record<string, unknown>)[parts[1]];
+  else deletePath(head as Record<string, unknown>, parts.slice(1));
+}

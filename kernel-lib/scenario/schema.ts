@@ -1,0 +1,191 @@
+// The scenario format (docs/scenario.md), checked key by key. Every error names the key's
+// path and, for files, its line; an unknown key is an error, never ignored, since a typo in
+// a parameter would otherwise silently run the default.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { VolumeSpec } from '../dm/volume.js';
+import type { KeyPath, LoadedScenario } from './load.js';
+
+export interface DeviceSpec {
+  profile: string;
+  /** Profile parameters to change, checked by the device factory. */
+  overrides: Record<string, unknown>;
+}
+
+export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
+
+export type WorkloadSpec =
+  | { kind: 'fio'; text: string; source: string; firstLine: number }
+  | { kind: 'dd'; operands: string[] }
+  | {
+      kind: 'trace';
+      file: string;
+      format: TraceFormat;
+      /** Device, volume or target the trace is replayed on. */
+      device: string;
+      /** `timed`: at the trace's own times (scaled by `speed`); `closed`: as fast as `iodepth` allows. */
+      mode: 'timed' | 'closed';
+      iodepth: number;
+      speed: number;
+    };
+
+export interface Scenario {
+  seed: number | string;
+  description: string;
+  devices: Record<string, DeviceSpec>;
+  volumes: Record<string, VolumeSpec>;
+  /** Name -> dmsetup table text, with the line the text starts on. */
+  targets: Record<string, { table: string; line: number | undefined }>;
+  /** Model parameters by dotted path, flattened ({block: {nr_requests: 1}} -> block.nr_requests). */
+  params: Record<string, unknown>;
+  workload: WorkloadSpec;
+  /** The file it came from, for messages. */
+  file: string;
+}
+
+const TOP_KEYS = ['seed', 'description', 'devices', 'volumes', 'targets', 'params', 'workload'];
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function validateScenario(loaded: LoadedScenario): Scenario {
+  const { data, source } = loaded;
+  const fail = (p: KeyPath, why: string): never => {
+    throw source.error(p, why);
+  };
+  const obj = (v: unknown, p: KeyPath): Obj => (isObj(v) ? v : fail(p, `must be a mapping, got ${describe(v)}`));
+  const onlyKeys = (o: Obj, p: KeyPath, allowed: readonly string[]) => {
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) fail([...p, k], `unknown key (expected one of: ${allowed.join(', ')})`);
+  };
+  const root = obj(data ?? {}, []);
+  onlyKeys(root, [], TOP_KEYS);
+
+  const seed = root.seed ?? 0;
+  if (typeof seed !== 'number' && typeof seed !== 'string') fail(['seed'], `must be a number or a string, got ${describe(seed)}`);
+  const description = root.description ?? '';
+  if (typeof description !== 'string') fail(['description'], 'must be a string');
+
+  const names = new Map<string, string>();
+  const claim = (section: string, name: string) => {
+    if (!NAME.test(name)) fail([section, name], `'${name}' is not a valid name (letters, digits, _ . + -)`);
+    const prev = names.get(name);
+    if (prev !== undefined) fail([section, name], `the name '${name}' is already used in ${prev}`);
+    names.set(name, section);
+  };
+
+  const devices: Record<string, DeviceSpec> = {};
+  const devs = obj(root.devices ?? fail(['devices'], 'at least one device is needed'), ['devices']);
+  if (Object.keys(devs).length === 0) fail(['devices'], 'at least one device is needed');
+  for (const [name, spec] of Object.entries(devs)) {
+    claim('devices', name);
+    const p = ['devices', name];
+    if (typeof spec === 'string') devices[name] = { profile: spec, overrides: {} };
+    else {
+      const o = obj(spec, p);
+      onlyKeys(o, p, ['profile', 'overrides']);
+      if (typeof o.profile !== 'string') fail([...p, 'profile'], 'a profile name is needed (e.g. hdd-2019)');
+      const overrides = o.overrides === undefined ? {} : obj(o.overrides, [...p, 'overrides']);
+      devices[name] = { profile: o.profile as string, overrides };
+    }
+  }
+
+  const volumes: Record<string, VolumeSpec> = {};
+  for (const [name, spec] of Object.entries(obj(root.volumes ?? {}, ['volumes']))) {
+    claim('volumes', name);
+    const p = ['volumes', name];
+    const o = obj(spec, p);
+    onlyKeys(o, p, ['device', 'offset', 'size']);
+    if (typeof o.device !== 'string') fail([...p, 'device'], 'must name a device');
+    for (const k of ['offset', 'size'] as const) {
+      if (o[k] !== undefined && typeof o[k] !== 'number' && typeof o[k] !== 'string') fail([...p, k], 'must be a size such as 8G or a number of bytes');
+    }
+    volumes[name] = { device: o.device as string, offset: o.offset as VolumeSpec['offset'], size: o.size as VolumeSpec['size'] };
+  }
+
+  const targets: Scenario['targets'] = {};
+  for (const [name, table] of Object.entries(obj(root.targets ?? {}, ['targets']))) {
+    claim('targets', name);
+    if (typeof table !== 'string') fail(['targets', name], 'must be dmsetup table text, e.g. "0 2097152 linear sda 0"');
+    targets[name] = { table: table as string, line: source.textLineOf(['targets', name]) };
+  }
+
+  const params: Record<string, unknown> = {};
+  const flatten = (o: Obj, prefix: string[]) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (isObj(v)) flatten(v, [...prefix, k]);
+      else params[[...prefix, k].join('.')] = v;
+    }
+  };
+  flatten(obj(root.params ?? {}, ['params']), []);
+
+  const workload = validateWorkload(loaded, obj(root.workload ?? fail(['workload'], 'a workload is needed (fio, dd or trace)'), ['workload']), fail, onlyKeys, obj);
+  return { seed: seed as number | string, description: description as string, devices, volumes, targets, params, workload, file: source.file };
+}
+
+function validateWorkload(
+  loaded: LoadedScenario,
+  w: Obj,
+  fail: (p: KeyPath, why: string) => never,
+  onlyKeys: (o: Obj, p: KeyPath, allowed: readonly string[]) => void,
+  obj: (v: unknown, p: KeyPath) => Obj,
+): WorkloadSpec {
+  const { source, dir } = loaded;
+  onlyKeys(w, ['workload'], ['fio', 'dd', 'trace']);
+  const kinds = Object.keys(w);
+  if (kinds.length !== 1) fail(['workload'], `give exactly one of fio, dd, trace (got ${kinds.join(', ') || 'none'})`);
+  if (w.fio !== undefined) {
+    const p = ['workload', 'fio'];
+    if (typeof w.fio !== 'string') fail(p, 'must be a job file: inline text or a path');
+    const text = w.fio as string;
+    if (text.includes('\n') || text.trimStart().startsWith('[')) {
+      return { kind: 'fio', text, source: source.file, firstLine: source.textLineOf(p) ?? 1 };
+    }
+    const file = path.resolve(dir, text.trim());
+    let body: string;
+    try {
+      body = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      return fail(p, `cannot read job file ${text.trim()}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    return { kind: 'fio', text: body, source: path.relative(process.cwd(), file) || file, firstLine: 1 };
+  }
+  if (w.dd !== undefined) {
+    const p = ['workload', 'dd'];
+    if (typeof w.dd === 'string') return { kind: 'dd', operands: w.dd.trim().split(/\s+/).filter((x) => x !== 'dd') };
+    if (Array.isArray(w.dd) && w.dd.every((x) => typeof x === 'string')) return { kind: 'dd', operands: w.dd as string[] };
+    return fail(p, 'must be dd operands, e.g. "if=/dev/zero of=base bs=1M count=1000"');
+  }
+  const p = ['workload', 'trace'];
+  const t = obj(w.trace, p);
+  onlyKeys(t, p, ['file', 'format', 'device', 'mode', 'iodepth', 'speed']);
+  if (typeof t.file !== 'string') fail([...p, 'file'], 'must be the path of the trace');
+  const format = t.format ?? 'blkparse';
+  if (!['blkparse', 'disksim', 'msr'].includes(format as string)) fail([...p, 'format'], `must be blkparse, disksim or msr, got ${describe(format)}`);
+  if (typeof t.device !== 'string') fail([...p, 'device'], 'must name the device, volume or target to replay on');
+  const mode = t.mode ?? 'timed';
+  if (mode !== 'timed' && mode !== 'closed') fail([...p, 'mode'], `must be timed or closed, got ${describe(mode)}`);
+  const iodepth = t.iodepth ?? 1;
+  if (!(Number.isInteger(iodepth) && (iodepth as number) >= 1)) fail([...p, 'iodepth'], 'must be an integer >= 1');
+  const speed = t.speed ?? 1;
+  if (!(typeof speed === 'number' && speed > 0)) fail([...p, 'speed'], 'must be a number > 0 (2 replays twice as fast)');
+  return {
+    kind: 'trace',
+    file: path.resolve(dir, t.file as string),
+    format: format as TraceFormat,
+    device: t.device as string,
+    mode,
+    iodepth: iodepth as number,
+    speed: speed as number,
+  };
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}

@@ -1,0 +1,243 @@
+// dd, as GNU coreutils runs it: read a block of `bs` from `if`, write it to `of`, `count`
+// times, one block at a time on one thread, then print its three lines:
+//   1000+0 records in
+//   1000+0 records out
+//   1048576000 bytes (1.0 GB, 1000 MiB) copied, 23.1 s, 45.4 MB/s
+// Operands: if, of (a device of the scenario, /dev/zero or /dev/null), bs (or ibs/obs
+// equal), count, seek, skip (in blocks), iflag/oflag (direct, sync, dsync), conv (fdatasync,
+// fsync, notrunc). Sizes take dd's suffixes: c w b K M G T (powers of 1024), KB MB GB TB
+// (powers of 1000), KiB MiB GiB TiB.
+// Writes with oflag=direct go straight to the device; oflag=sync/dsync add FUA to each write
+// (the kernel's O_DSYNC direct write); conv=fdatasync/fsync flush once at the end, inside the
+// timed copy. Without oflag=direct the writes belong in the page cache: until the block layer
+// provides one they are issued as direct writes and a warning says so.
+import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
+import type { BlockDevice } from '../block/device.js';
+import { InputError } from '../dm/input-error.js';
+import type { CpuSet, Thread } from '../sim/cpu.js';
+import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
+
+export interface DdOptions {
+  if: string;
+  of: string;
+  ibs: number;
+  obs: number;
+  count: number | null;
+  seek: number;
+  skip: number;
+  iflag: Set<string>;
+  oflag: Set<string>;
+  conv: Set<string>;
+}
+
+const DD_UNITS: Record<string, number> = {
+  '': 1, c: 1, w: 2, b: 512,
+  k: 1024, K: 1024, KiB: 1024, kB: 1000, KB: 1000,
+  M: 2 ** 20, MiB: 2 ** 20, MB: 1e6, G: 2 ** 30, GiB: 2 ** 30, GB: 1e9, T: 2 ** 40, TiB: 2 ** 40, TB: 1e12,
+};
+
+export function parseDdNumber(text: string, field: string, source: string): number {
+  const m = /^(\d+)([a-zA-Z]*)$/.exec(text);
+  const unit = m === null ? undefined : DD_UNITS[m[2]];
+  if (m === null || unit === undefined) throw new InputError(`invalid number '${text}'`, { file: source, field });
+  return Number(m[1]) * unit;
+}
+
+const FLAGS = ['direct', 'sync', 'dsync'];
+const CONVS = ['fdatasync', 'fsync', 'notrunc'];
+
+/** Parses `if=/dev/zero of=base bs=1M count=1000` (a string or a list of operands). */
+export function parseDdOperands(operands: string | readonly string[], source = 'dd'): DdOptions {
+  const words = typeof operands === 'string' ? operands.trim().split(/\s+/).filter((w) => w !== '' && w !== 'dd') : operands;
+  const o: DdOptions = { if: '/dev/zero', of: '/dev/null', ibs: 512, obs: 512, count: null, seek: 0, skip: 0, iflag: new Set(), oflag: new Set(), conv: new Set() };
+  for (const w of words) {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new InputError(`unrecognized operand '${w}' (operands look like key=value)`, { file: source, field: w });
+    const key = w.slice(0, eq);
+    const value = w.slice(eq + 1);
+    const list = (allowed: string[]) => {
+      const set = new Set(value.split(','));
+      for (const f of set) if (!allowed.includes(f)) throw new InputError(`invalid ${key} '${f}' (supported: ${allowed.join(', ')})`, { file: source, field: key });
+      return set;
+    };
+    switch (key) {
+      case 'if': o.if = value; break;
+      case 'of': o.of = value; break;
+      case 'bs': o.ibs = o.obs = parseDdNumber(value, key, source); break;
+      case 'ibs': o.ibs = parseDdNumber(value, key, source); break;
+      case 'obs': o.obs = parseDdNumber(value, key, source); break;
+      case 'count': o.count = parseDdNumber(value, key, source); break;
+      case 'seek': o.seek = parseDdNumber(value, key, source); break;
+      case 'skip': o.skip = parseDdNumber(value, key, source); break;
+      case 'iflag': o.iflag = list(FLAGS); break;
+      case 'oflag': o.oflag = list(FLAGS); break;
+      case 'conv': o.conv = list(CONVS); break;
+      default:
+        throw new InputError(`unsupported operand '${key}' (supported: if, of, bs, ibs, obs, count, seek, skip, iflag, oflag, conv)`, { file: source, field: key });
+    }
+  }
+  if (o.ibs !== o.obs) throw new InputError('ibs and obs must be equal in dmsim (use bs=)', { file: source, field: 'obs' });
+  if (o.ibs <= 0 || o.ibs % 512 !== 0) throw new InputError(`block size ${o.ibs} must be a positive multiple of 512`, { file: source, field: 'bs' });
+  return o;
+}
+
+export interface DdEnvironment {
+  sim: Simulation;
+  cpus: CpuSet | null;
+  resolveFile(name: string): BlockDevice | undefined;
+  /** CPU per block besides the copy: system calls (ns). */
+  cpuNsPerIo: number;
+  /** Memory copy / zeroing cost per byte (ns). */
+  copyNsPerByte: number;
+  source: string;
+  warn(message: string): void;
+}
+
+export interface DdResult {
+  recordsIn: number;
+  recordsOut: number;
+  bytes: number;
+  seconds: number;
+  /** dd's three lines. */
+  text: string;
+}
+
+export class DdRun {
+  private readonly input: BlockDevice | null;
+  private readonly output: BlockDevice | null;
+  private readonly blocks: number;
+  private readonly thread: Thread | null;
+  private recordsIn = 0;
+  private recordsOut = 0;
+  private t0 = 0;
+  private t1 = 0;
+
+  constructor(
+    private readonly env: DdEnvironment,
+    readonly options: DdOptions,
+  ) {
+    const o = options;
+    const open = (name: string, field: string, special: string) => {
+      if (name === special) return null;
+      const dev = env.resolveFile(name);
+      if (dev === undefined) throw new InputError(`no device, volume or target called '${name}'`, { file: env.source, field });
+      return dev;
+    };
+    this.input = open(o.if, 'if', '/dev/zero');
+    this.output = open(o.of, 'of', '/dev/null');
+    const bs = o.ibs;
+    const inBlocks = this.input ? Math.floor(this.input.sizeSectors * 512 / bs) - o.skip : Infinity;
+    const outBlocks = this.output ? Math.floor(this.output.sizeSectors * 512 / bs) - o.seek : Infinity;
+    this.blocks = Math.min(o.count ?? Infinity, inBlocks, outBlocks);
+    if (!Number.isFinite(this.blocks)) throw new InputError('count= is needed when copying /dev/zero to /dev/null', { file: env.source, field: 'count' });
+    if ((o.count ?? 0) > this.blocks) env.warn(`dd: stops after ${this.blocks} blocks at the end of the device (count=${o.count})`);
+    if (this.output && !o.oflag.has('direct')) env.warn('dd: oflag=direct is not set but the block layer has no page cache yet; writes are issued as direct I/O');
+    if (this.input && !o.iflag.has('direct')) env.warn('dd: iflag=direct is not set but the block layer has no page cache yet; reads are issued as direct I/O');
+    this.thread = env.cpus?.thread('dd') ?? null;
+  }
+
+  start(): SimEvent<unknown> {
+    const self = this;
+    const body = function* () {
+      yield* self.run();
+    };
+    return this.thread ? this.thread.spawn(body) : this.env.sim.process(body, 'dd');
+  }
+
+  private *spend(ns: number): ProcessGenerator<void> {
+    if (this.thread !== null) yield this.thread.exec(ns);
+    else if (ns > 0) yield this.env.sim.timeout(ns);
+  }
+
+  private *io(dev: BlockDevice, bio: Bio): ProcessGenerator<void> {
+    bio.thread = this.thread;
+    bio.cpu = this.thread?.core?.index ?? 0;
+    yield* dev.submit(bio);
+    yield bio.wait(this.env.sim);
+    if (bio.status !== null) this.env.warn(`dd: ${bio.op} error ${bio.status} at sector ${bio.sector}`);
+  }
+
+  private *run(): ProcessGenerator<void> {
+    const sim = this.env.sim;
+    const o = this.options;
+    const bs = o.ibs;
+    const sectors = bs / 512;
+    const fua = o.oflag.has('sync') || o.oflag.has('dsync') ? REQ_FUA : 0;
+    this.t0 = sim.now;
+    for (let i = 0; i < this.blocks; i++) {
+      yield* this.spend(this.env.cpuNsPerIo + bs * this.env.copyNsPerByte);
+      if (this.input !== null) yield* this.io(this.input, new Bio('read', (o.skip + i) * sectors, sectors));
+      this.recordsIn++;
+      yield* this.spend(this.env.cpuNsPerIo);
+      if (this.output !== null) yield* this.io(this.output, new Bio('write', (o.seek + i) * sectors, sectors, REQ_SYNC | fua));
+      this.recordsOut++;
+    }
+    if (this.output !== null && (o.conv.has('fdatasync') || o.conv.has('fsync'))) {
+      yield* this.io(this.output, new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC));
+    }
+    this.t1 = sim.now;
+  }
+
+  result(): DdResult {
+    const bytes = this.recordsOut * this.options.obs;
+    const seconds = (this.t1 - this.t0) / 1e9;
+    const text = [`${this.recordsIn}+0 records in`, `${this.recordsOut}+0 records out`, ddTransferLine(bytes, seconds)].join('\n');
+    return { recordsIn: this.recordsIn, recordsOut: this.recordsOut, bytes, seconds, text };
+  }
+}
+
+/** coreutils human_readable() for a byte count: one decimal below 10, whole numbers above. */
+function humanBytes(n: number, base: 1000 | 1024): string {
+  const units = base === 1000 ? ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] : ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let i = 0;
+  while (v >= base && i < units.length - 1) {
+    v /= base;
+    i++;
+  }
+  // Round to nearest, as coreutils asks; redo the scale if rounding reaches the base.
+  let text = v < 10 && i > 0 ? v.toFixed(1) : Math.round(v).toString();
+  if (Number(text) >= base && i < units.length - 1) {
+    i++;
+    text = (Number(text) / base).toFixed(1);
+  }
+  return `${text} ${units[i]}`;
+}
+
+/** The rate: three significant digits ("45.4 MB/s", "305 MB/s", "1.1 GB/s"). */
+function humanRate(bytesPerSecond: number): string {
+  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s', 'TB/s'];
+  let v = bytesPerSecond;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  let text = v.toFixed(1);
+  if (text.length > 4) text = Math.round(v).toString();
+  if (Number(text) >= 1000 && i < units.length - 1) {
+    i++;
+    text = (Number(text) / 1000).toFixed(1);
+  }
+  return `${text} ${units[i]}`;
+}
+
+/** C's %g: six significant digits, trailing zeros dropped, exponent form for tiny values. */
+export function formatG(x: number): string {
+  if (x === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(x)));
+  if (exp < -4 || exp >= 6) {
+    const [m, e] = x.toExponential(5).split('e');
+    const mant = m.replace(/\.?0+$/, '');
+    const n = Number(e);
+    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  return x.toFixed(Math.max(0, 5 - exp)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/** dd's last line (coreutils print_xfer_stats). */
+export function ddTransferLine(bytes: number, seconds: number): string {
+  const rate = seconds > 0 ? humanRate(bytes / seconds) : 'Infinity B/s';
+  const amount = bytes < 1000 ? `${bytes} byte${bytes === 1 ? '' : 's'}` : `${bytes} bytes (${humanBytes(bytes, 1000)}, ${humanBytes(bytes, 1024)})`;
+  return `${amount} copied, ${formatG(seconds)} s, ${rate}`;
+}

@@ -1,0 +1,345 @@
+// One fio job (one thread_data: each of numjobs clones is its own), with the I/O engine
+// semantics of fio's do_io() loop:
+// - sync/psync: one I/O at a time; the thread sleeps in the system call until it completes;
+//   no submission latency is recorded (fio records slat only for queued I/O);
+// - libaio/io_uring: up to iodepth in flight; when the queue is full the thread waits for at
+//   least one completion (iodepth_batch_complete_min=1) and reaps every completion there is,
+//   so latencies are timed at reaping, as fio does; slat is the time spent in io_submit;
+// - null: completes at once without touching a device;
+// - rate/rate_iops delay the next issue until the bytes/IOs done so far fit the rate;
+//   thinktime drains the queue then sleeps after each I/O; fsync=N drains then flushes after
+//   every N writes; end_fsync flushes at the end;
+// - the job ends after `size` bytes (one pass over its region), or at `runtime` (after
+//   ramp_time), or with time_based only at `runtime`, looping over the region meanwhile;
+//   I/O in flight at the end is waited for and counted.
+// Each job runs as a thread of the CPU model when there is one: its per-I/O user-space cost
+// (`cpuNsPerIo`) and the kernel's submission work are spent on a core, so jobs compete.
+import { Bio, REQ_PREFLUSH, REQ_SYNC, type BioOp } from '../../block/bio.js';
+import type { BlockDevice } from '../../block/device.js';
+import { setBioPayload } from '../../dm/bio-payload.js';
+import { InputError } from '../../dm/input-error.js';
+import type { CpuSet, Thread } from '../../sim/cpu.js';
+import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
+import { RandomMapOffsets, SequentialOffsets, SkewedOffsets, type OffsetGenerator } from './offsets.js';
+import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, type JobOptions } from './options.js';
+import { JobStats } from './stats.js';
+
+export interface JobEnvironment {
+  sim: Simulation;
+  /** The CPU model, or null to spend fio's CPU time as plain delays. */
+  cpus: CpuSet | null;
+  /** Finds the device fio's `filename` names. */
+  resolveFile(name: string): BlockDevice | undefined;
+  /** fio's own user-space work per I/O (ns): io_u preparation, system call entry and exit. */
+  cpuNsPerIo: number;
+  /** For direct=0: the device as seen through the page cache, when the block layer has one. */
+  buffered?: (dev: BlockDevice) => BlockDevice | null;
+  /** Where the job file came from, for error messages. */
+  source: string;
+  /** Told about approximations the run had to make (e.g. buffered I/O without a page cache). */
+  warn(message: string): void;
+}
+
+const OPS: BioOp[] = ['read', 'write', 'discard'];
+
+/** struct io_u: one I/O in flight. */
+class IoUnit {
+  tStart = 0;
+  tSubmitted = NaN;
+  tDone = NaN;
+  constructor(
+    readonly job: FioJob,
+    readonly ddir: number,
+    readonly bytes: number,
+  ) {}
+}
+
+function ioEndIo(bio: Bio): void {
+  const io = bio.private as IoUnit;
+  io.job._completed(io, bio);
+}
+
+export class FioJob {
+  readonly stats = new JobStats();
+  readonly thread: Thread | null;
+  readonly dev: BlockDevice;
+  /** Region of the device the job works on, bytes. */
+  readonly regionStart: number;
+  readonly regionBytes: number;
+  /** Bytes issued so far (all directions) and per direction for rate limiting. */
+  private issuedBytes = 0;
+  private readonly rateBytes = [0, 0, 0];
+  private readonly rateIos = [0, 0, 0];
+  private rateStart = 0;
+  private writesSinceFsync = 0;
+  private inFlight = 0;
+  private readonly reaped: IoUnit[] = [];
+  private waiter: SimEvent<unknown> | null = null;
+  private readonly offsets: (OffsetGenerator | null)[];
+  private readonly mixRng: RandomStream;
+  private readonly dataRng: RandomStream;
+  private uniqueBuffers = 0;
+  private readonly async: boolean;
+  private rampEnd = 0;
+  private measuring = false;
+  private cpuAtMeasure = 0;
+  private ctxAtMeasure = 0;
+  private usrNs = 0;
+  startedAt = NaN;
+  endedAt = NaN;
+
+  constructor(
+    private readonly env: JobEnvironment,
+    readonly options: JobOptions,
+    /** Index among the job's numjobs clones. */
+    readonly clone: number,
+    /** Position of the job in the file, for distinct data fingerprints. */
+    readonly jobNumber: number,
+  ) {
+    const o = options;
+    const where = { file: env.source, line: o.line };
+    const fileName = o.filename ?? o.name;
+    const dev = env.resolveFile(fileName);
+    if (dev === undefined) {
+      throw new InputError(
+        o.filename === null
+          ? `job '${o.name}' has no filename= and no device is called '${o.name}'`
+          : `no device, volume or target called '${fileName}'`,
+        { ...where, field: 'filename' },
+      );
+    }
+    this.dev = dev;
+    if (!o.direct) {
+      const buffered = env.buffered?.(dev) ?? null;
+      if (buffered !== null) this.dev = buffered;
+      else env.warn(`job ${o.name}: direct=0 but the block layer has no page cache yet; I/O is issued as direct=1`);
+    }
+    const devBytes = dev.sizeSectors * 512;
+    const base = o.offsetPercent !== null ? Math.floor((devBytes * o.offsetPercent) / 100) : o.offset;
+    this.regionStart = base + clone * o.offsetIncrement;
+    let region = o.sizePercent !== null ? Math.floor((devBytes * o.sizePercent) / 100) : (o.size ?? devBytes - this.regionStart);
+    region = Math.min(region, devBytes - this.regionStart);
+    const minBs = Math.min(...o.bs);
+    if (!(region >= minBs)) {
+      throw new InputError(
+        `job ${o.name}${o.numjobs > 1 ? ` (clone ${clone})` : ''}: region starting at byte ${this.regionStart} leaves no room for one block on ${dev.name} (${devBytes} bytes)`,
+        { ...where, field: o.offsetIncrement > 0 && clone > 0 ? 'offset_increment' : 'offset' },
+      );
+    }
+    this.regionBytes = region;
+    this.async = o.ioengine === 'libaio' || o.ioengine === 'io_uring';
+    this.thread = env.cpus !== null ? env.cpus.thread(`fio/${o.name}.${clone}`) : null;
+    // randrepeat=1: like fio, the job's random sequence depends only on randseed (and which
+    // job it is), so it is the same on every run; randrepeat=0 draws it from the run's seed.
+    const stream = (purpose: string) =>
+      o.randrepeat ? new RandomStream(`fio-randseed:${o.randseed}`, `${o.name}.${clone}/${purpose}`) : env.sim.rng(`fio/${o.name}.${clone}/${purpose}`);
+    this.offsets = [0, 1, 2].map((d) => {
+      const active = d === DDIR_READ ? o.ddirs.read : d === DDIR_WRITE ? o.ddirs.write : o.ddirs.trim;
+      if (!active) return null;
+      const bs = o.bs[d];
+      const blocks = Math.floor(region / bs);
+      if (!o.random) return new SequentialOffsets(blocks * bs, bs);
+      const rng = stream(`offsets/${OPS[d]}`);
+      if (o.randomDistribution.kind === 'random') return new RandomMapOffsets(blocks, bs, rng);
+      return new SkewedOffsets(blocks, bs, rng, o.randomDistribution);
+    });
+    this.mixRng = stream('rwmix');
+    this.dataRng = stream('buffers');
+  }
+
+  /** Starts the job's process (as its thread when there is a CPU model). */
+  start(): SimEvent<unknown> {
+    const self = this;
+    const body = function* () {
+      yield* self.run();
+    };
+    return this.thread !== null ? this.thread.spawn(body) : this.env.sim.process(body, `fio/${this.options.name}.${this.clone}`);
+  }
+
+  private *run(): ProcessGenerator<void> {
+    const sim = this.env.sim;
+    const o = this.options;
+    if (o.startDelay > 0) yield sim.timeout(o.startDelay);
+    this.startedAt = sim.now;
+    this.rampEnd = sim.now + o.rampTime;
+    this.rateStart = sim.now;
+    if (o.rampTime === 0) this.beginMeasuring();
+    const end = o.runtime > 0 ? this.rampEnd + o.runtime : Infinity;
+    const timeBased = o.timeBased && o.runtime > 0;
+    for (;;) {
+      if (sim.now >= end) break;
+      if (!timeBased && this.issuedBytes >= this.regionBytes) break;
+      const d = this.pickDdir();
+      const bs = o.bs[d];
+      if (this.rateDelay(d) > 0) {
+        // fio's rate_ddir(): reap everything in flight, then sleep until the rate allows.
+        yield* this.quiesce();
+        const wait = this.rateDelay(d);
+        if (wait > 0) yield sim.timeout(Math.min(wait, Math.max(0, end - sim.now)));
+        continue;
+      }
+      yield* this.issue(d, bs);
+      if (o.thinktime > 0) {
+        yield* this.quiesce();
+        yield sim.timeout(o.thinktime);
+      }
+      if (d === DDIR_WRITE && o.fsync > 0 && ++this.writesSinceFsync >= o.fsync) {
+        this.writesSinceFsync = 0;
+        yield* this.fsync(true);
+      }
+    }
+    yield* this.quiesce();
+    if (o.endFsync) yield* this.fsync(false);
+    this.endedAt = sim.now;
+    if (!this.measuring) this.beginMeasuring(); // the job ended inside ramp_time
+    this.finishStats();
+  }
+
+  /** Which direction the next I/O goes: rwmixread percent of reads in a mixed job. */
+  private pickDdir(): number {
+    const dd = this.options.ddirs;
+    if (dd.read && dd.write) return this.mixRng.integer(1, 100) <= this.options.rwmixread ? DDIR_READ : DDIR_WRITE;
+    return dd.read ? DDIR_READ : dd.write ? DDIR_WRITE : DDIR_TRIM;
+  }
+
+  /** ns until the next I/O may be issued under rate / rate_iops (fio's usec_for_io). */
+  private rateDelay(d: number): number {
+    const o = this.options;
+    const now = this.env.sim.now;
+    let at = now;
+    if (o.rate[d] > 0) at = Math.max(at, this.rateStart + (this.rateBytes[d] * 1e9) / o.rate[d]);
+    if (o.rateIops[d] > 0) at = Math.max(at, this.rateStart + (this.rateIos[d] * 1e9) / o.rateIops[d]);
+    return at - now;
+  }
+
+  private *spend(ns: number): ProcessGenerator<void> {
+    if (this.thread !== null) {
+      this.usrNs += ns;
+      yield this.thread.exec(ns);
+    } else if (ns > 0) yield this.env.sim.timeout(ns);
+  }
+
+  private *issue(d: number, bs: number): ProcessGenerator<void> {
+    const sim = this.env.sim;
+    const o = this.options;
+    const offset = this.regionStart + this.offsets[d]!.next();
+    this.issuedBytes += bs;
+    this.rateBytes[d] += bs;
+    this.rateIos[d]++;
+    yield* this.spend(this.env.cpuNsPerIo);
+    const io = new IoUnit(this, d, bs);
+    io.tStart = sim.now;
+    this.stats.markDepth(this.inFlight + 1);
+    this.inFlight++;
+    if (o.ioengine === 'null') {
+      io.tSubmitted = io.tDone = sim.now;
+      this.inFlight--;
+      this.account(io);
+      return;
+    }
+    const bio = new Bio(OPS[d], offset / 512, bs / 512, d === DDIR_WRITE && o.direct ? REQ_SYNC : 0);
+    bio.thread = this.thread;
+    bio.cpu = this.thread?.core?.index ?? this.thread?.lastCore?.index ?? 0;
+    bio.private = io;
+    bio.endIo = ioEndIo;
+    if (d === DDIR_WRITE && (o.dedupePercentage > 0 || o.bufferCompressPercentage > 0)) this.describeData(bio);
+    yield* this.dev.submit(bio);
+    if (io.tSubmitted !== io.tSubmitted) io.tSubmitted = sim.now;
+    if (!this.async || this.inFlight >= o.iodepth) yield* this.reap(1);
+  }
+
+  /** fio's dedupe_percentage / buffer_compress_percentage: what the write's buffer holds. */
+  private describeData(bio: Bio): void {
+    const o = this.options;
+    const base = (this.jobNumber * 4096 + this.clone + 1) * 2 ** 32;
+    let fingerprint: number;
+    if (this.uniqueBuffers > 0 && this.dataRng.integer(1, 100) <= o.dedupePercentage) {
+      fingerprint = base + this.dataRng.integer(0, this.uniqueBuffers - 1);
+    } else fingerprint = base + this.uniqueBuffers++;
+    setBioPayload(bio, { fingerprint, compressPercentage: o.bufferCompressPercentage });
+  }
+
+  /** @internal bi_end_io of the job's bios: the I/O waits to be reaped. */
+  _completed(io: IoUnit, bio: Bio): void {
+    const now = this.env.sim.now;
+    if (io.tSubmitted !== io.tSubmitted) io.tSubmitted = now; // completed during submission
+    io.tDone = now;
+    if (bio.status !== null) this.env.warn(`job ${this.options.name}: I/O error ${bio.status} at sector ${bio.sector}`);
+    this.reaped.push(io);
+    const w = this.waiter;
+    if (w !== null) {
+      this.waiter = null;
+      w.succeed();
+    }
+  }
+
+  /** io_getevents(min): waits for at least `min` completions, then reaps all there are. */
+  private *reap(min: number): ProcessGenerator<void> {
+    const sim = this.env.sim;
+    while (this.reaped.length < min) {
+      this.waiter = sim.event();
+      yield this.waiter;
+    }
+    // Back from sleep: the thread pays its wakeup and context switch before it sees them.
+    if (this.thread !== null) yield this.thread.exec(0);
+    const done = this.reaped.splice(0, this.reaped.length);
+    for (const io of done) {
+      this.inFlight--;
+      this.account(io);
+    }
+  }
+
+  /** Waits until nothing is in flight. */
+  private *quiesce(): ProcessGenerator<void> {
+    while (this.inFlight > 0) yield* this.reap(1);
+  }
+
+  private account(io: IoUnit): void {
+    const now = this.env.sim.now;
+    if (!this.measuring) {
+      if (now < this.rampEnd) return;
+      this.beginMeasuring();
+    }
+    const lat = now - io.tStart;
+    if (this.async) this.stats.complete(now, io.ddir, io.bytes, io.tSubmitted - io.tStart, now - io.tSubmitted, lat, true);
+    else this.stats.complete(now, io.ddir, io.bytes, 0, lat, lat, false);
+  }
+
+  private beginMeasuring(): void {
+    this.measuring = true;
+    this.stats.startSampling(this.rampEnd);
+    this.cpuAtMeasure = this.thread?.cpuNs ?? 0;
+    this.ctxAtMeasure = this.thread?.contextSwitches ?? 0;
+    this.usrNs = 0;
+  }
+
+  /** fsync on a block device: blkdev_issue_flush(), a flush bio with REQ_PREFLUSH. */
+  private *fsync(record: boolean): ProcessGenerator<void> {
+    const sim = this.env.sim;
+    yield* this.quiesce();
+    yield* this.spend(this.env.cpuNsPerIo);
+    const t0 = sim.now;
+    const bio = new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC);
+    bio.thread = this.thread;
+    bio.cpu = this.thread?.core?.index ?? 0;
+    yield* this.dev.submit(bio);
+    yield bio.wait(sim);
+    if (this.thread !== null) yield this.thread.exec(0);
+    if (record && this.measuring) {
+      this.stats.sync.record(sim.now - t0);
+      this.stats.syncIos++;
+    }
+  }
+
+  private finishStats(): void {
+    const s = this.stats;
+    s.runtimeNs = this.endedAt - this.rampEnd;
+    s.flushSamples(this.endedAt);
+    if (this.thread !== null) {
+      const cpu = this.thread.cpuNs - this.cpuAtMeasure;
+      s.usrNs = Math.min(this.usrNs, cpu);
+      s.sysNs = cpu - s.usrNs;
+      s.ctx = this.thread.contextSwitches - this.ctxAtMeasure;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// Where a job's next I/O goes, per direction, as fio's get_next_offset() decides it:
+// - sequential: from the region's start, one block after another, wrapping at its end
+//   (each direction keeps its own position, like fio's last_pos[ddir]);
+// - random, uniform: fio's default random map (norandommap=0): every block of the region is
+//   hit once per pass; a drawn block already done is replaced by the next free one after it
+//   (axmap_next_free), and the map is cleared when the pass is complete;
+// - zipf:theta and pareto:h: fio's skewed distributions over the region's blocks, with ranks
+//   scattered over the region by a hash as fio's lib/zipf.c does, so hot blocks are not all
+//   adjacent. No random map with these (it would flatten the skew).
+import { ZipfDistribution, type RandomStream } from '../../sim/index.js';
+import type { RandomDistribution } from './options.js';
+
+/** Above this many blocks the zipf CDF is built over buckets of blocks (memory stays small). */
+const ZIPF_MAX_RANKS = 1 << 22;
+
+export interface OffsetGenerator {
+  /** Byte offset of the next I/O in the region, relative to the region's start. */
+  next(): number;
+}
+
+export class SequentialOffsets implements OffsetGenerator {
+  private pos = 0;
+  constructor(
+    private readonly regionBytes: number,
+    private readonly bs: number,
+  ) {}
+  next(): number {
+    if (this.pos + this.bs > this.regionBytes) this.pos = 0;
+    const at = this.pos;
+    this.pos += this.bs;
+    return at;
+  }
+}
+
+export class RandomMapOffsets implements OffsetGenerator {
+  private readonly map: Uint32Array;
+  private used = 0;
+  constructor(
+    private readonly blocks: number,
+    private readonly bs: number,
+    private readonly rng: RandomStream,
+  ) {
+    this.map = new Uint32Array(Math.ceil(blocks / 32));
+  }
+  next(): number {
+    if (this.used === this.blocks) {
+      this.map.fill(0);
+      this.used = 0;
+    }
+    let b = Math.floor(this.rng.random() * this.blocks);
+    if (this.isSet(b)) b = this.nextFree(b);
+    this.map[b >>> 5] |= 1 << (b & 31);
+    this.used++;
+    return b * this.bs;
+  }
+  private isSet(b: number): boolean {
+    return (this.map[b >>> 5] & (1 << (b & 31))) !== 0;
+  }
+  /** The first free block after b, wrapping around (there is one: the pass is not complete). */
+  private nextFree(b: number): number {
+    const words = this.map.length;
+    let w = b >>> 5;
+    for (let n = 0; n <= words; n++, w = (w + 1) % words) {
+      const word = this.map[w];
+      if (word === 0xffffffff) continue;
+      for (let bit = 0; bit < 32; bit++) {
+        const cand = w * 32 + bit;
+        if (cand >= this.blocks) break;
+        if ((word & (1 << bit)) === 0 && (n > 0 || cand > b)) return cand;
+      }
+    }
+    throw new Error('random map: no free block although the pass is not complete');
+  }
+}
+
+/** A 32-bit integer hash (lowbias32), fio's __hash_u64 in spirit. */
+function hash32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+export class SkewedOffsets implements OffsetGenerator {
+  private readonly zipf: ZipfDistribution | null;
+  private readonly ranks: number;
+  private readonly paretoPow: number;
+  /** fio's rand_off: a random rotation of the hashed ranks, fixed per job. */
+  private readonly rotate: number;
+  constructor(
+    private readonly blocks: number,
+    private readonly bs: number,
+    private readonly rng: RandomStream,
+    dist: Exclude<RandomDistribution, { kind: 'random' }>,
+  ) {
+    this.ranks = Math.min(blocks, ZIPF_MAX_RANKS);
+    this.zipf = dist.kind === 'zipf' ? new ZipfDistribution(this.ranks, dist.theta) : null;
+    // lib/zipf.c: pareto_pow = log(h) / log(1 - h); rank = n * u^pareto_pow.
+    this.paretoPow = dist.kind === 'pareto' ? Math.log(dist.h) / Math.log(1 - dist.h) : 0;
+    this.rotate = rng.integer(0, blocks - 1);
+  }
+  next(): number {
+    let rank: number; // 0-based, 0 is the hottest
+    if (this.zipf !== null) rank = this.zipf.sample(this.rng) - 1;
+    else rank = Math.floor((this.ranks - 1) * Math.pow(this.rng.random(), this.paretoPow));
+    // Spread buckets of ranks over the region when there are more blocks than ranks.
+    let block = (hash32(rank) + this.rotate) % this.blocks;
+    if (this.ranks < this.blocks) {
+      const per = Math.floor(this.blocks / this.ranks);
+      block = ((hash32(rank) % this.ranks) * per + this.rng.integer(0, per - 1) + this.rotate) % this.blocks;
+    }
+    return block * this.bs;
+  }
+}

@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { Simulation } from '../../kernel-lib/sim/index.js';
+import { DdRun, ddTransferLine, formatG, parseDdOperands } from '../../kernel-lib/workload/dd.js';
+import { FakeDevice } from '../dm/fake-device.js';
+
+describe('workload/dd', () => {
+  it('prints the transfer line in coreutils\' format', () => {
+    expect(ddTransferLine(1048576000, 23.1)).to.equal('1048576000 bytes (1.0 GB, 1000 MiB) copied, 23.1 s, 45.4 MB/s');
+    expect(ddTransferLine(1073741824, 3.51913)).to.equal('1073741824 bytes (1.1 GB, 1.0 GiB) copied, 3.51913 s, 305 MB/s');
+    expect(ddTransferLine(512, 0.000123)).to.equal('512 bytes copied, 0.000123 s, 4.2 MB/s');
+    expect(formatG(12.3456789)).to.equal('12.3457');
+    expect(formatG(0.00005)).to.equal('5e-05');
+  });
+
+  it('parses operands with dd\'s units and rejects unknown ones by name', () => {
+    const o = parseDdOperands('dd if=/dev/zero of=lv bs=1M count=1000 oflag=direct,dsync conv=fdatasync seek=2');
+    expect(o.ibs).to.equal(1 << 20);
+    expect(o.count).to.equal(1000);
+    expect([...o.oflag]).to.deep.equal(['direct', 'dsync']);
+    expect(parseDdOperands(['bs=512KB']).ibs).to.equal(512_000);
+    expect(parseDdOperands(['bs=4k']).ibs).to.equal(4096);
+    expect(() => parseDdOperands('if=/dev/zero status=progress', 'run.yaml')).to.throw(InputError, /^run\.yaml: status: unsupported operand/);
+    expect(() => parseDdOperands('bs=1Q')).to.throw(InputError, /bs: invalid number '1Q'/);
+    expect(() => parseDdOperands('oflag=nocache')).to.throw(InputError, /oflag: invalid oflag 'nocache'/);
+  });
+
+  it('copies count blocks one at a time, seeks, flushes with conv=fdatasync and reports the rate', () => {
+    const sim = new Simulation();
+    const dev = new FakeDevice(sim, 'lv', 1 << 22, 10_000_000); // 10 ms per block
+    const warnings: string[] = [];
+    const dd = new DdRun(
+      { sim, cpus: null, resolveFile: (n) => (n === 'lv' ? dev : undefined), cpuNsPerIo: 0, copyNsPerByte: 0, source: 'dd', warn: (m) => warnings.push(m) },
+      parseDdOperands('if=/dev/zero of=lv bs=1M count=10 seek=3 oflag=direct conv=fdatasync'),
+    );
+    sim.run({ until: dd.start() });
+    const r = dd.result();
+    expect(dev.maxInFlight).to.equal(1);
+    expect(dev.seen.filter((s) => s.op === 'write').map((s) => s.sector)).to.deep.equal(Array.from({ length: 10 }, (_, i) => (3 + i) * 2048));
+    expect(dev.seen[10].op).to.equal('flush');
+    expect(r.seconds).to.be.closeTo(0.11, 1e-9);
+    expect(r.text).to.equal('10+0 records in\n10+0 records out\n10485760 bytes (10 MB, 10 MiB) copied, 0.11 s, 95.3 MB/s');
+    expect(warnings).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { runFio } from './helpers.js';
+
+const base = '[global]\nfilename=/dev/sda\ndirect=1\n';
+
+describe('workload/fio/job', () => {
+  it('libaio iodepth=32 keeps 32 I/Os in flight', () => {
+    const { dev, json } = runFio(`${base}[j]\nrw=randread\nioengine=libaio\niodepth=32\nsize=4m`);
+    expect(dev.maxInFlight).to.equal(32);
+    expect(json.jobs[0].read.total_ios).to.equal(1024);
+    expect(json.jobs[0].iodepth_level['32']).to.be.greaterThan(90);
+    expect(json.jobs[0].read.slat_ns.N).to.equal(1024);
+  });
+
+  it('psync keeps one I/O in flight whatever iodepth says, and records no slat', () => {
+    const { dev, json } = runFio(`${base}[j]\nrw=randread\nioengine=psync\niodepth=32\nsize=1m`);
+    expect(dev.maxInFlight).to.equal(1);
+    expect(json.jobs[0].iodepth_level['1']).to.equal(100);
+    expect(json.jobs[0].read.slat_ns.N).to.equal(0);
+    // 256 I/Os one after the other at 100 us each (plus 1 us of fio CPU each).
+    expect(json.jobs[0].read.runtime).to.be.within(25, 26);
+    expect(json.jobs[0].read.clat_ns.mean).to.be.within(100_000, 100_001);
+  });
+
+  it('numjobs=4 gives 4 threads, 4 job entries, or one summed entry with group_reporting', () => {
+    const r1 = runFio(`${base}[j]\nrw=randwrite\nnumjobs=4\nsize=256k\nioengine=libaio\niodepth=2`, { cores: 2 });
+    expect(r1.json.jobs).to.have.length(4);
+    expect(r1.run.jobs.map((j) => j.thread!.name)).to.deep.equal(['fio/j.0', 'fio/j.1', 'fio/j.2', 'fio/j.3']);
+    expect(r1.dev.maxInFlight).to.equal(8);
+    const r2 = runFio(`${base}group_reporting\n[j]\nrw=randwrite\nnumjobs=4\nsize=256k`);
+    expect(r2.json.jobs).to.have.length(1);
+    expect(r2.json.jobs[0].write.total_ios).to.equal(256);
+    expect(r2.json.jobs[0].write.io_bytes).to.equal(4 * 256 * 1024);
+  });
+
+  it('offset_increment places each clone at offset + n * increment', () => {
+    const { dev } = runFio(`${base}[j]\nrw=write\nnumjobs=3\nsize=64k\noffset=1m\noffset_increment=1m`);
+    for (let n = 0; n < 3; n++) {
+      const lo = (1 + n) * 2048;
+      const mine = dev.seen.filter((s) => s.sector >= lo && s.sector < lo + 2048);
+      expect(mine.map((s) => s.sector)).to.deep.equal(Array.from({ length: 16 }, (_, i) => lo + i * 8));
+    }
+    expect(dev.seen).to.have.length(48);
+  });
+
+  it('random I/O over size hits every block exactly once (fio random map)', () => {
+    const { dev, json } = runFio(`${base}[j]\nrw=randwrite\nbs=4k\nsize=1m`);
+    const sectors = dev.seen.map((s) => s.sector);
+    expect(new Set(sectors).size).to.equal(256);
+    expect(Math.max(...sectors)).to.equal(2040);
+    expect(sectors).to.not.deep.equal([...sectors].sort((a, b) => a - b));
+    expect(json.jobs[0].write.io_kbytes).to.equal(1024);
+  });
+
+  it('runtime stops a size-bound job early; time_based keeps going until runtime', () => {
+    const a = runFio(`${base}[j]\nrw=read\nsize=1g\nruntime=100ms`);
+    expect(a.json.jobs[0].read.runtime).to.be.within(100, 101);
+    expect(a.json.jobs[0].read.total_ios).to.be.within(985, 1000);
+    const b = runFio(`${base}[j]\nrw=read\nsize=64k\nruntime=200ms\ntime_based`);
+    expect(b.json.jobs[0].read.runtime).to.be.within(200, 201);
+    expect(b.json.jobs[0].read.total_ios).to.be.within(1970, 2000);
+    // Sequential and looping over its 16 blocks.
+    expect(Math.max(...b.dev.seen.map((s) => s.sector))).to.equal(120);
+    const c = runFio(`${base}[j]\nrw=read\nsize=64k\nruntime=200ms`);
+    expect(c.json.jobs[0].read.total_ios).to.equal(16);
+  });
+
+  it('ramp_time runs I/O that is not counted', () => {
+    const { json, dev } = runFio(`${base}[j]\nrw=read\nsize=1g\nruntime=100ms\nramp_time=50ms\ntime_based`);
+    expect(json.jobs[0].read.runtime).to.be.within(100, 101);
+    expect(json.jobs[0].read.total_ios).to.be.within(985, 1000);
+    expect(dev.seen.length).to.be.within(1480, 1500);
+  });
+
+  it('rwmixread=70 reads 70% of the I/Os', () => {
+    const { json } = runFio(`${base}[j]\nrw=randrw\nrwmixread=70\nsize=64m\nioengine=libaio\niodepth=16`, { serviceNs: 1000 });
+    const r = json.jobs[0].read.total_ios;
+    const w = json.jobs[0].write.total_ios;
+    expect(r + w).to.equal(16384);
+    expect(r / (r + w)).to.be.within(0.68, 0.72);
+  });
+
+  it('rate limits the bandwidth, rate_iops the IOPS', () => {
+    const a = runFio(`${base}[j]\nrw=write\nrate=1m\nruntime=2s\ntime_based\nioengine=libaio\niodepth=8`, { serviceNs: 10_000 });
+    expect(a.json.jobs[0].write.bw).to.be.within(1000, 1030);
+    const b = runFio(`${base}[j]\nrw=randread\nrate_iops=500\nruntime=1s\ntime_based`, { serviceNs: 10_000 });
+    expect(b.json.jobs[0].read.iops).to.be.within(495, 505);
+  });
+
+  it('startdelay and thinktime stretch the job', () => {
+    const { json, dev } = runFio(`${base}[j]\nrw=read\nsize=40k\nthinktime=900\nstartdelay=1`);
+    expect(dev.seen[0].at).to.be.within(1e9, 1e9 + 2000);
+    // 10 I/Os of 100 us, each followed by 900 us of think time.
+    expect(json.jobs[0].read.runtime).to.be.within(10, 11);
+  });
+
+  it('fsync=4 flushes after every 4 writes and reports them as sync I/O', () => {
+    const { json, dev } = runFio(`${base}[j]\nrw=write\nsize=64k\nfsync=4\nend_fsync=1`);
+    expect(dev.seen.filter((s) => s.op === 'flush')).to.have.length(5);
+    expect(json.jobs[0].sync.total_ios).to.equal(4);
+    expect(json.jobs[0].sync.lat_ns.N).to.equal(4);
+  });
+
+  it('zipf concentrates the accesses on few blocks', () => {
+    const { dev } = runFio(`${base}[j]\nrw=randread\nrandom_distribution=zipf:1.2\nsize=4m\nruntime=1s\ntime_based`, { serviceNs: 100_000 });
+    const counts = new Map<number, number>();
+    for (const s of dev.seen) counts.set(s.sector, (counts.get(s.sector) ?? 0) + 1);
+    const sorted = [...counts.values()].sort((a, b) => b - a);
+    const top = sorted.slice(0, 102).reduce((a, b) => a + b, 0); // hottest 10% of 1024 blocks
+    expect(top / dev.seen.length).to.be.greaterThan(0.6);
+  });
+
+  it('randrepeat=1 gives the same offsets whatever the run seed; randrepeat=0 does not', () => {
+    const job = `${base}[j]\nrw=randread\nsize=256k\n`;
+    const s = (text: string, seed: number) => runFio(text, { seed }).dev.seen.map((x) => x.sector).join(',');
+    expect(s(job, 1)).to.equal(s(job, 2));
+    expect(s(`${job}randrepeat=0\n`, 1)).to.not.equal(s(`${job}randrepeat=0\n`, 2));
+    expect(s(`${job}randseed=7\n`, 1)).to.not.equal(s(job, 1));
+  });
+
+  it('warns that direct=0 runs as direct I/O while there is no page cache', () => {
+    const { warnings } = runFio('[j]\nfilename=sda\nrw=read\nsize=8k');
+    expect(warnings.join('\n')).to.match(/direct=0.*no page cache/);
+  });
+});

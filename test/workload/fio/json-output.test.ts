@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { runFio } from './helpers.js';
+
+const INT = 'int';
+const FLOAT = 'float';
+const LAT = { min: INT, max: INT, mean: FLOAT, stddev: FLOAT, N: INT };
+const DDIR = {
+  io_bytes: INT, io_kbytes: INT, bw_bytes: INT, bw: INT, iops: FLOAT, runtime: INT, total_ios: INT, short_ios: INT, drop_ios: INT,
+  slat_ns: LAT, clat_ns: LAT, lat_ns: LAT,
+  bw_min: INT, bw_max: INT, bw_agg: FLOAT, bw_mean: FLOAT, bw_dev: FLOAT, bw_samples: INT,
+  iops_min: INT, iops_max: INT, iops_mean: FLOAT, iops_stddev: FLOAT, iops_samples: INT,
+};
+
+function checkShape(value: any, shape: Record<string, unknown>, path: string): void {
+  for (const [k, t] of Object.entries(shape)) {
+    expect(value, `${path}.${k}`).to.have.property(k);
+    const v = value[k];
+    if (t === INT) expect(Number.isInteger(v), `${path}.${k} = ${v} must be an integer`).to.equal(true);
+    else if (t === FLOAT) expect(typeof v, `${path}.${k}`).to.equal('number');
+    else checkShape(v, t as Record<string, unknown>, `${path}.${k}`);
+  }
+}
+
+describe('workload/fio/json-output', () => {
+  const { json } = runFio('[global]\nfilename=sda\ndirect=1\n[randw]\nrw=randwrite\nioengine=libaio\niodepth=4\nruntime=1200ms\ntime_based\npercentile_list=50:99:99.9');
+
+  it('has fio\'s root keys in fio\'s order', () => {
+    expect(Object.keys(json)).to.deep.equal(['fio version', 'timestamp', 'timestamp_ms', 'time', 'jobs', 'disk_util']);
+    expect(json['fio version']).to.match(/^fio-3\.\d+$/);
+    expect(json.timestamp).to.equal(0);
+  });
+
+  it('has per-job keys and per-direction blocks with fio\'s types', () => {
+    const job = json.jobs[0];
+    for (const k of ['jobname', 'groupid', 'error', 'elapsed', 'job_runtime', 'usr_cpu', 'sys_cpu', 'ctx', 'iodepth_level', 'latency_us']) {
+      expect(job).to.have.property(k);
+    }
+    expect(job.jobname).to.equal('randw');
+    expect(job.groupid).to.equal(0);
+    expect(job.error).to.equal(0);
+    for (const d of ['read', 'write', 'trim']) checkShape(job[d], DDIR, d);
+    checkShape(job.sync, { total_ios: INT, lat_ns: LAT }, 'sync');
+    expect(Object.keys(job.iodepth_level)).to.deep.equal(['1', '2', '4', '8', '16', '32', '>=64']);
+  });
+
+  it('computes bw, iops and runtime as fio does', () => {
+    const w = json.jobs[0].write;
+    expect(w.runtime).to.equal(1200);
+    expect(w.bw_bytes).to.equal(Math.floor((1000 * w.io_bytes) / w.runtime));
+    expect(w.bw).to.equal(Math.floor(w.bw_bytes / 1024));
+    expect(w.iops).to.be.closeTo((1000 * w.total_ios) / 1200, 1e-9);
+    expect(w.io_kbytes).to.equal(w.io_bytes / 1024);
+    // 4 in flight at 100 us each: 40 000 IOPS.
+    expect(w.iops).to.be.within(39_000, 40_000);
+    // Two 500 ms windows closed: two bandwidth samples near the mean.
+    expect(w.bw_samples).to.equal(2);
+    expect(w.bw_mean).to.be.closeTo(w.bw, w.bw * 0.02);
+  });
+
+  it('puts percentiles under "%f" keys from percentile_list, only for clat and only with samples', () => {
+    const w = json.jobs[0].write;
+    expect(Object.keys(w.clat_ns.percentile)).to.deep.equal(['50.000000', '99.000000', '99.900000']);
+    expect(Number.isInteger(w.clat_ns.percentile['99.000000'])).to.equal(true);
+    expect(w.lat_ns).to.not.have.property('percentile');
+    expect(json.jobs[0].read.clat_ns).to.not.have.property('percentile');
+    expect(json.jobs[0].read.clat_ns.N).to.equal(0);
+    // slat + clat = lat for queued I/O.
+    expect(w.slat_ns.mean + w.clat_ns.mean).to.be.closeTo(w.lat_ns.mean, 1);
+  });
+
+  it('reports disk_util with integer ms ticks and a percentage', () => {
+    const d = json.disk_util[0];
+    expect(Object.keys(d)).to.deep.equal(['name', 'read_ios', 'write_ios', 'read_merges', 'write_merges', 'read_ticks', 'write_ticks', 'in_queue', 'util']);
+    expect(d.name).to.equal('sda');
+    expect(d.write_ios).to.be.greaterThan(40_000);
+    expect(d.util).to.be.within(0, 100);
+  });
+});

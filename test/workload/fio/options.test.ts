@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { InputError } from '../../../kernel-lib/dm/input-error.js';
+import { parseJobFile } from '../../../kernel-lib/workload/fio/job-file.js';
+import { jobOptions } from '../../../kernel-lib/workload/fio/options.js';
+import { parseSize, parseTime } from '../../../kernel-lib/workload/fio/units.js';
+
+function opts(text: string) {
+  const f = parseJobFile(text, 'x.fio');
+  return f.jobs.map((j) => jobOptions(j, 'x.fio'));
+}
+
+function err(text: string): InputError {
+  try {
+    opts(text);
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an error');
+}
+
+describe('workload/fio/options', () => {
+  it('reads sizes in fio\'s base-2 compatibility mode, times with units', () => {
+    expect(parseSize('4k')).to.equal(4096);
+    expect(parseSize('4KB')).to.equal(4096);
+    expect(parseSize('1m')).to.equal(1 << 20);
+    expect(parseSize('1g')).to.equal(1 << 30);
+    expect(parseSize('1KiB')).to.equal(1000); // fio's kb_base=1024 quirk
+    expect(parseSize('4096')).to.equal(4096);
+    expect(parseSize('lots')).to.be.NaN;
+    expect(parseTime('30', 1e9)).to.equal(30e9);
+    expect(parseTime('500ms', 1e9)).to.equal(500e6);
+    expect(parseTime('2m', 1e9)).to.equal(120e9);
+    expect(parseTime('100', 1e3)).to.equal(100e3);
+  });
+
+  it('applies fio\'s defaults and [global] to the jobs that follow it', () => {
+    const [a, b] = opts('[global]\nbs=16k\n[a]\nrw=randwrite\n[global]\niodepth=8\nioengine=libaio\n[b]\nbs=4k,64k');
+    expect(a.bs).to.deep.equal([16384, 16384, 16384]);
+    expect(a.iodepth).to.equal(1);
+    expect(a.ioengine).to.equal('psync');
+    expect(a.rwmixread).to.equal(50);
+    expect(a.randrepeat).to.equal(true);
+    expect(a.random).to.equal(true);
+    expect(b.iodepth).to.equal(8);
+    expect(b.bs).to.deep.equal([4096, 65536, 65536]);
+    expect(b.percentileList).to.have.length(17);
+  });
+
+  it('parses bare keys, comments and the remaining options', () => {
+    const [o] = opts('[j] ; job\ntime_based\nruntime=10 # seconds\nramp_time=2s\nrate=1m,2m\nrate_iops=,300\nthinktime=50\n' +
+      'random_distribution=pareto:0.9\nrwmixwrite=30\nsize=50%\nfsync=8\nend_fsync=1\npercentile_list=50:99\n' +
+      'dedupe_percentage=30\nbuffer_compress_percentage=50\ngroup_reporting\nstartdelay=1\nnumjobs=2\noffset_increment=1g\n');
+    expect(o.timeBased).to.equal(true);
+    expect(o.runtime).to.equal(10e9);
+    expect(o.rampTime).to.equal(2e9);
+    expect(o.rate).to.deep.equal([1 << 20, 2 << 20, 2 << 20]);
+    expect(o.rateIops).to.deep.equal([0, 300, 300]);
+    expect(o.thinktime).to.equal(50e3);
+    expect(o.randomDistribution).to.deep.equal({ kind: 'pareto', h: 0.9 });
+    expect(o.rwmixread).to.equal(70);
+    expect(o.sizePercent).to.equal(50);
+    expect(o.percentileList).to.deep.equal([50, 99]);
+    expect(o.dedupePercentage).to.equal(30);
+  });
+
+  it('names an unsupported option and its line, listing what is supported', () => {
+    const e = err('[global]\nfilename=sda\n\n[j]\nrw=read\nverify=md5\n');
+    expect(e.message).to.match(/^x\.fio:6: verify: option 'verify' is not supported by dmsim \(supported: .*iodepth.*\)/);
+  });
+
+  it('names the option and line of a bad value', () => {
+    expect(err('[j]\nrw=sideways').message).to.match(/^x\.fio:2: rw: 'sideways' is not a supported pattern/);
+    expect(err('[j]\niodepth=many').message).to.match(/^x\.fio:2: iodepth: 'many' is not a whole number/);
+    expect(err('[j]\nioengine=windowsaio').field).to.equal('ioengine');
+    expect(err('[j]\nrandom_distribution=zipf').message).to.match(/zipf needs a theta/);
+    expect(err('[j]\nbs=1000').message).to.match(/multiples of 512/);
+    expect(err('[j]\nruntime=soon').line).to.equal(2);
+  });
+
+  it('reports job-file syntax errors with their line', () => {
+    expect(err('rw=read\n[j]').message).to.match(/^x\.fio:1: rw: option 'rw' outside any \[section\]/);
+    expect(err('[j\nrw=read').message).to.match(/^x\.fio:1: malformed section header/);
+    expect(err('[global]\nbs=4k').message).to.match(/no jobs defined/);
+    expect(err('[j]\n[j]').message).to.match(/^x\.fio:2: job 'j' is defined twice/);
+    expect(err('[j]\nfilename=$DEV').message).to.match(/environment variables/);
+  });
+});
