@@ -24,8 +24,8 @@ export class SimEvent<T = unknown> implements Scheduled {
   /** False once the event failed; `value` then holds the error. */
   declare ok: boolean;
   declare value: T | undefined;
-  /** A failed event whose error someone handled does not abort the run. */
-  declare defused: boolean;
+  /** A failed event whose error someone handled does not abort the run (set only then). */
+  declare defused?: boolean;
   /** First waiter, apart from the rest so one waiter costs no array. @internal */
   declare _w0: Waiter | null;
   /** @internal */
@@ -36,7 +36,6 @@ export class SimEvent<T = unknown> implements Scheduled {
     this.state = PENDING;
     this.ok = true;
     this.value = undefined;
-    this.defused = false;
     this._w0 = null;
     this._ws = null;
   }
@@ -101,7 +100,7 @@ export class SimEvent<T = unknown> implements Scheduled {
     this._ws = null;
     if (w0 !== null) w0._resume(this);
     if (ws !== null) for (let i = 0; i < ws.length; i++) ws[i]._resume(this);
-    if (!this.ok && !this.defused && w0 === null && ws === null) {
+    if (!this.ok && this.defused !== true && w0 === null && ws === null) {
       // Nobody was there to handle the failure: like an uncaught exception, it ends the run.
       throw this.value;
     }
