@@ -3,6 +3,7 @@
 // each class a time slice (cfq_slice_sync = 100 ms, cfq_slice_async = 40 ms). Within a
 // class, requests go in one-way ascending sector order from the last position, except that
 // a request whose FIFO time expired (cfq_fifo_expire: 125 ms sync, 250 ms async) goes first.
+// Sync I/O preempts an async slice; async I/O gets its slice when a sync slice ends.
 // Not modelled: per-process queues, idling, priorities (a faithful CFQ is future work).
 import type { Elevator } from './elevator.js';
 import { SortedRequests, removeFrom } from './sorted-requests.js';
@@ -43,6 +44,9 @@ export class CfqElevator implements Elevator {
   dispatch(now: number): Request | null {
     if (this.n === 0) return null;
     let c = this.active;
+    // A sync request preempts an async slice (cfq_should_preempt).
+    const preempt = c === ASYNC && this.fifo[SYNC].length > 0;
+    if (preempt) c = -1;
     if (c < 0 || this.fifo[c].length === 0 || now >= this.sliceEnd) {
       // Slice over or class empty: sync first, but async gets its slice after a sync slice.
       const other = c === SYNC ? ASYNC : SYNC;

@@ -24,3 +24,14 @@ export { Ssd, type SsdParams } from './devices/ssd.js';
 export { NullBlk, NULL_BLK_DEFAULTS, type NullBlkParams } from './devices/null-blk.js';
 export { RamDisk, RAM_DEFAULTS, type RamParams } from './devices/ram.js';
 export { LoopDevice, LOOP_DEFAULTS, type LoopParams } from './devices/loop.js';
+export {
+  PageCache,
+  PAGE_SIZE,
+  PAGE_CACHE_DEFAULTS,
+  PAGE_CACHE_2_6_21,
+  pageCacheDefaultsForKernel,
+  parsePageCacheOptions,
+  type PageCacheOptions,
+} from './page-cache.js';
+export { Writeback, MAX_WRITEBACK_PAGES } from './writeback.js';
+export { ExtentSet } from './extent-set.js';

@@ -59,7 +59,10 @@ export class RequestQueue extends BlkCore {
   protected *makeRequest(bio: Bio): ProcessGenerator<void> {
     const o = this.options;
     const thread = bio.thread;
-    if (thread !== null) yield thread.exec(o.submit_cpu_ns + o.merge_cpu_ns);
+    if (thread !== null) {
+      yield thread.exec(o.submit_cpu_ns + o.merge_cpu_ns);
+      if (thread.core !== null) bio.cpu = thread.core.index;
+    }
     const sync = bio.op === 'read' || bio.hasFlag(REQ_SYNC);
 
     if (bio.op === 'flush') {

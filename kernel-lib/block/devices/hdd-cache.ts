@@ -91,14 +91,20 @@ export interface DirtyExtent {
   end: number;
   cyl: number;
   angle: number;
-  /** Index in the extent array (swap-remove). */
-  index: number;
+  /** Cylinder bucket and index in it (swap-remove). */
+  bucket: number;
+  slot: number;
 }
 
+/** Cylinders per bucket of the destage index. */
+const BUCKET_CYLS = 32;
+
 export class WriteBackCache {
-  readonly extents: DirtyExtent[] = [];
+  /** Dirty extents indexed by cylinder band, so the cheapest one is found near the head. */
+  private readonly buckets = new Map<number, DirtyExtent[]>();
   private readonly byEnd = new Map<number, DirtyExtent>();
-  /** Dirty sectors held. */
+  private count = 0;
+  /** Dirty sectors held (including those being destaged). */
   sectors = 0;
 
   constructor(
@@ -110,11 +116,15 @@ export class WriteBackCache {
   ) {}
 
   get isEmpty(): boolean {
-    return this.extents.length === 0;
+    return this.count === 0;
+  }
+
+  get extentCount(): number {
+    return this.count;
   }
 
   hasRoom(sectors: number): boolean {
-    return this.sectors + sectors <= this.capacitySectors && this.extents.length < this.maxExtents;
+    return this.sectors + sectors <= this.capacitySectors && this.count < this.maxExtents;
   }
 
   add(start: number, sectors: number): void {
@@ -126,28 +136,53 @@ export class WriteBackCache {
       this.byEnd.set(prev.end, prev);
       return;
     }
-    const loc = this.geometry.locate(start);
-    const ext: DirtyExtent = { start, end: start + sectors, cyl: loc.cyl, angle: this.geometry.angleOf(loc), index: this.extents.length };
-    this.extents.push(ext);
+    const ext: DirtyExtent = { start, end: start + sectors, cyl: 0, angle: 0, bucket: 0, slot: 0 };
+    this.place(ext);
     this.byEnd.set(ext.end, ext);
+    this.count++;
+  }
+
+  /**
+   * The extent with the least cost(ext) = seek + rotational wait, searching cylinder bands
+   * outward from the head and stopping once even the seek to the next band costs more than
+   * the best found (seekLowerBound(d) is the seek time for d cylinders).
+   */
+  cheapest(headCyl: number, cost: (ext: DirtyExtent) => number, seekLowerBound: (d: number) => number): DirtyExtent | null {
+    let best: DirtyExtent | null = null;
+    let bestCost = Infinity;
+    const home = Math.floor(headCyl / BUCKET_CYLS);
+    const scan = (b: number): void => {
+      const list = this.buckets.get(b);
+      if (list === undefined) return;
+      for (const ext of list) {
+        const c = cost(ext);
+        if (c < bestCost) {
+          bestCost = c;
+          best = ext;
+        }
+      }
+    };
+    scan(home);
+    const maxRing = Math.ceil(this.geometry.cylinders / BUCKET_CYLS) + 1;
+    for (let r = 1; r <= maxRing; r++) {
+      if (best !== null && seekLowerBound((r - 1) * BUCKET_CYLS + 1) >= bestCost) break;
+      scan(home - r);
+      scan(home + r);
+    }
+    return best;
   }
 
   /** Takes up to `max` sectors from the front of an extent for destaging. */
   take(ext: DirtyExtent, max: number): { start: number; sectors: number } {
     const start = ext.start;
     const sectors = Math.min(max, ext.end - ext.start);
+    this.unplace(ext);
     if (sectors === ext.end - ext.start) {
-      const last = this.extents.pop() as DirtyExtent;
-      if (last !== ext) {
-        this.extents[ext.index] = last;
-        last.index = ext.index;
-      }
       this.byEnd.delete(ext.end);
+      this.count--;
     } else {
       ext.start += sectors;
-      const loc = this.geometry.locate(ext.start);
-      ext.cyl = loc.cyl;
-      ext.angle = this.geometry.angleOf(loc);
+      this.place(ext);
     }
     return { start, sectors };
   }
@@ -155,5 +190,26 @@ export class WriteBackCache {
   /** Destaged data leaves the buffer. */
   cleaned(sectors: number): void {
     this.sectors -= sectors;
+  }
+
+  private place(ext: DirtyExtent): void {
+    const loc = this.geometry.locate(ext.start);
+    ext.cyl = loc.cyl;
+    ext.angle = this.geometry.angleOf(loc);
+    ext.bucket = Math.floor(loc.cyl / BUCKET_CYLS);
+    let list = this.buckets.get(ext.bucket);
+    if (list === undefined) this.buckets.set(ext.bucket, (list = []));
+    ext.slot = list.length;
+    list.push(ext);
+  }
+
+  private unplace(ext: DirtyExtent): void {
+    const list = this.buckets.get(ext.bucket) as DirtyExtent[];
+    const last = list.pop() as DirtyExtent;
+    if (last !== ext) {
+      list[ext.slot] = last;
+      last.slot = ext.slot;
+    }
+    if (list.length === 0) this.buckets.delete(ext.bucket);
   }
 }

@@ -2,7 +2,8 @@
 // cache with read-ahead, and an optional write-back buffer.
 //
 // Service of a media access starting at t, from the head's current cylinder:
-//   command overhead + seek(|dc|) (or a head switch on the same cylinder)
+//   command overhead (only if the command found the drive idle: queued commands are decoded
+//   while the previous one runs) + seek(|dc|) (or a head switch on the same cylinder)
 //   + rotational wait until the first sector comes round (the platter angle is a function
 //     of time, so a request that arrives just after its sector passed waits almost a turn)
 //   + media transfer (geometry.transferNs: turns per track, plus switches).
@@ -223,12 +224,21 @@ export class Hdd implements BlockDriver {
     }
     const g = this.geometry;
     const loc = g.locate(rq.sector);
-    const { seekNs, waitNs } = this.positioning(loc.cyl, loc.head, g.angleOf(loc), now + this.params.command_overhead_ns);
-    return seekNs + waitNs;
+    const start = this.commandReady(rq, now);
+    const { seekNs, waitNs } = this.positioning(loc.cyl, loc.head, g.angleOf(loc), start);
+    return start - now + seekNs + waitNs;
+  }
+
+  /**
+   * When the mechanism can start on rq: the firmware decodes a command when it arrives, so a
+   * command that waited in the queue is ready at once; one arriving at an idle drive pays the
+   * overhead before the arm moves.
+   */
+  private commandReady(rq: Request, now: number): number {
+    return Math.max(now, rq.tIssue + this.params.command_overhead_ns);
   }
 
   private serve(rq: Request, now: number): void {
-    const p = this.params;
     const g = this.geometry;
     let end: number;
     if (rq.op === 'read') {
@@ -236,7 +246,7 @@ export class Hdd implements BlockDriver {
       if (streamed === streamed) {
         // The head is reading this very stream: no seek, no wait.
         this.stats.streamed++;
-        end = Math.max(now + p.command_overhead_ns, streamed);
+        end = Math.max(this.commandReady(rq, now), streamed);
         this.moveHead(rq.end - 1);
         this.readCache.startStream(rq.sector, rq.end, end, g.nsPerSector(g.zoneIndexOf(rq.sector)));
         this.begin({ kind: 'host', rq }, end);
@@ -244,9 +254,10 @@ export class Hdd implements BlockDriver {
       }
     }
     this.readCache.freeze(now);
-    end = this.access(rq.sector, rq.sectors, now + p.command_overhead_ns, rq.op === 'read' ? 'read' : 'write');
+    end = this.access(rq.sector, rq.sectors, this.commandReady(rq, now), rq.op === 'read' ? 'read' : 'write');
     if (rq.op === 'read') {
       this.readCache.startStream(rq.sector, rq.end, end, g.nsPerSector(g.zoneIndexOf(rq.sector)));
+      // Data goes to the host while it comes off the platter: the link adds only if slower.
       end = Math.max(end, this.linkTransfer(end - g.transferNs(rq.sector, rq.sectors), rq.bytes));
     }
     this.begin({ kind: 'host', rq }, end);
@@ -281,22 +292,16 @@ export class Hdd implements BlockDriver {
 
   private destage(wc: WriteBackCache): void {
     const now = this.sim.now;
-    let best: DirtyExtent = wc.extents[0];
-    let bestNs = Infinity;
     const T = this.geometry.rotationNs;
-    for (const ext of wc.extents) {
-      // Cheap positioning estimate from the cached decode (head switches ignored here).
-      const d = Math.abs(ext.cyl - this.headCyl);
-      const seekNs = this.seek.seekNs(d);
+    // Positioning estimate from the cached decode (a head switch on the same cylinder is
+    // costed as no seek).
+    const cost = (ext: DirtyExtent): number => {
+      const seekNs = this.seek.seekNs(Math.abs(ext.cyl - this.headCyl));
       let w = ext.angle - this.angleAt(now + seekNs);
       if (w < 0) w += 1;
-      let c = seekNs + w * T;
-      if (w * T > T - 1) c = seekNs;
-      if (c < bestNs) {
-        bestNs = c;
-        best = ext;
-      }
-    }
+      return w * T > T - 1 ? seekNs : seekNs + w * T;
+    };
+    const best = wc.cheapest(this.headCyl, cost, (d) => this.seek.seekNs(d)) as DirtyExtent;
     this.readCache.freeze(now);
     const { start, sectors } = wc.take(best, this.params.destage_max_kib * 2);
     this.stats.destages++;

@@ -23,6 +23,11 @@ export interface SsdParams {
   capacity_gb: number;
   /** Raw flash capacity, GB (over-provisioning = raw / user - 1). */
   raw_capacity_gb: number;
+  /**
+   * Whether the drive is in steady state (filled, garbage collection running), so random
+   * writes pay the GC write amplification; false = fresh out of box, as vendors measure.
+   */
+  preconditioned: boolean;
   channels: number;
   dies_per_channel: number;
   /** Independent read units per die (multi-plane, independent plane reads). */
@@ -102,7 +107,7 @@ export class Ssd implements BlockDriver {
     this.irqCpuNs = p.irq_cpu_ns;
     const op = p.raw_capacity_gb / p.capacity_gb - 1;
     if (!(op > 0)) throw new Error(`${name}: raw_capacity_gb must exceed capacity_gb (over-provisioning), got ${p.raw_capacity_gb} <= ${p.capacity_gb}`);
-    this.writeAmplification = Math.max(1, (1 + op) / (2 * op));
+    this.writeAmplification = p.preconditioned ? Math.max(1, (1 + op) / (2 * op)) : 1;
     this.dieFree = new Float64Array(p.channels * p.dies_per_channel * p.planes_per_die);
     this.channelFree = new Float64Array(p.channels);
     this.coreFree = new Float64Array(p.controller_cores);

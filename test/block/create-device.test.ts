@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { Simulation } from '../../kernel-lib/sim/index.js';
+import { BlkMq, RequestQueue, createDevice } from '../../kernel-lib/block/index.js';
+import { runClosedLoop } from './closed-loop.js';
+
+describe('block/create-device', () => {
+  const sim = new Simulation();
+
+  it('puts the queue the block options ask for in front of the device', () => {
+    expect(createDevice(sim, null, { name: 'a', profile: 'hdd-sata-2007', block: { queue: 'legacy' } })).to.be.instanceOf(RequestQueue);
+    const mq = createDevice(sim, null, { name: 'b', profile: 'nvme-gen4' });
+    expect(mq).to.be.instanceOf(BlkMq);
+    expect((mq as BlkMq).scheduler).to.equal('none');
+    expect(mq.limits.maxSectors).to.equal(1024);
+  });
+
+  it('applies overrides', () => {
+    const d = createDevice(sim, null, { name: 'c', profile: 'null_blk', overrides: { hw_queue_depth: 8, gb: 1 } });
+    expect(d.driver.queueDepth).to.equal(8);
+    expect(d.sizeSectors).to.equal(2 ** 21);
+  });
+
+  it('names the unknown profile, parameter or bad value', () => {
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-1999' })).to.throw(/devices\.sdb\.profile: unknown profile "hdd-1999"; known: hdd-sata-2007/);
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { rmp: 5400 } })).to.throw(/devices\.sdb\.rmp: unknown parameter of profile hdd-2019/);
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { rpm: '5400' } })).to.throw(/devices\.sdb\.rpm: expected a number/);
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { rpm: -1 } })).to.throw(/devices\.sdb\.rpm: expected a finite number >= 0/);
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { scheduling: 'elevator' } })).to.throw(/devices\.sdb\.scheduling: expected one of fifo, sptf/);
+    expect(() => createDevice(sim, null, { name: 'n', profile: 'null_blk', overrides: { irqmode: 4 } })).to.throw(/devices\.n\.irqmode: expected one of 0, 1, 2/);
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', block: { nr_requests: 0 } })).to.throw(/block\.nr_requests/);
+    expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { avg_seek_ns: 100 } })).to.throw(/devices\.sdb: seek curve/);
+    expect(() => createDevice(sim, null, { name: 'l', profile: 'loop' })).to.throw(/devices\.l: a loop device needs `backing`/);
+  });
+
+  it('builds a loop device over another device, with one backing I/O at a time', () => {
+    const s = new Simulation();
+    const disk = createDevice(s, null, { name: 'sda', profile: 'ram' });
+    const loop = createDevice(s, null, { name: 'loop0', profile: 'loop', backing: disk, overrides: { offset_sectors: 2048 } });
+    expect(loop.sizeSectors).to.equal(disk.sizeSectors - 2048);
+    runClosedLoop(s, loop, null, { rw: 'randwrite', bs: 4096, iodepth: 8, runtimeNs: 1e6 });
+    const backing = disk.diskStats();
+    expect(backing.writeIos).to.be.above(10);
+    // One I/O in flight whenever any is: the in-flight integral equals the busy time.
+    expect(backing.inQueueNs).to.be.closeTo(backing.busyNs, 1e-3 * backing.busyNs);
+    expect(loop.diskStats().inQueueNs).to.be.above(4 * loop.diskStats().busyNs);
+  });
+});
