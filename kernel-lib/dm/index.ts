@@ -1,6 +1,8 @@
 // device-mapper's public surface. Importing it registers the built-in target types; a new
 // target type registers itself in its own module, imported from here.
 import './linear.js';
+import './snapshot/index.js';
+import './snapshot/index.js';
 import type { InputLocation } from './input-error.js';
 import { MappedDevice } from './mapped-device.js';
 import { parseTable } from './table.js';

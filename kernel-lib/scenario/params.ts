@@ -3,9 +3,11 @@
 // - `kernel`: an era preset ("2.6.21", "5.4", "6.8") for the block layer's defaults;
 // - `block.*`: the block layer's knobs (checked by the block layer's parseBlockOptions);
 // - `cpu.*`: the machine's CPUs; `fio.*`, `dd.*`: the workload tools' own costs;
+// - `pagecache.*`: the page cache (vm.dirty_ratio and friends, RAM) buffered I/O goes through;
 // - the namespaces of device-mapper targets (`kcopyd.*`, `snapshot.*`, ...), checked by the
 //   targets that read them.
 // Anything else is an unknown parameter, reported with its path.
+import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '../block/page-cache.js';
 import type { KeyPath } from './load.js';
 
 export interface MachineParams {
@@ -62,10 +64,21 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
       continue;
     }
     const ns = key.split('.')[0];
+    if (ns === 'pagecache') {
+      const name = key.slice('pagecache.'.length);
+      if (!Object.hasOwn(PAGE_CACHE_DEFAULTS, name)) {
+        throw new ParamError(key, `unknown page-cache parameter (known: ${Object.keys(PAGE_CACHE_DEFAULTS).join(', ')})`);
+      }
+      const dflt = PAGE_CACHE_DEFAULTS[name as keyof PageCacheOptions];
+      if (typeof value !== typeof dflt || (typeof value === 'number' && !(value >= 0))) {
+        throw new ParamError(key, `expected a ${typeof dflt}${typeof dflt === 'number' ? ' >= 0' : ''}, got ${JSON.stringify(value)}`);
+      }
+      continue;
+    }
     if (key.includes('.') && DELEGATED_NAMESPACES.includes(ns)) continue;
     throw new ParamError(
       key,
-      `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and ${DELEGATED_NAMESPACES.map((n) => `${n}.*`).join(', ')})`,
+      `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and pagecache.*, ${DELEGATED_NAMESPACES.map((n) => `${n}.*`).join(', ')})`,
     );
   }
   const get = (k: string) => (params[k] ?? OWN[k].dflt) as number;
@@ -106,11 +119,13 @@ export function applyOverrides(data: unknown, set: Readonly<Record<string, unkno
       continue;
     }
     let node = root;
-    for (const part of parts.slice(0, -1)) {
+    parts.slice(0, -1).forEach((part, depth) => {
       const next = node[part];
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+      // `devices.sdb.rpm` on a device written as a bare profile name: spell it out first.
+      if (depth === 1 && parts[0] === 'devices' && typeof next === 'string') node[part] = { profile: next };
+      else if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
       node = node[part] as Record<string, unknown>;
-    }
+    });
     node[parts[parts.length - 1]] = value;
     paths.push(parts);
   }
@@ -123,4 +138,19 @@ function deletePath(o: Record<string, unknown>, parts: string[]): void {
   if (typeof head !== 'object' || head === null) return;
   if (parts.length === 2) delete (head as Record<string, unknown>)[parts[1]];
   else deletePath(head as Record<string, unknown>, parts.slice(1));
+}
+
+/**
+ * The page cache's options: the era's defaults (2.6.21 and before: dirty_ratio 40, the 2.6
+ * throttle, no flush on fsync; before 3.2 the 2.6 throttle), then `pagecache.*`.
+ */
+export function pageCacheOptions(params: Readonly<Record<string, unknown>>): Partial<PageCacheOptions> {
+  let preset: Partial<PageCacheOptions> = {};
+  const m = typeof params.kernel === 'string' ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(params.kernel) : null;
+  if (m !== null) {
+    const v = Number(m[1]) * 1e6 + Number(m[2]) * 1e3 + Number(m[3] ?? 0);
+    if (v < 2_006_022) preset = PAGE_CACHE_2_6_21;
+    else if (v < 3_002_000) preset = { throttle: '2.6' };
+  }
+  return { ...preset, ...(paramsUnder(params, 'pagecache') as Partial<PageCacheOptions>) };
 }

@@ -8,8 +8,10 @@ import type { KeyPath, LoadedScenario } from './load.js';
 
 export interface DeviceSpec {
   profile: string;
-  /** Profile parameters to change, checked by the device factory. */
+  /** Profile parameters to change (every key but `profile` and `backing`), checked by the block layer. */
   overrides: Record<string, unknown>;
+  /** For a loop device: the device its backing file lives on. */
+  backing?: string;
 }
 
 export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
@@ -85,11 +87,12 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
     const p = ['devices', name];
     if (typeof spec === 'string') devices[name] = { profile: spec, overrides: {} };
     else {
-      const o = obj(spec, p);
-      onlyKeys(o, p, ['profile', 'overrides']);
-      if (typeof o.profile !== 'string') fail([...p, 'profile'], 'a profile name is needed (e.g. hdd-2019)');
-      const overrides = o.overrides === undefined ? {} : obj(o.overrides, [...p, 'overrides']);
-      devices[name] = { profile: o.profile as string, overrides };
+      const { profile, backing, ...overrides } = obj(spec, p);
+      if (typeof profile !== 'string') fail([...p, 'profile'], 'a profile name is needed (e.g. hdd-2019)');
+      if (backing !== undefined && (typeof backing !== 'string' || devices[backing] === undefined)) {
+        fail([...p, 'backing'], 'must name a device defined above this one');
+      }
+      devices[name] = { profile: profile as string, overrides, backing: backing as string | undefined };
     }
   }
 

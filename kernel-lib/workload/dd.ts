@@ -7,12 +7,15 @@
 // equal), count, seek, skip (in blocks), iflag/oflag (direct, sync, dsync), conv (fdatasync,
 // fsync, notrunc). Sizes take dd's suffixes: c w b K M G T (powers of 1024), KB MB GB TB
 // (powers of 1000), KiB MiB GiB TiB.
-// Writes with oflag=direct go straight to the device; oflag=sync/dsync add FUA to each write
-// (the kernel's O_DSYNC direct write); conv=fdatasync/fsync flush once at the end, inside the
-// timed copy. Without oflag=direct the writes belong in the page cache: until the block layer
-// provides one they are issued as direct writes and a warning says so.
+// With oflag=direct (iflag=direct) writes (reads) go straight to the device, and
+// oflag=sync/dsync add FUA to each write (the kernel's O_DSYNC direct write). Without it they
+// go through the device's page cache: a write returns once copied (or once
+// balance_dirty_pages lets it go), oflag=sync/dsync write back and wait after each block,
+// and conv=fdatasync/fsync write everything back and flush once at the end, inside the timed
+// copy (without it dd's time ends at the last write(), before writeback, as on a real machine).
 import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
+import type { PageCache } from '../block/page-cache.js';
 import { InputError } from '../dm/input-error.js';
 import type { CpuSet, Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
@@ -91,6 +94,8 @@ export interface DdEnvironment {
   copyNsPerByte: number;
   source: string;
   warn(message: string): void;
+  /** The page cache of a device, for I/O without iflag/oflag=direct. */
+  pageCache?: (dev: BlockDevice) => PageCache | null;
 }
 
 export interface DdResult {
@@ -107,6 +112,8 @@ export class DdRun {
   private readonly output: BlockDevice | null;
   private readonly blocks: number;
   private readonly thread: Thread | null;
+  private readonly inCache: PageCache | null = null;
+  private readonly outCache: PageCache | null = null;
   private recordsIn = 0;
   private recordsOut = 0;
   private t0 = 0;
@@ -131,8 +138,14 @@ export class DdRun {
     this.blocks = Math.min(o.count ?? Infinity, inBlocks, outBlocks);
     if (!Number.isFinite(this.blocks)) throw new InputError('count= is needed when copying /dev/zero to /dev/null', { file: env.source, field: 'count' });
     if ((o.count ?? 0) > this.blocks) env.warn(`dd: stops after ${this.blocks} blocks at the end of the device (count=${o.count})`);
-    if (this.output && !o.oflag.has('direct')) env.warn('dd: oflag=direct is not set but the block layer has no page cache yet; writes are issued as direct I/O');
-    if (this.input && !o.iflag.has('direct')) env.warn('dd: iflag=direct is not set but the block layer has no page cache yet; reads are issued as direct I/O');
+    const cacheOf = (dev: BlockDevice | null, flags: Set<string>, what: string) => {
+      if (dev === null || flags.has('direct')) return null;
+      const cache = env.pageCache?.(dev) ?? null;
+      if (cache === null) env.warn(`dd: no page cache for ${dev.name}; ${what} are issued as direct I/O`);
+      return cache;
+    };
+    this.inCache = cacheOf(this.input, o.iflag, 'reads');
+    this.outCache = cacheOf(this.output, o.oflag, 'writes');
     this.thread = env.cpus?.thread('dd') ?? null;
   }
 
@@ -162,19 +175,27 @@ export class DdRun {
     const o = this.options;
     const bs = o.ibs;
     const sectors = bs / 512;
-    const fua = o.oflag.has('sync') || o.oflag.has('dsync') ? REQ_FUA : 0;
+    const syncWrites = o.oflag.has('sync') || o.oflag.has('dsync');
     this.t0 = sim.now;
     for (let i = 0; i < this.blocks; i++) {
       yield* this.spend(this.env.cpuNsPerIo + bs * this.env.copyNsPerByte);
-      if (this.input !== null) yield* this.io(this.input, new Bio('read', (o.skip + i) * sectors, sectors));
+      if (this.inCache !== null) yield* this.inCache.read(this.thread, (o.skip + i) * bs, bs);
+      else if (this.input !== null) yield* this.io(this.input, new Bio('read', (o.skip + i) * sectors, sectors));
       this.recordsIn++;
       yield* this.spend(this.env.cpuNsPerIo);
-      if (this.output !== null) yield* this.io(this.output, new Bio('write', (o.seek + i) * sectors, sectors, REQ_SYNC | fua));
+      if (this.outCache !== null) {
+        yield* this.outCache.write(this.thread, (o.seek + i) * bs, bs);
+        if (syncWrites) yield* this.outCache.fsync(this.thread);
+      } else if (this.output !== null) {
+        yield* this.io(this.output, new Bio('write', (o.seek + i) * sectors, sectors, REQ_SYNC | (syncWrites ? REQ_FUA : 0)));
+      }
       this.recordsOut++;
     }
     if (this.output !== null && (o.conv.has('fdatasync') || o.conv.has('fsync'))) {
-      yield* this.io(this.output, new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC));
+      if (this.outCache !== null) yield* this.outCache.fsync(this.thread);
+      else yield* this.io(this.output, new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC));
     }
+    // dd exits here; what is still dirty is the flusher's business, after the run.
     this.t1 = sim.now;
   }
 

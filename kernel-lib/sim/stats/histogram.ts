@@ -23,7 +23,7 @@ export class LatencyHistogram {
   private hi = 0;
 
   constructor() {
-    this.h = hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, autoResize: true, useWebAssembly: false });
+    this.h = hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, autoResize: true, useWebAssembly: false });
   }
 
   /** Records one value in ns (rounded to an integer; negative values are a model bug). */

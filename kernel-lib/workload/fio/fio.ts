@@ -1,9 +1,11 @@
-// A fio run: parse the job file, expand numjobs into clones, start them all at once (fio
-// starts every job of a run together, each after its own startdelay) and, when they are done,
-// report them per job or, with group_reporting, per group.
-import type { SimEvent } from '../../sim/index.js';
+// A fio run: parse the job file, expand numjobs into clones, and run them as fio does: every
+// job starts at once (each after its own startdelay), except that a job with `stonewall`
+// (wait_for_previous) waits until all the jobs before it have finished. A stonewall or
+// new_group starts a new reporting group (groupid). With group_reporting a group is reported
+// as one entry summing its jobs; without, each clone is its own entry.
+import type { ProcessGenerator, SimEvent } from '../../sim/index.js';
 import { FioJob, type JobEnvironment } from './job.js';
-import { parseJobFile } from './job-file.js';
+import { parseJobFile, type JobOption } from './job-file.js';
 import { jobOptions, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
 
@@ -13,13 +15,26 @@ export interface JobReport {
   groupid: number;
   options: JobOptions;
   stats: JobStats;
-  /** Simulated ns from the start of the run to the job's end. */
-  endedAt: number;
+  /** Simulated ns from the start of the run to the job's start (after startdelay) and end. */
   startedAt: number;
+  endedAt: number;
+  /** The job's own options as written (fio's "job options"). */
+  given: JobOption[];
+}
+
+interface Phase {
+  /** Clones that start together once the previous phases are done. */
+  jobs: FioJob[];
 }
 
 export class FioRun {
   readonly jobs: FioJob[] = [];
+  /** The [global] options as written (fio's "global options"). */
+  readonly globalOptions: JobOption[];
+  /** groupid of each clone in `jobs`. */
+  private readonly groupOf = new Map<FioJob, number>();
+  private readonly phases: Phase[] = [];
+  private readonly given = new Map<FioJob, JobOption[]>();
 
   constructor(
     private readonly env: JobEnvironment,
@@ -28,39 +43,61 @@ export class FioRun {
     firstLine = 1,
   ) {
     const file = parseJobFile(text, source, firstLine);
+    this.globalOptions = file.global;
+    let group = 0;
     file.jobs.forEach((section, n) => {
       const o = jobOptions(section, source);
-      for (let clone = 0; clone < o.numjobs; clone++) this.jobs.push(new FioJob(env, o, clone, n));
+      if (n > 0 && (o.stonewall || o.newGroup)) group++;
+      if (n === 0 || o.stonewall) this.phases.push({ jobs: [] });
+      const phase = this.phases[this.phases.length - 1];
+      for (let clone = 0; clone < o.numjobs; clone++) {
+        const job = new FioJob(env, o, clone, n);
+        this.jobs.push(job);
+        this.groupOf.set(job, group);
+        this.given.set(job, section.options.slice(section.inherited));
+        phase.jobs.push(job);
+      }
     });
   }
 
-  /** Starts every job; the event fires when the last one has finished. */
+  /** Starts the run; the event fires when the last job has finished. */
   start(): SimEvent<unknown> {
-    return this.env.sim.allOf(this.jobs.map((j) => j.start()));
+    const sim = this.env.sim;
+    const phases = this.phases;
+    return sim.process(function* (): ProcessGenerator<void> {
+      for (const phase of phases) yield sim.allOf(phase.jobs.map((j) => j.start()));
+    }, 'fio');
   }
 
-  /**
-   * The jobs[] entries. Every job is in group 0 (dmsim does not support stonewall/new_group),
-   * so with group_reporting set in any job the whole run is one entry named after the first
-   * job, as fio prints it.
-   */
+  /** The jobs[] entries, in job order. */
   reports(): JobReport[] {
-    const entry = (j: FioJob, stats: JobStats): JobReport => ({
-      jobname: j.options.name,
-      groupid: 0,
-      options: j.options,
-      stats,
-      startedAt: j.startedAt,
-      endedAt: j.endedAt,
-    });
-    if (!this.jobs.some((j) => j.options.groupReporting)) return this.jobs.map((j) => entry(j, j.stats));
-    const sum = new JobStats();
-    sum.jobs = 0;
-    for (const j of this.jobs) sum.merge(j.stats);
-    const first = this.jobs[0];
-    const r = entry(first, sum);
-    r.endedAt = Math.max(...this.jobs.map((j) => j.endedAt));
-    r.startedAt = Math.min(...this.jobs.map((j) => j.startedAt));
-    return [r];
+    const out: JobReport[] = [];
+    const groups = new Map<number, FioJob[]>();
+    for (const j of this.jobs) {
+      const g = this.groupOf.get(j)!;
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g)!.push(j);
+    }
+    for (const [groupid, jobs] of groups) {
+      if (!jobs.some((j) => j.options.groupReporting)) {
+        for (const j of jobs) {
+          out.push({ jobname: j.options.name, groupid, options: j.options, stats: j.stats, startedAt: j.startedAt, endedAt: j.endedAt, given: this.given.get(j)! });
+        }
+        continue;
+      }
+      const sum = new JobStats();
+      sum.jobs = 0;
+      for (const j of jobs) sum.merge(j.stats);
+      out.push({
+        jobname: jobs[0].options.name,
+        groupid,
+        options: jobs[0].options,
+        stats: sum,
+        startedAt: Math.min(...jobs.map((j) => j.startedAt)),
+        endedAt: Math.max(...jobs.map((j) => j.endedAt)),
+        given: this.given.get(jobs[0])!,
+      });
+    }
+    return out;
   }
 }

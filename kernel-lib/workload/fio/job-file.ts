@@ -21,15 +21,20 @@ export interface JobSection {
   line: number;
   /** Options in file order: the [global] options in force, then the job's own. */
   options: JobOption[];
+  /** How many of `options` came from [global] (fio's "job options" are the rest). */
+  inherited: number;
 }
 
 export interface JobFile {
   source: string;
   jobs: JobSection[];
+  /** Every [global] option of the file, in order (fio's "global options"). */
+  global: JobOption[];
 }
 
 export function parseJobFile(text: string, source = '<job file>', firstLine = 1): JobFile {
   let global: JobOption[] = [];
+  const allGlobal: JobOption[] = [];
   let current: JobSection | null = null;
   let inGlobal = false;
   const jobs: JobSection[] = [];
@@ -53,7 +58,7 @@ export function parseJobFile(text: string, source = '<job file>', firstLine = 1)
       }
       names.set(name, line);
       inGlobal = false;
-      current = { name, line, options: [...global] };
+      current = { name, line, options: [...global], inherited: global.length };
       jobs.push(current);
       return;
     }
@@ -66,10 +71,13 @@ export function parseJobFile(text: string, source = '<job file>', firstLine = 1)
       throw new InputError('environment variables ($VAR) are not supported', { file: source, line, field: key });
     }
     const opt = { key, value, line };
-    if (inGlobal) global = [...global, opt];
+    if (inGlobal) {
+      global = [...global, opt];
+      allGlobal.push(opt);
+    }
     else if (current !== null) current.options.push(opt);
     else throw new InputError(`option '${key}' outside any [section]`, { file: source, line, field: key });
   });
   if (jobs.length === 0) throw new InputError('no jobs defined (only [global] or nothing)', { file: source });
-  return { source, jobs };
+  return { source, jobs, global: allGlobal };
 }

@@ -11,11 +11,14 @@
 //   every N writes; end_fsync flushes at the end;
 // - the job ends after `size` bytes (one pass over its region), or at `runtime` (after
 //   ramp_time), or with time_based only at `runtime`, looping over the region meanwhile;
-//   I/O in flight at the end is waited for and counted.
+//   I/O in flight at the end is waited for and counted;
+// - direct=0: reads and writes go through the device's page cache, synchronously whatever
+//   the engine (buffered AIO completes inside io_submit).
 // Each job runs as a thread of the CPU model when there is one: its per-I/O user-space cost
 // (`cpuNsPerIo`) and the kernel's submission work are spent on a core, so jobs compete.
 import { Bio, REQ_PREFLUSH, REQ_SYNC, type BioOp } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
+import type { PageCache } from '../../block/page-cache.js';
 import { setBioPayload } from '../../dm/bio-payload.js';
 import { InputError } from '../../dm/input-error.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
@@ -32,8 +35,8 @@ export interface JobEnvironment {
   resolveFile(name: string): BlockDevice | undefined;
   /** fio's own user-space work per I/O (ns): io_u preparation, system call entry and exit. */
   cpuNsPerIo: number;
-  /** For direct=0: the device as seen through the page cache, when the block layer has one. */
-  buffered?: (dev: BlockDevice) => BlockDevice | null;
+  /** For direct=0: the page cache of a device (one per device, shared by the jobs using it). */
+  pageCache?: (dev: BlockDevice) => PageCache | null;
   /** Where the job file came from, for error messages. */
   source: string;
   /** Told about approximations the run had to make (e.g. buffered I/O without a page cache). */
@@ -63,6 +66,8 @@ export class FioJob {
   readonly stats = new JobStats();
   readonly thread: Thread | null;
   readonly dev: BlockDevice;
+  /** direct=0: reads and writes go through this page cache (synchronously, whatever the engine). */
+  readonly cache: PageCache | null = null;
   /** Region of the device the job works on, bytes. */
   readonly regionStart: number;
   readonly regionBytes: number;
@@ -97,7 +102,7 @@ export class FioJob {
     readonly jobNumber: number,
   ) {
     const o = options;
-    const where = { file: env.source, line: o.line };
+    const at = (option: string) => ({ file: env.source, line: o.lines[option] ?? o.line, field: option });
     const fileName = o.filename ?? o.name;
     const dev = env.resolveFile(fileName);
     if (dev === undefined) {
@@ -105,14 +110,13 @@ export class FioJob {
         o.filename === null
           ? `job '${o.name}' has no filename= and no device is called '${o.name}'`
           : `no device, volume or target called '${fileName}'`,
-        { ...where, field: 'filename' },
+        at('filename'),
       );
     }
     this.dev = dev;
     if (!o.direct) {
-      const buffered = env.buffered?.(dev) ?? null;
-      if (buffered !== null) this.dev = buffered;
-      else env.warn(`job ${o.name}: direct=0 but the block layer has no page cache yet; I/O is issued as direct=1`);
+      this.cache = env.pageCache?.(dev) ?? null;
+      if (this.cache === null) env.warn(`job ${o.name}: direct=0 but there is no page cache for ${dev.name}; I/O is issued as direct=1`);
     }
     const devBytes = dev.sizeSectors * 512;
     const base = o.offsetPercent !== null ? Math.floor((devBytes * o.offsetPercent) / 100) : o.offset;
@@ -123,11 +127,15 @@ export class FioJob {
     if (!(region >= minBs)) {
       throw new InputError(
         `job ${o.name}${o.numjobs > 1 ? ` (clone ${clone})` : ''}: region starting at byte ${this.regionStart} leaves no room for one block on ${dev.name} (${devBytes} bytes)`,
-        { ...where, field: o.offsetIncrement > 0 && clone > 0 ? 'offset_increment' : 'offset' },
+        at(o.offsetIncrement > 0 && clone > 0 ? 'offset_increment' : o.size !== null ? 'size' : 'offset'),
       );
     }
     this.regionBytes = region;
-    this.async = o.ioengine === 'libaio' || o.ioengine === 'io_uring';
+    if (o.ioengine === 'null' && !(env.cpuNsPerIo > 0) && (o.timeBased || o.runtime > 0)) {
+      throw new InputError('the null engine takes no time: with fio.cpu_ns_per_io = 0 a runtime is never reached', at('ioengine'));
+    }
+    // Buffered I/O through libaio or io_uring completes inside io_submit: it is synchronous.
+    this.async = (o.ioengine === 'libaio' || o.ioengine === 'io_uring') && this.cache === null;
     this.thread = env.cpus !== null ? env.cpus.thread(`fio/${o.name}.${clone}`) : null;
     // randrepeat=1: like fio, the job's random sequence depends only on randseed (and which
     // job it is), so it is the same on every run; randrepeat=0 draws it from the run's seed.
@@ -237,6 +245,16 @@ export class FioJob {
       this.account(io);
       return;
     }
+    if (this.cache !== null && d !== DDIR_TRIM) {
+      // Buffered: the system call copies into or out of the page cache (reading the device
+      // on a miss, or being throttled by balance_dirty_pages) and returns.
+      if (d === DDIR_WRITE) yield* this.cache.write(this.thread, offset, bs);
+      else yield* this.cache.read(this.thread, offset, bs);
+      io.tSubmitted = io.tDone = sim.now;
+      this.inFlight--;
+      this.account(io);
+      return;
+    }
     const bio = new Bio(OPS[d], offset / 512, bs / 512, d === DDIR_WRITE && o.direct ? REQ_SYNC : 0);
     bio.thread = this.thread;
     bio.cpu = this.thread?.core?.index ?? this.thread?.lastCore?.index ?? 0;
@@ -276,12 +294,14 @@ export class FioJob {
   /** io_getevents(min): waits for at least `min` completions, then reaps all there are. */
   private *reap(min: number): ProcessGenerator<void> {
     const sim = this.env.sim;
+    let slept = false;
     while (this.reaped.length < min) {
       this.waiter = sim.event();
       yield this.waiter;
+      slept = true;
     }
     // Back from sleep: the thread pays its wakeup and context switch before it sees them.
-    if (this.thread !== null) yield this.thread.exec(0);
+    if (slept && this.thread !== null) yield this.thread.exec(0);
     const done = this.reaped.splice(0, this.reaped.length);
     for (const io of done) {
       this.inFlight--;
@@ -313,27 +333,36 @@ export class FioJob {
     this.usrNs = 0;
   }
 
-  /** fsync on a block device: blkdev_issue_flush(), a flush bio with REQ_PREFLUSH. */
+  /**
+   * fsync on a block device: with a page cache, write back and wait (PageCache.fsync); for
+   * direct I/O, blkdev_issue_flush(): a flush bio with REQ_PREFLUSH.
+   */
   private *fsync(record: boolean): ProcessGenerator<void> {
     const sim = this.env.sim;
     yield* this.quiesce();
     yield* this.spend(this.env.cpuNsPerIo);
     const t0 = sim.now;
-    const bio = new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC);
-    bio.thread = this.thread;
-    bio.cpu = this.thread?.core?.index ?? 0;
-    yield* this.dev.submit(bio);
-    yield bio.wait(sim);
-    if (this.thread !== null) yield this.thread.exec(0);
+    if (this.cache !== null) yield* this.cache.fsync(this.thread);
+    else yield* this.flushDevice();
     if (record && this.measuring) {
       this.stats.sync.record(sim.now - t0);
       this.stats.syncIos++;
     }
   }
 
+  private *flushDevice(): ProcessGenerator<void> {
+    const sim = this.env.sim;
+    const bio = new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC);
+    bio.thread = this.thread;
+    bio.cpu = this.thread?.core?.index ?? 0;
+    yield* this.dev.submit(bio);
+    yield bio.wait(sim);
+    if (this.thread !== null) yield this.thread.exec(0);
+  }
+
   private finishStats(): void {
     const s = this.stats;
-    s.runtimeNs = this.endedAt - this.rampEnd;
+    s.runtimeNs = s.totalRunNs = this.endedAt - this.rampEnd;
     s.flushSamples(this.endedAt);
     if (this.thread !== null) {
       const cpu = this.thread.cpuNs - this.cpuAtMeasure;

@@ -8,6 +8,7 @@
 import type { DiskStats } from '../../block/device.js';
 import type { LatencyHistogram } from '../../sim/index.js';
 import type { JobReport } from './fio.js';
+import type { JobOption } from './job-file.js';
 import type { DirStats, SampleStat } from './stats.js';
 
 /** The fio release whose JSON layout this reproduces. */
@@ -79,6 +80,13 @@ function keyed(keys: readonly string[], values: readonly number[]): Json {
   return o;
 }
 
+/** fio's json_add_job_opts(): options as written, values as strings ("" for a bare key). */
+function optionsJson(options: readonly JobOption[]): Json {
+  const o: Json = {};
+  for (const opt of options) o[opt.key] = opt.value ?? '';
+  return o;
+}
+
 const LAT_KEYS = ['2', '4', '10', '20', '50', '100', '250', '500', '750', '1000'];
 
 export function jobJson(r: JobReport, groupBwKib: readonly number[]): Json {
@@ -95,13 +103,14 @@ export function jobJson(r: JobReport, groupBwKib: readonly number[]): Json {
     error: 0,
     eta: 0,
     elapsed: Math.ceil(r.endedAt / 1e9),
+    ...(r.given.length > 0 ? { 'job options': optionsJson(r.given) } : {}),
     read: ddirJson(s.dir[0], runtimeMs, pct, groupBwKib[0]),
     write: ddirJson(s.dir[1], runtimeMs, pct, groupBwKib[1]),
     trim: ddirJson(s.dir[2], runtimeMs, pct, groupBwKib[2]),
     sync: { total_ios: s.syncIos, lat_ns: latJson(s.sync, pct) },
-    job_runtime: runtimeMs,
-    usr_cpu: s.runtimeNs > 0 ? (100 * s.usrNs) / s.runtimeNs : 0,
-    sys_cpu: s.runtimeNs > 0 ? (100 * s.sysNs) / s.runtimeNs : 0,
+    job_runtime: Math.floor(s.totalRunNs / 1e6),
+    usr_cpu: s.totalRunNs > 0 ? (100 * s.usrNs) / s.totalRunNs : 0,
+    sys_cpu: s.totalRunNs > 0 ? (100 * s.sysNs) / s.totalRunNs : 0,
     ctx: s.ctx,
     majf: 0,
     minf: 0,
@@ -134,20 +143,27 @@ export function diskUtilJson(disks: readonly DiskUtilInput[], elapsedNs: number)
 }
 
 /** The whole document: root keys in fio's order. */
-export function fioJson(reports: readonly JobReport[], disks: readonly DiskUtilInput[], elapsedNs: number): Json {
-  // Aggregate bandwidth of the group per direction (KiB/s), for bw_agg ("per=" in text output).
-  const agg = [0, 1, 2].map((d) =>
-    reports.reduce((sum, r) => {
-      const ms = Math.floor(r.stats.runtimeNs / 1e6);
-      return sum + (ms > 0 ? Math.floor((1000 * r.stats.dir[d].ioBytes) / ms) / 1024 : 0);
-    }, 0),
-  );
+export function fioJson(
+  reports: readonly JobReport[],
+  disks: readonly DiskUtilInput[],
+  elapsedNs: number,
+  globalOptions: readonly JobOption[] = [],
+): Json {
+  // Aggregate bandwidth of each group per direction (KiB/s), for bw_agg ("per=" in text output).
+  const agg = new Map<number, number[]>();
+  for (const r of reports) {
+    const a = agg.get(r.groupid) ?? [0, 0, 0];
+    const ms = Math.floor(r.stats.runtimeNs / 1e6);
+    for (let d = 0; d < 3; d++) a[d] += ms > 0 ? Math.floor((1000 * r.stats.dir[d].ioBytes) / ms) / 1024 : 0;
+    agg.set(r.groupid, a);
+  }
   return {
     'fio version': FIO_VERSION,
     timestamp: 0,
     timestamp_ms: 0,
     time: 'Thu Jan  1 00:00:00 1970',
-    jobs: reports.map((r) => jobJson(r, agg)),
+    ...(globalOptions.length > 0 ? { 'global options': optionsJson(globalOptions) } : {}),
+    jobs: reports.map((r) => jobJson(r, agg.get(r.groupid)!)),
     disk_util: diskUtilJson(disks, elapsedNs),
   };
 }

@@ -10,8 +10,22 @@
 import { ZipfDistribution, type RandomStream } from '../../sim/index.js';
 import type { RandomDistribution } from './options.js';
 
-/** Above this many blocks the zipf CDF is built over buckets of blocks (memory stays small). */
-const ZIPF_MAX_RANKS = 1 << 22;
+/** Above this many blocks the zipf CDF is built over buckets of blocks (8 MiB at most). */
+const ZIPF_MAX_RANKS = 1 << 20;
+
+/** numjobs clones share one CDF per (ranks, theta): it is immutable once built. */
+const zipfCache = new Map<string, ZipfDistribution>();
+
+function zipfOf(ranks: number, theta: number): ZipfDistribution {
+  const key = `${ranks}:${theta}`;
+  let z = zipfCache.get(key);
+  if (z === undefined) {
+    if (zipfCache.size >= 8) zipfCache.clear();
+    z = new ZipfDistribution(ranks, theta);
+    zipfCache.set(key, z);
+  }
+  return z;
+}
 
 export interface OffsetGenerator {
   /** Byte offset of the next I/O in the region, relative to the region's start. */
@@ -96,7 +110,7 @@ export class SkewedOffsets implements OffsetGenerator {
     dist: Exclude<RandomDistribution, { kind: 'random' }>,
   ) {
     this.ranks = Math.min(blocks, ZIPF_MAX_RANKS);
-    this.zipf = dist.kind === 'zipf' ? new ZipfDistribution(this.ranks, dist.theta) : null;
+    this.zipf = dist.kind === 'zipf' ? zipfOf(this.ranks, dist.theta) : null;
     // lib/zipf.c: pareto_pow = log(h) / log(1 - h); rank = n * u^pareto_pow.
     this.paretoPow = dist.kind === 'pareto' ? Math.log(dist.h) / Math.log(1 - dist.h) : 0;
     this.rotate = rng.integer(0, blocks - 1);

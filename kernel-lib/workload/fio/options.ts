@@ -18,6 +18,8 @@ export interface JobOptions {
   name: string;
   /** Line of the job's section header. */
   line: number;
+  /** Line where each option given was set (its last setting), for later errors. */
+  lines: Record<string, number>;
   /** Which directions the job issues, and whether offsets are random. */
   readwrite: string;
   ddirs: { read: boolean; write: boolean; trim: boolean };
@@ -52,6 +54,10 @@ export interface JobOptions {
   fsync: number;
   endFsync: boolean;
   groupReporting: boolean;
+  /** stonewall / wait_for_previous: start after every job before it has finished (and open a new group). */
+  stonewall: boolean;
+  /** new_group: start a new reporting group without waiting. */
+  newGroup: boolean;
   filename: string | null;
   percentileList: number[];
   bufferCompressPercentage: number;
@@ -60,11 +66,11 @@ export interface JobOptions {
 
 export function defaultOptions(name: string, line: number): JobOptions {
   return {
-    name, line, readwrite: 'read', ddirs: { read: true, write: false, trim: false }, random: false,
+    name, line, lines: {}, readwrite: 'read', ddirs: { read: true, write: false, trim: false }, random: false,
     bs: [4096, 4096, 4096], size: null, sizePercent: null, offset: 0, offsetPercent: null, offsetIncrement: 0,
     runtime: 0, timeBased: false, rampTime: 0, startDelay: 0, iodepth: 1, numjobs: 1, ioengine: 'psync',
     direct: false, rwmixread: 50, randrepeat: true, randseed: 0x89, randomDistribution: { kind: 'random' },
-    rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false,
+    rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
     filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
   };
 }
@@ -204,6 +210,9 @@ const SETTERS: Record<string, Setter> = {
   fsync: (o, v, fail) => void (o.fsync = int(v, fail)),
   end_fsync: (o, v, fail) => void (o.endFsync = bool(v, fail)),
   group_reporting: (o, v, fail) => void (o.groupReporting = bool(v, fail)),
+  stonewall: (o, v, fail) => void (o.stonewall = bool(v, fail)),
+  wait_for_previous: (o, v, fail) => void (o.stonewall = bool(v, fail)),
+  new_group: (o, v, fail) => void (o.newGroup = bool(v, fail)),
   filename: (o, v, fail) => {
     const t = need(v, fail);
     if (t.includes(':')) fail('several files per job (a:b) are not supported; use one job per device');
@@ -240,7 +249,12 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
       });
     }
     set(o, opt.value, fail);
+    o.lines[key] = opt.line;
   }
   if (o.ioengine === 'sync' || o.ioengine === 'psync') o.iodepth = 1; // fio: no effect on sync engines
+  if (o.timeBased && o.runtime === 0) {
+    // fio would run such a job forever; a simulation that never ends helps nobody.
+    throw new InputError('time_based needs a runtime (e.g. runtime=30)', { file: source, line: o.lines.time_based ?? o.line, field: 'time_based' });
+  }
   return o;
 }

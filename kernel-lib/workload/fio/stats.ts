@@ -81,8 +81,10 @@ export class JobStats {
   readonly latN = new Float64Array(10);
   readonly latU = new Float64Array(10);
   readonly latM = new Float64Array(12);
-  /** ns the job ran, measured after ramp_time (fio's runtime). */
+  /** ns the job ran, measured after ramp_time (fio's runtime[ddir]; a group's longest). */
   runtimeNs = 0;
+  /** fio's total_run_time: the same, summed over a group's jobs (job_runtime, CPU %). */
+  totalRunNs = 0;
   /** ns of CPU: fio's own work (usr) and the kernel's on the job's thread (sys). */
   usrNs = 0;
   sysNs = 0;
@@ -148,6 +150,7 @@ export class JobStats {
     for (let i = 0; i < 10; i++) this.latU[i] += o.latU[i];
     for (let i = 0; i < 12; i++) this.latM[i] += o.latM[i];
     this.runtimeNs = Math.max(this.runtimeNs, o.runtimeNs);
+    this.totalRunNs += o.totalRunNs;
     this.usrNs += o.usrNs;
     this.sysNs += o.sysNs;
     this.ctx += o.ctx;

@@ -82,24 +82,28 @@ export function fioText(doc: Json, jobCounts: readonly number[]): string {
     out.push(`     issued rwts: total=${total},${job.sync.total_ios} short=0,0,0,0 dropped=0,0,0,0`);
     out.push('');
   });
-  out.push(`Run status group 0 (all jobs):`);
-  for (const name of DIRS) {
-    const jobs = doc.jobs.filter((j: Json) => j[name].total_ios > 0);
-    if (jobs.length === 0) continue;
-    const io = jobs.reduce((s: number, j: Json) => s + j[name].io_bytes, 0);
-    const runs = jobs.map((j: Json) => j[name].runtime);
-    const maxRun = Math.max(...runs);
-    const bw = maxRun > 0 ? Math.floor((1000 * io) / maxRun) : 0;
-    const bws = jobs.map((j: Json) => j[name].bw_bytes);
-    out.push(
-      `  ${name.toUpperCase().padStart(5)}: bw=${num2str(bw, 1024, 'B/s')} (${num2str(bw, 1000, 'B/s')}), ` +
-        `${num2str(Math.min(...bws), 1024, 'B/s')}-${num2str(Math.max(...bws), 1024, 'B/s')} ` +
-        `(${num2str(Math.min(...bws), 1000, 'B/s')}-${num2str(Math.max(...bws), 1000, 'B/s')}), ` +
-        `io=${num2str(io, 1024, 'B')} (${num2str(io, 1000, 'B')}), run=${Math.min(...runs)}-${maxRun}msec`,
-    );
+  const groups = [...new Set(doc.jobs.map((j: Json) => j.groupid as number))];
+  for (const g of groups) {
+    out.push(`Run status group ${g} (all jobs):`);
+    for (const name of DIRS) {
+      const jobs = doc.jobs.filter((j: Json) => j.groupid === g && j[name].total_ios > 0);
+      if (jobs.length === 0) continue;
+      const io = jobs.reduce((s: number, j: Json) => s + j[name].io_bytes, 0);
+      const runs = jobs.map((j: Json) => j[name].runtime);
+      const maxRun = Math.max(...runs);
+      const bw = maxRun > 0 ? Math.floor((1000 * io) / maxRun) : 0;
+      const bws = jobs.map((j: Json) => j[name].bw_bytes);
+      out.push(
+        `  ${name.toUpperCase().padStart(5)}: bw=${num2str(bw, 1024, 'B/s')} (${num2str(bw, 1000, 'B/s')}), ` +
+          `${num2str(Math.min(...bws), 1024, 'B/s')}-${num2str(Math.max(...bws), 1024, 'B/s')} ` +
+          `(${num2str(Math.min(...bws), 1000, 'B/s')}-${num2str(Math.max(...bws), 1000, 'B/s')}), ` +
+          `io=${num2str(io, 1024, 'B')} (${num2str(io, 1000, 'B')}), run=${Math.min(...runs)}-${maxRun}msec`,
+      );
+    }
+    out.push('');
   }
   if (doc.disk_util.length > 0) {
-    out.push('', 'Disk stats (read/write):');
+    out.push('Disk stats (read/write):');
     for (const d of doc.disk_util) {
       out.push(
         `  ${d.name}: ios=${d.read_ios}/${d.write_ios}, merge=${d.read_merges}/${d.write_merges}, ` +

@@ -25,6 +25,6 @@ export function runFio(text: string, options: FioTestOptions = {}) {
   );
   const done = run.start();
   sim.run({ until: done });
-  const json = fioJson(run.reports(), [{ name: 'sda', stats: dev.diskStats() }], sim.now) as any;
+  const json = fioJson(run.reports(), [{ name: 'sda', stats: dev.diskStats() }], sim.now, run.globalOptions) as any;
   return { sim, dev, run, json, warnings, cpus };
 }

@@ -31,6 +31,8 @@ describe('workload/fio/job', () => {
     expect(r2.json.jobs).to.have.length(1);
     expect(r2.json.jobs[0].write.total_ios).to.equal(256);
     expect(r2.json.jobs[0].write.io_bytes).to.equal(4 * 256 * 1024);
+    // fio sums total_run_time over a group (job_runtime) but reports each direction's runtime as the longest.
+    expect(r2.json.jobs[0].job_runtime).to.be.within(4 * r2.json.jobs[0].write.runtime - 4, 4 * r2.json.jobs[0].write.runtime + 4);
   });
 
   it('offset_increment places each clone at offset + n * increment', () => {

@@ -25,7 +25,9 @@ describe('workload/fio/json-output', () => {
   const { json } = runFio('[global]\nfilename=sda\ndirect=1\n[randw]\nrw=randwrite\nioengine=libaio\niodepth=4\nruntime=1200ms\ntime_based\npercentile_list=50:99:99.9');
 
   it('has fio\'s root keys in fio\'s order', () => {
-    expect(Object.keys(json)).to.deep.equal(['fio version', 'timestamp', 'timestamp_ms', 'time', 'jobs', 'disk_util']);
+    expect(Object.keys(json)).to.deep.equal(['fio version', 'timestamp', 'timestamp_ms', 'time', 'global options', 'jobs', 'disk_util']);
+    expect(json['global options']).to.deep.equal({ filename: 'sda', direct: '1' });
+    expect(json.jobs[0]['job options']).to.deep.include({ rw: 'randwrite', time_based: '', iodepth: '4' });
     expect(json['fio version']).to.match(/^fio-3\.\d+$/);
     expect(json.timestamp).to.equal(0);
   });

@@ -76,6 +76,7 @@ describe('workload/fio/options', () => {
     expect(err('[j]\nrandom_distribution=zipf').message).to.match(/zipf needs a theta/);
     expect(err('[j]\nbs=1000').message).to.match(/multiples of 512/);
     expect(err('[j]\nruntime=soon').line).to.equal(2);
+    expect(err('[j]\nrw=read\ntime_based').message).to.match(/^x\.fio:3: time_based: time_based needs a runtime/);
   });
 
   it('reports job-file syntax errors with their line', () => {

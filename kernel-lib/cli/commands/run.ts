@@ -1,0 +1,114 @@
+// `dmsim run SCENARIO [--set key=value ...] [--json] [--trace FILE] [--seed N] [--output FILE]`
+// Runs a scenario and prints fio's output (or dd's), or with --json fio's JSON document plus
+// a `dmsim` block. Bad input is one line on stderr naming the file, line and key, and exit
+// status 1; a bad command line is exit status 2.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYamlValue } from 'yaml';
+import { isInputError } from '../../dm/input-error.js';
+import { runScenario } from '../../scenario/run.js';
+import type { Command } from '../main.js';
+
+const HELP = `usage: dmsim run SCENARIO [options]
+
+Runs a scenario file (YAML or JSON, see docs/scenario.md): builds its devices, volumes and
+device-mapper targets, runs its workload (a fio job file, dd operands or a block trace) and
+prints the results the way fio (or dd) prints them.
+
+options:
+  --set KEY=VALUE   override a parameter by dotted path, e.g. --set block.nr_requests=64,
+                    --set devices.sda.write_cache=false, --set seed=7 (repeatable; VALUE is
+                    read as YAML: 64 is a number, true a boolean, "64" a string)
+  --seed N          the run's seed (same as --set seed=N)
+  --json            print fio's JSON output (--output-format=json) plus a "dmsim" block
+  --trace FILE      write blkparse-style text of the Q, D and C events the devices saw
+  --output FILE     write the output to FILE instead of stdout (via a temporary file)
+  -h, --help        this help
+
+exit status: 0 success, 1 bad scenario or input (the message names file, line and key),
+2 bad command line.
+The same scenario, options and seed give the same output, apart from wall-time fields
+(dmsim.wall_ms) and the "dmsim:" summary line's wall time.`;
+
+interface Args {
+  scenario: string;
+  set: Record<string, unknown>;
+  seed?: string | number;
+  json: boolean;
+  trace?: string;
+  output?: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args | 'help' {
+  const out: Partial<Args> & { set: Record<string, unknown> } = { set: {}, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '-h' || a === '--help') return 'help';
+    else if (a === '--json') out.json = true;
+    else if (a === '--set' || a.startsWith('--set=')) {
+      const kv = a === '--set' ? value() : a.slice(6);
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--set needs KEY=VALUE, got '${kv}'`);
+      out.set[kv.slice(0, eq)] = parseYamlValue(kv.slice(eq + 1)) ?? kv.slice(eq + 1);
+    } else if (a === '--seed') {
+      const v = value();
+      out.seed = /^-?\d+$/.test(v) ? Number(v) : v;
+    } else if (a === '--trace') out.trace = value();
+    else if (a === '--output' || a === '-o') out.output = value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else if (out.scenario === undefined) out.scenario = a;
+    else throw new UsageError(`only one scenario per run (got '${out.scenario}' and '${a}')`);
+  }
+  if (out.scenario === undefined) throw new UsageError('missing SCENARIO');
+  return out as Args;
+}
+
+/** Writes via a temporary file and a rename, so a reader never sees half a file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+export const command: Command = {
+  summary: 'run a scenario file and print fio-shaped results (--json, --set, --trace)',
+  async main(argv: string[]): Promise<number> {
+    let args: Args | 'help';
+    try {
+      args = parseArgs(argv);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`dmsim run: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (args === 'help') {
+      console.log(HELP);
+      return 0;
+    }
+    try {
+      const result = runScenario(args.scenario, { set: args.set, seed: args.seed, trace: args.trace !== undefined });
+      const text = args.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
+      if (args.trace !== undefined) result.trace!.writeTo(args.trace);
+      if (args.output !== undefined) writeAtomically(args.output, text);
+      else process.stdout.write(text);
+      return 0;
+    } catch (err) {
+      if (isInputError(err)) {
+        console.error(`dmsim run: ${err.message}`);
+        return 1;
+      }
+      if (err instanceof Error && (err as NodeJS.ErrnoException).code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) {
+        console.error(`dmsim run: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,82 @@
+// Kernel era presets for kcopyd and dm-snapshot: `params.kernel: "2.6.21"` gives the defaults a
+// kernel of that version had; an explicit `kcopyd.*` / `snapshot.*` parameter overrides them.
+// Without `kernel`, the modern (6.x) behaviour is the default.
+//
+// Each row is one historical change, with the first version that has it. Versions marked [R]
+// are not verified against the source (kernel-mechanisms.md §1.6, §1.7, §2.5, §2.7, §10); they
+// stay parameters precisely because they are uncertain.
+//
+//   version   change                                                          source
+//   2.6.26    kcopyd per client ("dm kcopyd: per device", 8c0cbc2f)            [S K-mid, D]
+//   2.6.29    persistent-store area write with WRITE_BARRIER                   [S P-29]
+//   2.6.31    kcopyd requeues a page-starved job at the head ("avoid queue shuffle") [R]
+//   2.6.37    area write REQ_FLUSH|REQ_FUA (barriers removed)                   [R]
+//   2.6.37    kcopyd I/O no longer REQ_SYNC ("dm io: remove BIO_RW_SYNCIO flag from kcopyd") [R]
+//   3.1       full-chunk snapshot writes skip the copy (a6e50b40)              [D]
+//   3.1       kcopyd reserves only one sub-job's pages, then uses the allocator [R 3.0-3.1]
+//   3.18      in-order exception completion (exception sequence numbers)      [R post-2015]
+//   5.1       snapshot fine-grained locking (rwsem + per-bucket locks)          [R]
+//   5.3       kcopyd sub-job 512 KiB ("Increase default sub-job size to 512KB") [R]
+//   5.4       in-flight COW threshold 2048 (cow_count)                          [R 5.3-5.4]
+// Before 2019 the snapshot lock was an exclusive one (an rwsem always taken for write, then a
+// mutex from about 2016): `snapshot.locking: mutex` covers both.
+
+export type EraValue = string | number | boolean;
+
+interface Step {
+  /** First version with `value`, as [major, minor, patch]. */
+  since: readonly [number, number, number];
+  value: EraValue;
+}
+
+/** Per parameter: the oldest value, then the changes in version order. */
+const HISTORY: Record<string, { oldest: EraValue; steps: readonly Step[] }> = {
+  'kcopyd.threading': { oldest: 'global', steps: [{ since: [2, 6, 26], value: 'per-client' }] },
+  'kcopyd.requeue': { oldest: 'tail', steps: [{ since: [2, 6, 31], value: 'head' }] },
+  'kcopyd.pool': { oldest: 'hard', steps: [{ since: [3, 1, 0], value: 'reserve' }] },
+  'kcopyd.subJobKiB': { oldest: 64, steps: [{ since: [5, 3, 0], value: 512 }] },
+  'kcopyd.syncIo': { oldest: true, steps: [{ since: [2, 6, 37], value: false }] },
+  'snapshot.commitFlags': {
+    oldest: 'plain',
+    steps: [
+      { since: [2, 6, 29], value: 'barrier' },
+      { since: [2, 6, 37], value: 'flush-fua' },
+    ],
+  },
+  'snapshot.skipFullChunkCopy': { oldest: false, steps: [{ since: [3, 1, 0], value: true }] },
+  'snapshot.inOrderCompletion': { oldest: false, steps: [{ since: [3, 18, 0], value: true }] },
+  'snapshot.locking': { oldest: 'mutex', steps: [{ since: [5, 1, 0], value: 'fine-grained' }] },
+  'snapshot.cowThreshold': { oldest: 0, steps: [{ since: [5, 4, 0], value: 2048 }] },
+};
+
+/** The named presets of the issue, for documentation and notebooks. */
+export const ERA_PRESETS = ['2.6.21', '2.6.26', '3.1', '5.0', '5.2', '6.x'] as const;
+
+/** Parses "2.6.21", "5.0", "6.x" (x = the newest) into a comparable triple, or null. */
+export function parseKernelVersion(kernel: string): [number, number, number] | null {
+  const m = /^(\d+)\.(\d+|x)(?:\.(\d+|x))?/.exec(kernel);
+  if (m === null) return null;
+  const part = (s: string | undefined) => (s === undefined ? 0 : s === 'x' ? 999 : Number(s));
+  return [Number(m[1]), part(m[2]), part(m[3])];
+}
+
+function atLeast(v: readonly number[], since: readonly number[]): boolean {
+  for (let i = 0; i < 3; i++) if (v[i] !== since[i]) return v[i] > since[i];
+  return true;
+}
+
+/**
+ * The `kcopyd.*` and `snapshot.*` defaults of a kernel version (all of them; the newest
+ * values when `kernel` is undefined). Throws on a version it cannot read.
+ */
+export function eraDefaults(kernel: string | undefined): Record<string, EraValue> {
+  const v = kernel === undefined ? [999, 0, 0] : parseKernelVersion(kernel);
+  if (v === null) throw new Error(`expected a kernel version such as "2.6.21", "5.0" or "6.x", got ${JSON.stringify(kernel)}`);
+  const out: Record<string, EraValue> = {};
+  for (const [key, h] of Object.entries(HISTORY)) {
+    let value = h.oldest;
+    for (const s of h.steps) if (atLeast(v, s.since)) value = s.value;
+    out[key] = value;
+  }
+  return out;
+}

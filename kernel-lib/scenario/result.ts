@@ -1,0 +1,99 @@
+// What runScenario() returns: fio's JSON document (or dd's result), the `dmsim` block, a
+// readable summary, a flat record of metrics for sweeps, and the rich display a notebook
+// shows (text/plain summary + text/html table).
+import type { DdResult } from '../workload/dd.js';
+import { fioText } from '../workload/fio/text-output.js';
+import type { Scenario } from './schema.js';
+import type { BlockTrace } from './trace-writer.js';
+
+type Json = Record<string, any>;
+
+export interface DmsimBlock {
+  scenario: string;
+  seed: number | string;
+  simulated_ns: number;
+  simulated_s: number;
+  events: number;
+  /** The only field that changes from run to run. */
+  wall_ms: number;
+  cpu_util: number[];
+  devices: Json[];
+  warnings: string[];
+  params: Record<string, unknown>;
+}
+
+const DIRS = ['read', 'write', 'trim'] as const;
+
+function escapeHTML(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export class ScenarioResult {
+  constructor(
+    readonly scenario: Scenario,
+    /** fio's --output-format=json document (null for a dd workload). */
+    readonly fio: Json | null,
+    readonly dd: DdResult | null,
+    readonly dmsim: DmsimBlock,
+    readonly trace: BlockTrace | null,
+    /** Jobs summed into each fio jobs[] entry (for "jobs=N" in the text output). */
+    private readonly jobCounts: readonly number[],
+  ) {}
+
+  /** The document `dmsim run --json` prints: fio's shape plus a `dmsim` block. */
+  toJSON(): Json {
+    if (this.fio !== null) return { ...this.fio, dmsim: this.dmsim };
+    const dd = this.dd!;
+    return { dd: { records_in: dd.recordsIn, records_out: dd.recordsOut, bytes: dd.bytes, seconds: dd.seconds, bytes_per_second: dd.seconds > 0 ? dd.bytes / dd.seconds : 0, text: dd.text }, dmsim: this.dmsim };
+  }
+
+  /** The readable summary `dmsim run` prints: fio's or dd's own output, then dmsim's lines. */
+  text(): string {
+    const body = this.fio !== null ? fioText(this.fio, this.jobCounts) : this.dd!.text;
+    const d = this.dmsim;
+    const lines = [body, '', `dmsim: ${d.simulated_s.toFixed(3)} s simulated, ${d.events} events, ${d.wall_ms.toFixed(0)} ms wall, seed ${d.seed}`];
+    for (const w of d.warnings) lines.push(`dmsim: warning: ${w}`);
+    return lines.join('\n');
+  }
+
+  /** One flat row for sweep tables: per job and direction bw, iops, latencies; dd's rate. */
+  metrics(): Record<string, number | string | boolean> {
+    const m: Record<string, number | string | boolean> = { simulated_s: this.dmsim.simulated_s, events: this.dmsim.events };
+    if (this.dd !== null) {
+      m.dd_bytes = this.dd.bytes;
+      m.dd_seconds = this.dd.seconds;
+      m.dd_mb_s = this.dd.seconds > 0 ? this.dd.bytes / this.dd.seconds / 1e6 : 0;
+    }
+    const jobs: Json[] = this.fio?.jobs ?? [];
+    jobs.forEach((job, i) => {
+      const prefix = jobs.length === 1 ? '' : `${job.jobname}.${i}.`;
+      for (const d of DIRS) {
+        const s = job[d];
+        if (s.total_ios === 0) continue;
+        m[`${prefix}${d}_iops`] = s.iops;
+        m[`${prefix}${d}_bw_kib`] = s.bw;
+        m[`${prefix}${d}_bw_mb_s`] = s.bw_bytes / 1e6;
+        m[`${prefix}${d}_clat_mean_us`] = s.clat_ns.mean / 1e3;
+        m[`${prefix}${d}_lat_mean_us`] = s.lat_ns.mean / 1e3;
+        for (const [p, v] of Object.entries(s.clat_ns.percentile ?? {})) {
+          if (['50.000000', '99.000000', '99.900000'].includes(p)) m[`${prefix}${d}_clat_p${Number(p)}_us`] = (v as number) / 1e3;
+        }
+      }
+    });
+    for (const dev of this.dmsim.devices) if (dev.kind === 'device' && typeof dev.util === 'number') m[`${dev.name}_util`] = dev.util;
+    return m;
+  }
+
+  /** Rich display for notebooks: the summary as text, the metrics as an HTML table. */
+  _repr_mimebundle_(): Record<string, string> {
+    const rows = Object.entries(this.metrics())
+      .map(([k, v]) => `<tr><td>${escapeHTML(k)}</td><td class="num">${escapeHTML(typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v))}</td></tr>`)
+      .join('\n');
+    const title = escapeHTML(this.scenario.description || this.scenario.file);
+    const warn = this.dmsim.warnings.map((w) => `<p class="dmsim-warning">warning: ${escapeHTML(w)}</p>`).join('\n');
+    return {
+      'text/plain': this.text(),
+      'text/html': `<div class="dmsim-result"><p><b>${title}</b> (seed ${escapeHTML(String(this.dmsim.seed))}, ${this.dmsim.simulated_s.toFixed(3)} s simulated)</p>\n<table class="dmsim-table">\n<thead><tr><th>metric</th><th class="num">value</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>${warn ? `\n${warn}` : ''}</div>`,
+    };
+  }
+}

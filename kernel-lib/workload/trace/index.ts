@@ -1,0 +1,22 @@
+// Block traces: parsers for three formats and a replayer.
+import { parseBlkparse } from './blkparse.js';
+import { parseDiskSim } from './disksim.js';
+import { parseMsr } from './msr.js';
+import type { TraceRecord } from './record.js';
+
+export { parseBlkparse, parseDiskSim, parseMsr };
+export { TraceReplay, type ReplayOptions } from './replay.js';
+export type { TraceRecord } from './record.js';
+
+export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
+
+export function parseTrace(format: TraceFormat, text: string, file: string): TraceRecord[] {
+  switch (format) {
+    case 'blkparse':
+      return parseBlkparse(text, file);
+    case 'disksim':
+      return parseDiskSim(text, file);
+    case 'msr':
+      return parseMsr(text, file);
+  }
+}

@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { command } from '../../kernel-lib/cli/commands/run.js';
+
+const BIN = path.resolve('bin/dmsim.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-cli-'));
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function dmsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'run', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the command in process, capturing what it prints. */
+async function inProcess(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(' '));
+  console.error = (...a: unknown[]) => err.push(a.join(' '));
+  try {
+    const code = await command.main(args);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+const SMALL = `seed: 1
+devices:
+  ram0: ram
+workload:
+  fio: |
+    [w]
+    filename=/dev/ram0
+    direct=1
+    rw=randwrite
+    ioengine=libaio
+    iodepth=4
+    size=1m
+`;
+
+describe('cli/run', () => {
+  it('--help lists every option and exits 0', async () => {
+    const r = await inProcess('--help');
+    expect(r.code).to.equal(0);
+    for (const opt of ['--set', '--json', '--trace', '--seed', '--output']) expect(r.stdout).to.include(opt);
+  });
+
+  it('a bad command line exits 2 with the usage', async () => {
+    expect((await inProcess()).code).to.equal(2);
+    const r = await inProcess('x.yaml', '--frobnicate');
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/^dmsim run: unknown option '--frobnicate'\n\nusage: dmsim run/);
+    expect((await inProcess('x.yaml', '--set', 'novalue')).stderr).to.match(/--set needs KEY=VALUE/);
+  });
+
+  it('bad input exits 1 with one line naming file, line and key, no stack trace', async () => {
+    const bad = write('bad.yaml', SMALL.replace('iodepth=4', 'iodepth=4\n    verify=crc32'));
+    const r = await inProcess(bad);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.equal(`dmsim run: ${bad}:12: verify: option 'verify' is not supported by dmsim (supported: ${r.stderr.split('(supported: ')[1]}`);
+    expect(r.stderr).to.not.match(/\n\s+at /);
+    const missing = await inProcess(path.join(dir, 'nope.yaml'));
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.match(/nope\.yaml: cannot read scenario: ENOENT/);
+    const unknown = await inProcess(write('u.yaml', SMALL.replace('seed: 1', 'sead: 1')));
+    expect(unknown.stderr).to.match(/u\.yaml:1: sead: unknown key/);
+    expect((await inProcess(write('p.yaml', SMALL), '--set', 'block.nr_requsts=8')).stderr).to.match(/block\.nr_requsts: unknown block-layer parameter/);
+  });
+
+  it('--json prints fio\'s document plus dmsim, byte-identical for the same seed apart from wall time; --trace writes blkparse text', () => {
+    const file = write('ok.yaml', SMALL);
+    const trace = path.join(dir, 'out.trace');
+    const a = dmsim(file, '--json', '--trace', trace);
+    expect(a.stderr).to.equal('');
+    expect(a.code).to.equal(0);
+    const b = dmsim(file, '--json', '--set', 'cpu.cores=4');
+    const strip = (s: string) => s.replace(/"wall_ms": [0-9.e+-]+/, '"wall_ms": 0').replace(/"cpu.cores": 4,?\s*/, '');
+    const ja = JSON.parse(a.stdout);
+    expect(Object.keys(ja)).to.deep.equal(['fio version', 'timestamp', 'timestamp_ms', 'time', 'jobs', 'disk_util', 'dmsim']);
+    expect(ja.jobs[0].write.total_ios).to.equal(256);
+    expect(strip(a.stdout).replace(/"params": \{\s*\}/, '"params": {}')).to.equal(strip(b.stdout).replace(/"params": \{\s*\}/, '"params": {}'));
+    const lines = fs.readFileSync(trace, 'utf8').replace(/\n$/, '').split('\n');
+    expect(lines).to.have.length(3 * 256);
+    expect(lines[0]).to.match(/^\s+8,0\s+\d+\s+1\s+0\.\d{9}\s+\d+\s+Q\s+WS \d+ \+ 8 \[fio\]$/);
+    expect(lines.filter((l) => / C /.test(l))).to.have.length(256);
+  });
+});

@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { loadScenario } from '../../kernel-lib/scenario/run.js';
+import { parseScenarioText } from '../../kernel-lib/scenario/load.js';
+import { validateScenario } from '../../kernel-lib/scenario/schema.js';
+
+function check(text: string) {
+  return validateScenario(parseScenarioText(text, 'bad.yaml'));
+}
+
+function error(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+const OK = `seed: 3
+devices:
+  sda: { profile: hdd-2019, write_cache: false }
+  sdb: ssd-sata-2019
+volumes:
+  base: { device: sda, size: 8G }
+targets:
+  lin: |
+    0 1024 linear base 0
+params:
+  block: { nr_requests: 64 }
+  kernel: "2.6.21"
+workload:
+  fio: |
+    [j]
+    filename=lin
+`;
+
+describe('scenario/schema', () => {
+  it('reads a full scenario: shorthand devices, overrides, nested params flattened', () => {
+    const s = check(OK);
+    expect(s.seed).to.equal(3);
+    expect(s.devices.sda).to.deep.equal({ profile: 'hdd-2019', overrides: { write_cache: false }, backing: undefined });
+    expect(s.devices.sdb.profile).to.equal('ssd-sata-2019');
+    expect(s.volumes.base).to.deep.include({ device: 'sda', size: '8G' });
+    expect(s.targets.lin).to.deep.equal({ table: '0 1024 linear base 0\n', line: 9 });
+    expect(s.params).to.deep.equal({ 'block.nr_requests': 64, kernel: '2.6.21' });
+    expect(s.workload).to.deep.include({ kind: 'fio', firstLine: 15 });
+  });
+
+  it('names an unknown key with its path and line', () => {
+    const e = error(() => check(OK.replace('  base: { device: sda, size: 8G }', '  base: { device: sda, sise: 8G }')));
+    expect(e.message).to.equal('bad.yaml:6: volumes.base.sise: unknown key (expected one of: device, offset, size)');
+    expect(error(() => check(`${OK}extra: 1\n`)).message).to.match(/^bad\.yaml:17: extra: unknown key \(expected one of: seed, description/);
+    expect(error(() => check(OK.replace('workload:\n  fio', 'workload:\n  fi0'))).message).to.match(/^bad\.yaml:14: workload\.fi0: unknown key/);
+  });
+
+  it('rejects reused names, missing parts and bad values with their paths', () => {
+    expect(error(() => check(OK.replace('  lin: |', '  base: |'))).message).to.match(/^bad\.yaml:8: targets\.base: the name 'base' is already used in volumes/);
+    expect(error(() => check('devices: {}\nworkload: { dd: "bs=1M" }')).field).to.equal('devices');
+    expect(error(() => check('devices: { a: ram }')).message).to.match(/workload: a workload is needed/);
+    expect(error(() => check('devices: { a: ram }\nworkload: { dd: x, fio: y }')).message).to.match(/exactly one of fio, dd, trace/);
+    expect(error(() => check('devices: { a: ram }\nworkload:\n  trace: { file: t, device: a, mode: fast }')).message)
+      .to.match(/^bad\.yaml:3: workload\.trace\.mode: must be timed or closed/);
+    expect(error(() => check('devices:\n  a: { overrides: 1 }\nworkload: { dd: x }')).field).to.equal('devices.a.profile');
+  });
+
+  it('reads JSON scenarios the same way, with lines', () => {
+    const json = '{\n  "devices": { "sda": "ram" },\n  "workload": { "dd": "of=sda bs=4k count=1" },\n  "sede": 1\n}\n';
+    expect(error(() => check(json)).message).to.match(/^bad\.yaml:4: sede: unknown key/);
+    expect(check(json.replace('"sede"', '"seed"')).workload).to.deep.equal({ kind: 'dd', operands: ['of=sda', 'bs=4k', 'count=1'] });
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const e = error(() => check('devices:\n  a: ram\n   b: [\n'));
+    expect(e.file).to.equal('bad.yaml');
+    expect(e.line).to.be.a('number');
+  });
+
+  it('checks params: unknown names are errors with their path, --set overrides win', () => {
+    const obj = { devices: { a: 'ram' }, params: { blok: { nr_requests: 4 } }, workload: { dd: 'of=a bs=4k count=1' } };
+    expect(error(() => loadScenario(obj)).message).to.match(/^<scenario>: blok\.nr_requests: unknown parameter/);
+    const { scenario } = loadScenario({ ...obj, params: { block: { nr_requests: 4 } } }, { set: { 'block.nr_requests': 64, seed: 9, 'cpu.cores': 8 } });
+    expect(scenario.params).to.deep.equal({ 'block.nr_requests': 64, 'cpu.cores': 8 });
+    expect(scenario.seed).to.equal(9);
+    const dev = loadScenario({ ...obj, params: {} }, { set: { 'devices.a.capacity_mib': 64 } }).scenario.devices.a;
+    expect(dev).to.deep.equal({ profile: 'ram', overrides: { capacity_mib: 64 }, backing: undefined });
+    expect(error(() => loadScenario({ ...obj, params: {} }, { set: { 'cpu.cores': 0 } })).message).to.match(/cpu\.cores: expected an integer >= 1/);
+  });
+});

@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { InputError } from '../../../kernel-lib/dm/input-error.js';
+import { parseBlkparse, parseDiskSim, parseMsr } from '../../../kernel-lib/workload/trace/index.js';
+
+function error(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+const BLKPARSE = `  8,16   1        1     1.427376394  5529  Q  WS 274432 + 8 [fio]
+  8,16   1        2     1.427377001  5529  G  WS 274432 + 8 [fio]
+  8,16   1        3     1.427380000  5529  D  WS 274432 + 8 [fio]
+  8,16   0        4     1.427500000     0  C  WS 274432 + 8 [0]
+  8,16   1        5     1.428376394  5529  Q   R 1000 + 16 [fio]
+  8,16   1        6     1.429000000  5529  Q  FN 0 + 0 [fio]
+CPU0 (8,16):
+ Reads Queued:           1,        8KiB	 Writes Queued:           1,        4KiB
+Total (8,16):
+`;
+
+describe('workload/trace parsers', () => {
+  it('blkparse: replays Q events with their times, ops and sizes, skipping the summary', () => {
+    const r = parseBlkparse(BLKPARSE, 'x.blkparse');
+    expect(r.map((x) => [x.timeNs, x.op, x.sector, x.sectors, x.sync])).to.deep.equal([
+      [0, 'write', 274432, 8, true],
+      [1_000_000, 'read', 1000, 16, false],
+      [1_623_606, 'flush', 0, 0, false],
+    ]);
+    const d = parseBlkparse(BLKPARSE, 'x.blkparse', { action: 'D' });
+    expect(d).to.have.length(1);
+  });
+
+  it('blkparse: a malformed event names the file and line', () => {
+    const e = error(() => parseBlkparse(`${BLKPARSE.split('\n').slice(0, 2).join('\n')}\n  8,16 1 3 1.5 55 Q WS 12x + 8 [fio]\n`, 'x.blkparse'));
+    expect(e.message).to.match(/^x\.blkparse:3: sector: expected '<sector> \+ <blocks>'/);
+    expect(error(() => parseBlkparse('hello world\n', 'y')).message).to.match(/^y:1: not a blkparse event line/);
+  });
+
+  it('DiskSim ascii: ms times, 512-byte blocks, flag bit 0 = read', () => {
+    const r = parseDiskSim('0.5 0 100 8 1\n1.5 0 200 16 0\n', 't.ascii');
+    expect(r.map((x) => [x.timeNs, x.op, x.sector, x.sectors])).to.deep.equal([
+      [0, 'read', 100, 8],
+      [1_000_000, 'write', 200, 16],
+    ]);
+    expect(error(() => parseDiskSim('0.5 0 100 8 1\n1.5 0 2x0 16 0\n', 't.ascii')).message).to.equal("t.ascii:2: blkno: '2x0' is not a whole number");
+    expect(error(() => parseDiskSim('0.5 0 100 8\n', 't.ascii')).message).to.match(/^t\.ascii:1: expected 5 fields/);
+  });
+
+  it('MSR Cambridge CSV: FILETIME ticks exactly, bytes rounded out to sectors', () => {
+    const r = parseMsr('128166372003061629,hm,1,Read,3584,1024,4127\n128166372003061630,hm,1,Write,4096,4096,100\n', 'hm_1.csv');
+    expect(r.map((x) => [x.timeNs, x.op, x.sector, x.sectors])).to.deep.equal([
+      [0, 'read', 7, 2],
+      [100, 'write', 8, 8],
+    ]);
+    expect(error(() => parseMsr('1,hm,1,Erase,0,512,1\n', 'hm_1.csv')).message).to.equal("hm_1.csv:1: Type: 'Erase' is not Read or Write");
+    expect(error(() => parseMsr('1,hm,1,Read,0,512\n', 'hm_1.csv')).message).to.match(/^hm_1\.csv:1: expected 7 fields/);
+  });
+});
