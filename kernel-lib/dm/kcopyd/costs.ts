@@ -1,0 +1,23 @@
+// CPU cost of kcopyd's own work, in simulated ns on the thread that does it. Calibrated ONCE
+// (docs/kcopyd.md, docs/snapshot.md: the 2019 null_blk origin-write figures of calibration.md
+// §3), then used unchanged for every era, threading model and experiment. The block layer
+// charges its own submission cost (block.submit_cpu_ns, the driver's issue cost) to the same
+// thread, since kcopyd's bios carry the worker's thread; these numbers are only kcopyd's part.
+// dm-snapshot's costs are in ../snapshot/costs.ts.
+export const KCOPYD_COSTS = Object.freeze({
+  /**
+   * One run of do_work besides the jobs: workqueue dispatch of the work item, taking and
+   * dropping job_lock for each list, blk_start_plug/finish_plug. [C]
+   */
+  passNs: 600,
+  /** dm_kcopyd_copy() in the caller: mempool_alloc of the job, filling it, dispatch_job. [C] */
+  copyCallNs: 450,
+  /** run_pages_job: kcopyd_get_pages for one (sub-)job (page list walk or alloc_pages). [C] */
+  pagesJobNs: 350,
+  /** run_io_job without the block layer: dm_io() setup (struct io, region walk, bio_alloc, page list). [C] */
+  ioJobNs: 850,
+  /** run_complete_job without the client's callback: put pages, free the job, nr_jobs accounting. [C] */
+  completeJobNs: 350,
+  /** complete_io in the completing CPU's softirq: io_job_finish, list push, wake. [C] */
+  completeIoNs: 200,
+});

@@ -1,0 +1,188 @@
+// The kcopyd worker: one set of job lists and the single work item that serves them (do_work).
+// A work item never runs concurrently with itself, so the worker is a serial server: a client
+// callback that sleeps (dm-snapshot's synchronous metadata write) stalls every job on these
+// lists. Who shares a worker depends on the era (client.ts): the whole machine (before
+// 2.6.26), one client, or one client on one CPU (the 2022 per-CPU design).
+//
+// The lists (job_lock protects them in the kernel; here nothing runs in between):
+//   callback: jobs with no I/O that only run a callback (dm_kcopyd_do_callback; modern)
+//   complete: finished jobs waiting for their notify function
+//   pages:    jobs waiting for pages
+//   io:       jobs with pages waiting to issue their read, or their write after the read
+import { Bio } from '../../block/bio.js';
+import type { BlockDevice } from '../../block/device.js';
+import { blkFinishPlug, blkStartPlug, currentPlug } from '../../block/plug.js';
+import type { Thread } from '../../sim/cpu.js';
+import { Deque, type ProcessGenerator, type SimEvent, type Work, type Workqueue } from '../../sim/index.js';
+import type { KcopydClient } from './client.js';
+import { KCOPYD_COSTS } from './costs.js';
+import type { KcopydJob } from './job.js';
+import type { Requeue } from './params.js';
+
+export class KcopydWorker {
+  readonly callbackJobs = new Deque<KcopydJob>();
+  readonly completeJobs = new Deque<KcopydJob>();
+  readonly pagesJobs = new Deque<KcopydJob>();
+  readonly ioJobs = new Deque<KcopydJob>();
+  readonly work: Work;
+  /** Runs of do_work. */
+  passes = 0;
+  /** Page-starved jobs put back on the pages list. */
+  requeues = 0;
+  /** Bios submitted (statistics). */
+  bios = 0;
+
+  constructor(
+    readonly wq: Workqueue,
+    name: string,
+    readonly requeue: Requeue,
+    /** CPU the work item is always queued on (per-cpu threading), or -1: where wake() is called. */
+    readonly pinnedCpu: number,
+  ) {
+    this.work = wq.work(name, (t) => this.doWork(t));
+  }
+
+  /** wake(): queue the work item (a no-op while it is already pending). */
+  wake(cpu: number): void {
+    const n = this.wq.cpus.cores.length;
+    this.wq.queueWork(this.work, this.pinnedCpu >= 0 ? this.pinnedCpu : this.wq.bound ? cpu % n : 0);
+  }
+
+  /**
+   * do_work, in the kernel's order: "complete jobs can free some pages for pages jobs. Pages
+   * jobs when successful will jump onto the io jobs list". Each list is drained until empty,
+   * so jobs that complete while the pass runs are handled in the same pass.
+   */
+  *doWork(t: Thread): ProcessGenerator<void> {
+    this.passes++;
+    yield t.exec(KCOPYD_COSTS.passNs);
+    while (this.callbackJobs.length > 0) this.completeJobs.push(this.callbackJobs.shift() as KcopydJob);
+    blkStartPlug(t);
+    for (let job = this.completeJobs.shift(); job !== undefined; job = this.completeJobs.shift()) {
+      yield* this.runCompleteJob(job, t);
+    }
+    for (let job = this.pagesJobs.shift(); job !== undefined; job = this.pagesJobs.shift()) {
+      yield t.exec(KCOPYD_COSTS.pagesJobNs);
+      const client = job.client as KcopydClient;
+      const n = client.pagesNeeded(job);
+      if (n > 0 && !client.pool.get(n)) {
+        // process_jobs: r > 0 puts the job back and BREAKS, so nothing behind it is tried in
+        // this pass. At the tail (2.6) the starved job moves behind every other waiting job
+        // and the copies of a sequential stream get reordered; at the head (later) FIFO order
+        // holds. Either way it is retried at the next wake(), i.e. the next completion.
+        if (this.requeue === 'head') this.pagesJobs.unshift(job);
+        else this.pagesJobs.push(job);
+        this.requeues++;
+        break;
+      }
+      job.pages = n;
+      this.ioJobs.push(job);
+    }
+    for (let job = this.ioJobs.shift(); job !== undefined; job = this.ioJobs.shift()) {
+      yield* this.runIoJob(job, t);
+    }
+    blkFinishPlug(t);
+  }
+
+  /** run_complete_job: pages back, then the notify function (segment_complete for a sub-job). */
+  private *runCompleteJob(job: KcopydJob, t: Thread): ProcessGenerator<void> {
+    yield t.exec(KCOPYD_COSTS.completeJobNs);
+    const client = job.client as KcopydClient;
+    if (job.pages > 0) {
+      client.pool.put(job.pages);
+      job.pages = 0;
+    }
+    if (!job.isSubJob) client.jobFinished(job);
+    const lock = client.callbackLock;
+    if (lock !== null) {
+      // Per-CPU workers of one client: callbacks are still serialized, as clients rely on.
+      yield* sleepOn(t, lock.lock());
+      try {
+        yield* job.fn(job.readErr, job.writeErr, job.context, t);
+      } finally {
+        lock.unlock();
+      }
+    } else {
+      yield* job.fn(job.readErr, job.writeErr, job.context, t);
+    }
+  }
+
+  /** run_io_job: the throttle, then an asynchronous dm_io read of the source or write of every destination. */
+  private *runIoJob(job: KcopydJob, t: Thread): ProcessGenerator<void> {
+    const client = job.client as KcopydClient;
+    for (let slept = 0; ; slept++) {
+      const sleep = client.throttle.start(slept);
+      if (sleep === null) break;
+      yield* sleepOn(t, sleep);
+    }
+    yield t.exec(KCOPYD_COSTS.ioJobNs);
+    if (job.op === 'copy') {
+      client.offload.start(job);
+      return;
+    }
+    // dm_io's countdown, inlined so the hot path allocates only the bios: one reference is
+    // held while submitting, so a bio completing during submission cannot end the job early.
+    const cpu = t.core !== null ? t.core.index : 0;
+    const flags = client.ioFlags;
+    job.ioCount = 1;
+    if (job.op === 'read') {
+      yield* this.submit(job, 'read', job.source!.dev, job.source!.sector, job.source!.count, flags, t, cpu);
+    } else {
+      const dests = job.dests;
+      for (let i = 0; i < dests.length; i++) yield* this.submit(job, 'write', dests[i].dev, dests[i].sector, dests[i].count, flags, t, cpu);
+    }
+    if (--job.ioCount === 0) ioJobDone(job, cpu);
+  }
+
+  private *submit(job: KcopydJob, op: 'read' | 'write', dev: BlockDevice, sector: number, count: number, flags: number, t: Thread, cpu: number): ProcessGenerator<void> {
+    const bio = new Bio(op, sector, count, flags);
+    bio.thread = t;
+    bio.cpu = cpu;
+    bio.private = job;
+    bio.endIo = completeIo;
+    job.ioCount++;
+    this.bios++;
+    yield* dev.submit(bio);
+  }
+}
+
+/** complete_io, in the completing CPU's softirq. */
+function completeIo(bio: Bio): void {
+  const job = bio.private as KcopydJob;
+  if (bio.status !== null) {
+    if (bio.op === 'read') job.readErr = true;
+    else job.writeErr = true;
+  }
+  if (--job.ioCount === 0) ioJobDone(job, bio.completionCpu >= 0 ? bio.completionCpu : bio.cpu);
+}
+
+/**
+ * The job's dm_io finished: a successful read turns the job into a write at the TAIL of the
+ * io list (so read and write are two serial phases, the write queued behind other waiting
+ * I/O); a write, or an error, goes to the complete list.
+ */
+export function ioJobDone(job: KcopydJob, cpu: number): void {
+  const client = job.client as KcopydClient;
+  const w = job.worker as KcopydWorker;
+  client.throttle.finish();
+  client.chargeSoftirq(cpu, KCOPYD_COSTS.completeIoNs);
+  if (job.op === 'read' && !job.readErr) {
+    job.op = 'write';
+    w.ioJobs.push(job);
+  } else {
+    w.completeJobs.push(job);
+  }
+  w.wake(cpu);
+}
+
+/**
+ * Waits on `ev` from a worker that holds a block plug: schedule() flushes the plug before
+ * sleeping, so bios the pass has queued are not held hostage while the worker sleeps.
+ */
+export function* sleepOn<T>(t: Thread | null, ev: SimEvent<T>): ProcessGenerator<T> {
+  if (t !== null && !ev.processed && currentPlug(t) !== null) {
+    blkFinishPlug(t);
+    blkStartPlug(t);
+  }
+  return (yield ev) as T;
+}

@@ -1,0 +1,23 @@
+// CPU cost of dm-snapshot's own work, in simulated ns, charged on the thread that does it
+// (the submitter for the map paths, the kcopyd worker for completion). Where a cost is spent
+// under the snapshot's lock it is also that lock's hold time, so lock contention comes out of
+// these numbers and the locking scheme, not out of a separate knob. Calibrated ONCE on the
+// 2019 null_blk origin-write "before" figures (calibration.md §3, mutex locking) and used
+// unchanged for every era and locking scheme (docs/snapshot.md). kcopyd's own costs are in
+// ../kcopyd/costs.ts.
+export const SNAPSHOT_COSTS = Object.freeze({
+  /** origin_map + do_origin outside any snapshot lock (_origins_lock, origin lookup), per bio. [C] */
+  originMapNs: 300,
+  /** Per snapshot and bio: pending then complete hash lookups, under the snapshot lock. [C] */
+  lookupNs: 350,
+  /** alloc_pending_exception (mempool), outside the lock. [C] */
+  allocPendingNs: 350,
+  /** prepare_exception + insert into the pending table, under the lock (pe_allocation_lock for the store part when fine-grained). [C] */
+  insertPendingNs: 450,
+  /** copy_callback + complete_exception bookkeeping in the kcopyd worker, outside the lock. [C] */
+  copyCallbackNs: 350,
+  /** pending_complete under the lock: alloc + insert the completed exception, remove the pending one. [C] */
+  pendingCompleteNs: 1_100,
+  /** Per origin bio released by retry_origin_bios: re-running do_origin on it. [C] */
+  retryOriginNs: 200,
+});

@@ -1,0 +1,23 @@
+// struct dm_exception_store_type: where COW chunks are allocated and how a finished copy is
+// made durable before the bios waiting on it may go.
+import type { Thread } from '../../sim/cpu.js';
+import type { ProcessGenerator } from '../../sim/index.js';
+import type { PendingException } from './pending-exception.js';
+
+export interface ExceptionStore {
+  readonly kind: 'P' | 'N';
+  readonly chunkSectors: number;
+  /** Whether the store is still usable (ps->valid: a failed metadata write clears it). */
+  readonly valid: boolean;
+  /** prepare_exception: allocate the COW chunk into pe.newChunk; false when the COW device is full (-ENOSPC). */
+  prepareException(pe: PendingException): boolean;
+  /**
+   * commit_exception, in the kcopyd worker: record the exception and, when the store's rule
+   * says so, make it durable and call every waiting pe.commitDone() in order.
+   */
+  commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void>;
+  /** `dmsetup status` figures: sectors allocated (data + metadata), total, metadata. */
+  usage(): { allocatedSectors: number; totalSectors: number; metadataSectors: number };
+  /** Store-specific statistics. */
+  stats(): Record<string, number>;
+}

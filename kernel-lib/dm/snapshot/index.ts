@@ -1,0 +1,17 @@
+// dm-snapshot: the `snapshot-origin` and `snapshot` targets (docs/snapshot.md). Importing this
+// module registers them.
+import { registerTarget } from '../target-registry.js';
+import { originCtr } from './origin-target.js';
+import { snapshotCtr } from './snapshot-target.js';
+
+registerTarget('snapshot-origin', originCtr);
+registerTarget('snapshot', snapshotCtr);
+
+export { OriginTarget } from './origin-target.js';
+export { SnapshotTarget, SNAPSHOT_PAGES, DEFAULT_CHUNK_SECTORS } from './snapshot-target.js';
+export { Snapshot } from './snapshot.js';
+export { Origin, originFor, doOrigin } from './origin.js';
+export { PersistentStore } from './persistent-store.js';
+export { TransientStore } from './transient-store.js';
+export { parseSnapshotParams, SNAPSHOT_PARAM_NAMES, type SnapshotParams } from './params.js';
+export { SNAPSHOT_COSTS } from './costs.js';

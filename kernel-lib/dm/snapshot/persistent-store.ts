@@ -1,0 +1,135 @@
+// The persistent store (dm-snap-persistent.c, `P`). On-disk layout, in chunks of the COW
+// device:
+//   chunk 0            header (magic "SnAp", valid, version 1, chunk size)
+//   chunk 1            metadata area 0: epa = chunk_bytes / 16 entries {le64 old, le64 new}
+//   chunks 2..epa+1    data chunks described by area 0
+//   chunk 1+(epa+1)*a  metadata area a, followed by its epa data chunks
+// prepare_exception hands out next_free and skips the area positions.
+//
+// Commit (group commit): each finished copy adds its entry to the in-memory area and queues
+// its callback; the area is written only when NO copy is in flight any more (pending_count
+// drops to 0; it counts every prepared exception, so copies still running hold everyone
+// back) or the area is full. Then, synchronously and inside the kcopyd worker (which stalls
+// all its other jobs meanwhile): zero the next area if this one is full, write the whole
+// current area chunk with the era's flags, advance if full, and call every queued callback
+// in order.
+import { REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../../block/bio.js';
+import type { BlockDevice } from '../../block/device.js';
+import type { Thread } from '../../sim/cpu.js';
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import { dmIo } from '../dm-io.js';
+import { cpuOf } from '../kcopyd/client.js';
+import { sleepOn } from '../kcopyd/worker.js';
+import type { ExceptionStore } from './exception-store.js';
+import type { CommitFlags } from './params.js';
+import type { PendingException } from './pending-exception.js';
+
+/** sizeof(struct disk_exception) */
+export const DISK_EXCEPTION_BYTES = 16;
+/** NUM_SNAPSHOT_HDR_CHUNKS */
+export const HEADER_CHUNKS = 1;
+
+/** The area write's flags: sync dm_io always set REQ_SYNC; a barrier is modelled as flush + FUA. */
+export function commitFlagBits(flags: CommitFlags): number {
+  return flags === 'plain' ? REQ_SYNC : REQ_SYNC | REQ_PREFLUSH | REQ_FUA;
+}
+
+export class PersistentStore implements ExceptionStore {
+  readonly kind = 'P' as const;
+  /** exceptions_per_area */
+  readonly epa: number;
+  valid = true;
+  /** Next free chunk (ps->next_free); 0 and 1 are the header and area 0. */
+  nextFree = 2;
+  /** Prepared exceptions not yet committed (ps->pending_count). */
+  pendingCount = 0;
+  currentArea = 0;
+  /** Entries in the current area (ps->current_committed). */
+  currentCommitted = 0;
+  /** Callbacks waiting for the next area write, in order. */
+  private callbacks: PendingException[] = [];
+  private spare: PendingException[] = [];
+  readonly counters = { commits: 0, areaWrites: 0, areaZeroes: 0, exceptions: 0, maxBatch: 0 };
+  private readonly flagBits: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly cow: BlockDevice,
+    readonly chunkSectors: number,
+    flags: CommitFlags,
+  ) {
+    this.epa = (chunkSectors * 512) / DISK_EXCEPTION_BYTES;
+    this.flagBits = commitFlagBits(flags);
+  }
+
+  /** area_location: the chunk holding metadata area `area`. */
+  areaLocation(area: number): number {
+    return HEADER_CHUNKS + (this.epa + 1) * area;
+  }
+
+  prepareException(pe: PendingException): boolean {
+    if (this.cow.sizeSectors < (this.nextFree + 1) * this.chunkSectors) return false;
+    pe.newChunk = this.nextFree;
+    // Skip the next metadata area's position.
+    const next = ++this.nextFree;
+    if (next % (this.epa + 1) === 1) this.nextFree++;
+    this.pendingCount++;
+    return true;
+  }
+
+  *commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void> {
+    if (!valid) this.valid = false;
+    this.currentCommitted++;
+    this.counters.exceptions++;
+    this.callbacks.push(pe);
+    // The group-commit rule: nothing to do while copies are in flight and the area has room.
+    if (--this.pendingCount !== 0 && this.currentCommitted !== this.epa) return;
+    const full = this.currentCommitted === this.epa;
+    if (full) {
+      this.counters.areaZeroes++;
+      if ((yield* this.chunkIo(this.areaLocation(this.currentArea + 1), 0, worker)) !== null) this.valid = false;
+    }
+    if (this.valid) {
+      this.counters.areaWrites++;
+      if ((yield* this.chunkIo(this.areaLocation(this.currentArea), this.flagBits, worker)) !== null) this.valid = false;
+    }
+    if (full) {
+      this.currentCommitted = 0;
+      this.currentArea++;
+    }
+    this.counters.commits++;
+    // Swap the callback array before calling out: a callback can lead to new commits (a
+    // retried origin write starting a copy), which must queue on a fresh array.
+    const cbs = this.callbacks;
+    this.callbacks = this.spare;
+    if (cbs.length > this.counters.maxBatch) this.counters.maxBatch = cbs.length;
+    for (let i = 0; i < cbs.length; i++) yield* cbs[i].commitDone(this.valid, worker);
+    cbs.length = 0;
+    this.spare = cbs;
+  }
+
+  /** chunk_io with metadata = 0: a synchronous dm_io of one chunk, in the caller (the kcopyd worker). */
+  private *chunkIo(chunk: number, flags: number, worker: Thread): ProcessGenerator<string | null> {
+    const done = yield* dmIo(this.sim, {
+      op: 'write',
+      flags: flags | REQ_SYNC,
+      regions: [{ dev: this.cow, sector: chunk * this.chunkSectors, count: this.chunkSectors }],
+      thread: worker,
+      cpu: cpuOf(worker),
+    });
+    return yield* sleepOn(worker, done);
+  }
+
+  usage() {
+    const areas = this.currentArea + 1;
+    return {
+      allocatedSectors: this.nextFree * this.chunkSectors,
+      totalSectors: this.cow.sizeSectors,
+      metadataSectors: (HEADER_CHUNKS + areas) * this.chunkSectors,
+    };
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.counters, pendingCount: this.pendingCount, currentArea: this.currentArea };
+  }
+}

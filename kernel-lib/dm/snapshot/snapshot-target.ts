@@ -1,0 +1,103 @@
+// The `snapshot` target: `0 <len> snapshot <origin dev> <COW dev> <P|N> <chunk size>`
+// (chunk size in sectors: a power of two, at least the COW device's logical block; 0 with P
+// means the default 32 sectors, DM_CHUNK_SIZE_DEFAULT_SECTORS). Parameters: `snapshot.*`
+// (params.ts) and `kcopyd.*` (../kcopyd/params.ts), with era presets from `kernel`.
+import type { Bio } from '../../block/bio.js';
+import type { BlockDevice } from '../../block/device.js';
+import { CpuSet } from '../../sim/cpu.js';
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import { InputError } from '../input-error.js';
+import { parseKcopydParams } from '../kcopyd/params.js';
+import type { TableLine } from '../table.js';
+import type { DmTarget, TargetArgs, TargetContext } from '../target-registry.js';
+import type { ExceptionStore } from './exception-store.js';
+import { originFor } from './origin.js';
+import { parseSnapshotParams } from './params.js';
+import { PersistentStore } from './persistent-store.js';
+import { Snapshot } from './snapshot.js';
+import { TransientStore } from './transient-store.js';
+
+/** SNAPSHOT_PAGES: what a 2.6-era snapshot gave its kcopyd client ("1 MB for each snapshot"). */
+export const SNAPSHOT_PAGES = 256;
+/** DM_CHUNK_SIZE_DEFAULT_SECTORS */
+export const DEFAULT_CHUNK_SECTORS = 32;
+
+export class SnapshotTarget implements DmTarget {
+  readonly type = 'snapshot';
+  readonly devices: readonly BlockDevice[];
+  readonly maxIoLen: number;
+
+  constructor(
+    readonly begin: number,
+    readonly snap: Snapshot,
+  ) {
+    this.devices = [snap.origin.dev, snap.cow];
+    // ti->max_io_len = chunk size: dm core splits snapshot bios at chunk boundaries.
+    this.maxIoLen = snap.chunkSectors;
+  }
+
+  map(clone: Bio): ProcessGenerator<BlockDevice | null> {
+    const offset = clone.sector - this.begin;
+    return this.snap.map(clone, offset);
+  }
+
+  status(): Record<string, unknown> {
+    return this.snap.status();
+  }
+}
+
+/** Machines built without a CPU model still need one for kcopyd's worker thread. */
+const fallbackCpus = new WeakMap<Simulation, CpuSet>();
+function cpusOf(ctx: TargetContext): CpuSet {
+  if (ctx.cpus !== null) return ctx.cpus;
+  let c = fallbackCpus.get(ctx.sim);
+  if (c === undefined) fallbackCpus.set(ctx.sim, (c = new CpuSet(ctx.sim, { cores: 1 })));
+  return c;
+}
+
+/** Rethrows a parameter error at the table line, naming the parameter. */
+function paramError(args: TargetArgs, err: unknown): never {
+  if (err instanceof InputError) throw args.error(`params.${err.field}: ${err.reason}`, err.field);
+  throw err;
+}
+
+export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {
+  args.expectCount(4, 4, ['origin dev', 'COW dev', 'P|N', 'chunk size']);
+  const originDev = args.device(0, 'origin dev');
+  const cow = args.device(1, 'COW dev');
+  if (cow === originDev) throw args.error('the COW device cannot be the origin device', 'COW dev');
+  const kind = args.word(2, 'P|N').toUpperCase();
+  if (kind !== 'P' && kind !== 'N') throw args.error(`<P|N> must be P (persistent) or N (transient), got '${args.word(2, 'P|N')}'`, 'P|N');
+  let chunk = args.integer(3, 'chunk size');
+  const lbs = cow.logicalBlockSize / 512;
+  if (chunk === 0) {
+    if (kind !== 'P') throw args.error('<chunk size> 0 is only valid for a persistent store, which then uses its default (32 sectors)', 'chunk size');
+    chunk = Math.max(DEFAULT_CHUNK_SECTORS, lbs);
+  }
+  // dm_exception_store_set_chunk_size
+  if ((chunk & (chunk - 1)) !== 0) throw args.error(`<chunk size> must be a power of 2 sectors, got ${chunk}`, 'chunk size');
+  if (chunk < lbs) throw args.error(`<chunk size> ${chunk} sectors is smaller than the COW device's logical block (${lbs} sectors)`, 'chunk size');
+  if (line.length > originDev.sizeSectors) throw args.error(`origin ${originDev.name} has ${originDev.sizeSectors} sectors, fewer than the target's ${line.length}`, 'origin dev');
+  let params;
+  let kcopyd;
+  try {
+    params = parseSnapshotParams(ctx.params);
+    kcopyd = parseKcopydParams(ctx.params);
+  } catch (err) {
+    paramError(args, err);
+  }
+  // 2.6 kernels gave each snapshot's kcopyd client SNAPSHOT_PAGES; modern ones only the reserve.
+  if (kcopyd.pool === 'hard' && ctx.params['kcopyd.pages'] === undefined) kcopyd.pages = SNAPSHOT_PAGES;
+  const store: ExceptionStore = kind === 'P' ? new PersistentStore(ctx.sim, cow, chunk, params.commitFlags) : new TransientStore(cow, chunk);
+  const minSectors = kind === 'P' ? 3 * chunk : chunk;
+  if (cow.sizeSectors < minSectors) throw args.error(`COW device ${cow.name} (${cow.sizeSectors} sectors) cannot hold even one exception with chunk ${chunk}`, 'COW dev');
+  const origin = originFor(ctx.sim, originDev);
+  let snap: Snapshot;
+  try {
+    snap = new Snapshot(ctx.sim, cpusOf(ctx), ctx.deviceName, origin, cow, store, line.length, params, kcopyd);
+  } catch (err) {
+    paramError(args, err);
+  }
+  origin.add(snap);
+  return new SnapshotTarget(line.start, snap);
+}

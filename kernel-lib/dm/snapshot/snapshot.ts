@@ -1,0 +1,327 @@
+// struct dm_snapshot and its I/O paths (dm-snap.c): mapping bios sent to the snapshot device
+// (snapshot_map), starting chunk copies (start_copy, start_full_bio), and finishing them in
+// the kcopyd worker (copy_callback -> the store's commit -> pending_complete). The origin's
+// side of the story, __origin_write, is in origin.ts.
+import { Bio } from '../../block/bio.js';
+import type { BlockDevice } from '../../block/device.js';
+import type { CpuSet, Thread } from '../../sim/cpu.js';
+import { Semaphore, type ProcessGenerator, type Simulation } from '../../sim/index.js';
+import { cpuOf, KcopydClient } from '../kcopyd/client.js';
+import { KCOPYD_COSTS } from '../kcopyd/costs.js';
+import type { KcopydParams } from '../kcopyd/params.js';
+import { sleepOn } from '../kcopyd/worker.js';
+import { SNAPSHOT_COSTS as C } from './costs.js';
+import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
+import type { ExceptionStore } from './exception-store.js';
+import { charge, SnapshotLocks } from './locking.js';
+import type { Origin } from './origin.js';
+import type { SnapshotParams } from './params.js';
+import { PendingException, type PendingOwner } from './pending-exception.js';
+import { doOrigin } from './origin.js';
+
+/** A snapshot read sent to the origin, tracked until it completes (track_chunk). */
+class TrackedRead {
+  constructor(
+    readonly snap: Snapshot,
+    readonly chunk: number,
+    readonly parent: Bio,
+  ) {}
+}
+
+function trackedReadEnd(child: Bio): void {
+  const r = child.private as TrackedRead;
+  r.snap.untrack(r.chunk);
+  r.parent.endio(r.snap.sim, child.status);
+}
+
+/** The full-chunk write went to COW: run copy_callback in the kcopyd worker (full_bio_end_io). */
+function fullBioEnd(child: Bio): void {
+  const pe = child.private as PendingException;
+  const snap = pe.owner as Snapshot;
+  pe.fullBioStatus = child.status;
+  snap.kc.doCallback(pe.callbackJob!, false, child.status !== null, child.completionCpu >= 0 ? child.completionCpu : child.cpu);
+}
+
+/** copy_callback, the kcopyd notify function of every chunk copy. */
+function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, worker: Thread): ProcessGenerator<void> {
+  const pe = context as PendingException;
+  const s = pe.owner as Snapshot;
+  yield* charge(s.sim, worker, C.copyCallbackNs);
+  pe.copyError = readErr || writeErr;
+  if (!s.params.inOrderCompletion) {
+    // 2.6: commit in whatever order copies finish.
+    yield* s.store.commitException(pe, !pe.copyError, worker);
+  } else if (pe.sequence === s.completeSequence) {
+    s.completeSequence++;
+    yield* s.store.commitException(pe, !pe.copyError, worker);
+    // Drain the exceptions that finished early and are now in sequence.
+    for (let next = s.outOfOrder.get(s.completeSequence); next !== undefined; next = s.outOfOrder.get(s.completeSequence)) {
+      s.outOfOrder.delete(s.completeSequence);
+      s.completeSequence++;
+      yield* s.store.commitException(next, !next.copyError, worker);
+    }
+  } else {
+    s.outOfOrder.set(pe.sequence, pe);
+  }
+  if (s.cowCount !== null) s.cowCount.up();
+}
+
+export class Snapshot implements PendingOwner {
+  valid = true;
+  /** Why the snapshot became invalid ('ENOSPC' when the COW device filled up, 'EIO'). */
+  invalidReason: string | null = null;
+  invalidAt = NaN;
+  readonly complete = new CompleteTable();
+  readonly pending = new PendingTable();
+  readonly kc: KcopydClient;
+  readonly locks: SnapshotLocks;
+  /** cow_count: chunk copies in flight (null: no threshold). */
+  readonly cowCount: Semaphore | null;
+  /** exception_start_sequence / exception_complete_sequence and the out-of-order "tree". */
+  startSequence = 0;
+  completeSequence = 0;
+  readonly outOfOrder = new Map<number, PendingException>();
+  /** Snapshot reads in flight to the origin, per chunk (tracked_chunk_hash). */
+  private readonly tracked = new Map<number, number>();
+  readonly counters = { originCopies: 0, snapshotCopies: 0, fullChunkWrites: 0, trackedWaits: 0, exceptionsCompleted: 0, heldOriginBios: 0, copyLatencyNsSum: 0 };
+
+  constructor(
+    readonly sim: Simulation,
+    readonly cpus: CpuSet,
+    readonly name: string,
+    readonly origin: Origin,
+    readonly cow: BlockDevice,
+    readonly store: ExceptionStore,
+    /** Sectors of the snapshot (its table length). */
+    readonly lengthSectors: number,
+    readonly params: SnapshotParams,
+    kcopyd: KcopydParams,
+  ) {
+    this.kc = new KcopydClient(sim, cpus, name, kcopyd);
+    const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors));
+    this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending);
+    this.cowCount = params.cowThreshold > 0 ? new Semaphore(sim, params.cowThreshold, `${name}.cow_count`) : null;
+  }
+
+  get chunkSectors(): number {
+    return this.store.chunkSectors;
+  }
+
+  chunkOf(sector: number): number {
+    return Math.floor(sector / this.store.chunkSectors);
+  }
+
+  /** __invalidate_snapshot: the snapshot stops taking exceptions; its I/O fails from now on. */
+  invalidate(reason: string): void {
+    if (!this.valid) return;
+    this.valid = false;
+    this.invalidReason = reason;
+    this.invalidAt = this.sim.now;
+  }
+
+  isTracked(chunk: number): boolean {
+    return (this.tracked.get(chunk) ?? 0) > 0;
+  }
+
+  untrack(chunk: number): void {
+    const n = (this.tracked.get(chunk) ?? 1) - 1;
+    if (n <= 0) this.tracked.delete(chunk);
+    else this.tracked.set(chunk, n);
+  }
+
+  /**
+   * Allocates a pending exception for `chunk` with the store (the caller holds the lock for
+   * the chunk). Returns null when the COW device is full, after invalidating the snapshot.
+   */
+  *newPending(chunk: number, thread: Thread | null): ProcessGenerator<PendingException | null> {
+    const pe = new PendingException(this, chunk, this.sim.now);
+    yield* this.locks.allocate(thread, C.insertPendingNs);
+    if (!this.store.prepareException(pe)) {
+      this.invalidate('ENOSPC');
+      return null;
+    }
+    pe.sequence = this.startSequence++;
+    this.pending.insert(pe);
+    return pe;
+  }
+
+  /** start_copy: copy the origin chunk to its COW chunk through kcopyd. */
+  *startCopy(pe: PendingException, thread: Thread | null): ProcessGenerator<void> {
+    if (this.cowCount !== null) yield* sleepOn(thread, this.cowCount.down());
+    yield* charge(this.sim, thread, KCOPYD_COSTS.copyCallNs);
+    const cs = this.chunkSectors;
+    const sector = pe.oldChunk * cs;
+    const count = Math.min(cs, this.origin.dev.sizeSectors - sector);
+    this.kc.copy({ dev: this.origin.dev, sector, count }, [{ dev: this.cow, sector: pe.newChunk * cs, count }], copyCallback, pe, thread);
+  }
+
+  /** start_full_bio: the write covers the chunk, so it goes straight to COW; no origin read. */
+  *startFullBio(pe: PendingException, clone: Bio, thread: Thread | null): ProcessGenerator<void> {
+    pe.fullBio = clone;
+    this.counters.fullChunkWrites++;
+    if (this.cowCount !== null) yield* sleepOn(thread, this.cowCount.down());
+    pe.callbackJob = this.kc.prepareCallback(copyCallback, pe, thread);
+    const child = new Bio('write', clone.sector, clone.sectors, clone.flags);
+    child.thread = clone.thread;
+    child.cpu = clone.cpu;
+    child.private = pe;
+    child.endIo = fullBioEnd;
+    yield* this.cow.submit(child);
+  }
+
+  /**
+   * snapshot_map: a bio to the snapshot device. `offset` is the bio's sector within the
+   * target. Returns the device to send the remapped clone to, or null when it was taken
+   * charge of (queued on a pending exception, or ended).
+   */
+  *map(clone: Bio, offset: number): ProcessGenerator<BlockDevice | null> {
+    const thread = clone.thread;
+    if (clone.sectors === 0) return this.cow; // a flush goes to the COW device
+    const chunk = this.chunkOf(offset);
+    const cs = this.chunkSectors;
+    const within = offset - chunk * cs;
+    let lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
+    if (!this.valid) {
+      this.locks.exit(lock);
+      clone.endio(this.sim, 'EIO');
+      return null;
+    }
+    let newChunk = this.complete.lookup(chunk);
+    if (newChunk !== undefined) {
+      this.locks.exit(lock);
+      clone.sector = newChunk * cs + within;
+      return this.cow;
+    }
+    if (clone.op === 'read') {
+      // Not copied yet: read the origin, even if a copy is pending, and track the read so
+      // that pending_complete waits for it before the origin chunk may change.
+      this.tracked.set(chunk, (this.tracked.get(chunk) ?? 0) + 1);
+      this.locks.exit(lock);
+      const child = new Bio('read', offset, clone.sectors, clone.flags);
+      child.thread = thread;
+      child.cpu = clone.cpu;
+      child.private = new TrackedRead(this, chunk, clone);
+      child.endIo = trackedReadEnd;
+      yield* this.origin.dev.submit(child);
+      return null;
+    }
+    let pe = this.pending.lookup(chunk);
+    if (pe === undefined) {
+      // alloc_pending_exception sleeps in the mempool: drop the lock, allocate, relock and
+      // look again, since someone may have raced us.
+      this.locks.exit(lock);
+      yield* charge(this.sim, thread, C.allocPendingNs);
+      lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
+      newChunk = this.complete.lookup(chunk);
+      if (newChunk !== undefined) {
+        this.locks.exit(lock);
+        clone.sector = newChunk * cs + within;
+        return this.cow;
+      }
+      pe = this.pending.lookup(chunk) ?? (this.valid ? ((yield* this.newPending(chunk, thread)) ?? undefined) : undefined);
+      if (pe === undefined) {
+        this.locks.exit(lock);
+        clone.endio(this.sim, 'EIO');
+        return null;
+      }
+      this.counters.snapshotCopies++;
+    }
+    clone.sector = pe.newChunk * cs + within;
+    if (!pe.started && this.params.skipFullChunkCopy && within === 0 && clone.sectors === cs) {
+      pe.started = true;
+      this.locks.exit(lock);
+      yield* this.startFullBio(pe, clone, thread);
+      return null;
+    }
+    pe.snapshotBios.push(clone);
+    if (!pe.started) {
+      pe.started = true;
+      this.locks.exit(lock);
+      yield* this.startCopy(pe, thread);
+      return null;
+    }
+    this.locks.exit(lock);
+    return null;
+  }
+
+  /**
+   * pending_complete, in the kcopyd worker once the exception is committed: make it a
+   * complete exception, wait out conflicting snapshot reads, then release the bios that
+   * waited: snapshot writes go to COW, the full-chunk write ends, origin writes are re-run
+   * through do_origin (they may now wait on another snapshot's exception) and go.
+   */
+  *pendingComplete(pe: PendingException, success: boolean, worker: Thread): ProcessGenerator<void> {
+    const sim = this.sim;
+    const chunk = pe.oldChunk;
+    let lock = yield* this.locks.enter(worker, chunk, C.pendingCompleteNs);
+    let error: string | null = null;
+    if (!success || !this.valid) {
+      this.invalidate(success ? (this.invalidReason ?? 'EIO') : 'EIO');
+      error = 'EIO';
+    } else {
+      this.complete.insert(chunk, pe.newChunk);
+      if (this.isTracked(chunk)) {
+        // __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient".
+        this.locks.exit(lock);
+        this.counters.trackedWaits++;
+        while (this.isTracked(chunk)) yield* sleepOn(worker, sim.timeout(1_000_000));
+        lock = yield* this.locks.enter(worker, chunk, 0);
+      }
+    }
+    this.pending.remove(pe);
+    this.locks.exit(lock);
+    this.counters.exceptionsCompleted++;
+    this.counters.copyLatencyNsSum += sim.now - pe.createdAt;
+    const cow = this.cow;
+    // The held bios are resubmitted from the kcopyd worker (generic_make_request in its
+    // context): the block layer's CPU cost is the worker's now, not the original submitter's.
+    const cpu = cpuOf(worker);
+    for (const bio of pe.snapshotBios) {
+      bio.thread = worker;
+      bio.cpu = cpu;
+      if (error !== null) bio.endio(sim, error);
+      else yield* cow.submit(bio);
+    }
+    if (pe.fullBio !== null) pe.fullBio.endio(sim, error ?? pe.fullBioStatus);
+    for (const bio of pe.originBios) {
+      bio.thread = worker;
+      bio.cpu = cpu;
+      yield* charge(sim, worker, C.retryOriginNs);
+      if (!(yield* doOrigin(this.origin, bio, worker, false))) yield* this.origin.dev.submit(bio);
+    }
+  }
+
+  /** `dmsetup status` of the snapshot target, plus the model's counters. */
+  status(): Record<string, unknown> {
+    const u = this.store.usage();
+    const kc = this.kc;
+    const ec = this.counters.exceptionsCompleted;
+    return {
+      state: this.valid ? 'Active' : 'Invalid',
+      invalid_reason: this.invalidReason,
+      invalid_at_s: this.valid ? null : this.invalidAt / 1e9,
+      // The kernel's line: <sectors allocated>/<total sectors> <metadata sectors>.
+      dmsetup: this.valid ? `${u.allocatedSectors}/${u.totalSectors} ${u.metadataSectors}` : 'Invalid',
+      allocated_sectors: u.allocatedSectors,
+      total_sectors: u.totalSectors,
+      metadata_sectors: u.metadataSectors,
+      chunk_sectors: this.chunkSectors,
+      store: this.store.kind,
+      exceptions: this.complete.size,
+      pending: this.pending.size,
+      max_pending: this.pending.maxSize,
+      exception_latency_mean_us: ec > 0 ? this.counters.copyLatencyNsSum / ec / 1e3 : 0,
+      ...this.counters,
+      store_stats: this.store.stats(),
+      lock: this.locks.stats(),
+      kcopyd: {
+        ...kc.stats,
+        pages_max_in_use: kc.pool.maxInUse,
+        page_starvations: kc.pool.starvations,
+        requeues: kc.workers.reduce((n, w) => n + w.requeues, 0),
+        passes: kc.workers.reduce((n, w) => n + w.passes, 0),
+        throttle_sleeps: kc.throttle.sleeps,
+      },
+    };
+  }
+}

@@ -1,0 +1,45 @@
+// A small origin + snapshot stack on fake devices, built with the real table parser.
+import { Bio } from '../../../kernel-lib/block/bio.js';
+import type { BlockDevice } from '../../../kernel-lib/block/device.js';
+import { createMappedDevice } from '../../../kernel-lib/dm/index.js';
+import type { SnapshotTarget } from '../../../kernel-lib/dm/snapshot/index.js';
+import { CpuSet, Simulation } from '../../../kernel-lib/sim/index.js';
+import { FakeDevice } from '../fake-device.js';
+
+export interface SnapStack {
+  sim: Simulation;
+  cpus: CpuSet;
+  origin: FakeDevice;
+  cow: FakeDevice;
+  base: BlockDevice;
+  snap: BlockDevice;
+  target: SnapshotTarget;
+  /** Submits a bio from a fresh thread; returns it (check bio.tComplete). */
+  io(dev: BlockDevice, op: 'read' | 'write', sector: number, sectors: number, at?: number): Bio;
+}
+
+export function snapStack(opts: { store?: 'P' | 'N'; chunk?: number; params?: Record<string, unknown>; originSectors?: number; cowSectors?: number; serviceNs?: number | ((b: Bio) => number) } = {}): SnapStack {
+  const sim = new Simulation({ seed: 1 });
+  const cpus = new CpuSet(sim, { cores: 2 });
+  const n = opts.originSectors ?? 1 << 16;
+  const origin = new FakeDevice(sim, 'base-real', n, opts.serviceNs ?? 100_000);
+  const cow = new FakeDevice(sim, 'cow', opts.cowSectors ?? 1 << 16, opts.serviceNs ?? 100_000);
+  const devs: Record<string, BlockDevice> = { 'base-real': origin, cow };
+  const ctx = (name: string) => ({ sim, cpus, params: opts.params ?? {}, deviceName: name, lookupDevice: (d: string) => devs[d] });
+  const base = createMappedDevice(ctx('base'), `0 ${n} snapshot-origin base-real`);
+  const snap = createMappedDevice(ctx('snap'), `0 ${n} snapshot base-real cow ${opts.store ?? 'P'} ${opts.chunk ?? 16}`);
+  let k = 0;
+  const io = (dev: BlockDevice, op: 'read' | 'write', sector: number, sectors: number, at = 0): Bio => {
+    const bio = new Bio(op, sector, sectors);
+    const t = cpus.thread(`io${k++}`);
+    bio.thread = t;
+    t.spawn(function* () {
+      if (at > 0) yield sim.timeout(at);
+      yield t.exec(100);
+      yield* dev.submit(bio);
+      yield bio.wait(sim);
+    });
+    return bio;
+  };
+  return { sim, cpus, origin, cow, base, snap, target: snap.targets[0].target as SnapshotTarget, io };
+}
