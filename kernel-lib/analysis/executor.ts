@@ -54,6 +54,7 @@ function pool(workers: number): Executor {
     filename: WORKER_ENTRY,
     minThreads: workers,
     maxThreads: workers,
+    execArgv: withoutTsxLoader(process.execArgv),
     // Runs are CPU-bound: one at a time per thread, or they would only share its time.
     concurrentTasksPerWorker: 1,
   });
@@ -61,4 +62,26 @@ function pool(workers: number): Executor {
     run: (task) => piscina.run(task),
     close: () => piscina.destroy(),
   };
+}
+
+/**
+ * The host's Node options minus a tsx loader (`--import tsx` under mocha): the worker entry
+ * registers its own, and a second one per thread would only add start-up time.
+ */
+export function withoutTsxLoader(execArgv: readonly string[]): string[] {
+  const loaderFlags = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    if (!loaderFlags.has(flag)) {
+      out.push(arg);
+      continue;
+    }
+    const value = eq < 0 ? execArgv[i + 1] ?? '' : arg.slice(eq + 1);
+    if (eq < 0) i++; // the value is the next argument
+    if (!/(^|[\\/])tsx([\\/]|$)/.test(value)) out.push(...(eq < 0 ? [arg, value] : [arg]));
+  }
+  return out;
 }

@@ -36,6 +36,8 @@ function barProgress(label: string, total: number): Progress {
       format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | {info}`,
       hideCursor: true,
       etaBuffer: 20,
+      // Before the first run finishes the ETA is unknown: say '?' rather than cli-progress's 'INF'.
+      formatTime: (t, options, round) => (Number.isFinite(Number(t)) ? cliProgress.Format.TimeFormat(t, options, round) : '?'),
     },
     cliProgress.Presets.shades_classic,
   );

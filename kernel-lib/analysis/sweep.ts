@@ -74,31 +74,20 @@ interface Run {
 export async function sweep(options: SweepOptions): Promise<SweepTable> {
   const started = Date.now();
   const runner = resolveRunner(options.runner);
-  const replicates = options.replicates ?? 1;
-  if (!Number.isInteger(replicates) || replicates < 1) {
-    throw new TypeError(`sweep: 'replicates' must be a positive integer, got ${replicates}`);
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new TypeError(`sweep: 'workers' must be a positive integer, got ${workers}`);
   }
   const baseSeed = options.seed ?? 0;
   const points = expandGrid(options.grid ?? {});
-  const runs: Run[] = [];
-  for (const point of points) {
-    const params = { ...options.params, ...point };
-    for (let replicate = 0; replicate < replicates; replicate++) {
-      runs.push({ params, replicate, seed: deriveSeed(baseSeed, params, replicate) });
-    }
-  }
+  const runs = planRuns(points, options.params ?? {}, options.replicates ?? 1, baseSeed);
 
   const version = modelVersion(runner.module);
   const cache = options.cache === false ? undefined : new SweepCache(sweepCacheDir(options.cacheDir));
   const keyOf = (run: Run): RunKey => ({ runner: runner.id, params: run.params, seed: run.seed, modelVersion: version });
-
-  let cacheHits = 0;
-  const todo: Run[] = [];
-  for (const run of runs) {
-    run.metrics = cache?.get(SweepCache.key(keyOf(run)));
-    if (run.metrics) cacheHits++;
-    else todo.push(run);
-  }
+  for (const run of runs) run.metrics = cache?.get(SweepCache.key(keyOf(run)));
+  const todo = runs.filter((run) => run.metrics === undefined);
+  const cacheHits = runs.length - todo.length;
 
   const progress = options.quiet ? undefined : createProgress(options.label ?? `sweep ${runner.id}`, runs.length);
   let done = cacheHits;
@@ -106,8 +95,8 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
   const status = () => [cacheHits && `${cacheHits} cached`, failed && `${failed} failed`].filter(Boolean).join(', ');
   progress?.update(done, status());
 
-  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1));
-  const executor = todo.length > 0 ? createExecutor(workers) : undefined;
+  const executor = todo.length > 0 ? createExecutor(Math.min(workers, todo.length)) : undefined;
+  let cacheError: unknown;
   try {
     await Promise.all(
       todo.map(async (run) => {
@@ -116,13 +105,19 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
           const problem = checkMetrics(value);
           if (problem) throw new Error(problem);
           run.metrics = value as Metrics;
-          if (cache) cache.put(SweepCache.key(keyOf(run)), keyOf(run), run.metrics);
         } catch (error) {
           run.error = error instanceof Error ? error.message : String(error);
           failed++;
         }
-        done++;
-        progress?.update(done, status());
+        if (cache && run.metrics) {
+          // A cache that cannot be written costs time next run, not this run's result.
+          try {
+            cache.put(SweepCache.key(keyOf(run)), keyOf(run), run.metrics);
+          } catch (error) {
+            cacheError ??= error;
+          }
+        }
+        progress?.update(++done, status());
       }),
     );
   } finally {
@@ -130,6 +125,7 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
     await executor?.close();
   }
 
+  if (cacheError) process.stderr.write(`sweep: could not write the cache in ${cache!.dir}: ${String(cacheError)}\n`);
   const failures = runs
     .filter((run) => run.error !== undefined)
     .map(({ params, replicate, seed, error }) => ({ params, replicate, seed, error: error! }));
@@ -150,6 +146,17 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
     wallMs: Date.now() - started,
   };
   return Object.assign(toTable(runs, points), { failures, info });
+}
+
+/** Every run in grid order: each point (fixed params merged under it) times each replicate. */
+function planRuns(points: readonly Params[], fixed: Params, replicates: number, baseSeed: number): Run[] {
+  if (!Number.isInteger(replicates) || replicates < 1) {
+    throw new TypeError(`sweep: 'replicates' must be a positive integer, got ${replicates}`);
+  }
+  return points.flatMap((point) => {
+    const params = { ...fixed, ...point };
+    return Array.from({ length: replicates }, (_, replicate) => ({ params, replicate, seed: deriveSeed(baseSeed, params, replicate) }));
+  });
 }
 
 /** One row per successful run: parameters, replicate, seed, then the metrics. */

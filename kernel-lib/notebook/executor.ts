@@ -7,6 +7,7 @@
 // which is why its kernel never sends execute_result or error messages. Conversion
 // (type-checking, CommonJS output, carrying declarations from cell to cell) is tslab's own
 // converter, unchanged (compiler.ts).
+import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -15,7 +16,8 @@ import { printQuickInfo } from 'tslab/dist/inspect.js';
 import { CellCompiler } from './compiler.js';
 import { mimeBundleOf, type MimeBundle } from './mime-bundle.js';
 import { createDisplayProgress } from './progress-display.js';
-import { errorFromDiagnostics, errorFromThrown, type CellCode, type CellError } from './traceback.js';
+import { expandShorthandProperties } from './shorthand.js';
+import { errorFromDiagnostics, errorFromThrown, sourceLineOf, type CellCode, type CellError } from './traceback.js';
 
 /** Where a running cell's outputs go: the iopub socket, or a notebook cell's output list. */
 export interface OutputSink {
@@ -45,6 +47,9 @@ declare function display(value: unknown): void;
 /** Clears the cell's output; with wait, only when the next output arrives. */
 declare function clearOutput(wait?: boolean): void;
 `;
+
+/** Stack frames of this file: where the user's code ends and its caller (kernel, test) starts. */
+const EXECUTOR_FRAMES = `${path.sep}kernel-lib${path.sep}notebook${path.sep}executor.`;
 
 /** The library file whose progress displays a session redirects into the notebook. */
 const PROGRESS_MODULE = 'kernel-lib/analysis/progress.js';
@@ -79,6 +84,7 @@ export class Executor {
   private readonly session = ++sessionSerial;
   private sink: OutputSink | null = null;
   private pendingDisplays: Promise<void> = Promise.resolve();
+  private pendingCount = 0;
   private displayFailure: unknown = null;
   private displaySerial = 0;
   private cellSerial = 0;
@@ -104,16 +110,26 @@ export class Executor {
     return this.sink;
   }
 
-  /** Shows `value` in the running cell; async bundles keep their place in the output order. */
+  /**
+   * Shows `value` in the running cell. A bundle ready now is sent now (so it lands before a
+   * later console.log); an async one, and everything after it, waits its turn in order.
+   */
   display(value: unknown, displayId?: string, update = false): void {
     const sink = this.sink;
     if (!sink) return;
     const bundle = mimeBundleOf(value);
+    if (!(bundle instanceof Promise) && this.pendingCount === 0) {
+      sink.displayData(bundle, {}, displayId, update);
+      return;
+    }
+    this.pendingCount++;
     this.pendingDisplays = this.pendingDisplays.then(async () => {
       try {
         sink.displayData(await bundle, {}, displayId, update);
       } catch (e) {
         this.displayFailure ??= e;
+      } finally {
+        this.pendingCount--;
       }
     });
   }
@@ -130,7 +146,7 @@ export class Executor {
     interrupted.catch(() => {});
     const savedLimit = Error.stackTraceLimit;
     try {
-      const converted = this.compiler.convert(this.prevDecl, source);
+      const converted = this.compiler.convert(this.prevDecl, expandShorthandProperties(source));
       if (converted.diagnostics.length > 0) {
         return { status: 'error', error: errorFromDiagnostics(converted.diagnostics, { label, source }) };
       }
@@ -156,7 +172,12 @@ export class Executor {
       delete this.locals[name];
       return value === undefined ? { status: 'ok' } : { status: 'ok', result: await mimeBundleOf(value) };
     } catch (thrown) {
-      return { status: 'error', error: errorFromThrown(thrown, this.cells, this.rootDir, import.meta.filename) };
+      // vm's breakOnSigint stopped a busy cell: the same interrupt as an awaited one.
+      if ((thrown as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') (thrown as Error).name = 'KeyboardInterrupt';
+      return {
+        status: 'error',
+        error: errorFromThrown(thrown, this.cells, this.rootDir, EXECUTOR_FRAMES, (file, line) => this.libraryLine(file, line)),
+      };
     } finally {
       Error.stackTraceLimit = savedLimit;
       this.pendingDisplays = Promise.resolve();
@@ -202,6 +223,18 @@ export class Executor {
     const progress = this.loadedModule(PROGRESS_MODULE);
     if (typeof progress?.setProgressFactory === 'function') progress.setProgressFactory(null);
     if (this.ownsCompiler) this.compiler.close();
+  }
+
+  /**
+   * A frame in a library file points into the JavaScript tslab emitted for it, which is not on
+   * disk: name the TypeScript file and its line instead, when they can be matched.
+   */
+  private libraryLine(file: string, line: number): { file: string; line: number } | undefined {
+    const emitted = this.compiler.sideOutputs.get(file);
+    const tsFile = file.replace(/\.js$/, '.ts');
+    if (emitted === undefined || !existsSync(tsFile)) return undefined;
+    const tsLine = sourceLineOf(readFileSync(tsFile, 'utf8'), emitted, line);
+    return tsLine === undefined ? undefined : { file: tsFile, line: tsLine };
   }
 
   private redirectStreams(sink: OutputSink): void {

@@ -6,6 +6,7 @@
 // https://jupyter-client.readthedocs.io/en/stable/messaging.html
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import * as zmq from 'zeromq';
 import { Executor, type OutputSink } from './executor.js';
 import { History, type HistoryRequest } from './history.js';
@@ -56,7 +57,16 @@ export class Kernel {
   }
 
   static fromConnectionFile(file: string): Kernel {
-    return new Kernel(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo);
+    let info: Partial<ConnectionInfo>;
+    try {
+      info = JSON.parse(readFileSync(file, 'utf8')) as Partial<ConnectionInfo>;
+    } catch (e) {
+      throw new Error(`${file}: cannot read the connection file (${(e as Error).message})`);
+    }
+    for (const field of ['ip', 'transport', 'shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port'] as const) {
+      if (info[field] === undefined) throw new Error(`${file}: field '${field}' is missing`);
+    }
+    return new Kernel({ key: '', signature_scheme: 'hmac-sha256', ...info } as ConnectionInfo);
   }
 
   async start(): Promise<void> {
@@ -75,6 +85,11 @@ export class Kernel {
     // Jupyter sends SIGINT for interrupt_mode "signal": stop a cell awaiting a promise (a busy
     // loop is stopped by vm's breakOnSigint).
     process.on('SIGINT', () => this.executor.interrupt());
+    // A cell's timer or forgotten promise that throws must not kill the session: show it in
+    // the output of the cell running now (or the last one), as ipykernel does.
+    const background = (e: unknown) => process.stderr.write(`Uncaught error in background: ${inspect(e)}\n`);
+    process.on('uncaughtException', background);
+    process.on('unhandledRejection', background);
   }
 
   private async receive(socket: zmq.Router, handle: (message: Message) => void | Promise<void>): Promise<void> {

@@ -77,21 +77,22 @@ export function readNotebook(file: string): Notebook {
   return notebook;
 }
 
-/** nbformat's on-disk shape of one value: text split into lines, JSON MIME data untouched. */
-function forDisk(value: unknown, key?: string): unknown {
-  if (key !== undefined && isJSONMime(key)) return value;
+/**
+ * nbformat's on-disk shape of a value: keys sorted, `source`/`text` and the text data of a MIME
+ * bundle split into lines, JSON MIME data (a Vega-Lite spec) left as the object it is.
+ */
+function forDisk(value: unknown, inBundle = false): unknown {
   if (Array.isArray(value)) return value.map((v) => forDisk(v));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v === undefined) continue;
-      const splittable = ['source', 'text'].includes(k) || (key === 'data' && typeof v === 'string');
-      out[k] = splittable && typeof v === 'string' ? splitLines(v) : forDisk(v, key === 'data' ? k : undefined);
-    }
-    return out;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (inBundle) out[key] = isJSONMime(key) || typeof v !== 'string' ? v : splitLines(v);
+    else if ((key === 'source' || key === 'text') && typeof v === 'string') out[key] = splitLines(v);
+    else out[key] = forDisk(v, key === 'data');
   }
-  return value;
+  return out;
 }
 
 export function serializeNotebook(notebook: Notebook): string {

@@ -5,16 +5,13 @@
 //
 // Outputs carry `metadata.dmsim.progress`, so the report runner can drop them from pages: a
 // bar says how a run went, not what it found, and "12 cached" would differ between runs.
-import type { MimeBundle } from './mime-bundle.js';
+//
+// Only types come from the analysis layer: at run time the factory reaches the cells' own copy
+// of progress.ts through the executor, never through an import here.
+import type { ProgressFactory } from '../analysis/progress.js';
 import type { OutputSink } from './executor.js';
 import { escapeHTML } from './html-escape.js';
-
-/** Same shape as kernel-lib/analysis/progress.ts (not imported: notebook sits above analysis but the import must stay optional). */
-export interface Progress {
-  update(done: number, info?: string): void;
-  stop(): void;
-}
-export type ProgressFactory = (label: string, total: number) => Progress;
+import type { MimeBundle } from './mime-bundle.js';
 
 interface DisplayHost {
   readonly currentSink: OutputSink | null;

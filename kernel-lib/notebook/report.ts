@@ -49,53 +49,69 @@ function indexPage(studies: StudyResult[]): string {
   return pageShell('dmsim reports', `<main>\n<h1>dmsim studies</h1>\n${list}\n</main>`);
 }
 
+interface Context {
+  rootDir: string;
+  notebooksDir: string;
+  reportsDir: string;
+  compiler: CellCompiler;
+  log: (line: string) => void;
+}
+
+/** Runs one notebook and, if it succeeds, writes its executed notebook and page. */
+async function reportNotebook(file: string, ctx: Context): Promise<StudyResult> {
+  const name = path.relative(ctx.rootDir, path.join(ctx.notebooksDir, file));
+  const base = path.basename(file, '.ipynb');
+  const page = `${base}.html`;
+  const pagePath = path.join(ctx.reportsDir, page);
+  const lastGood = path.join(ctx.reportsDir, `${base}.ipynb`);
+  const study = (notebook: Notebook | undefined, rest: Pick<StudyResult, 'failure' | 'wallSeconds'>): StudyResult => ({
+    notebook: name,
+    title: notebook ? notebookTitle(notebook, file) : base,
+    finding: notebook ? findingOf(notebook) : '',
+    page,
+    hasPage: existsSync(pagePath),
+    ...rest,
+  });
+  let source: Notebook | undefined;
+  try {
+    source = readNotebook(path.join(ctx.notebooksDir, file));
+    const result = await runNotebook(source, name, { compiler: ctx.compiler });
+    if (result.failure) {
+      const f = result.failure;
+      ctx.log(`${name}: FAILED at ${f.location}: ${f.ename}: ${f.evalue}\n${f.traceback.join('\n')}`);
+      // The page kept is the last good run's, so the index shows that run's finding.
+      const shown = existsSync(lastGood) ? readNotebook(lastGood) : source;
+      return study(shown, { failure: f, wallSeconds: result.wallSeconds });
+    }
+    const { parameters, wallSeconds, sweepCache } = result;
+    const prov = provenance(name, ctx.rootDir, { parameters, wallSeconds, sweepCache });
+    result.notebook.metadata.dmsim = { ...(result.notebook.metadata.dmsim as object), provenance: prov };
+    writeNotebook(lastGood, result.notebook);
+    writeFileAtomic(pagePath, notebookPage(result.notebook, file, prov));
+    ctx.log(`${name}: ok in ${wallSeconds.toFixed(1)} s -> ${path.relative(ctx.rootDir, pagePath)}`);
+    return study(result.notebook, { wallSeconds });
+  } catch (e) {
+    // An unreadable notebook (bad JSON, unknown parameter): report it, carry on with the rest.
+    const { name: ename, message } = e as Error;
+    ctx.log(`${name}: FAILED: ${message}`);
+    return study(source, { failure: { location: name, ename, evalue: message }, wallSeconds: 0 });
+  }
+}
+
 export async function buildReport(options: ReportOptions): Promise<{ ok: boolean; studies: StudyResult[] }> {
   const notebooksDir = options.notebooksDir ?? path.join(options.rootDir, 'notebooks');
   const reportsDir = options.reportsDir ?? path.join(options.rootDir, 'reports');
-  const log = options.log ?? (() => {});
   mkdirSync(reportsDir, { recursive: true });
-  const files = existsSync(notebooksDir)
-    ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort()
-    : [];
-  const compiler = files.length ? new CellCompiler() : null;
+  const files = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort() : [];
   const studies: StudyResult[] = [];
-  try {
-    for (const file of files) {
-      const name = path.relative(options.rootDir, path.join(notebooksDir, file));
-      const base = path.basename(file, '.ipynb');
-      const page = `${base}.html`;
-      const pagePath = path.join(reportsDir, page);
-      let source: Notebook | undefined;
-      try {
-        source = readNotebook(path.join(notebooksDir, file));
-        const result = await runNotebook(source, name, { compiler: compiler! });
-        if (result.failure) {
-          const f = result.failure;
-          log(`${name}: FAILED at ${f.location}: ${f.ename}: ${f.evalue}\n${f.traceback.join('\n')}`);
-          // The finding of a failed run is not trustworthy: take the last good run's, if any.
-          const lastGood = path.join(reportsDir, `${base}.ipynb`);
-          const shown = existsSync(lastGood) ? readNotebook(lastGood) : source;
-          studies.push({ notebook: name, title: notebookTitle(shown, file), finding: findingOf(shown), page, hasPage: false, failure: f, wallSeconds: result.wallSeconds });
-        } else {
-          const { parameters, wallSeconds, sweepCache } = result;
-          const prov = provenance(name, options.rootDir, { parameters, wallSeconds, sweepCache });
-          result.notebook.metadata.dmsim = { ...(result.notebook.metadata.dmsim as object), provenance: prov };
-          writeNotebook(path.join(reportsDir, `${base}.ipynb`), result.notebook);
-          writeFileAtomic(pagePath, notebookPage(result.notebook, file, prov));
-          log(`${name}: ok in ${result.wallSeconds.toFixed(1)} s -> ${path.relative(options.rootDir, pagePath)}`);
-          studies.push({ notebook: name, title: notebookTitle(result.notebook, file), finding: findingOf(result.notebook), page, hasPage: false, wallSeconds: result.wallSeconds });
-        }
-      } catch (e) {
-        // An unreadable notebook (bad JSON, bad parameters): report it, carry on with the rest.
-        const message = (e as Error).message;
-        log(`${name}: FAILED: ${message}`);
-        const failure = { location: name, ename: (e as Error).name, evalue: message };
-        studies.push({ notebook: name, title: source ? notebookTitle(source, file) : base, finding: '', page, hasPage: false, failure, wallSeconds: 0 });
-      }
-      studies[studies.length - 1]!.hasPage = existsSync(pagePath);
+  if (files.length > 0) {
+    const compiler = new CellCompiler();
+    const ctx: Context = { rootDir: options.rootDir, notebooksDir, reportsDir, compiler, log: options.log ?? (() => {}) };
+    try {
+      for (const file of files) studies.push(await reportNotebook(file, ctx));
+    } finally {
+      compiler.close();
     }
-  } finally {
-    compiler?.close();
   }
   writeFileAtomic(path.join(reportsDir, 'index.html'), indexPage(studies));
   return { ok: studies.every((s) => !s.failure), studies };

@@ -36,7 +36,8 @@ export interface RunResult {
   sweepCache?: { hits: number; misses: number };
 }
 
-const SWEEP_CACHE_MODULE = 'kernel-lib/analysis/sweep-cache.js';
+/** Library modules that may export `sweepCacheStats()` (optional: the counters are provenance only). */
+const SWEEP_STATS_MODULES = ['kernel-lib/analysis/sweep-cache.js', 'kernel-lib/analysis/sweep.js'];
 
 function isProgress(metadata: Record<string, unknown>): boolean {
   return Boolean((metadata.dmsim as { progress?: boolean } | undefined)?.progress);
@@ -77,12 +78,18 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
         outputs.error(outcome.error);
         failure = { cell: index + 1, location: outcome.error.location ?? label, ...outcome.error };
       }
-      // A progress bar tells how the run went, not what it found: keep it out of pages.
+      // A progress bar tells how the run went, not what it found: keep it out of pages, and
+      // leave its last state in the terminal's log instead.
+      for (const output of outputs.outputs) {
+        if (output.output_type === 'display_data' && isProgress(output.metadata)) {
+          executor.writeLog(`${label}: ${String(output.data['text/plain'])}\n`);
+        }
+      }
       outputs.drop(isProgress);
       cell.outputs = outputs.outputs;
       cell.execution_count = count;
     }
-    const stats = executor.loadedModule(SWEEP_CACHE_MODULE)?.sweepCacheStats;
+    const stats = SWEEP_STATS_MODULES.map((m) => executor.loadedModule(m)?.sweepCacheStats).find((f) => typeof f === 'function');
     const sweepCache = typeof stats === 'function' ? (stats() as RunResult['sweepCache']) : undefined;
     return { notebook, failure, wallSeconds: (performance.now() - started) / 1000, parameters: effective, sweepCache };
   } finally {

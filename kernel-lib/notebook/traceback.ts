@@ -105,6 +105,8 @@ export function errorFromThrown(
   cells: ReadonlyMap<string, CellCode>,
   rootDir: string,
   dropFramesFrom: string,
+  /** Maps a frame in a library file run from tslab's emitted JavaScript to its .ts file and line. */
+  libraryLine: (file: string, line: number) => { file: string; line: number } | undefined = () => undefined,
 ): CellError {
   const isError = thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'stack' in thrown);
   const ename = isError ? String((thrown as Error).name ?? 'Error') : 'Error';
@@ -130,8 +132,9 @@ export function errorFromThrown(
       const where = name && name !== 'eval' && name !== '<anonymous>' ? `, in ${name}` : '';
       blocks.push(mapped ? `${cell.label}, line ${mapped}${where}\n${excerpt(cell.source, mapped)}` : `${cell.label}${where}`);
     } else if (!file!.startsWith('evalmachine')) {
-      const rel = file!.startsWith(rootDir + '/') ? file!.slice(rootDir.length + 1) : file!;
-      blocks.push(`  at ${fn ? fn + ' ' : ''}(${rel}:${lineText})`);
+      const where = libraryLine(file!, Number(lineText)) ?? { file: file!, line: Number(lineText) };
+      const rel = where.file.startsWith(rootDir + '/') ? where.file.slice(rootDir.length + 1) : where.file;
+      blocks.push(`  at ${fn ? fn + ' ' : ''}(${rel}:${where.line})`);
     }
   }
   // V8 lists the innermost frame first; Jupyter, like Python, shows it last.

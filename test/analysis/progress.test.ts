@@ -11,8 +11,12 @@ describe('analysis/progress', () => {
       events.push(`start ${label} ${total}`);
       return { update: (done, info) => events.push(`update ${done}${info ? ` ${info}` : ''}`), stop: () => events.push('stop') };
     });
-    await sweep({ runner: { module: 'test/analysis/fixtures/burn.ts' }, grid: [{ x: 1 }, { x: 2, fail: true }], params: { iterations: 10 }, workers: 1, cache: false, label: 'demo' }).catch(() => {});
+    const stderr = await captureStderr(() =>
+      sweep({ runner: { module: 'test/analysis/fixtures/burn.ts' }, grid: [{ x: 1 }, { x: 2, fail: true }], params: { iterations: 10 }, workers: 1, cache: false, label: 'demo' }),
+    );
     expect(events).to.deep.equal(['start demo 2', 'update 0', 'update 1', 'update 2 1 failed', 'stop']);
+    // Not quiet, so the failure summary is printed at the end, with the point's parameters.
+    expect(stderr).to.match(/1 of 2 runs failed \(kept the others\)\n  \{"iterations":10,"x":2,"fail":true\} replicate 0 \(seed \d+\): point asked to fail/);
   });
 
   it('falls back to the terminal once the factory is removed', () => {
@@ -49,4 +53,16 @@ function withStderr<T>(tty: boolean, fn: () => T): T | string {
     stderr.isTTY = savedTTY;
     stderr.write = savedWrite;
   }
+}
+
+async function captureStderr(fn: () => Promise<unknown>): Promise<string> {
+  const savedWrite = process.stderr.write;
+  let written = '';
+  process.stderr.write = ((chunk: string) => ((written += chunk), true)) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stderr.write = savedWrite;
+  }
+  return written;
 }

@@ -31,6 +31,14 @@ export const command: Command = {
     const reportsDir = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'reports'));
     // Cells import ./kernel-lib/...: tslab compiles relative to the working directory.
     process.chdir(PROJECT_ROOT);
+    // A notebook's stray timer or promise that throws must not stop the other notebooks.
+    let backgroundErrors = 0;
+    const background = (e: unknown) => {
+      backgroundErrors++;
+      console.error(`report: uncaught error in the background of a notebook: ${(e as Error)?.stack ?? String(e)}`);
+    };
+    process.on('uncaughtException', background);
+    process.on('unhandledRejection', background);
     const { buildReport } = await import('../../notebook/report.js');
     const { ok, studies } = await buildReport({
       rootDir: PROJECT_ROOT,
@@ -43,6 +51,6 @@ export const command: Command = {
       `report: ${studies.length - failed.length} of ${studies.length} notebooks ok -> ${path.relative(process.cwd(), reportsDir) || '.'}/index.html`,
     );
     for (const s of failed) console.error(`report: FAILED ${s.failure!.location}: ${s.failure!.ename}: ${s.failure!.evalue}`);
-    return ok ? 0 : 1;
+    return ok && backgroundErrors === 0 ? 0 : 1;
   },
 };

@@ -1,0 +1,16 @@
+// One tslab compiler for all notebook tests: building one costs about a second, and its file
+// watchers must be closed for mocha to exit.
+import { CellCompiler } from '../../kernel-lib/notebook/compiler.js';
+
+let compiler: CellCompiler | null = null;
+
+export function sharedCompiler(): CellCompiler {
+  compiler ??= new CellCompiler();
+  return compiler;
+}
+
+// A root-level hook (this module is evaluated once, outside any describe).
+after(() => {
+  compiler?.close();
+  compiler = null;
+});
