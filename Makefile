@@ -9,7 +9,7 @@ TEST_DEBS   := jupyter-nbconvert python3-nbclient python3-jupyter-client jupyter
                python3-jupyter-kernel-test python3-nbformat python3-ipykernel chromium
 TSC         := $(NODE) node_modules/typescript/bin/tsc
 
-.PHONY: all test report bench typecheck setup clean
+.PHONY: all test report bench typecheck setup clean kernelspec
 
 all: test
 
@@ -37,6 +37,10 @@ report: $(NPM_STAMP)
 # Benchmarks print one JSON object per line.
 bench: $(NPM_STAMP)
 	@$(NODE) --import ./bin/register-ts.mjs bench/run.ts
+
+# A project-local kernelspec: `JUPYTER_PATH=build/jupyter jupyter lab` then finds "dmsim".
+kernelspec: $(NPM_STAMP)
+	$(NODE) bin/dmsim.js kernel install --data-dir build/jupyter
 
 clean:
 	rm -rf .cache test-output
