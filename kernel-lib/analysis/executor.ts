@@ -49,26 +49,48 @@ function inProcess(): Executor {
   };
 }
 
+/**
+ * Worker pools live for the whole process and are shared by every sweep with the same worker
+ * count: starting threads (and their TypeScript loader) costs a few hundred milliseconds, as
+ * much as a short sweep. Idle piscina threads are unref'd, so a kept pool never stops the
+ * process from exiting.
+ */
+const pools = new Map<number, Piscina>();
+
 function pool(workers: number): Executor {
-  const piscina = new Piscina({
-    filename: WORKER_ENTRY,
-    minThreads: workers,
-    maxThreads: workers,
-    execArgv: withoutTsxLoader(process.execArgv),
-    // Runs are CPU-bound: one at a time per thread, or they would only share its time.
-    concurrentTasksPerWorker: 1,
-  });
+  let piscina = pools.get(workers);
+  if (piscina === undefined) {
+    piscina = new Piscina({
+      filename: WORKER_ENTRY,
+      minThreads: workers,
+      maxThreads: workers,
+      execArgv: withoutTsLoader(process.execArgv),
+      // Runs are CPU-bound: one at a time per thread, or they would only share its time.
+      concurrentTasksPerWorker: 1,
+    });
+    pools.set(workers, piscina);
+  }
+  const p = piscina;
   return {
-    run: (task) => piscina.run(task),
-    close: () => piscina.destroy(),
+    run: (task) => p.run(task),
+    // The pool is shared: nothing to end here (see closeSweepPools).
+    close: async () => {},
   };
 }
 
+/** Ends every kept worker pool (e.g. before measuring a cold start). */
+export async function closeSweepPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.destroy()));
+}
+
 /**
- * The host's Node options minus a tsx loader (`--import tsx` under mocha): the worker entry
- * registers its own, and a second one per thread would only add start-up time.
+ * The host's Node options minus a TypeScript loader (`--import ./bin/register-ts.mjs` under
+ * mocha, or tsx): the worker entry registers its own, and a second one per thread would only
+ * add start-up time.
  */
-export function withoutTsxLoader(execArgv: readonly string[]): string[] {
+export function withoutTsLoader(execArgv: readonly string[]): string[] {
   const loaderFlags = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
   const out: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
@@ -81,7 +103,7 @@ export function withoutTsxLoader(execArgv: readonly string[]): string[] {
     }
     const value = eq < 0 ? execArgv[i + 1] ?? '' : arg.slice(eq + 1);
     if (eq < 0) i++; // the value is the next argument
-    if (!/(^|[\\/])tsx([\\/]|$)/.test(value)) out.push(...(eq < 0 ? [arg, value] : [arg]));
+    if (!/(^|[\\/])(tsx|register-ts\.mjs)([\\/]|$)/.test(value)) out.push(...(eq < 0 ? [arg, value] : [arg]));
   }
   return out;
 }

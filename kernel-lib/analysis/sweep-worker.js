@@ -2,22 +2,27 @@
 // It is the entry of every piscina worker thread, and the sweep also imports it in process
 // when it runs with one worker, so both paths load runners the same way.
 //
-// Plain JavaScript on purpose: a worker thread starts without the parent's loaders (tsx may
+// Plain JavaScript on purpose: a worker thread starts without the parent's loaders (they may
 // have been registered programmatically by bin/dmsim.js, or not at all in a notebook kernel),
-// so this file must load with bare Node and then register tsx itself. tsx is registered under
-// a private namespace: it only affects the runners imported here, never the host's own loader.
+// so this file must load with bare Node and then register dmsim's TypeScript hooks itself
+// (bin/ts-hooks.mjs; not tsx, whose keepNames makes the engine's hot classes ten times
+// slower to construct). Registering them where they already are is harmless: the first hook
+// in the chain answers for .ts files.
+import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 
-let tsx = null;
+let registered = false;
 const runners = new Map();
 
 async function loadRunner(modulePath, exportName) {
   const key = `${modulePath}#${exportName}`;
   let fn = runners.get(key);
   if (fn) return fn;
-  tsx ??= register({ namespace: 'dmsim-sweep' });
-  const mod = await tsx.import(pathToFileURL(modulePath).href, import.meta.url);
+  if (!registered) {
+    register('../../bin/ts-hooks.mjs', import.meta.url);
+    registered = true;
+  }
+  const mod = await import(pathToFileURL(modulePath).href);
   fn = mod[exportName];
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).filter((name) => typeof mod[name] === 'function');

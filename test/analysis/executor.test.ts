@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { createExecutor, withoutTsxLoader } from '../../kernel-lib/analysis/executor.js';
+import { createExecutor, withoutTsLoader } from '../../kernel-lib/analysis/executor.js';
 import { PROJECT_DIR } from '../../kernel-lib/analysis/module-location.js';
 import { sweep, type SweepOptions } from '../../kernel-lib/analysis/sweep.js';
 
@@ -45,13 +45,14 @@ describe('analysis/executor', function () {
     }
   });
 
-  it('drops a host tsx loader from the workers’ Node options and keeps the rest', () => {
-    expect(withoutTsxLoader(['--import', 'tsx', '--max-old-space-size=4096', '--import=tsx/esm', '--loader', './my-loader.mjs'])).to.deep.equal([
+  it('drops a host TypeScript loader (ours or tsx) from the workers’ Node options and keeps the rest', () => {
+    expect(withoutTsLoader(['--import', './bin/register-ts.mjs', '--import=/abs/bin/register-ts.mjs', '--stack-size=2000'])).to.deep.equal(['--stack-size=2000']);
+    expect(withoutTsLoader(['--import', 'tsx', '--max-old-space-size=4096', '--import=tsx/esm', '--loader', './my-loader.mjs'])).to.deep.equal([
       '--max-old-space-size=4096',
       '--loader',
       './my-loader.mjs',
     ]);
-    expect(withoutTsxLoader(['--require', '/x/node_modules/tsx/dist/cjs/index.cjs', '-r', 'not-tsx-really'])).to.deep.equal(['-r', 'not-tsx-really']);
+    expect(withoutTsLoader(['--require', '/x/node_modules/tsx/dist/cjs/index.cjs', '-r', 'not-tsx-really'])).to.deep.equal(['-r', 'not-tsx-really']);
   });
 
   it('passes a runner error back with its message', async () => {

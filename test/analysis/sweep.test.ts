@@ -134,6 +134,24 @@ describe('analysis/sweep', function () {
     expect(after.misses - before.misses).to.equal(6 + 2);
   });
 
+  it("sweeps real scenarios through the scenario layer's runner in one call", async () => {
+    const options: SweepOptions = {
+      runner: { module: 'kernel-lib/scenario/sweep-runner.ts', export: 'scenarioPoint' },
+      params: { scenario: 'examples/ram-dd.yaml' },
+      grid: { 'block.nr_requests': [4, 128] },
+      seed: 1,
+      workers: 1,
+      cache: false,
+      quiet: true,
+    };
+    const t = await sweep(options);
+    expect(t.failures).to.deep.equal([]);
+    expect(t.columnNames().slice(0, 4)).to.deep.equal(['block.nr_requests', 'scenario', 'replicate', 'seed']);
+    expect(t.array('block.nr_requests')).to.deep.equal([4, 128]);
+    expect(t.columnNames().length).to.be.greaterThan(4); // the scenario's metrics follow
+    expect((await sweep(options)).objects()).to.deep.equal(t.objects());
+  });
+
   it('writes nothing with cache: false', async () => {
     await sweep(base({ cache: false, cacheDir }));
     expect(fs.readdirSync(cacheDir)).to.deep.equal([]);
