@@ -20,6 +20,12 @@ export abstract class BlkCore implements BlockDevice, DriverHost {
   protected readonly accounting: DiskStatsAccounting;
   /** Completion CPU of every request completed so far, counted (for tests and reports). */
   readonly completionsOnCpu: number[];
+  /**
+   * Whether a driver's direct completion (driver.completesDirect) ends the request inside
+   * queueRq: blk-mq's blk_mq_complete_request does; the legacy queue's blk_complete_request
+   * always raises the block softirq.
+   */
+  protected readonly directCompletion: boolean = false;
 
   constructor(
     readonly sim: Simulation,
@@ -132,8 +138,19 @@ export abstract class BlkCore implements BlockDevice, DriverHost {
     const ipi = o.rq_affinity > 0 && irqCpu !== rq.cpu && (o.rq_affinity === 2 || !o.cpus_share_cache);
     const doneCpu = ipi ? rq.cpu : irqCpu;
     const irqNs = inline ? 0 : this.driver.irqCpuNs;
-    const delay = irqNs + (ipi ? o.ipi_cpu_ns : 0) + o.complete_cpu_ns;
     const cpus = this.cpus;
+    if (!ipi && this.directCompletion && this.driver.completesDirect === true) {
+      // mq_ops->complete called from queue_rq: the bios end now, in the submitter's context,
+      // before it goes on (a kcopyd worker sees its read done and issues the write in the
+      // same pass). The CPU time is the submitting core's.
+      if (cpus !== null) cpus.irq(doneCpu % cpus.cores.length, irqNs + o.complete_cpu_ns);
+      this.completionsOnCpu[doneCpu % this.completionsOnCpu.length]++;
+      rq.status = status;
+      rq.completionCpu = doneCpu;
+      this.endRequest(rq);
+      return;
+    }
+    const delay = irqNs + (ipi ? o.ipi_cpu_ns : 0) + o.complete_cpu_ns;
     if (cpus !== null) {
       const n = cpus.cores.length;
       if (ipi) {

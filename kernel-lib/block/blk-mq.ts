@@ -27,6 +27,8 @@ export class HwQueue {
   /** Scheduler merge lookups: queued requests by end and start sector. */
   readonly byEnd = new Map<number, Request>();
   readonly byStart = new Map<number, Request>();
+  /** Inside blk_mq_run_hw_queue's dispatch loop (re-entry guard). */
+  running = false;
   inDriver = 0;
 
   constructor(
@@ -55,6 +57,7 @@ export class BlkMq extends BlkCore implements PlugTarget {
   private readonly nrCpus: number;
   private issuedSinceCharge = 0;
   readonly counters = { requests: 0, plugMerges: 0, schedMerges: 0, tagSleeps: 0 };
+  protected override readonly directCompletion = true;
 
   constructor(sim: Simulation, cpus: CpuSet | null, driver: BlockDriver, options: BlockOptions) {
     super(sim, cpus, driver, options);
@@ -186,6 +189,18 @@ export class BlkMq extends BlkCore implements PlugTarget {
 
   /** blk_mq_run_hw_queue with a scheduler: dispatch while driver tags last. */
   private runHwQueue(hctx: HwQueue): void {
+    // A request completing inside queue_rq (driver.completesDirect) frees its tag and would
+    // run the queue again from within this loop: the loop itself goes on instead.
+    if (hctx.running) return;
+    hctx.running = true;
+    try {
+      this.dispatchLoop(hctx);
+    } finally {
+      hctx.running = false;
+    }
+  }
+
+  private dispatchLoop(hctx: HwQueue): void {
     const elv = hctx.elevator as Elevator;
     while (elv.count > 0) {
       const tag = hctx.driverTags.tryGet();

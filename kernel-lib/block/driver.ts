@@ -34,6 +34,15 @@ export interface BlockDriver {
    * not count on the request still being in flight after the call.
    */
   readonly completesInline?: boolean;
+  /**
+   * Whether, on blk-mq, a completion that needs no IPI runs in queueRq itself, in the
+   * submitter's context: null_blk irqmode=0 (end_cmd) and irqmode=1, whose
+   * blk_mq_complete_request calls mq_ops->complete directly when the completing CPU is the
+   * submitting one or shares its cache (4.x-5.x __blk_mq_complete_request; >= 5.9
+   * blk_mq_complete_request_remote for multi-queue devices). The bios then end before
+   * queueRq returns, so the submitter sees them done when it goes on.
+   */
+  readonly completesDirect?: boolean;
   /** Called once by the queue in front of the driver. */
   attach(host: DriverHost): void;
   /** Starts a request; the driver calls host.completeRequest later (or inline). */

@@ -22,9 +22,14 @@ export interface Elevator {
   repositioned(rq: Request): void;
   /** elevator_merge_req_fn: a queued request was absorbed by another; forget it. */
   remove(rq: Request): void;
+  /** elevator_completed_req_fn: a dispatched request finished (CFQ's think time and idling). */
+  completed?(rq: Request, now: number): void;
 }
 
-export function createElevator(name: SchedulerName, options: BlockOptions): Elevator {
+/** What an elevator may ask of its queue: run it again after `delayNs` (CFQ's idle timer). */
+export type ElevatorKick = (delayNs: number) => void;
+
+export function createElevator(name: SchedulerName, options: BlockOptions, kick: ElevatorKick | null = null): Elevator {
   switch (name) {
     case 'noop':
       return new NoopElevator();
@@ -32,7 +37,7 @@ export function createElevator(name: SchedulerName, options: BlockOptions): Elev
     case 'mq-deadline':
       return new DeadlineElevator(name, options);
     case 'cfq':
-      return new CfqElevator(options);
+      return new CfqElevator(options, kick);
     case 'none':
       throw new Error('scheduler "none" has no elevator object (blk-mq issues directly)');
   }

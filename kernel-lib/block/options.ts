@@ -56,6 +56,12 @@ export interface BlockOptions {
   // CFQ-like mode: time slices per class (cfq_slice_sync = HZ/10, cfq_slice_async = HZ/25) [S].
   slice_sync_ms: number;
   slice_async_ms: number;
+  /**
+   * cfq_slice_idle (HZ/125 = 8 ms) [S]: after the last sync request of the process whose
+   * queue is active completes, CFQ waits this long for that process's next request before
+   * serving anyone else, if the process's mean think time is below it. 0 turns idling off.
+   */
+  slice_idle_ms: number;
   // CPU cost of each layer, ns of simulated CPU [R: order of magnitude from perf profiles of
   // the block layer; a 3 GHz core spends about 1 us in submit_bio..queue_rq].
   /** submit_bio -> request allocation and insertion, charged to the submitting thread. */
@@ -89,6 +95,7 @@ export const DEFAULT_BLOCK_OPTIONS: Readonly<BlockOptions> = Object.freeze({
   front_merges: true,
   slice_sync_ms: 100,
   slice_async_ms: 40,
+  slice_idle_ms: 8,
   submit_cpu_ns: 1000,
   merge_cpu_ns: 200,
   complete_cpu_ns: 700,
@@ -139,6 +146,7 @@ const CHECKS: Record<keyof BlockOptions, Check> = {
   front_merges: bool,
   slice_sync_ms: nonNegative,
   slice_async_ms: nonNegative,
+  slice_idle_ms: nonNegative,
   submit_cpu_ns: nonNegative,
   merge_cpu_ns: nonNegative,
   complete_cpu_ns: nonNegative,

@@ -42,7 +42,7 @@ export class RequestQueue extends BlkCore {
   constructor(sim: Simulation, cpus: CpuSet | null, driver: BlockDriver, options: BlockOptions) {
     super(sim, cpus, driver, options);
     const name: SchedulerName = options.scheduler ?? 'cfq';
-    this.elevator = createElevator(name, options);
+    this.elevator = createElevator(name, options, (delayNs) => this.kickAfter(delayNs));
     this.nrRequests = options.nr_requests ?? 128;
   }
 
@@ -238,6 +238,19 @@ export class RequestQueue extends BlkCore {
     }
   }
 
+  /** An elevator timer (CFQ's idle slice timer): run the queue again after `delayNs`. */
+  private kickAfter(delayNs: number): void {
+    this.sim.schedule(
+      {
+        _fire: () => {
+          this.runQueue();
+          this.chargeIrqIssue(this.flushIssued(), this.options.irq_cpu);
+        },
+      },
+      delayNs,
+    );
+  }
+
   private toDispatch(rq: Request): void {
     this.unhash(rq);
     this.dispatchList.push(rq);
@@ -262,6 +275,7 @@ export class RequestQueue extends BlkCore {
   /** blk_put_request + the driver restarting the queue from its completion path. */
   protected freeRequest(rq: Request): void {
     this.inDriver--;
+    this.elevator.completed?.(rq, this.sim.now);
     this.releaseSlot(rq.isWrite ? WRITE : READ);
     this.plugged = false;
     this.runQueue();

@@ -8,6 +8,10 @@
 //
 //   version   change                                                          source
 //   2.6.26    kcopyd per client ("dm kcopyd: per device", 8c0cbc2f)            [S K-mid, D]
+//   2.6.29    kcopyd I/O REQ_SYNC (BIO_RW_SYNC, then BIO_RW_SYNCIO|UNPLUG): 2.6.18-2.6.26
+//             run_io_job passes job->rw alone and 2.6.21's dm_io_async dispatches with
+//             sync = 0 [S K-old, K-mid]; the flag is in the 2.6.3x dm-kcopyd.c [S]; the
+//             first version with it is not verified                             [R]
 //   2.6.29    persistent-store area write with WRITE_BARRIER                   [S P-29]
 //   2.6.31    kcopyd requeues a page-starved job at the head ("avoid queue shuffle") [R]
 //   2.6.37    area write REQ_FLUSH|REQ_FUA (barriers removed)                   [R]
@@ -35,7 +39,13 @@ const HISTORY: Record<string, { oldest: EraValue; steps: readonly Step[] }> = {
   'kcopyd.requeue': { oldest: 'tail', steps: [{ since: [2, 6, 31], value: 'head' }] },
   'kcopyd.pool': { oldest: 'hard', steps: [{ since: [3, 1, 0], value: 'reserve' }] },
   'kcopyd.subJobKiB': { oldest: 64, steps: [{ since: [5, 3, 0], value: 512 }] },
-  'kcopyd.syncIo': { oldest: true, steps: [{ since: [2, 6, 37], value: false }] },
+  'kcopyd.syncIo': {
+    oldest: false,
+    steps: [
+      { since: [2, 6, 29], value: true },
+      { since: [2, 6, 37], value: false },
+    ],
+  },
   'snapshot.commitFlags': {
     oldest: 'plain',
     steps: [

@@ -51,6 +51,7 @@ export class NullBlk implements BlockDriver {
   readonly issueCpuNs: number;
   readonly irqCpuNs: number;
   readonly completesInline: boolean;
+  readonly completesDirect: boolean;
   private host: DriverHost | null = null;
   /** With mbps: when the throttled "wire" is free again (ns). */
   private busyUntil = 0;
@@ -69,6 +70,9 @@ export class NullBlk implements BlockDriver {
     this.issueCpuNs = params.issue_cpu_ns;
     this.irqCpuNs = params.irqmode === 0 ? 0 : params.irq_cpu_ns;
     this.completesInline = params.irqmode === 0;
+    // irqmode 0 ends the request in null_queue_rq; irqmode 1 calls blk_mq_complete_request
+    // there, which on blk-mq completes directly unless an IPI is needed (driver.ts).
+    this.completesDirect = params.irqmode !== 2;
     this.nsPerByte = params.mbps > 0 ? 1e3 / params.mbps : 0;
   }
 

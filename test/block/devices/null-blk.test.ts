@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Simulation } from '../../../kernel-lib/sim/index.js';
-import { createDevice, type NullBlk } from '../../../kernel-lib/block/index.js';
+import { Simulation, type ProcessGenerator } from '../../../kernel-lib/sim/index.js';
+import { Bio, REQ_SYNC, createDevice, type NullBlk } from '../../../kernel-lib/block/index.js';
 import { machine } from '../calibration.js';
 import { runClosedLoop } from '../closed-loop.js';
 
@@ -36,9 +36,32 @@ describe('block/devices/null-blk', () => {
     const dev = createDevice(sim, cpus, { name: 'nullb0', profile: 'null_blk', overrides: { submit_queues: 2 } });
     const r = runClosedLoop(sim, dev, cpus, { rw: 'randwrite', bs: 4096, iodepth: 1, numjobs: 2, runtimeNs: 0.01e9 });
     expect(r.meanLatNs).to.be.below(20_000);
-    // irqmode=1 raises the softirq on the submitting CPU; both CPUs submit and complete.
+    // irqmode=1 completes on the submitting CPU; both CPUs submit and complete.
     expect(dev.completionsOnCpu[0]).to.be.above(0);
     expect(dev.completionsOnCpu[1]).to.be.above(0);
+  });
+
+  it('irqmode 0 and 1 on blk-mq complete inside queue_rq: the bio has ended when submit returns (irqmode 2 has not)', () => {
+    // Pins a bug: irqmode=1 completions were deferred by the handler + softirq time, so a
+    // kcopyd worker went idle before its read completed and needed a wakeup per phase.
+    // blk_mq_complete_request calls mq_ops->complete directly when the completing CPU is the
+    // submitting one (4.x-5.x __blk_mq_complete_request; >= 5.9 for multi-queue devices).
+    for (const [irqmode, ended] of [[0, true], [1, true], [2, false]] as const) {
+      const { sim, cpus } = machine();
+      const dev = createDevice(sim, cpus, { name: 'nullb0', profile: 'null_blk', overrides: { irqmode, submit_queues: 2 } });
+      const t = cpus.thread('fio', { pin: 1 });
+      const bio = new Bio('write', 0, 8, REQ_SYNC);
+      bio.thread = t;
+      let endedAtReturn: boolean | null = null;
+      t.spawn(function* (): ProcessGenerator<void> {
+        yield* dev.submit(bio);
+        endedAtReturn = bio.tComplete === bio.tComplete;
+        yield bio.wait(sim);
+      });
+      sim.run();
+      expect(endedAtReturn, `irqmode ${irqmode}`).to.equal(ended);
+      expect(bio.completionCpu).to.equal(1);
+    }
   });
 
   it('queue_mode=1 puts the legacy queue in front', () => {

@@ -5,6 +5,8 @@ import { CpuSet, Simulation, type ProcessGenerator } from '../../../kernel-lib/s
 import { KcopydClient } from '../../../kernel-lib/dm/kcopyd/client.js';
 import { parseKcopydParams, type KcopydParams } from '../../../kernel-lib/dm/kcopyd/params.js';
 import { FakeDevice } from '../fake-device.js';
+import { REQ_SYNC } from '../../../kernel-lib/block/bio.js';
+import { createDevice } from '../../../kernel-lib/block/index.js';
 
 function setup(params: Record<string, unknown>, serviceNs = 100_000) {
   const sim = new Simulation({ seed: 1 });
@@ -122,6 +124,55 @@ describe('kcopyd', () => {
     expect(done[0].at).to.be.within(50_000 + 1_048_576, 50_000 + 1_048_576 + 20_000);
   });
 
+  it('2.6.21 kcopyd bios are not REQ_SYNC (run_io_job passes job->rw alone; dm_io_async dispatches with sync = 0)', () => {
+    // Pins a bug: the 2.6.21 preset used to flag kcopyd I/O REQ_SYNC, so every copy read and
+    // write unplugged the queue and went to CFQ's sync class, which made the same-disk cells
+    // several times too fast. 2.6.3x kernels did set it (BIO_RW_SYNCIO | BIO_RW_UNPLUG).
+    for (const [kernel, sync] of [['2.6.21', false], ['2.6.32', true], ['6.x', false]] as const) {
+      const { sim, src, dst, copy } = setup({ kernel, 'kcopyd.threading': 'per-client' });
+      copy(1, 0, 16);
+      sim.run();
+      expect([src.seen[0].flags & REQ_SYNC, dst.seen[0].flags & REQ_SYNC].map(Boolean), kernel).to.deep.equal([sync, sync]);
+    }
+  });
+
+  it('on null_blk (irqmode=1, blk-mq) the worker never sleeps between the phases of a copy: one wakeup', () => {
+    // The read completes inside queue_rq (at the plug flush that ends the pass), which
+    // re-queues the running work item; so does the write: the worker runs its passes back
+    // to back, as on the real machine, instead of sleeping and being woken per phase.
+    const sim = new Simulation({ seed: 1 });
+    const cpus = new CpuSet(sim, { cores: 2 });
+    const sleeps = new Map<string, number>();
+    const thread = cpus.thread.bind(cpus);
+    cpus.thread = (name: string, opts?: { pin?: number }) => {
+      const t = thread(name, opts);
+      const onWait = t._onWait.bind(t);
+      t._onWait = (ev) => {
+        const had = t.core !== null;
+        onWait(ev);
+        if (had && t.core === null && ev !== null) sleeps.set(name, (sleeps.get(name) ?? 0) + 1);
+      };
+      return t;
+    };
+    const nb = createDevice(sim, cpus, { name: 'nullb0', profile: 'null_blk', overrides: { submit_queues: 2 } });
+    const kc = new KcopydClient(sim, cpus, 'test', parseKcopydParams({ kernel: '5.0' }) as KcopydParams);
+    const done: number[] = [];
+    function* notify(): ProcessGenerator<void> {
+      done.push(sim.now);
+    }
+    const fio = cpus.thread('fio', { pin: 1 });
+    fio.spawn(function* (): ProcessGenerator<void> {
+      yield fio.exec(1000);
+      kc.copy({ dev: nb, sector: 0, count: 8 }, [{ dev: nb, sector: 4096, count: 8 }], notify, null, fio);
+    });
+    sim.run();
+    expect(done).to.have.length(1);
+    const kworkerSleeps = [...sleeps].filter(([n]) => n.startsWith('kworker')).reduce((a, [, v]) => a + v, 0);
+    // Once, idle at the end; never between the read, the write and the callback.
+    expect(kworkerSleeps).to.equal(1);
+    expect(kc.workers[0].work.executions).to.be.at.least(2);
+  });
+
   it('rejects unknown and malformed parameters by name', () => {
     expect(() => parseKcopydParams({ 'kcopyd.requeu': 'tail' })).to.throw(/kcopyd.requeu.*unknown kcopyd parameter/);
     expect(() => parseKcopydParams({ 'kcopyd.requeue': 'middle' })).to.throw(/kcopyd.requeue.*"tail", "head"/);
@@ -133,7 +184,8 @@ describe('kcopyd', () => {
 
   it('era presets: 2.6.21 is tail/global/hard/64 KiB, 6.x head/per-client/reserve/512 KiB; explicit wins', () => {
     const old = parseKcopydParams({ kernel: '2.6.21' });
-    expect([old.requeue, old.threading, old.pool, old.subJobKiB, old.syncIo]).to.deep.equal(['tail', 'global', 'hard', 64, true]);
+    expect([old.requeue, old.threading, old.pool, old.subJobKiB, old.syncIo]).to.deep.equal(['tail', 'global', 'hard', 64, false]);
+    expect(parseKcopydParams({ kernel: '2.6.32' }).syncIo).to.equal(true);
     const modern = parseKcopydParams({ kernel: '6.x' });
     expect([modern.requeue, modern.threading, modern.pool, modern.subJobKiB, modern.syncIo]).to.deep.equal(['head', 'per-client', 'reserve', 512, false]);
     expect(parseKcopydParams({ kernel: '2.6.21', 'kcopyd.requeue': 'head' }).requeue).to.equal('head');

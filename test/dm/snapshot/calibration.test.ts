@@ -10,8 +10,8 @@ import { dd2007, NULL_BLK_2019_PUBLISHED, nullBlk2019 } from './scenarios.js';
 
 /** What the model gave for the rows it misses (full runs, when this file was written). */
 const MISSES: Record<string, string> = {
-  'psync 1': '26.3 us (+62%): three kworker wakeups per copy; on the real machine the softirq completion re-queues the running work item',
-  'libaio 1': '89500 IOPS (+55%)',
+  'psync 1': '21.05 us (+30%; 26.3 before null_blk completed inside queue_rq): per-copy CPU cost plus two 2.5 us wakeups',
+  'libaio 1': '88950 IOPS (+54%): the kworker batches the 32 copies fio queued before sleeping (no CFS wakeup preemption in the engine)',
 };
 
 describe('dm-snapshot calibration', function () {
@@ -46,7 +46,7 @@ describe('dm-snapshot calibration', function () {
     expect(large).to.be.above(small * 1.5);
   });
 
-  it.skip('2007 dd 1000 MB, each snapshot cell within 30% [model: same/8K 3.64 (pub 1.1), same/512K 10.3 (pub 4.0): 2.6-3.3x too fast]');
+  it.skip('2007 dd 1000 MB, each snapshot cell within 30% [model on MACHINE_2007: same/8K 1.83 (pub 1.1, +67%), same/512K 6.37 (4.0, +59%), separate/8K 1.46 (1.2, +22%), separate/512K 15.6 (5.6, +179%); bare volume 86.7 (45.4)]');
 
   it('is deterministic: the same scenario and seed give the same results', () => {
     const a = runScenario(nullBlk2019(2, 'libaio', 5, { kernel: '2.6.21' }));
