@@ -14,6 +14,7 @@ export interface MachineParams {
   cores: number;
   contextSwitchNs: number;
   wakeupNs: number;
+  wakeupPreemption: boolean;
 }
 
 export interface ToolParams {
@@ -34,6 +35,11 @@ const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
   'cpu.cores': { check: positiveInt, dflt: 4, doc: 'CPU cores of the simulated machine' },
   'cpu.context_switch_ns': { check: nonNegative, dflt: 1000, doc: 'cost of switching a core to another thread' },
   'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency from a thread becoming runnable to it running' },
+  'cpu.wakeup_preemption': {
+    check: (v) => (typeof v === 'boolean' ? null : 'true or false'),
+    dflt: undefined,
+    doc: 'CFS wakeup preemption (default: on from 2.6.23, the first CFS kernel; off for older eras)',
+  },
   'fio.cpu_ns_per_io': { check: nonNegative, dflt: 1000, doc: "fio's user-space and syscall cost per I/O" },
   'dd.cpu_ns_per_io': { check: nonNegative, dflt: 2000, doc: "dd's syscall cost per read or write" },
   'dd.copy_ns_per_byte': { check: nonNegative, dflt: 0.25, doc: "dd's memory copy cost per byte (4 GB/s)" },
@@ -82,10 +88,25 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
     );
   }
   const get = (k: string) => (params[k] ?? OWN[k].dflt) as number;
+  const preemption = params['cpu.wakeup_preemption'];
   return {
-    machine: { cores: get('cpu.cores'), contextSwitchNs: get('cpu.context_switch_ns'), wakeupNs: get('cpu.wakeup_ns') },
+    machine: {
+      cores: get('cpu.cores'),
+      contextSwitchNs: get('cpu.context_switch_ns'),
+      wakeupNs: get('cpu.wakeup_ns'),
+      wakeupPreemption: typeof preemption === 'boolean' ? preemption : isCfsKernel(params.kernel),
+    },
     tools: { fioCpuNsPerIo: get('fio.cpu_ns_per_io'), ddCpuNsPerIo: get('dd.cpu_ns_per_io'), ddCopyNsPerByte: get('dd.copy_ns_per_byte') },
   };
+}
+
+/** CFS (and its wakeup preemption) replaced the O(1) scheduler in 2.6.23; no era means modern. */
+function isCfsKernel(kernel: unknown): boolean {
+  if (typeof kernel !== 'string') return true;
+  const [major, minor, patch] = kernel.split('.').map((x) => Number.parseInt(x, 10));
+  if (major !== 2) return major > 2 || Number.isNaN(major);
+  if (minor !== 6) return minor > 6;
+  return (patch ?? 0) >= 23;
 }
 
 /** The parameters under a namespace, without its prefix ({'block.nr_requests': 1} -> {nr_requests: 1}). */

@@ -59,7 +59,12 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   const { scenario: sc, loaded } = loadScenario(scenario, options);
   const { machine, tools } = checkParams(sc.params);
   const sim = new Simulation({ seed: sc.seed });
-  const cpus = new CpuSet(sim, { cores: machine.cores, contextSwitchNs: machine.contextSwitchNs, wakeupNs: machine.wakeupNs });
+  const cpus = new CpuSet(sim, {
+    cores: machine.cores,
+    contextSwitchNs: machine.contextSwitchNs,
+    wakeupNs: machine.wakeupNs,
+    wakeupPreemption: machine.wakeupPreemption,
+  });
   const trace = options.trace ? new BlockTrace(sim) : null;
   const make = options.createDevice ?? createDevice;
   const factory: DeviceFactory = trace ? (s, c, spec) => trace.wrap(make(s, c, spec)) : make;

@@ -26,6 +26,15 @@ export interface CpuSetOptions {
   timesliceNs?: number;
   /** Latency from a sleeping thread becoming runnable to it running (ns). */
   wakeupNs?: number;
+  /**
+   * CFS wakeup preemption (2.6.23+): a thread that wakes while its core is busy preempts the
+   * running thread (at that thread's next exec()) when it has used less CPU time by more
+   * than the wakeup granularity — the sleeper's advantage that lets a woken kworker cut in
+   * front of the thread that queued its work. Off by default.
+   */
+  wakeupPreemption?: boolean;
+  /** sched_wakeup_granularity_ns; default 1 ms x (1 + log2(cores)), as CFS scales it. */
+  wakeupGranularityNs?: number;
   name?: string;
 }
 
@@ -43,6 +52,8 @@ export class Core {
   debtNs = 0;
   /** Threads pinned here, waiting for the core. */
   readonly pinnedQueue = new Deque<Thread>();
+  /** A woken thread asked to preempt the one running here (at its next exec()). */
+  preemptRequested = false;
 
   constructor(
     readonly set: CpuSet,
@@ -62,6 +73,8 @@ export class CpuSet {
   readonly contextSwitchNs: number;
   readonly wakeupNs: number;
   readonly timesliceNs: number;
+  readonly wakeupPreemption: boolean;
+  readonly wakeupGranularityNs: number;
   readonly name: string;
   /** Floating threads waiting for any core. */
   private readonly runQueue = new Deque<Thread>();
@@ -77,6 +90,8 @@ export class CpuSet {
     this.contextSwitchNs = options.contextSwitchNs ?? 0;
     this.wakeupNs = options.wakeupNs ?? 0;
     this.timesliceNs = options.timesliceNs ?? 3_000_000;
+    this.wakeupPreemption = options.wakeupPreemption ?? false;
+    this.wakeupGranularityNs = options.wakeupGranularityNs ?? 1_000_000 * (1 + Math.floor(Math.log2(n)));
     this.cores = Array.from({ length: n }, (_, i) => new Core(this, i));
   }
 
@@ -106,11 +121,15 @@ export class CpuSet {
     return this.cores.map((c) => (span > 0 ? Math.min(1, c.busyNs / span) : 0));
   }
 
-  /** @internal a thread wants a core. */
-  _enqueue(t: Thread): void {
+  /**
+   * @internal a thread wants a core: `woken` after a sleep, not after being preempted (a
+   * preempted thread goes to the back and never preempts in turn).
+   */
+  _enqueue(t: Thread, woken: boolean): void {
     if (t.pin >= 0) {
       const core = this.cores[t.pin];
       if (core.current === null) this.dispatch(core, t);
+      else if (woken && this.preempts(t, core)) core.pinnedQueue.unshift(t);
       else core.pinnedQueue.push(t);
       return;
     }
@@ -125,7 +144,17 @@ export class CpuSet {
         return;
       }
     }
-    this.runQueue.push(t);
+    if (woken && this.preempts(t, t.lastCore ?? this.cores[0])) this.runQueue.unshift(t);
+    else this.runQueue.push(t);
+  }
+
+  /** CFS check_preempt_wakeup, with CPU time consumed standing in for vruntime. */
+  private preempts(woken: Thread, core: Core): boolean {
+    const current = core.current;
+    if (!this.wakeupPreemption || current === null) return false;
+    if (woken.cpuNs + this.wakeupGranularityNs >= current.cpuNs) return false;
+    core.preemptRequested = true;
+    return true;
   }
 
   /** @internal whether a thread on `core` should make way for another. */
@@ -136,6 +165,7 @@ export class CpuSet {
   /** @internal a thread gave its core up. */
   _vacate(core: Core): void {
     core.current = null;
+    core.preemptRequested = false;
     core.busy.set(0);
     const next = core.pinnedQueue.shift() ?? this.runQueue.shift();
     if (next !== undefined) this.dispatch(core, next);
@@ -196,11 +226,18 @@ export class Thread implements ProcessContext {
     if (!(ns >= 0)) throw new SimulationError(`thread ${this.name}: exec time must be >= 0 ns, got ${describe(ns)}`);
     this.cpuNs += ns;
     let core = this.core;
-    if (core !== null && sim.now - this.sliceStart >= this.cpus.timesliceNs && this.cpus._othersWaiting(core)) {
-      // Time slice used up with others waiting: preempted, back of the queue.
+    let woken = true;
+    if (
+      core !== null &&
+      (core.preemptRequested || sim.now - this.sliceStart >= this.cpus.timesliceNs) &&
+      this.cpus._othersWaiting(core)
+    ) {
+      // A woken thread preempts us, or our time slice is used up with others waiting:
+      // give the core up and go to the back of the queue.
       this.core = null;
       this.cpus._vacate(core);
       core = null;
+      woken = false;
     }
     if (core !== null) {
       const debt = core.debtNs;
@@ -213,7 +250,7 @@ export class Thread implements ProcessContext {
     this.pendingExec = ev;
     this.pendingNs = ns;
     this.lastExec = ev;
-    this.cpus._enqueue(this);
+    this.cpus._enqueue(this, woken);
     return ev;
   }
 

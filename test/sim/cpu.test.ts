@@ -99,6 +99,54 @@ describe('sim/cpu', () => {
     expect(cpus.cores[0].busyNs).to.equal(2800);
   });
 
+  it('CFS wakeup preemption lets a woken thread cut in at the running thread\'s next burst', () => {
+    function wakeLatency(wakeupPreemption: boolean): number {
+      const sim = new Simulation();
+      const cpus = new CpuSet(sim, { cores: 1, wakeupPreemption });
+      const hog = cpus.thread('fio', { pin: 0 });
+      const kworker = cpus.thread('kworker/0:1', { pin: 0 });
+      hog.spawn(function* () {
+        for (let i = 0; i < 20_000; i++) yield hog.exec(1000); // 20 ms of 1 µs bursts
+      });
+      let worst = 0;
+      kworker.spawn(function* () {
+        for (let i = 0; i < 5; i++) {
+          yield sim.timeout(2_000_000); // sleeps 2 ms, then wants 1 µs of CPU
+          const woke = sim.now;
+          yield kworker.exec(1000);
+          worst = Math.max(worst, sim.now - 1000 - woke);
+        }
+      });
+      sim.run();
+      return worst;
+    }
+    // Without it the kworker waits for the hog's 3 ms time slice to run out.
+    expect(wakeLatency(false)).to.be.greaterThan(500_000);
+    // With it the hog is preempted at the end of its current 1 µs burst.
+    expect(wakeLatency(true)).to.be.at.most(1000);
+  });
+
+  it('a woken thread that has used more CPU than the running one does not preempt it', () => {
+    const sim = new Simulation();
+    const cpus = new CpuSet(sim, { cores: 1, wakeupPreemption: true, wakeupGranularityNs: 1000 });
+    const a = cpus.thread('a', { pin: 0 });
+    const b = cpus.thread('b', { pin: 0 });
+    let bRanAt = -1;
+    b.spawn(function* () {
+      yield b.exec(50_000); // b has used 50 µs of CPU before sleeping
+      yield sim.timeout(1000);
+      yield b.exec(1);
+      bRanAt = sim.now;
+    });
+    a.spawn(function* () {
+      yield sim.timeout(10);
+      for (let i = 0; i < 40; i++) yield a.exec(1000); // a: 40 µs in all, less than b
+    });
+    sim.run();
+    // b waits for a to finish (a never sleeps; 40 µs is well inside the 3 ms slice).
+    expect(bRanAt).to.equal(50_000 + 40_000 + 1);
+  });
+
   it('bad pins and negative exec times name the thread', () => {
     const sim = new Simulation();
     const cpus = new CpuSet(sim, { cores: 2 });
