@@ -31,6 +31,30 @@ export interface RunKey {
   params: Params;
   seed: number;
   modelVersion: string;
+  /** Content hashes of the input files the parameters name (see inputFileHashes). */
+  inputs?: Record<string, string>;
+}
+
+/**
+ * Parameters often name input files (`scenario: 'examples/x.yaml'`, a trace, a fio job file):
+ * a run depends on what the file says, not on its name. Every string parameter that names an
+ * existing file (relative to the working directory, as runners resolve it) contributes the
+ * hash of its contents, so editing the file invalidates the cached runs that used it.
+ */
+export function inputFileHashes(params: Params): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 4096 || value.includes('\n')) continue;
+    let text: Buffer;
+    try {
+      if (!fs.statSync(value).isFile()) continue;
+      text = fs.readFileSync(value);
+    } catch {
+      continue;
+    }
+    (out ??= {})[name] = createHash('sha256').update(text).digest('hex');
+  }
+  return out;
 }
 
 export class SweepCache {

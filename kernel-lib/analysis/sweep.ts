@@ -19,7 +19,7 @@ import { modelVersion } from './model-version.js';
 import { createProgress } from './progress.js';
 import { checkMetrics, resolveRunner, type Metrics, type RunnerSpec } from './runner.js';
 import { deriveSeed } from './seeds.js';
-import { SweepCache, sweepCacheDir, type RunKey } from './sweep-cache.js';
+import { SweepCache, inputFileHashes, sweepCacheDir, type RunKey } from './sweep-cache.js';
 
 export interface SweepOptions {
   runner: RunnerSpec;
@@ -84,7 +84,10 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
 
   const version = modelVersion(runner.module);
   const cache = options.cache === false ? undefined : new SweepCache(sweepCacheDir(options.cacheDir));
-  const keyOf = (run: Run): RunKey => ({ runner: runner.id, params: run.params, seed: run.seed, modelVersion: version });
+  const keyOf = (run: Run): RunKey => {
+    const inputs = inputFileHashes(run.params);
+    return { runner: runner.id, params: run.params, seed: run.seed, modelVersion: version, ...(inputs ? { inputs } : {}) };
+  };
   for (const run of runs) run.metrics = cache?.get(SweepCache.key(keyOf(run)));
   const todo = runs.filter((run) => run.metrics === undefined);
   const cacheHits = runs.length - todo.length;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SweepCache, sweepCacheDir, sweepCacheStats, type RunKey } from '../../kernel-lib/analysis/sweep-cache.js';
+import { SweepCache, inputFileHashes, sweepCacheDir, sweepCacheStats, type RunKey } from '../../kernel-lib/analysis/sweep-cache.js';
 import { PROJECT_DIR } from '../../kernel-lib/analysis/module-location.js';
 
 describe('analysis/sweep-cache', () => {
@@ -23,6 +23,19 @@ describe('analysis/sweep-cache', () => {
     ]) {
       expect(SweepCache.key(other)).to.not.equal(key);
     }
+  });
+
+  it('keys runs by the contents of the files their parameters name, so editing one invalidates them', () => {
+    const file = path.join(dir, 'scenario.yaml');
+    fs.writeFileSync(file, 'seed: 1\n');
+    const params = { scenario: file, 'block.nr_requests': 4, label: 'not a file' };
+    const before = inputFileHashes(params);
+    expect(Object.keys(before ?? {})).to.deep.equal(['scenario']);
+    const keyBefore = SweepCache.key({ ...run, params, inputs: before });
+    fs.writeFileSync(file, 'seed: 2\n');
+    const after = inputFileHashes(params);
+    expect(SweepCache.key({ ...run, params, inputs: after })).to.not.equal(keyBefore);
+    expect(inputFileHashes({ a: 1, b: 'no/such/file.yaml' })).to.equal(undefined);
   });
 
   it('stores and returns metrics, counting hits and misses', () => {
