@@ -1,16 +1,6 @@
 import { expect } from 'chai';
-import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { inputErrorOf as errorOf } from '../helpers/input-error.js';
 import { formatTable, parseTable, tableSize } from '../../kernel-lib/dm/table.js';
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('dm/table', () => {
   it('parses several lines with arguments, skipping blanks and comments', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { inputErrorOf as error } from '../helpers/input-error.js';
 import { runScenario } from '../../kernel-lib/scenario/run.js';
 import { fakeFactory } from './helpers.js';
 
@@ -36,16 +36,6 @@ function tmpFile(name: string, text: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
-}
-
-function error(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
 }
 
 const withoutWall = (r: ReturnType<typeof runScenario>) => JSON.stringify({ ...r.toJSON(), dmsim: { ...r.dmsim, wall_ms: 0 } });

@@ -1,21 +1,11 @@
 import { expect } from 'chai';
-import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { inputErrorOf as error } from '../helpers/input-error.js';
 import { loadScenario } from '../../kernel-lib/scenario/run.js';
 import { parseScenarioText } from '../../kernel-lib/scenario/load.js';
 import { validateScenario } from '../../kernel-lib/scenario/schema.js';
 
 function check(text: string) {
   return validateScenario(parseScenarioText(text, 'bad.yaml'));
-}
-
-function error(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
 }
 
 const OK = `seed: 3

@@ -1,16 +1,6 @@
 import { expect } from 'chai';
-import { InputError } from '../../../kernel-lib/dm/input-error.js';
+import { inputErrorOf as error } from '../../helpers/input-error.js';
 import { parseBlkparse, parseDiskSim, parseMsr } from '../../../kernel-lib/workload/trace/index.js';
-
-function error(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 const BLKPARSE = `  8,16   1        1     1.427376394  5529  Q  WS 274432 + 8 [fio]
   8,16   1        2     1.427377001  5529  G  WS 274432 + 8 [fio]
