@@ -14,6 +14,11 @@
 //             first version with it is not verified                             [R]
 //   2.6.29    persistent-store area write with WRITE_BARRIER                   [S P-29]
 //   2.6.31    kcopyd requeues a page-starved job at the head ("avoid queue shuffle") [R]
+//   2.6.36    origin writes re-run through do_origin (retry_origin_bios) instead of the
+//             primary_pe/ref_count siblings ("dm snapshot: rework writing to origin"):
+//             primary_pe read in 2.6.18 [S S-old] and in a 2.6.3x dm-snap.c with
+//             dm_exception_store types and iterate_devices (about 2.6.31-2.6.32) [S];
+//             the version of the rework                                      [R]
 //   2.6.37    area write REQ_FLUSH|REQ_FUA (barriers removed)                   [R]
 //   2.6.37    kcopyd I/O no longer REQ_SYNC ("dm io: remove BIO_RW_SYNCIO flag from kcopyd") [R]
 //   3.1       full-chunk snapshot writes skip the copy (a6e50b40)              [D]
@@ -53,6 +58,7 @@ const HISTORY: Record<string, { oldest: EraValue; steps: readonly Step[] }> = {
       { since: [2, 6, 37], value: 'flush-fua' },
     ],
   },
+  'snapshot.originWrite': { oldest: 'primary-pe', steps: [{ since: [2, 6, 36], value: 'retry' }] },
   'snapshot.skipFullChunkCopy': { oldest: false, steps: [{ since: [3, 1, 0], value: true }] },
   'snapshot.inOrderCompletion': { oldest: false, steps: [{ since: [3, 18, 0], value: true }] },
   'snapshot.locking': { oldest: 'mutex', steps: [{ since: [5, 1, 0], value: 'fine-grained' }] },

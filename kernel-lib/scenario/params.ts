@@ -5,9 +5,13 @@
 // - `cpu.*`: the machine's CPUs; `fio.*`, `dd.*`: the workload tools' own costs;
 // - `pagecache.*`: the page cache (vm.dirty_ratio and friends, RAM) buffered I/O goes through;
 // - the namespaces of device-mapper targets (`kcopyd.*`, `snapshot.*`, ...), checked by the
-//   targets that read them.
+//   targets that read them; `kcopyd.*` and `snapshot.*` are also checked here, with the dm
+//   layer's own parsers, so that a mistake fails even in a stack without a snapshot.
 // Anything else is an unknown parameter, reported with its path.
 import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '../block/page-cache.js';
+import { InputError } from '../dm/input-error.js';
+import { parseKcopydParams } from '../dm/kcopyd/params.js';
+import { parseSnapshotParams } from '../dm/snapshot/params.js';
 import type { KeyPath } from './load.js';
 
 export interface MachineParams {
@@ -87,6 +91,7 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
       `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and pagecache.*, ${DELEGATED_NAMESPACES.map((n) => `${n}.*`).join(', ')})`,
     );
   }
+  checkDmParams(params);
   const get = (k: string) => (params[k] ?? OWN[k].dflt) as number;
   const preemption = params['cpu.wakeup_preemption'];
   return {
@@ -98,6 +103,29 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
     },
     tools: { fioCpuNsPerIo: get('fio.cpu_ns_per_io'), ddCpuNsPerIo: get('dd.cpu_ns_per_io'), ddCopyNsPerByte: get('dd.copy_ns_per_byte') },
   };
+}
+
+/**
+ * The delegated namespaces whose parsers do not need a built target: run them whenever one
+ * of their keys is given (the target would run the same parser, with the same message, when
+ * it is built).
+ */
+const DM_PARSERS: readonly [string, (p: Readonly<Record<string, unknown>>) => unknown][] = [
+  ['kcopyd', parseKcopydParams],
+  ['snapshot', parseSnapshotParams],
+];
+
+function checkDmParams(params: Readonly<Record<string, unknown>>): void {
+  const keys = Object.keys(params);
+  for (const [ns, parse] of DM_PARSERS) {
+    if (!keys.some((k) => k.startsWith(`${ns}.`))) continue;
+    try {
+      parse(params);
+    } catch (err) {
+      if (err instanceof InputError) throw new ParamError(err.field ?? ns, err.reason);
+      throw err;
+    }
+  }
 }
 
 /** CFS (and its wakeup preemption) replaced the O(1) scheduler in 2.6.23; no era means modern. */

@@ -12,11 +12,18 @@ export interface DmsimBlock {
   scenario: string;
   seed: number | string;
   simulated_ns: number;
+  /** Simulated time of the whole run, including `setup_s`. */
   simulated_s: number;
+  /** Time the targets' constructors took before the workload started (a persistent snapshot's header I/O); 0 for most stacks. */
+  setup_s: number;
   events: number;
   /** The only field that changes from run to run. */
   wall_ms: number;
   cpu_util: number[];
+  /**
+   * Every device, volume and mapped device, bottom up; a mapped device (kind `target`) has
+   * `status`: one entry per table line ({begin, length, type, ...the target's status()}).
+   */
   devices: Json[];
   warnings: string[];
   params: Record<string, unknown>;
@@ -81,6 +88,11 @@ export class ScenarioResult {
       }
     });
     for (const dev of this.dmsim.devices) if (dev.kind === 'device' && typeof dev.util === 'number') m[`${dev.name}_util`] = dev.util;
+    // Targets that can become invalid (a snapshot: state Active / Invalid) get a column.
+    for (const dev of this.dmsim.devices) {
+      const states = ((dev.status ?? []) as Json[]).filter((t) => typeof t.state === 'string');
+      if (states.length > 0) m[`${dev.name}_invalid`] = states.some((t) => t.state === 'Invalid');
+    }
     return m;
   }
 

@@ -21,6 +21,8 @@ import { ScenarioResult, type DmsimBlock } from './result.js';
 import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { createDevice } from '../block/create-device.js';
+import { MappedDevice } from '../dm/mapped-device.js';
+import { SnapshotTarget } from '../dm/snapshot/index.js';
 import type { BlockDevice } from '../block/device.js';
 import { PageCache } from '../block/page-cache.js';
 
@@ -69,6 +71,11 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   const make = options.createDevice ?? createDevice;
   const factory: DeviceFactory = trace ? (s, c, spec) => trace.wrap(make(s, c, spec)) : make;
   const stack = buildStack(sc, loaded.source, sim, cpus, factory);
+  // `dmsetup create` returns once the targets' constructors are done: a persistent snapshot
+  // reads and writes its header first. The workload starts after that.
+  const setups = targetSetups(stack);
+  if (setups.length > 0) sim.run({ until: sim.allOf(setups) });
+  const setupNs = sim.now;
   const warnings: string[] = [];
   const warn = (m: string) => {
     if (!warnings.includes(m)) warnings.push(m);
@@ -130,6 +137,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     seed: sc.seed,
     simulated_ns: elapsed,
     simulated_s: elapsed / 1e9,
+    setup_s: setupNs / 1e9,
     events: sim.eventsProcessed,
     wall_ms: performance.now() - wall0,
     cpu_util: cpus.utilization(),
@@ -140,13 +148,41 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
         kind: e.kind,
         size_sectors: e.dev.sizeSectors,
         ...(s === null ? {} : { ...s, util: elapsed > 0 ? Math.min(100, (100 * s.busyNs) / elapsed) : 0 }),
+        ...(e.kind === 'target' && e.dev instanceof MappedDevice ? { status: targetStatus(e.dev) } : {}),
       };
     }),
     warnings,
     params: sc.params,
   };
+  for (const d of dmsim.devices) for (const t of (d.status ?? []) as TargetStatus[]) if (t.state === 'Invalid') warn(invalidWarning(d.name, t));
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
   return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs));
+}
+
+/** What the targets' constructors still do in simulated time (a persistent snapshot's header I/O). */
+function targetSetups(stack: Stack): SimEvent<unknown>[] {
+  const out: SimEvent<unknown>[] = [];
+  for (const e of stack.entries) {
+    if (e.kind !== 'target' || !(e.dev instanceof MappedDevice)) continue;
+    for (const t of e.dev.targets) if (t.target instanceof SnapshotTarget && t.target.snap.setup !== null) out.push(t.target.snap.setup);
+  }
+  return out;
+}
+
+/** One `dmsetup status` line per target of the table: where it sits, its type, what it reports. */
+type TargetStatus = { begin: number; length: number; type: string; [key: string]: unknown };
+
+function targetStatus(md: MappedDevice): TargetStatus[] {
+  return md.targets.map((t) => ({ begin: t.begin, length: t.length, type: t.target.type, ...(t.target.status?.() ?? {}) }));
+}
+
+/** A target that stopped working during the run (a snapshot whose COW device filled up). */
+function invalidWarning(name: string, t: TargetStatus): string {
+  const reason = typeof t.invalid_reason === 'string' ? t.invalid_reason : 'unknown reason';
+  const at = typeof t.invalid_at_s === 'number' ? ` at ${t.invalid_at_s.toFixed(3)} s` : '';
+  const why = reason === 'ENOSPC' ? ': the COW device is full' : '';
+  const after = t.type === 'snapshot' ? '; origin writes went on, I/O to the snapshot fails with EIO from then on' : '';
+  return `${t.type} ${name} is Invalid (${reason}${at})${why}${after}`;
 }
 
 function diskUtil(stack: Stack) {

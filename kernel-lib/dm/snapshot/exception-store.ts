@@ -20,4 +20,12 @@ export interface ExceptionStore {
   usage(): { allocatedSectors: number; totalSectors: number; metadataSectors: number };
   /** Store-specific statistics. */
   stats(): Record<string, number>;
+  /**
+   * read_metadata, in the constructor (`caller`, the dmsetup process): the persistent store
+   * reads its header and, for a new snapshot, writes it and zeroes area 0. Absent: nothing
+   * to do (transient).
+   */
+  readMetadata?(caller: Thread, ksnaphd: Thread): ProcessGenerator<void>;
+  /** drop_snapshot, when the snapshot is invalidated: the persistent store writes valid = 0 into its header. */
+  dropSnapshot?(caller: Thread | null): ProcessGenerator<void>;
 }

@@ -8,6 +8,13 @@
 // other exceptions a head start"; when that one completes the bio is re-run here and may wait
 // on another snapshot's exception; when nothing is left it goes to the origin. Later writes
 // to a copied chunk find the complete exception and pass straight through.
+//
+// That is the modern scheme (`snapshot.originWrite: retry`, 2.6.36 on [R]). Before it
+// (`primary-pe`, 2.6.18 to 2.6.35) __origin_write held the snapshot's lock (down_write) per
+// snapshot while it looked up and allocated, tied every exception the write needed to the
+// first one (the primary_pe, which holds the bio and a ref_count), and started the copies
+// after the loop, in list order; the bio goes to the origin when the last sibling completes
+// (put_pending_exception in pending_complete), without another pass through do_origin.
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
@@ -54,14 +61,21 @@ export function originFor(sim: Simulation, dev: BlockDevice): Origin {
  * device). Returns true when the bio was queued on a pending exception (DM_MAPIO_SUBMITTED),
  * false when it may go to the origin now (DM_MAPIO_REMAPPED).
  */
-export function* doOrigin(origin: Origin, bio: Bio, thread: Thread | null, _limit: boolean): ProcessGenerator<boolean> {
+export function* doOrigin(origin: Origin, bio: Bio, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
+  const snaps = origin.snapshots;
+  if (snaps.length > 0 && snaps[0].params.originWrite === 'primary-pe') return yield* originWritePrimaryPe(origin, bio, thread);
+  return yield* originWriteRetry(origin, bio, thread, limit);
+}
+
+/** The modern __origin_write: wait on the first snapshot's exception, re-run when it completes. */
+function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _limit: boolean): ProcessGenerator<boolean> {
   let held = false;
   let toStartLast: PendingException | null = null;
   let pending: Bio | null = bio;
   const snaps = origin.snapshots;
   for (let i = 0; i < snaps.length; i++) {
     const snap = snaps[i];
-    if (bio.sector >= snap.lengthSectors) continue;
+    if (!snap.active || bio.sector >= snap.lengthSectors) continue;
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     if (!snap.valid) {
@@ -114,4 +128,89 @@ export function* doOrigin(origin: Origin, bio: Bio, thread: Thread | null, _limi
   }
   if (toStartLast !== null) yield* (toStartLast.owner as Snapshot).startCopy(toStartLast, thread);
   return held;
+}
+
+/**
+ * The 2.6.18-2.6.35 __origin_write: per snapshot, under its lock, find or allocate the
+ * pending exception; tie it to the write's primary_pe; queue it if not started. Then start the
+ * queued copies in list order. The bio is on primary_pe.originBios until every sibling has
+ * completed (pendingComplete's putPendingException sends it to the origin).
+ */
+function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null): ProcessGenerator<boolean> {
+  let primary: PendingException | null = null;
+  let first = false;
+  const queue: PendingException[] = [];
+  const snaps = origin.snapshots;
+  for (let i = 0; i < snaps.length; i++) {
+    const snap = snaps[i];
+    if (!snap.active || bio.sector >= snap.lengthSectors) continue;
+    const chunk = snap.chunkOf(bio.sector);
+    let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
+    if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+      snap.locks.exit(lock);
+      continue;
+    }
+    // __find_pending_exception: the pending table, else drop the lock to allocate, relock,
+    // look again (the re-check of the complete table is the 2.6.3x code's; 2.6.18 lacked it).
+    let pe = snap.pending.lookup(chunk);
+    if (pe === undefined) {
+      snap.locks.exit(lock);
+      yield* charge(snap.sim, thread, C.allocPendingNs);
+      lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
+      if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+        snap.locks.exit(lock);
+        continue;
+      }
+      pe = snap.pending.lookup(chunk);
+      if (pe === undefined) {
+        const fresh = yield* snap.newPending(chunk, thread);
+        if (fresh === null) {
+          // The COW device is full: the snapshot is invalid now; the write goes on.
+          snap.locks.exit(lock);
+          continue;
+        }
+        pe = fresh;
+        snap.counters.originCopies++;
+      }
+    }
+    if (primary === null) {
+      // "Either every pe here has same primary_pe or none has one yet."
+      if (pe.primaryPe !== null) primary = pe.primaryPe;
+      else {
+        primary = pe;
+        first = true;
+      }
+      primary.originBios.push(bio);
+      snap.counters.heldOriginBios++;
+    }
+    if (pe.primaryPe === null) {
+      pe.primaryPe = primary;
+      primary.refCount++;
+    }
+    if (!pe.started) {
+      pe.started = true;
+      queue.push(pe);
+    }
+    snap.locks.exit(lock);
+  }
+  if (primary === null) return false;
+  // The primary's creation reference kept it alive through the loop. If every sibling
+  // completed meanwhile, the bios are ours to send (the queue is empty then).
+  if (first && --primary.refCount === 0) {
+    const bios = primary.originBios.splice(0);
+    for (const b of bios) yield* origin.dev.submit(b);
+    return true;
+  }
+  for (const pe of queue) yield* (pe.owner as Snapshot).startCopy(pe, thread);
+  return true;
+}
+
+/**
+ * put_pending_exception: `pe` has completed; drop its reference on its primary. Returns the
+ * origin bios to send when it was the last sibling (empty otherwise).
+ */
+export function putPendingException(pe: PendingException): Bio[] {
+  const primary = pe.primaryPe;
+  if (primary !== null && --primary.refCount === 0) return primary.originBios.splice(0);
+  return [];
 }

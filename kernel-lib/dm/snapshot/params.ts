@@ -5,6 +5,7 @@ import { eraDefaults } from '../era.js';
 
 export type SnapshotLocking = 'mutex' | 'fine-grained';
 export type CommitFlags = 'plain' | 'barrier' | 'flush-fua';
+export type OriginWrite = 'primary-pe' | 'retry';
 
 export interface SnapshotParams {
   /**
@@ -22,6 +23,16 @@ export interface SnapshotParams {
   cowThreshold: number;
   /** The persistent store's area write: plain WRITE (2.6.18), WRITE_BARRIER (2.6.29), PREFLUSH|FUA (modern). */
   commitFlags: CommitFlags;
+  /**
+   * How an origin write waits for the copies it triggers in several snapshots.
+   * `primary-pe` (2.6.18 to 2.6.35 [R for the end]): the exceptions are tied to the first one
+   * (primary_pe), which holds the origin bio and a ref_count; the copies start after the loop
+   * over the snapshots, in list order; the last sibling to complete (put_pending_exception)
+   * sends the bio to the origin directly. `retry` (modern): the bio waits on the first
+   * snapshot's exception, which starts last; when it completes the bio is re-run through
+   * do_origin (retry_origin_bios) and may wait on another snapshot's exception.
+   */
+  originWrite: OriginWrite;
 }
 
 const CHOICES: Record<string, readonly unknown[]> = {
@@ -29,6 +40,7 @@ const CHOICES: Record<string, readonly unknown[]> = {
   skipFullChunkCopy: [true, false],
   inOrderCompletion: [true, false],
   commitFlags: ['plain', 'barrier', 'flush-fua'],
+  originWrite: ['primary-pe', 'retry'],
 };
 
 export const SNAPSHOT_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES), 'cowThreshold'];

@@ -20,6 +20,16 @@ export class PendingException {
   copyError = false;
   /** exception_sequence: allocation order, for in-order completion. */
   sequence = 0;
+  /**
+   * `snapshot.originWrite: primary-pe` (2.6.18-2.6.35): the exception of the same origin
+   * write that holds the origin bios for all its siblings (null: not tied to an origin write),
+   * and, on that primary, the references: one from its creation (get_pending_exception,
+   * dropped by the origin write that made it primary once its loop is over) plus one per
+   * sibling, dropped as each sibling completes (put_pending_exception).
+   */
+  primaryPe: PendingException | null = null;
+  refCount = 0;
+  /** Origin writes waiting (modern: on this exception; primary-pe: on all its siblings). */
   readonly originBios: Bio[] = [];
   readonly snapshotBios: Bio[] = [];
   /** The full-chunk snapshot write that replaced the copy, ended at pending_complete. */

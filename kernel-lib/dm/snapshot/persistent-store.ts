@@ -13,6 +13,14 @@
 // all its other jobs meanwhile): zero the next area if this one is full, write the whole
 // current area chunk with the era's flags, advance if full, and call every queued callback
 // in order.
+//
+// Header I/O (chunk 0: magic "SnAp", valid, version 1, chunk size): read_header and, for a new
+// snapshot, write_header then zero_area(0), at construction (read_metadata); write_header with
+// valid = 0 when the snapshot is invalidated (drop_snapshot). Header reads and writes are
+// chunk_io(..., metadata = 1): queued on the store's single-thread workqueue `ksnaphd` ("to
+// avoid generic_make_request recursion", [S] 2.6.2x dm-exception-store.c and P-29), the caller
+// sleeping until it is done (flush_workqueue); area writes and zeroing go direct. The model
+// has no data, so every COW device holds a new snapshot (magic 0).
 import { REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
@@ -49,7 +57,9 @@ export class PersistentStore implements ExceptionStore {
   /** Callbacks waiting for the next area write, in order. */
   private callbacks: PendingException[] = [];
   private spare: PendingException[] = [];
-  readonly counters = { commits: 0, areaWrites: 0, areaZeroes: 0, exceptions: 0, maxBatch: 0 };
+  readonly counters = { commits: 0, areaWrites: 0, areaZeroes: 0, exceptions: 0, maxBatch: 0, headerReads: 0, headerWrites: 0 };
+  /** The ksnaphd thread, once read_metadata has run. */
+  private ksnaphd: Thread | null = null;
   private readonly flagBits: number;
 
   constructor(
@@ -108,10 +118,48 @@ export class PersistentStore implements ExceptionStore {
     this.spare = cbs;
   }
 
+  /** read_metadata for a new snapshot: read_header (magic 0), write_header, zero_area(0). */
+  *readMetadata(caller: Thread, ksnaphd: Thread): ProcessGenerator<void> {
+    this.ksnaphd = ksnaphd;
+    this.counters.headerReads++;
+    if ((yield* this.metadataIo('read', caller)) !== null) {
+      this.valid = false;
+      return;
+    }
+    yield* this.writeHeader(caller);
+    if (this.valid && (yield* this.chunkIo(this.areaLocation(0), 0, caller)) !== null) this.valid = false;
+  }
+
+  /** persistent_drop_snapshot: mark the header invalid on disk. */
+  *dropSnapshot(caller: Thread | null): ProcessGenerator<void> {
+    this.valid = false;
+    yield* this.writeHeader(caller);
+  }
+
+  private *writeHeader(caller: Thread | null): ProcessGenerator<void> {
+    this.counters.headerWrites++;
+    if ((yield* this.metadataIo('write', caller)) !== null) this.valid = false;
+  }
+
+  /**
+   * chunk_io(ps, 0, rw, metadata = 1): the header's dm_io runs as a work item on ksnaphd
+   * while the caller waits. Without a ksnaphd (a store used before read_metadata) it runs in
+   * the caller.
+   */
+  private *metadataIo(op: 'read' | 'write', caller: Thread | null): ProcessGenerator<string | null> {
+    const k = this.ksnaphd;
+    if (k === null) return yield* this.chunkIo(0, 0, caller, op);
+    const self = this;
+    const work = k.spawn(function* () {
+      return yield* self.chunkIo(0, 0, k, op);
+    });
+    return yield* sleepOn(caller, work);
+  }
+
   /** chunk_io with metadata = 0: a synchronous dm_io of one chunk, in the caller (the kcopyd worker). */
-  private *chunkIo(chunk: number, flags: number, worker: Thread): ProcessGenerator<string | null> {
+  private *chunkIo(chunk: number, flags: number, worker: Thread | null, op: 'read' | 'write' = 'write'): ProcessGenerator<string | null> {
     const done = yield* dmIo(this.sim, {
-      op: 'write',
+      op,
       flags: flags | REQ_SYNC,
       regions: [{ dev: this.cow, sector: chunk * this.chunkSectors, count: this.chunkSectors }],
       thread: worker,

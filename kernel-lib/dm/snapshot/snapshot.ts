@@ -5,7 +5,7 @@
 import { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import { Semaphore, type ProcessGenerator, type Simulation } from '../../sim/index.js';
+import { Semaphore, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
@@ -17,7 +17,7 @@ import { charge, SnapshotLocks } from './locking.js';
 import type { Origin } from './origin.js';
 import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
-import { doOrigin } from './origin.js';
+import { doOrigin, putPendingException } from './origin.js';
 
 /** A snapshot read sent to the origin, tracked until it completes (track_chunk). */
 class TrackedRead {
@@ -68,6 +68,13 @@ function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, wo
 
 export class Snapshot implements PendingOwner {
   valid = true;
+  /**
+   * s->active: set once the constructor's metadata I/O is done (the table is resumed). Origin
+   * writes skip an inactive snapshot; snapshot I/O waits for `setup`.
+   */
+  active: boolean;
+  /** The constructor's read_metadata (persistent store: header I/O), null when there is none. */
+  readonly setup: SimEvent<unknown> | null;
   /** Why the snapshot became invalid ('ENOSPC' when the COW device filled up, 'EIO'). */
   invalidReason: string | null = null;
   invalidAt = NaN;
@@ -101,6 +108,22 @@ export class Snapshot implements PendingOwner {
     const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors));
     this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending);
     this.cowCount = params.cowThreshold > 0 ? new Semaphore(sim, params.cowThreshold, `${name}.cow_count`) : null;
+    if (store.readMetadata !== undefined) {
+      // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
+      // I/O goes through its own single-thread workqueue, ksnaphd.
+      const caller = cpus.thread(`${name}.dmsetup`);
+      const ksnaphd = cpus.thread(`${name}.ksnaphd`);
+      const self = this;
+      this.active = false;
+      this.setup = caller.spawn(function* () {
+        yield* store.readMetadata!(caller, ksnaphd);
+        if (!store.valid) self.invalidate('EIO');
+        self.active = true;
+      });
+    } else {
+      this.active = true;
+      this.setup = null;
+    }
   }
 
   get chunkSectors(): number {
@@ -117,6 +140,13 @@ export class Snapshot implements PendingOwner {
     this.valid = false;
     this.invalidReason = reason;
     this.invalidAt = this.sim.now;
+  }
+
+  /** __invalidate_snapshot with the store's drop_snapshot (the persistent store rewrites its header). */
+  *invalidateSnapshot(reason: string, thread: Thread | null): ProcessGenerator<void> {
+    if (!this.valid) return;
+    this.invalidate(reason);
+    if (this.store.dropSnapshot !== undefined) yield* this.store.dropSnapshot(thread);
   }
 
   isTracked(chunk: number): boolean {
@@ -137,10 +167,11 @@ export class Snapshot implements PendingOwner {
     const pe = new PendingException(this, chunk, this.sim.now);
     yield* this.locks.allocate(thread, C.insertPendingNs);
     if (!this.store.prepareException(pe)) {
-      this.invalidate('ENOSPC');
+      yield* this.invalidateSnapshot('ENOSPC', thread);
       return null;
     }
     pe.sequence = this.startSequence++;
+    pe.refCount = 1; // get_pending_exception (primary-pe scheme)
     this.pending.insert(pe);
     return pe;
   }
@@ -176,6 +207,7 @@ export class Snapshot implements PendingOwner {
    */
   *map(clone: Bio, offset: number): ProcessGenerator<BlockDevice | null> {
     const thread = clone.thread;
+    if (!this.active && this.setup !== null) yield* sleepOn(thread, this.setup);
     if (clone.sectors === 0) return this.cow; // a flush goes to the COW device
     const chunk = this.chunkOf(offset);
     const cs = this.chunkSectors;
@@ -248,7 +280,9 @@ export class Snapshot implements PendingOwner {
    * pending_complete, in the kcopyd worker once the exception is committed: make it a
    * complete exception, wait out conflicting snapshot reads, then release the bios that
    * waited: snapshot writes go to COW, the full-chunk write ends, origin writes are re-run
-   * through do_origin (they may now wait on another snapshot's exception) and go.
+   * through do_origin (they may now wait on another snapshot's exception) and go. With
+   * `originWrite: primary-pe` the origin writes are released only by the last sibling
+   * exception of their write (put_pending_exception) and go straight to the origin.
    */
   *pendingComplete(pe: PendingException, success: boolean, worker: Thread): ProcessGenerator<void> {
     const sim = this.sim;
@@ -256,7 +290,7 @@ export class Snapshot implements PendingOwner {
     let lock = yield* this.locks.enter(worker, chunk, C.pendingCompleteNs);
     let error: string | null = null;
     if (!success || !this.valid) {
-      this.invalidate(success ? (this.invalidReason ?? 'EIO') : 'EIO');
+      yield* this.invalidateSnapshot(success ? (this.invalidReason ?? 'EIO') : 'EIO', worker);
       error = 'EIO';
     } else {
       this.complete.insert(chunk, pe.newChunk);
@@ -269,6 +303,8 @@ export class Snapshot implements PendingOwner {
       }
     }
     this.pending.remove(pe);
+    // primary-pe: the origin writes tied to this exception go when its last sibling is done.
+    const released = this.params.originWrite === 'primary-pe' ? putPendingException(pe) : null;
     this.locks.exit(lock);
     this.counters.exceptionsCompleted++;
     this.counters.copyLatencyNsSum += sim.now - pe.createdAt;
@@ -283,6 +319,15 @@ export class Snapshot implements PendingOwner {
       else yield* cow.submit(bio);
     }
     if (pe.fullBio !== null) pe.fullBio.endio(sim, error ?? pe.fullBioStatus);
+    if (released !== null) {
+      // flush_bios: straight to the origin, no second pass through do_origin.
+      for (const bio of released) {
+        bio.thread = worker;
+        bio.cpu = cpu;
+        yield* this.origin.dev.submit(bio);
+      }
+      return;
+    }
     for (const bio of pe.originBios) {
       bio.thread = worker;
       bio.cpu = cpu;
@@ -298,6 +343,7 @@ export class Snapshot implements PendingOwner {
     const ec = this.counters.exceptionsCompleted;
     return {
       state: this.valid ? 'Active' : 'Invalid',
+      active: this.active,
       invalid_reason: this.invalidReason,
       invalid_at_s: this.valid ? null : this.invalidAt / 1e9,
       // The kernel's line: <sectors allocated>/<total sectors> <metadata sectors>.

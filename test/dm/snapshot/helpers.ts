@@ -28,6 +28,14 @@ export function snapStack(opts: { store?: 'P' | 'N'; chunk?: number; params?: Re
   const ctx = (name: string) => ({ sim, cpus, params: opts.params ?? {}, deviceName: name, lookupDevice: (d: string) => devs[d] });
   const base = createMappedDevice(ctx('base'), `0 ${n} snapshot-origin base-real`);
   const snap = createMappedDevice(ctx('snap'), `0 ${n} snapshot base-real cow ${opts.store ?? 'P'} ${opts.chunk ?? 16}`);
+  // `dmsetup create` returns after the constructor's header I/O (persistent store): run it,
+  // then forget what the devices saw, so that tests see only their own I/O.
+  const target = snap.targets[0].target as SnapshotTarget;
+  if (target.snap.setup !== null) {
+    sim.run();
+    origin.seen.length = 0;
+    cow.seen.length = 0;
+  }
   let k = 0;
   const io = (dev: BlockDevice, op: 'read' | 'write', sector: number, sectors: number, at = 0): Bio => {
     const bio = new Bio(op, sector, sectors);
@@ -41,5 +49,5 @@ export function snapStack(opts: { store?: 'P' | 'N'; chunk?: number; params?: Re
     });
     return bio;
   };
-  return { sim, cpus, origin, cow, base, snap, target: snap.targets[0].target as SnapshotTarget, io };
+  return { sim, cpus, origin, cow, base, snap, target, io };
 }
