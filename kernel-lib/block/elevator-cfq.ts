@@ -15,7 +15,7 @@
 // Not modelled: per-process queues beyond who is idled on, priorities, seeky detection (a
 // faithful CFQ is future work).
 import type { Elevator, ElevatorKick } from './elevator.js';
-import { SortedRequests, removeFrom } from './sorted-requests.js';
+import { RequestList, SortedRequests } from './sorted-requests.js';
 import type { BlockOptions } from './options.js';
 import type { Request } from './request.js';
 
@@ -35,7 +35,7 @@ export class CfqElevator implements Elevator {
   readonly name = 'cfq' as const;
   readonly frontMerges = true;
   private readonly sorted = [new SortedRequests(), new SortedRequests()];
-  private readonly fifo: Request[][] = [[], []];
+  private readonly fifo = [new RequestList(), new RequestList()];
   private readonly sliceNs: number[];
   private active = -1;
   private sliceEnd = 0;
@@ -61,6 +61,13 @@ export class CfqElevator implements Elevator {
   private static ownerOf(rq: Request): number {
     const t = rq.bios[0]?.thread;
     return t ? t.id : -1;
+  }
+
+  /** Whether a sync request of `owner` is queued (a loop, not some() with a closure per call). */
+  private hasSyncOf(owner: number): boolean {
+    const sync = this.fifo[SYNC];
+    for (let i = 0; i < sync.length; i++) if (CfqElevator.ownerOf(sync.at(i)) === owner) return true;
+    return false;
   }
 
   private thinkOf(owner: number): ThinkTime {
@@ -94,8 +101,7 @@ export class CfqElevator implements Elevator {
   dispatch(now: number): Request | null {
     if (this.n === 0) return null;
     if (this.idleUntil === this.idleUntil) {
-      const mine = this.fifo[SYNC].find((r) => CfqElevator.ownerOf(r) === this.owner);
-      if (mine !== undefined) {
+      if (this.hasSyncOf(this.owner)) {
         this.idleStats.hit++;
         this.idleUntil = NaN;
       } else if (now < this.idleUntil) {
@@ -119,7 +125,7 @@ export class CfqElevator implements Elevator {
       this.active = c;
       this.sliceEnd = now + this.sliceNs[c];
     }
-    const head = this.fifo[c][0];
+    const head = this.fifo[c].at(0);
     const rq = head.fifoTime <= now ? head : (this.sorted[c].atOrAfter(this.lastSector) ?? (this.sorted[c].first() as Request));
     this.remove(rq);
     this.lastSector = rq.end;
@@ -140,7 +146,7 @@ export class CfqElevator implements Elevator {
     const tt = this.thinkOf(owner);
     tt.lastEnd = now;
     if (this.active !== SYNC || owner !== this.owner || this.inDriver > 0 || now >= this.sliceEnd) return;
-    if (this.fifo[SYNC].some((r) => CfqElevator.ownerOf(r) === owner)) return;
+    if (this.hasSyncOf(owner)) return;
     // cfq_update_idle_window: idle only for a process that comes back within slice_idle.
     if (tt.samples > 80 && tt.mean > this.idleNs) return;
     this.idleStats.armed++;
@@ -157,7 +163,7 @@ export class CfqElevator implements Elevator {
   remove(rq: Request): void {
     const c = rq.isSync ? SYNC : ASYNC;
     this.sorted[c].remove(rq);
-    removeFrom(this.fifo[c], rq);
+    this.fifo[c].remove(rq);
     this.n--;
   }
 }

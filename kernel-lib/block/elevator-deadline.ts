@@ -4,7 +4,7 @@
 // unless writes have been passed over writes_starved times; a batch starts at the oldest
 // request if its deadline expired, else where the last batch left off.
 import type { Elevator } from './elevator.js';
-import { SortedRequests, removeFrom } from './sorted-requests.js';
+import { RequestList, SortedRequests } from './sorted-requests.js';
 import type { BlockOptions } from './options.js';
 import type { Request } from './request.js';
 
@@ -14,7 +14,7 @@ const WRITE = 1;
 export class DeadlineElevator implements Elevator {
   readonly frontMerges: boolean;
   private readonly sorted = [new SortedRequests(), new SortedRequests()];
-  private readonly fifo: Request[][] = [[], []];
+  private readonly fifo = [new RequestList(), new RequestList()];
   /** Where the current batch continues, per direction (only one is set at a time). */
   private readonly nextRq: (Request | null)[] = [null, null];
   private readonly expireNs: number[];
@@ -63,7 +63,7 @@ export class DeadlineElevator implements Elevator {
     } else {
       return null;
     }
-    const oldest = this.fifo[dir][0];
+    const oldest = this.fifo[dir].at(0);
     rq = oldest.fifoTime <= now || this.nextRq[dir] === null ? oldest : this.nextRq[dir];
     this.batching = 0;
     return this.move(rq as Request);
@@ -79,7 +79,7 @@ export class DeadlineElevator implements Elevator {
     const dir = rq.isWrite ? WRITE : READ;
     if (this.nextRq[dir] === rq) this.nextRq[dir] = this.sorted[dir].after(rq);
     this.sorted[dir].remove(rq);
-    removeFrom(this.fifo[dir], rq);
+    this.fifo[dir].remove(rq);
     this.n--;
   }
 
@@ -90,7 +90,7 @@ export class DeadlineElevator implements Elevator {
     this.nextRq[WRITE] = null;
     this.nextRq[dir] = this.sorted[dir].after(rq);
     this.sorted[dir].remove(rq);
-    removeFrom(this.fifo[dir], rq);
+    this.fifo[dir].remove(rq);
     this.n--;
     this.batching++;
     return rq;

@@ -192,7 +192,33 @@ export class PageCache {
       this.writeback.wakeFlusher();
     }
     this.addCached(first, end);
-    yield* this.balanceDirtyPages(thread);
+    // balance_dirty_pages, in the 2.6 or the IO-less form (see the file comment). Written
+    // here rather than as a helper generator: a throttled writer submits its writeback from
+    // inside this loop, so it is resumed here at every CPU charge and lock of the layers
+    // below (dm), and each nested generator level costs a resume of its own every time.
+    const wb = this.writeback;
+    const o = this.options;
+    const started = sim.now;
+    let throttled = false;
+    const writeChunk = Math.floor(o.ratelimit_pages * 1.5);
+    let written = 0;
+    while (this.dirty.size + wb.pagesUnderWriteback > this.dirtyThreshPages()) {
+      throttled = true;
+      if (o.throttle === '2.6' && this.dirty.size > 0) {
+        written += yield* wb.writePages(thread, writeChunk - written, false);
+        if (this.dirty.size + wb.pagesUnderWriteback <= this.dirtyThreshPages()) break;
+        if (written >= writeChunk) break; // "we've done our duty"
+      } else {
+        wb.wakeFlusher();
+      }
+      this.counters.congestionWaits++;
+      yield o.throttle === '2.6' ? sim.anyOf([wb.nextCompletion(), sim.timeout(100e6)]) : wb.nextCompletion();
+    }
+    if (throttled) {
+      this.counters.throttled++;
+      this.counters.throttleNs += sim.now - started;
+    }
+    if (this.dirty.size > this.backgroundThreshPages()) wb.wakeFlusher();
   }
 
   /** Buffered read: cached pages are copied; missing ones are read with read-ahead and waited for. */
@@ -239,34 +265,6 @@ export class PageCache {
   /** fdatasync: the same for a block device (no separate metadata). */
   fdatasync(thread: Thread | null): ProcessGenerator<void> {
     return this.fsync(thread);
-  }
-
-  /** balance_dirty_pages, in the 2.6 or the IO-less form (see the file comment). */
-  private *balanceDirtyPages(thread: Thread | null): ProcessGenerator<void> {
-    const sim = this.sim;
-    const wb = this.writeback;
-    const o = this.options;
-    const started = sim.now;
-    let throttled = false;
-    const writeChunk = Math.floor(o.ratelimit_pages * 1.5);
-    let written = 0;
-    while (this.dirty.size + wb.pagesUnderWriteback > this.dirtyThreshPages()) {
-      throttled = true;
-      if (o.throttle === '2.6' && this.dirty.size > 0) {
-        written += yield* wb.writePages(thread, writeChunk - written, false);
-        if (this.dirty.size + wb.pagesUnderWriteback <= this.dirtyThreshPages()) break;
-        if (written >= writeChunk) break; // "we've done our duty"
-      } else {
-        wb.wakeFlusher();
-      }
-      this.counters.congestionWaits++;
-      yield o.throttle === '2.6' ? sim.anyOf([wb.nextCompletion(), sim.timeout(100e6)]) : wb.nextCompletion();
-    }
-    if (throttled) {
-      this.counters.throttled++;
-      this.counters.throttleNs += sim.now - started;
-    }
-    if (this.dirty.size > this.backgroundThreshPages()) wb.wakeFlusher();
   }
 
   /** @internal pages left the dirty set for writeback: restart the expiry clock when clean. */

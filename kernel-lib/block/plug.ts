@@ -35,6 +35,8 @@ export class BlkPlug {
 
   /** blk_flush_plug_list: hand every held request to its queue, in order, one call per queue. */
   flush(only?: PlugTarget): void {
+    // Nothing held (always so in front of the legacy queue): skip the grouping's allocations.
+    if (this.entries.length === 0) return;
     const byQueue = new Map<PlugTarget, Request[]>();
     const keep: { queue: PlugTarget; rq: Request }[] = [];
     for (const e of this.entries) {

@@ -67,7 +67,7 @@ export class RequestQueue extends BlkCore {
 
     if (bio.op === 'flush') {
       // A flush drains the elevator (ELEVATOR_INSERT_BACK) so it is ordered after all of it.
-      yield* this.getRequest(WRITE, bio);
+      if (!this.takeSlot(WRITE)) yield* this.getRequestWait(WRITE, bio);
       const rq = new Request(bio, this.sim.now, this.limits.maxSegmentSize);
       for (let r = this.elevator.dispatch(this.sim.now); r !== null; r = this.elevator.dispatch(this.sim.now)) this.toDispatch(r);
       this.insertAccounting(rq);
@@ -77,14 +77,18 @@ export class RequestQueue extends BlkCore {
       return;
     }
 
+    // The issue charge and the request slot are taken inline when no sleep is needed rather
+    // than through yield* helpers: this runs once per bio, and a helper generator per call
+    // is an allocation the common case does not need.
     if (this.attemptMerge(bio)) {
       if (sync) this.unplug('explicit');
-      yield* this.chargeIssued(thread);
+      const charge = this.issueCharge(thread);
+      if (charge !== null) yield charge;
       return;
     }
 
     const dir = bio.isWrite ? WRITE : READ;
-    yield* this.getRequest(dir, bio);
+    if (!this.takeSlot(dir)) yield* this.getRequestWait(dir, bio);
     const rq = new Request(bio, this.sim.now, this.limits.maxSegmentSize);
     this.counters.requests++;
     // Plug an empty queue, then add; enough queued requests unplug it (elv_insert).
@@ -96,15 +100,21 @@ export class RequestQueue extends BlkCore {
     if (this.plugged && queued >= o.unplug_thresh) this.unplug('threshold');
     else if (sync) this.unplug('explicit');
     else if (!this.plugged) this.runQueue();
-    yield* this.chargeIssued(thread);
+    const charge = this.issueCharge(thread);
+    if (charge !== null) yield charge;
   }
 
-  /** get_request_wait: one request of the direction, sleeping while the list is exhausted. */
-  private *getRequest(dir: number, bio: Bio): ProcessGenerator<void> {
+  /** get_request: a free request of the direction, if any is left and nobody waits for one. */
+  private takeSlot(dir: number): boolean {
     if (this.allocated[dir] < this.nrRequests && this.waiters[dir].length === 0) {
       this.allocated[dir]++;
-      return;
+      return true;
     }
+    return false;
+  }
+
+  /** get_request_wait once takeSlot failed: sleep until a completion hands a request over. */
+  private *getRequestWait(dir: number, bio: Bio): ProcessGenerator<void> {
     // Unplug first so the queue drains while we sleep; the freer hands its request over.
     this.counters.sleeps++;
     this.unplug('explicit');
@@ -240,16 +250,16 @@ export class RequestQueue extends BlkCore {
 
   /** An elevator timer (CFQ's idle slice timer): run the queue again after `delayNs`. */
   private kickAfter(delayNs: number): void {
-    this.sim.schedule(
-      {
-        _fire: () => {
-          this.runQueue();
-          this.chargeIrqIssue(this.flushIssued(), this.options.irq_cpu);
-        },
-      },
-      delayNs,
-    );
+    this.sim.schedule(this.kick, delayNs);
   }
+
+  /** The kick's agenda item, one for all (it carries no state, so it may be scheduled several times at once). */
+  private readonly kick: Scheduled = {
+    _fire: () => {
+      this.runQueue();
+      this.chargeIrqIssue(this.flushIssued(), this.options.irq_cpu);
+    },
+  };
 
   private toDispatch(rq: Request): void {
     this.unhash(rq);
@@ -264,8 +274,14 @@ export class RequestQueue extends BlkCore {
 
   /** The driver issue cost of what this submitter dispatched, charged to it. */
   private *chargeIssued(thread: Bio['thread']): ProcessGenerator<void> {
+    const charge = this.issueCharge(thread);
+    if (charge !== null) yield charge;
+  }
+
+  /** The CPU burst (to yield) charging the submitter what it dispatched, or null if none. */
+  private issueCharge(thread: Bio['thread']): SimEvent<undefined> | null {
     const n = this.flushIssued();
-    if (thread !== null && n > 0) yield thread.exec(n * this.driver.issueCpuNs);
+    return thread !== null && n > 0 ? thread.exec(n * this.driver.issueCpuNs) : null;
   }
 
   protected irqCpuOf(): number {

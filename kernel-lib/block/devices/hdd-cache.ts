@@ -99,9 +99,25 @@ export interface DirtyExtent {
 /** Cylinders per bucket of the destage index. */
 const BUCKET_CYLS = 32;
 
+/** What the destage search asks of the drive. */
+export interface DestageCost {
+  /**
+   * Positioning time (seek + rotational wait) to reach the extent from the head at `now`; may
+   * return any value >= `bound` instead when the cost is at least `bound`.
+   */
+  cost(ext: DirtyExtent, now: number, bound: number): number;
+  /** A lower bound of cost() for any extent `d` cylinders away (the seek time). */
+  seekLowerBound(d: number): number;
+}
+
 export class WriteBackCache {
-  /** Dirty extents indexed by cylinder band, so the cheapest one is found near the head. */
-  private readonly buckets = new Map<number, DirtyExtent[]>();
+  /**
+   * Dirty extents indexed by cylinder band, so the cheapest one is found near the head: one
+   * list per bucket (null until first used; an emptied list is kept), and a bitmap of the
+   * non-empty buckets so the search jumps over empty bands instead of probing each one.
+   */
+  private readonly buckets: (DirtyExtent[] | null)[];
+  private readonly occupied: Uint32Array;
   private readonly byEnd = new Map<number, DirtyExtent>();
   private count = 0;
   /** Dirty sectors held (including those being destaged). */
@@ -113,7 +129,11 @@ export class WriteBackCache {
     readonly capacitySectors: number,
     /** Most extents the firmware tracks at once. */
     readonly maxExtents: number,
-  ) {}
+  ) {
+    const n = Math.ceil(geometry.cylinders / BUCKET_CYLS);
+    this.buckets = new Array<DirtyExtent[] | null>(n).fill(null);
+    this.occupied = new Uint32Array((n + 31) >>> 5);
+  }
 
   get isEmpty(): boolean {
     return this.count === 0;
@@ -144,30 +164,41 @@ export class WriteBackCache {
 
   /**
    * The extent with the least cost(ext) = seek + rotational wait, searching cylinder bands
-   * outward from the head and stopping once even the seek to the next band costs more than
-   * the best found (seekLowerBound(d) is the seek time for d cylinders).
+   * outward from the head (ring r: the band r below, then the band r above; in a band, in
+   * list order; the first of equal costs wins) and stopping once even the seek to the next
+   * band costs more than the best found. Empty bands are skipped: that changes nothing, as
+   * they hold nothing and the stopping bound only grows with the distance.
    */
-  cheapest(headCyl: number, cost: (ext: DirtyExtent) => number, seekLowerBound: (d: number) => number): DirtyExtent | null {
+  cheapest(headCyl: number, now: number, c: DestageCost): DirtyExtent | null {
+    const buckets = this.buckets;
+    const n = buckets.length;
+    const home = Math.floor(headCyl / BUCKET_CYLS);
+    const maxRing = Math.ceil(this.geometry.cylinders / BUCKET_CYLS) + 1;
     let best: DirtyExtent | null = null;
     let bestCost = Infinity;
-    const home = Math.floor(headCyl / BUCKET_CYLS);
-    const scan = (b: number): void => {
-      const list = this.buckets.get(b);
-      if (list === undefined) return;
-      for (const ext of list) {
-        const c = cost(ext);
-        if (c < bestCost) {
-          bestCost = c;
-          best = ext;
+    // Written out rather than with a scan closure: this runs once per destage.
+    // lo / hi: the nearest non-empty bucket below / above the rings scanned (-1 / n: none).
+    let lo = home;
+    let hi = home;
+    for (let r = 0; ; ) {
+      for (let side = r === 0 ? 1 : 0; side < 2; side++) {
+        const b = side === 0 ? home - r : home + r;
+        const list = b >= 0 && b < n ? buckets[b] : null;
+        if (list === null) continue;
+        for (let i = 0; i < list.length; i++) {
+          const ext = list[i];
+          const cost = c.cost(ext, now, bestCost);
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = ext;
+          }
         }
       }
-    };
-    scan(home);
-    const maxRing = Math.ceil(this.geometry.cylinders / BUCKET_CYLS) + 1;
-    for (let r = 1; r <= maxRing; r++) {
-      if (best !== null && seekLowerBound((r - 1) * BUCKET_CYLS + 1) >= bestCost) break;
-      scan(home - r);
-      scan(home + r);
+      if (lo === home - r) lo = this.prevOccupied(home - r - 1);
+      if (hi === home + r) hi = this.nextOccupied(home + r + 1);
+      r = Math.min(lo >= 0 ? home - lo : Infinity, hi < n ? hi - home : Infinity);
+      if (r > maxRing) break;
+      if (best !== null && c.seekLowerBound((r - 1) * BUCKET_CYLS + 1) >= bestCost) break;
     }
     return best;
   }
@@ -196,20 +227,53 @@ export class WriteBackCache {
     const loc = this.geometry.locate(ext.start);
     ext.cyl = loc.cyl;
     ext.angle = this.geometry.angleOf(loc);
-    ext.bucket = Math.floor(loc.cyl / BUCKET_CYLS);
-    let list = this.buckets.get(ext.bucket);
-    if (list === undefined) this.buckets.set(ext.bucket, (list = []));
+    const b = (ext.bucket = Math.floor(loc.cyl / BUCKET_CYLS));
+    let list = this.buckets[b];
+    if (list === null) this.buckets[b] = list = [];
+    if (list.length === 0) this.occupied[b >>> 5] |= 1 << (b & 31);
     ext.slot = list.length;
     list.push(ext);
   }
 
   private unplace(ext: DirtyExtent): void {
-    const list = this.buckets.get(ext.bucket) as DirtyExtent[];
+    const b = ext.bucket;
+    const list = this.buckets[b] as DirtyExtent[];
     const last = list.pop() as DirtyExtent;
     if (last !== ext) {
       list[ext.slot] = last;
       last.slot = ext.slot;
     }
-    if (list.length === 0) this.buckets.delete(ext.bucket);
+    if (list.length === 0) this.occupied[b >>> 5] &= ~(1 << (b & 31));
+  }
+
+  /** The first non-empty bucket at or after b (b >= 0), or the bucket count if none. */
+  private nextOccupied(b: number): number {
+    const occ = this.occupied;
+    const none = this.buckets.length;
+    let w = b >>> 5;
+    if (w >= occ.length) return none;
+    let bits = occ[w] & (~0 << (b & 31));
+    while (bits === 0) {
+      if (++w >= occ.length) return none;
+      bits = occ[w];
+    }
+    return (w << 5) + 31 - Math.clz32(bits & -bits);
+  }
+
+  /** The last non-empty bucket at or before b, or -1. */
+  private prevOccupied(b: number): number {
+    const occ = this.occupied;
+    if (b < 0) return -1;
+    let w = b >>> 5;
+    if (w >= occ.length) {
+      w = occ.length - 1;
+      b = (w << 5) + 31;
+    }
+    let bits = occ[w] & (0xffffffff >>> (31 - (b & 31)));
+    while (bits === 0) {
+      if (--w < 0) return -1;
+      bits = occ[w];
+    }
+    return (w << 5) + 31 - Math.clz32(bits);
   }
 }

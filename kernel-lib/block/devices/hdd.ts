@@ -17,7 +17,7 @@ import { Deque, type Scheduled, type Simulation } from '../../sim/index.js';
 import { REQ_FUA } from '../bio.js';
 import type { BlockDriver, DriverHost } from '../driver.js';
 import type { Request } from '../request.js';
-import { ReadCache, WriteBackCache, type DirtyExtent } from './hdd-cache.js';
+import { ReadCache, WriteBackCache, type DestageCost, type DirtyExtent } from './hdd-cache.js';
 import { HddGeometry, type GeometryParams } from './hdd-geometry.js';
 import { SeekCurve } from './hdd-seek.js';
 
@@ -292,22 +292,31 @@ export class Hdd implements BlockDriver {
 
   private destage(wc: WriteBackCache): void {
     const now = this.sim.now;
-    const T = this.geometry.rotationNs;
-    // Positioning estimate from the cached decode (a head switch on the same cylinder is
-    // costed as no seek).
-    const cost = (ext: DirtyExtent): number => {
-      const seekNs = this.seek.seekNs(Math.abs(ext.cyl - this.headCyl));
-      let w = ext.angle - this.angleAt(now + seekNs);
-      if (w < 0) w += 1;
-      return w * T > T - 1 ? seekNs : seekNs + w * T;
-    };
-    const best = wc.cheapest(this.headCyl, cost, (d) => this.seek.seekNs(d)) as DirtyExtent;
+    const best = wc.cheapest(this.headCyl, now, this.destageCost) as DirtyExtent;
     this.readCache.freeze(now);
     const { start, sectors } = wc.take(best, this.params.destage_max_kib * 2);
     this.stats.destages++;
     const end = this.access(start, sectors, now, 'destage');
     this.begin({ kind: 'destage', sectors }, end);
   }
+
+  /**
+   * The destage search's cost, created once (not a closure per destage): positioning
+   * estimate from the extent's cached decode (a head switch on the same cylinder is costed
+   * as no seek). An extent whose seek alone reaches the best cost so far cannot win: its
+   * rotational wait is not computed.
+   */
+  private readonly destageCost: DestageCost = {
+    cost: (ext: DirtyExtent, now: number, bound: number): number => {
+      const T = this.geometry.rotationNs;
+      const seekNs = this.seek.seekNs(Math.abs(ext.cyl - this.headCyl));
+      if (seekNs >= bound) return seekNs;
+      let w = ext.angle - this.angleAt(now + seekNs);
+      if (w < 0) w += 1;
+      return w * T > T - 1 ? seekNs : seekNs + w * T;
+    },
+    seekLowerBound: (d: number): number => this.seek.seekNs(d),
+  };
 
   private begin(op: Op, end: number): void {
     this.op = op;
