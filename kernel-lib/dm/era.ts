@@ -29,6 +29,7 @@
 //   5.4       in-flight COW threshold 2048 (cow_count)                          [R 5.3-5.4]
 // Before 2019 the snapshot lock was an exclusive one (an rwsem always taken for write, then a
 // mutex from about 2016): `snapshot.locking: mutex` covers both.
+import { InputError } from './input-error.js';
 
 export type EraValue = string | number | boolean;
 
@@ -95,4 +96,17 @@ export function eraDefaults(kernel: string | undefined): Record<string, EraValue
     out[key] = value;
   }
   return out;
+}
+
+/**
+ * The era defaults for a scenario's `params` (its `kernel` key), with an unreadable version
+ * reported as a bad `kernel` parameter.
+ */
+export function eraDefaultsOf(params: Readonly<Record<string, unknown>>): Record<string, EraValue> {
+  const kernel = params.kernel;
+  try {
+    return eraDefaults(typeof kernel === 'string' ? kernel : undefined);
+  } catch (err) {
+    throw new InputError((err as Error).message, { field: 'kernel' });
+  }
 }

@@ -2,7 +2,7 @@
 // to. Precedence: an explicit parameter, then what the client asked for (dm-snapshot's
 // SNAPSHOT_PAGES), then the era preset of `kernel` (../era.ts).
 import { InputError } from '../input-error.js';
-import { eraDefaults } from '../era.js';
+import { eraDefaultsOf } from '../era.js';
 
 export type Requeue = 'tail' | 'head';
 export type Threading = 'global' | 'per-client' | 'per-cpu';
@@ -80,13 +80,7 @@ export const KCOPYD_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES), .
  * (used when `kcopyd.pages` is not given). Errors are InputErrors naming the parameter.
  */
 export function parseKcopydParams(params: Readonly<Record<string, unknown>>, requestedPages = 0): KcopydParams {
-  const kernel = params.kernel;
-  let era: Record<string, unknown>;
-  try {
-    era = eraDefaults(typeof kernel === 'string' ? kernel : undefined);
-  } catch (err) {
-    throw new InputError((err as Error).message, { field: 'kernel' });
-  }
+  const era: Record<string, unknown> = eraDefaultsOf(params);
   const out: Record<string, unknown> = { ...FIXED_DEFAULTS, pages: requestedPages };
   for (const [k, v] of Object.entries(era)) if (k.startsWith('kcopyd.')) out[k.slice(7)] = v;
   for (const [key, value] of Object.entries(params)) {

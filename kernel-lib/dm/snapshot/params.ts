@@ -1,7 +1,7 @@
 // dm-snapshot's parameters (`snapshot.*`), with era defaults from ../era.ts; an explicit
 // parameter overrides the era.
 import { InputError } from '../input-error.js';
-import { eraDefaults } from '../era.js';
+import { eraDefaultsOf } from '../era.js';
 
 export type SnapshotLocking = 'mutex' | 'fine-grained';
 export type CommitFlags = 'plain' | 'barrier' | 'flush-fua';
@@ -46,13 +46,7 @@ const CHOICES: Record<string, readonly unknown[]> = {
 export const SNAPSHOT_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES), 'cowThreshold'];
 
 export function parseSnapshotParams(params: Readonly<Record<string, unknown>>): SnapshotParams {
-  const kernel = params.kernel;
-  let era: Record<string, unknown>;
-  try {
-    era = eraDefaults(typeof kernel === 'string' ? kernel : undefined);
-  } catch (err) {
-    throw new InputError((err as Error).message, { field: 'kernel' });
-  }
+  const era: Record<string, unknown> = eraDefaultsOf(params);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(era)) if (k.startsWith('snapshot.')) out[k.slice(9)] = v;
   for (const [key, value] of Object.entries(params)) {
