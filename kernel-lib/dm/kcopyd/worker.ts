@@ -96,7 +96,7 @@ export class KcopydWorker {
     const lock = client.callbackLock;
     if (lock !== null) {
       // Per-CPU workers of one client: callbacks are still serialized, as clients rely on.
-      yield* sleepOn(t, lock.lock());
+      yield beforeSleep(t, lock.lock());
       try {
         yield* job.fn(job.readErr, job.writeErr, job.context, t);
       } finally {
@@ -113,7 +113,7 @@ export class KcopydWorker {
     for (let slept = 0; ; slept++) {
       const sleep = client.throttle.start(slept);
       if (sleep === null) break;
-      yield* sleepOn(t, sleep);
+      yield beforeSleep(t, sleep);
     }
     yield t.exec(KCOPYD_COSTS.ioJobNs);
     if (job.op === 'copy') {
@@ -176,13 +176,15 @@ export function ioJobDone(job: KcopydJob, cpu: number): void {
 }
 
 /**
- * Waits on `ev` from a worker that holds a block plug: schedule() flushes the plug before
- * sleeping, so bios the pass has queued are not held hostage while the worker sleeps.
+ * Call before waiting on `ev` (`yield beforeSleep(t, ev)`) from a thread that may hold a
+ * block plug: schedule() flushes the plug before sleeping, so bios the pass has queued are not
+ * held hostage while the worker sleeps. Returns `ev`. A plain function, not a generator: it
+ * runs at every lock and wait, and each `yield*` of a generator allocates one.
  */
-export function* sleepOn<T>(t: Thread | null, ev: SimEvent<T>): ProcessGenerator<T> {
+export function beforeSleep<T>(t: Thread | null, ev: SimEvent<T>): SimEvent<T> {
   if (t !== null && !ev.processed && currentPlug(t) !== null) {
     blkFinishPlug(t);
     blkStartPlug(t);
   }
-  return (yield ev) as T;
+  return ev;
 }

@@ -8,14 +8,19 @@
 //   bucket pair contend, and they spin.
 // Hold times are CPU time charged to the holder (costs.ts), so contention is simulated.
 import type { Thread } from '../../sim/cpu.js';
-import { Mutex, RwLock, SpinLock, type ProcessGenerator, type Simulation } from '../../sim/index.js';
-import { sleepOn } from '../kcopyd/worker.js';
+import { Mutex, RwLock, SpinLock, type ProcessGenerator, type Simulation, type SimEvent } from '../../sim/index.js';
+import { beforeSleep } from '../kcopyd/worker.js';
 import type { SnapshotLocking } from './params.js';
 
-/** Spends `ns` of CPU on `thread`, or plain time without a CPU model. */
-export function* charge(sim: Simulation, thread: Thread | null, ns: number): ProcessGenerator<void> {
-  if (ns <= 0) return;
-  yield thread !== null ? thread.exec(ns) : sim.timeout(ns);
+/**
+ * The event of spending `ns` of CPU on `thread` (plain time without a CPU model), or null for
+ * no cost: `const c = cpuTime(...); if (c !== null) yield c;`. A plain function rather than a
+ * one-yield generator: it runs in every critical section, and each `yield*` of a generator
+ * allocates one.
+ */
+export function cpuTime(sim: Simulation, thread: Thread | null, ns: number): SimEvent<undefined> | null {
+  if (ns <= 0) return null;
+  return thread !== null ? thread.exec(ns) : sim.timeout(ns);
 }
 
 /** The complete table's hash shift (DM_CHUNK_CONSECUTIVE_BITS): 256 chunks share a bucket. */
@@ -69,14 +74,16 @@ export class SnapshotLocks {
    */
   *enter(thread: Thread | null, chunk: number, holdNs: number): ProcessGenerator<SpinLock | null> {
     if (this.mutex !== null) {
-      yield* sleepOn(thread, this.mutex.lock());
-      yield* charge(this.sim, thread, holdNs);
+      yield beforeSleep(thread, this.mutex.lock());
+      const cost = cpuTime(this.sim, thread, holdNs);
+      if (cost !== null) yield cost;
       return null;
     }
-    yield* sleepOn(thread, (this.rw as RwLock).readLock());
+    yield beforeSleep(thread, (this.rw as RwLock).readLock());
     const b = this.bucketLock(chunk);
     yield b.lock();
-    yield* charge(this.sim, thread, holdNs);
+    const cost = cpuTime(this.sim, thread, holdNs);
+    if (cost !== null) yield cost;
     return b;
   }
 
@@ -92,11 +99,13 @@ export class SnapshotLocks {
   /** Exception-store allocation (prepare_exception): under pe_allocation_lock when fine-grained, already exclusive under the mutex. */
   *allocate(thread: Thread | null, holdNs: number): ProcessGenerator<void> {
     if (this.allocation === null) {
-      yield* charge(this.sim, thread, holdNs);
+      const cost = cpuTime(this.sim, thread, holdNs);
+      if (cost !== null) yield cost;
       return;
     }
     yield this.allocation.lock();
-    yield* charge(this.sim, thread, holdNs);
+    const cost = cpuTime(this.sim, thread, holdNs);
+    if (cost !== null) yield cost;
     this.allocation.unlock();
   }
 

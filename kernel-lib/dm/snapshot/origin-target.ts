@@ -9,7 +9,7 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { TableLine } from '../table.js';
 import type { DmTarget, TargetArgs, TargetContext } from '../target-registry.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { charge } from './locking.js';
+import { cpuTime } from './locking.js';
 import { doOrigin, originFor, type Origin } from './origin.js';
 
 export class OriginTarget implements DmTarget {
@@ -37,7 +37,8 @@ export class OriginTarget implements DmTarget {
       this.counters.reads++;
       return this.origin.dev;
     }
-    yield* charge(this.sim, clone.thread, C.originMapNs);
+    const cost = cpuTime(this.sim, clone.thread, C.originMapNs);
+    if (cost !== null) yield cost;
     if (yield* doOrigin(this.origin, clone, clone.thread, true)) {
       this.counters.writesHeld++;
       return null;

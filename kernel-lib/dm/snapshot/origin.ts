@@ -20,7 +20,7 @@ import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { charge } from './locking.js';
+import { cpuTime } from './locking.js';
 import type { PendingException } from './pending-exception.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -91,7 +91,8 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
       }
       // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again.
       snap.locks.exit(lock);
-      yield* charge(snap.sim, thread, C.allocPendingNs);
+      const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
+      if (cost !== null) yield cost;
       lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
       pe = snap.pending.lookup(chunk);
       if (pe === undefined) {
@@ -155,7 +156,8 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     let pe = snap.pending.lookup(chunk);
     if (pe === undefined) {
       snap.locks.exit(lock);
-      yield* charge(snap.sim, thread, C.allocPendingNs);
+      const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
+      if (cost !== null) yield cost;
       lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
       if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
         snap.locks.exit(lock);

@@ -27,7 +27,7 @@ import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { dmIo } from '../dm-io.js';
 import { cpuOf } from '../kcopyd/client.js';
-import { sleepOn } from '../kcopyd/worker.js';
+import { beforeSleep } from '../kcopyd/worker.js';
 import type { ExceptionStore } from './exception-store.js';
 import type { CommitFlags } from './params.js';
 import type { PendingException } from './pending-exception.js';
@@ -153,7 +153,7 @@ export class PersistentStore implements ExceptionStore {
     const work = k.spawn(function* () {
       return yield* self.chunkIo(0, 0, k, op);
     });
-    return yield* sleepOn(caller, work);
+    return yield beforeSleep(caller, work);
   }
 
   /** chunk_io with metadata = 0: a synchronous dm_io of one chunk, in the caller (the kcopyd worker). */
@@ -165,7 +165,7 @@ export class PersistentStore implements ExceptionStore {
       thread: worker,
       cpu: cpuOf(worker),
     });
-    return yield* sleepOn(worker, done);
+    return yield beforeSleep(worker, done);
   }
 
   usage() {

@@ -9,11 +9,11 @@ import { Semaphore, type ProcessGenerator, type SimEvent, type Simulation } from
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
-import { sleepOn } from '../kcopyd/worker.js';
+import { beforeSleep } from '../kcopyd/worker.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
 import type { ExceptionStore } from './exception-store.js';
-import { charge, SnapshotLocks } from './locking.js';
+import { cpuTime, SnapshotLocks } from './locking.js';
 import type { Origin } from './origin.js';
 import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
@@ -46,7 +46,8 @@ function fullBioEnd(child: Bio): void {
 function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, worker: Thread): ProcessGenerator<void> {
   const pe = context as PendingException;
   const s = pe.owner as Snapshot;
-  yield* charge(s.sim, worker, C.copyCallbackNs);
+  const cost = cpuTime(s.sim, worker, C.copyCallbackNs);
+  if (cost !== null) yield cost;
   pe.copyError = readErr || writeErr;
   if (!s.params.inOrderCompletion) {
     // 2.6: commit in whatever order copies finish.
@@ -178,8 +179,9 @@ export class Snapshot implements PendingOwner {
 
   /** start_copy: copy the origin chunk to its COW chunk through kcopyd. */
   *startCopy(pe: PendingException, thread: Thread | null): ProcessGenerator<void> {
-    if (this.cowCount !== null) yield* sleepOn(thread, this.cowCount.down());
-    yield* charge(this.sim, thread, KCOPYD_COSTS.copyCallNs);
+    if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
+    const cost = cpuTime(this.sim, thread, KCOPYD_COSTS.copyCallNs);
+    if (cost !== null) yield cost;
     const cs = this.chunkSectors;
     const sector = pe.oldChunk * cs;
     const count = Math.min(cs, this.origin.dev.sizeSectors - sector);
@@ -190,7 +192,7 @@ export class Snapshot implements PendingOwner {
   *startFullBio(pe: PendingException, clone: Bio, thread: Thread | null): ProcessGenerator<void> {
     pe.fullBio = clone;
     this.counters.fullChunkWrites++;
-    if (this.cowCount !== null) yield* sleepOn(thread, this.cowCount.down());
+    if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
     pe.callbackJob = this.kc.prepareCallback(copyCallback, pe, thread);
     const child = new Bio('write', clone.sector, clone.sectors, clone.flags);
     child.thread = clone.thread;
@@ -207,7 +209,7 @@ export class Snapshot implements PendingOwner {
    */
   *map(clone: Bio, offset: number): ProcessGenerator<BlockDevice | null> {
     const thread = clone.thread;
-    if (!this.active && this.setup !== null) yield* sleepOn(thread, this.setup);
+    if (!this.active && this.setup !== null) yield beforeSleep(thread, this.setup);
     if (clone.sectors === 0) return this.cow; // a flush goes to the COW device
     const chunk = this.chunkOf(offset);
     const cs = this.chunkSectors;
@@ -242,7 +244,8 @@ export class Snapshot implements PendingOwner {
       // alloc_pending_exception sleeps in the mempool: drop the lock, allocate, relock and
       // look again, since someone may have raced us.
       this.locks.exit(lock);
-      yield* charge(this.sim, thread, C.allocPendingNs);
+      const cost = cpuTime(this.sim, thread, C.allocPendingNs);
+      if (cost !== null) yield cost;
       lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
       newChunk = this.complete.lookup(chunk);
       if (newChunk !== undefined) {
@@ -298,7 +301,7 @@ export class Snapshot implements PendingOwner {
         // __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient".
         this.locks.exit(lock);
         this.counters.trackedWaits++;
-        while (this.isTracked(chunk)) yield* sleepOn(worker, sim.timeout(1_000_000));
+        while (this.isTracked(chunk)) yield beforeSleep(worker, sim.timeout(1_000_000));
         lock = yield* this.locks.enter(worker, chunk, 0);
       }
     }
@@ -331,7 +334,8 @@ export class Snapshot implements PendingOwner {
     for (const bio of pe.originBios) {
       bio.thread = worker;
       bio.cpu = cpu;
-      yield* charge(sim, worker, C.retryOriginNs);
+      const cost = cpuTime(sim, worker, C.retryOriginNs);
+      if (cost !== null) yield cost;
       if (!(yield* doOrigin(this.origin, bio, worker, false))) yield* this.origin.dev.submit(bio);
     }
   }
