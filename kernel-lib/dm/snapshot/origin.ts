@@ -18,7 +18,7 @@
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
-import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import type { ProcessGenerator, Simulation, SpinLock } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { cpuTime } from './locking.js';
 import type { PendingException } from './pending-exception.js';
@@ -90,24 +90,16 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
         continue;
       }
       // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again.
-      snap.locks.exit(lock);
-      const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
-      if (cost !== null) yield cost;
-      lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
+      lock = yield* allocateRelocked(snap, chunk, thread, lock);
       pe = snap.pending.lookup(chunk);
       if (pe === undefined) {
         if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
           snap.locks.exit(lock);
           continue;
         }
-        const fresh = yield* snap.newPending(chunk, thread);
-        if (fresh === null) {
-          // The COW device is full: the snapshot is invalid now; the write goes on.
-          snap.locks.exit(lock);
-          continue;
-        }
+        const fresh = yield* newOriginPending(snap, chunk, thread, lock);
+        if (fresh === null) continue;
         pe = fresh;
-        snap.counters.originCopies++;
       }
     }
     held = true;
@@ -155,24 +147,16 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     // look again (the re-check of the complete table is the 2.6.3x code's; 2.6.18 lacked it).
     let pe = snap.pending.lookup(chunk);
     if (pe === undefined) {
-      snap.locks.exit(lock);
-      const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
-      if (cost !== null) yield cost;
-      lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
+      lock = yield* allocateRelocked(snap, chunk, thread, lock);
       if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
         snap.locks.exit(lock);
         continue;
       }
       pe = snap.pending.lookup(chunk);
       if (pe === undefined) {
-        const fresh = yield* snap.newPending(chunk, thread);
-        if (fresh === null) {
-          // The COW device is full: the snapshot is invalid now; the write goes on.
-          snap.locks.exit(lock);
-          continue;
-        }
+        const fresh = yield* newOriginPending(snap, chunk, thread, lock);
+        if (fresh === null) continue;
         pe = fresh;
-        snap.counters.originCopies++;
       }
     }
     if (primary === null) {
@@ -211,6 +195,31 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
  * put_pending_exception: `pe` has completed; drop its reference on its primary. Returns the
  * origin bios to send when it was the last sibling (empty otherwise).
  */
+/**
+ * alloc_pending_exception may sleep: the lock is dropped, the allocation paid for, and the
+ * lock taken again (the caller then looks again: things may have changed meanwhile).
+ */
+function* allocateRelocked(snap: Snapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<SpinLock | null> {
+  snap.locks.exit(lock);
+  const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
+  if (cost !== null) yield cost;
+  return yield* snap.locks.enter(thread, chunk, C.lookupNs);
+}
+
+/**
+ * A new pending exception for an origin write, or null when the COW device is full: the
+ * snapshot is invalid now, the lock is released and the write goes on without it.
+ */
+function* newOriginPending(snap: Snapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<PendingException | null> {
+  const fresh = yield* snap.newPending(chunk, thread);
+  if (fresh === null) {
+    snap.locks.exit(lock);
+    return null;
+  }
+  snap.counters.originCopies++;
+  return fresh;
+}
+
 export function putPendingException(pe: PendingException): Bio[] {
   const primary = pe.primaryPe;
   if (primary !== null && --primary.refCount === 0) return primary.originBios.splice(0);
