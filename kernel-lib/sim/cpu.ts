@@ -8,8 +8,15 @@
 // - interrupt work (`irq()`) runs at once on a core, ahead of threads: it is accounted as busy
 //   time and the thread running there is delayed by it (charged to its next burst, an
 //   approximation that keeps timers immutable).
+// - where a runnable thread waits follows the scheduler: a thread that wakes goes to an idle
+//   core if there is one (select_idle_sibling), its last core first; a thread that is
+//   PREEMPTED stays on its core's runqueue, and only load balancing moves it to an idle core,
+//   and not while it is cache-hot (it ran within sched_migration_cost). So a kworker bound to
+//   the CPU its work was queued on shares that CPU with the submitter, as on a real machine,
+//   instead of chasing it over idle cores.
 import { SimulationError, describe } from './errors.js';
 import { PENDING, PROCESSED, SimEvent, TRIGGERED } from './event.js';
+import type { Scheduled } from './agenda.js';
 import { Deque } from './deque.js';
 import type { Process, ProcessContext, ProcessGenerator } from './process.js';
 import type { Simulation } from './simulation.js';
@@ -35,6 +42,12 @@ export interface CpuSetOptions {
   wakeupPreemption?: boolean;
   /** sched_wakeup_granularity_ns; default 1 ms x (1 + log2(cores)), as CFS scales it. */
   wakeupGranularityNs?: number;
+  /**
+   * sysctl_sched_migration_cost (the O(1) scheduler's cache_hot_time before 2.6.23): a
+   * preempted thread that ran this recently is cache-hot and load balancing leaves it on its
+   * core's runqueue. Default 0.5 ms.
+   */
+  migrationCostNs?: number;
   name?: string;
 }
 
@@ -50,8 +63,8 @@ export class Core {
   irqNs = 0;
   /** Interrupt time not yet charged to the thread running here. */
   debtNs = 0;
-  /** Threads pinned here, waiting for the core. */
-  readonly pinnedQueue = new Deque<Thread>();
+  /** This core's runqueue: threads pinned here, and floating threads preempted here. */
+  readonly localQueue = new Deque<Thread>();
   /** A woken thread asked to preempt the one running here (at its next exec()). */
   preemptRequested = false;
 
@@ -75,7 +88,12 @@ export class CpuSet {
   readonly timesliceNs: number;
   readonly wakeupPreemption: boolean;
   readonly wakeupGranularityNs: number;
+  readonly migrationCostNs: number;
   readonly name: string;
+  /** Load-balancing migrations of preempted threads to idle cores. */
+  migrations = 0;
+  /** Floating threads waiting on some core's runqueue (0 keeps idle balancing free). */
+  private stranded = 0;
   /** Floating threads waiting for any core. */
   private readonly runQueue = new Deque<Thread>();
   private nextThreadId = 0;
@@ -92,6 +110,8 @@ export class CpuSet {
     this.timesliceNs = options.timesliceNs ?? 3_000_000;
     this.wakeupPreemption = options.wakeupPreemption ?? false;
     this.wakeupGranularityNs = options.wakeupGranularityNs ?? 1_000_000 * (1 + Math.floor(Math.log2(n)));
+    this.migrationCostNs = options.migrationCostNs ?? 500_000;
+    if (!(this.migrationCostNs >= 0)) throw new SimulationError(`${this.name}: migrationCostNs must be >= 0, got ${describe(options.migrationCostNs)}`);
     this.cores = Array.from({ length: n }, (_, i) => new Core(this, i));
   }
 
@@ -123,17 +143,32 @@ export class CpuSet {
 
   /**
    * @internal a thread wants a core: `woken` after a sleep, not after being preempted (a
-   * preempted thread goes to the back and never preempts in turn).
+   * preempted thread goes to the back of its core's runqueue and never preempts in turn).
    */
   _enqueue(t: Thread, woken: boolean): void {
     if (t.pin >= 0) {
       const core = this.cores[t.pin];
       if (core.current === null) this.dispatch(core, t);
-      else if (woken && this.preempts(t, core)) core.pinnedQueue.unshift(t);
-      else core.pinnedQueue.push(t);
+      else if (woken && this.preempts(t, core)) core.localQueue.unshift(t);
+      else core.localQueue.push(t);
       return;
     }
-    // Prefer the core the thread last ran on (cache affinity), then any idle core.
+    if (!woken && t.lastCore !== null) {
+      // Preempted: stay on this core's runqueue; the balancer may move it once it is no
+      // longer cache-hot (balance()).
+      const core = t.lastCore;
+      if (core.current === null) {
+        this.dispatch(core, t);
+        return;
+      }
+      core.localQueue.push(t);
+      t.queuedOn = core;
+      t.queuedAt = this.sim.now;
+      this.stranded++;
+      this.sim.schedule(t.balanceTimer, this.migrationCostNs);
+      return;
+    }
+    // Woken: the core the thread last ran on if idle (cache affinity), then any idle core.
     if (t.lastCore !== null && t.lastCore.current === null) {
       this.dispatch(t.lastCore, t);
       return;
@@ -148,18 +183,46 @@ export class CpuSet {
     else this.runQueue.push(t);
   }
 
+  /**
+   * @internal load balancing for a floating thread left on a busy core's runqueue: once it
+   * is no longer cache-hot, an idle core pulls it (the periodic and nohz idle balance).
+   */
+  _balance(t: Thread): void {
+    const from = t.queuedOn;
+    if (from === null || this.sim.now - t.queuedAt < this.migrationCostNs) return;
+    for (const core of this.cores) {
+      if (core.current === null) {
+        this.pull(from, core, t);
+        return;
+      }
+    }
+  }
+
+  private pull(from: Core, to: Core, t: Thread): void {
+    from.localQueue.remove(t);
+    this.unstrand(t);
+    this.migrations++;
+    this.dispatch(to, t);
+  }
+
+  private unstrand(t: Thread): void {
+    t.queuedOn = null;
+    this.stranded--;
+  }
+
   /** CFS check_preempt_wakeup, with CPU time consumed standing in for vruntime. */
   private preempts(woken: Thread, core: Core): boolean {
     const current = core.current;
     if (!this.wakeupPreemption || current === null) return false;
-    if (woken.cpuNs + this.wakeupGranularityNs >= current.cpuNs) return false;
+    // vruntime so far: not counting the burst the woken thread is about to run.
+    if (woken.cpuNs - woken._pendingNs + this.wakeupGranularityNs >= current.cpuNs) return false;
     core.preemptRequested = true;
     return true;
   }
 
   /** @internal whether a thread on `core` should make way for another. */
   _othersWaiting(core: Core): boolean {
-    return core.pinnedQueue.length > 0 || this.runQueue.length > 0;
+    return core.localQueue.length > 0 || this.runQueue.length > 0;
   }
 
   /** @internal a thread gave its core up. */
@@ -167,8 +230,29 @@ export class CpuSet {
     core.current = null;
     core.preemptRequested = false;
     core.busy.set(0);
-    const next = core.pinnedQueue.shift() ?? this.runQueue.shift();
+    let next = core.localQueue.shift();
+    if (next !== undefined) {
+      if (next.queuedOn !== null) this.unstrand(next);
+    } else {
+      next = this.runQueue.shift();
+    }
     if (next !== undefined) this.dispatch(core, next);
+    else if (this.stranded > 0) this.idleBalance(core);
+  }
+
+  /** newidle balance: a core going idle pulls a waiting thread that is no longer cache-hot. */
+  private idleBalance(idle: Core): void {
+    const now = this.sim.now;
+    for (const core of this.cores) {
+      const q = core.localQueue;
+      for (let k = 0; k < q.length; k++) {
+        const t = q.at(k) as Thread;
+        if (t.queuedOn === core && now - t.queuedAt >= this.migrationCostNs) {
+          this.pull(core, idle, t);
+          return;
+        }
+      }
+    }
   }
 
   private dispatch(core: Core, t: Thread): void {
@@ -195,9 +279,16 @@ export class Thread implements ProcessContext {
   cpuNs = 0;
   /** When the thread last got its core (for time slicing). */
   sliceStart = 0;
+  /** The busy core whose runqueue this floating thread waits on after a preemption, or null. */
+  queuedOn: Core | null = null;
+  /** When it was put there (it stays cache-hot for migrationCostNs). */
+  queuedAt = 0;
+  /** @internal fires migrationCostNs after a preemption to let an idle core pull the thread. */
+  readonly balanceTimer: BalanceTimer;
   /** The burst waiting for a core, if any. */
   private pendingExec: SimEvent<undefined> | null = null;
-  private pendingNs = 0;
+  /** @internal length of that burst. */
+  _pendingNs = 0;
   private lastExec: SimEvent<any> | null = null;
   private proc: Process<any> | null = null;
 
@@ -207,7 +298,9 @@ export class Thread implements ProcessContext {
     /** Core index, or -1 for a floating thread. */
     readonly pin: number,
     readonly id: number,
-  ) {}
+  ) {
+    this.balanceTimer = new BalanceTimer(this);
+  }
 
   /** Starts the thread's process (one per thread at a time). */
   spawn<R>(body: ProcessGenerator<R> | (() => ProcessGenerator<R>)): Process<R> {
@@ -248,7 +341,7 @@ export class Thread implements ProcessContext {
     }
     const ev = sim.event<undefined>();
     this.pendingExec = ev;
-    this.pendingNs = ns;
+    this._pendingNs = ns;
     this.lastExec = ev;
     this.cpus._enqueue(this, woken);
     return ev;
@@ -260,7 +353,7 @@ export class Thread implements ProcessContext {
     if (ev === null) return;
     this.pendingExec = null;
     ev.state = TRIGGERED;
-    this.cpus.sim._agenda.push(this.cpus.sim.now + this.pendingNs + overheadNs, ev);
+    this.cpus.sim._agenda.push(this.cpus.sim.now + this._pendingNs + overheadNs, ev);
   }
 
   /** @internal called by the process before it waits on `ev` (null: it ended). */
@@ -271,5 +364,14 @@ export class Thread implements ProcessContext {
     // The thread sleeps: give the core to the next runnable thread.
     this.core = null;
     this.cpus._vacate(core);
+  }
+}
+
+/** The load-balance check for one thread, scheduled on the agenda without an event. */
+class BalanceTimer implements Scheduled {
+  constructor(readonly thread: Thread) {}
+
+  _fire(): void {
+    this.thread.cpus._balance(this.thread);
   }
 }

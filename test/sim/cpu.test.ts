@@ -147,6 +147,41 @@ describe('sim/cpu', () => {
     expect(bRanAt).to.equal(50_000 + 40_000 + 1);
   });
 
+  it('a preempted thread waits on its own core while cache-hot, then an idle core pulls it', () => {
+    /** fio floats and burns 1 µs bursts on core 0; a kworker pinned to core 0 wakes and runs `burst` ns. */
+    function run(burst: number): { coresSeen: Set<number>; migrations: number; fioDoneAt: number } {
+      const sim = new Simulation();
+      const cpus = new CpuSet(sim, { cores: 2, wakeupPreemption: true, wakeupGranularityNs: 1000 });
+      const fio = cpus.thread('fio');
+      const kworker = cpus.thread('kworker/0:1', { pin: 0 });
+      const coresSeen = new Set<number>();
+      let fioDoneAt = 0;
+      fio.spawn(function* () {
+        for (let i = 0; i < 2000; i++) {
+          yield fio.exec(1000);
+          coresSeen.add(fio.core!.index);
+        }
+        fioDoneAt = sim.now;
+      });
+      kworker.spawn(function* () {
+        yield sim.timeout(100_000);
+        yield kworker.exec(burst);
+      });
+      sim.run();
+      return { coresSeen, migrations: cpus.migrations, fioDoneAt };
+    }
+    // A 50 µs kworker burst: fio stays queued on core 0 (core 1 idle all along) and loses 50 µs.
+    const short = run(50_000);
+    expect([...short.coresSeen]).to.deep.equal([0]);
+    expect(short.migrations).to.equal(0);
+    expect(short.fioDoneAt).to.equal(2_000_000 + 50_000);
+    // A 2 ms burst: after sched_migration_cost (0.5 ms) the idle core 1 pulls fio.
+    const long = run(2_000_000);
+    expect([...long.coresSeen].sort()).to.deep.equal([0, 1]);
+    expect(long.migrations).to.equal(1);
+    expect(long.fioDoneAt).to.equal(2_000_000 + 500_000);
+  });
+
   it('bad pins and negative exec times name the thread', () => {
     const sim = new Simulation();
     const cpus = new CpuSet(sim, { cores: 2 });
