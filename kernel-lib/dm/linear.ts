@@ -28,6 +28,11 @@ export class LinearTarget implements DmTarget {
   }
 
   *map(clone: Bio): ProcessGenerator<BlockDevice | null> {
+    return this.mapSync(clone);
+  }
+
+  /** linear_map: never sleeps, so dm core calls it directly. */
+  mapSync(clone: Bio): BlockDevice {
     // A flush carries no sectors: it only needs to reach the device.
     if (clone.sectors !== 0) clone.sector = this.mapSector(clone.sector);
     return this.dev;

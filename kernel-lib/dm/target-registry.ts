@@ -19,6 +19,11 @@ export interface DmTarget {
    * charge of it (submit or complete it yourself) and return null (DM_MAPIO_SUBMITTED).
    */
   map(clone: Bio): ProcessGenerator<BlockDevice | null>;
+  /**
+   * The same map function for a target whose map never sleeps (dm-linear), as a plain call:
+   * dm core uses it when present, sparing the generator frames of `map` on every bio.
+   */
+  mapSync?(clone: Bio): BlockDevice | null;
   /** Longest bio the target accepts (max_io_len, in sectors); dm core splits longer ones. */
   readonly maxIoLen?: number;
   /** The devices the target sits on (for `dmsetup deps` and per-device statistics). */

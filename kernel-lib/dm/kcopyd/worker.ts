@@ -13,10 +13,10 @@ import { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import { blkFinishPlug, blkStartPlug, currentPlug } from '../../block/plug.js';
 import type { Thread } from '../../sim/cpu.js';
-import { Deque, type ProcessGenerator, type SimEvent, type Work, type Workqueue } from '../../sim/index.js';
+import { Deque, type Mutex, type ProcessGenerator, type SimEvent, type Work, type Workqueue } from '../../sim/index.js';
 import type { KcopydClient } from './client.js';
 import { KCOPYD_COSTS } from './costs.js';
-import type { KcopydJob } from './job.js';
+import type { KcopydJob, KcopydRegion } from './job.js';
 import type { Requeue } from './params.js';
 
 export class KcopydWorker {
@@ -51,7 +51,10 @@ export class KcopydWorker {
   /**
    * do_work, in the kernel's order: "complete jobs can free some pages for pages jobs. Pages
    * jobs when successful will jump onto the io jobs list". Each list is drained until empty,
-   * so jobs that complete while the pass runs are handled in the same pass.
+   * so jobs that complete while the pass runs are handled in the same pass. run_complete_job
+   * and run_io_job are written out in the loops rather than as helper generators: they run
+   * for every job, and each nested generator is an allocation and a level every resume of
+   * the worker passes through.
    */
   *doWork(t: Thread): ProcessGenerator<void> {
     this.passes++;
@@ -59,7 +62,16 @@ export class KcopydWorker {
     while (this.callbackJobs.length > 0) this.completeJobs.push(this.callbackJobs.shift() as KcopydJob);
     blkStartPlug(t);
     for (let job = this.completeJobs.shift(); job !== undefined; job = this.completeJobs.shift()) {
-      yield* this.runCompleteJob(job, t);
+      // run_complete_job: pages back, then the notify function (segment_complete for a sub-job).
+      yield t.exec(KCOPYD_COSTS.completeJobNs);
+      const client = job.client as KcopydClient;
+      if (job.pages > 0) {
+        client.pool.put(job.pages);
+        job.pages = 0;
+      }
+      if (!job.isSubJob) client.jobFinished(job);
+      if (client.callbackLock !== null) yield* this.notifyLocked(job, client.callbackLock, t);
+      else yield* job.fn(job.readErr, job.writeErr, job.context, t);
     }
     for (let job = this.pagesJobs.shift(); job !== undefined; job = this.pagesJobs.shift()) {
       yield t.exec(KCOPYD_COSTS.pagesJobNs);
@@ -79,62 +91,53 @@ export class KcopydWorker {
       this.ioJobs.push(job);
     }
     for (let job = this.ioJobs.shift(); job !== undefined; job = this.ioJobs.shift()) {
-      yield* this.runIoJob(job, t);
+      // run_io_job: the throttle, then an asynchronous dm_io read of the source or write of
+      // every destination.
+      const client = job.client as KcopydClient;
+      if (client.throttle.enabled) yield* this.throttle(client, t);
+      yield t.exec(KCOPYD_COSTS.ioJobNs);
+      if (job.op === 'copy') {
+        client.offload.start(job);
+        continue;
+      }
+      // dm_io's countdown, inlined so the hot path allocates only the bios: one reference is
+      // held while submitting, so a bio completing during submission cannot end the job early.
+      const cpu = t.core !== null ? t.core.index : 0;
+      const flags = client.ioFlags;
+      job.ioCount = 1;
+      if (job.op === 'read') {
+        const src = job.source as KcopydRegion;
+        yield* this.submit(job, 'read', src.dev, src.sector, src.count, flags, t, cpu);
+      } else {
+        const dests = job.dests;
+        for (let i = 0; i < dests.length; i++) yield* this.submit(job, 'write', dests[i].dev, dests[i].sector, dests[i].count, flags, t, cpu);
+      }
+      if (--job.ioCount === 0) ioJobDone(job, cpu);
     }
     blkFinishPlug(t);
   }
 
-  /** run_complete_job: pages back, then the notify function (segment_complete for a sub-job). */
-  private *runCompleteJob(job: KcopydJob, t: Thread): ProcessGenerator<void> {
-    yield t.exec(KCOPYD_COSTS.completeJobNs);
-    const client = job.client as KcopydClient;
-    if (job.pages > 0) {
-      client.pool.put(job.pages);
-      job.pages = 0;
-    }
-    if (!job.isSubJob) client.jobFinished(job);
-    const lock = client.callbackLock;
-    if (lock !== null) {
-      // Per-CPU workers of one client: callbacks are still serialized, as clients rely on.
-      yield beforeSleep(t, lock.lock());
-      try {
-        yield* job.fn(job.readErr, job.writeErr, job.context, t);
-      } finally {
-        lock.unlock();
-      }
-    } else {
+  /** Per-CPU workers of one client: callbacks are still serialized, as clients rely on. */
+  private *notifyLocked(job: KcopydJob, lock: Mutex, t: Thread): ProcessGenerator<void> {
+    yield beforeSleep(t, lock.lock());
+    try {
       yield* job.fn(job.readErr, job.writeErr, job.context, t);
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** run_io_job: the throttle, then an asynchronous dm_io read of the source or write of every destination. */
-  private *runIoJob(job: KcopydJob, t: Thread): ProcessGenerator<void> {
-    const client = job.client as KcopydClient;
+  /** io_job_start's sleeps: while over the throttle, the worker sleeps (and everything of the client waits). */
+  private *throttle(client: KcopydClient, t: Thread): ProcessGenerator<void> {
     for (let slept = 0; ; slept++) {
       const sleep = client.throttle.start(slept);
       if (sleep === null) break;
       yield beforeSleep(t, sleep);
     }
-    yield t.exec(KCOPYD_COSTS.ioJobNs);
-    if (job.op === 'copy') {
-      client.offload.start(job);
-      return;
-    }
-    // dm_io's countdown, inlined so the hot path allocates only the bios: one reference is
-    // held while submitting, so a bio completing during submission cannot end the job early.
-    const cpu = t.core !== null ? t.core.index : 0;
-    const flags = client.ioFlags;
-    job.ioCount = 1;
-    if (job.op === 'read') {
-      yield* this.submit(job, 'read', job.source!.dev, job.source!.sector, job.source!.count, flags, t, cpu);
-    } else {
-      const dests = job.dests;
-      for (let i = 0; i < dests.length; i++) yield* this.submit(job, 'write', dests[i].dev, dests[i].sector, dests[i].count, flags, t, cpu);
-    }
-    if (--job.ioCount === 0) ioJobDone(job, cpu);
   }
 
-  private *submit(job: KcopydJob, op: 'read' | 'write', dev: BlockDevice, sector: number, count: number, flags: number, t: Thread, cpu: number): ProcessGenerator<void> {
+  /** One bio of the job's dm_io; returns the device's submission (a plain function: no generator of its own per bio). */
+  private submit(job: KcopydJob, op: 'read' | 'write', dev: BlockDevice, sector: number, count: number, flags: number, t: Thread, cpu: number): ProcessGenerator<void> {
     const bio = new Bio(op, sector, count, flags);
     bio.thread = t;
     bio.cpu = cpu;
@@ -142,7 +145,7 @@ export class KcopydWorker {
     bio.endIo = completeIo;
     job.ioCount++;
     this.bios++;
-    yield* dev.submit(bio);
+    return dev.submit(bio);
   }
 }
 

@@ -13,9 +13,11 @@ export interface ExceptionStore {
   prepareException(pe: PendingException): boolean;
   /**
    * commit_exception, in the kcopyd worker: record the exception and, when the store's rule
-   * says so, make it durable and call every waiting pe.commitDone() in order.
+   * says so, make it durable and call every waiting pe.commitDone() in order. Returns what the
+   * worker must run for that (`yield*` it), or null when there is nothing to do now: most
+   * calls to a group-committing store, which then need no generator.
    */
-  commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void>;
+  commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void> | null;
   /** `dmsetup status` figures: sectors allocated (data + metadata), total, metadata. */
   usage(): { allocatedSectors: number; totalSectors: number; metadataSectors: number };
   /** Store-specific statistics. */

@@ -61,10 +61,11 @@ export function originFor(sim: Simulation, dev: BlockDevice): Origin {
  * device). Returns true when the bio was queued on a pending exception (DM_MAPIO_SUBMITTED),
  * false when it may go to the origin now (DM_MAPIO_REMAPPED).
  */
-export function* doOrigin(origin: Origin, bio: Bio, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
+export function doOrigin(origin: Origin, bio: Bio, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
+  // A plain function handing back the scheme's generator: no frame of its own per write.
   const snaps = origin.snapshots;
-  if (snaps.length > 0 && snaps[0].params.originWrite === 'primary-pe') return yield* originWritePrimaryPe(origin, bio, thread);
-  return yield* originWriteRetry(origin, bio, thread, limit);
+  if (snaps.length > 0 && snaps[0].params.originWrite === 'primary-pe') return originWritePrimaryPe(origin, bio, thread);
+  return originWriteRetry(origin, bio, thread, limit);
 }
 
 /** The modern __origin_write: wait on the first snapshot's exception, re-run when it completes. */
@@ -97,8 +98,13 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
           snap.locks.exit(lock);
           continue;
         }
-        const fresh = yield* newOriginPending(snap, chunk, thread, lock);
-        if (fresh === null) continue;
+        const fresh = yield* snap.newPending(chunk, thread);
+        if (fresh === null) {
+          // The COW device is full: the snapshot is invalid now; the write goes on without it.
+          snap.locks.exit(lock);
+          continue;
+        }
+        snap.counters.originCopies++;
         pe = fresh;
       }
     }
@@ -132,7 +138,8 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
 function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null): ProcessGenerator<boolean> {
   let primary: PendingException | null = null;
   let first = false;
-  const queue: PendingException[] = [];
+  /** Exceptions to start after the loop (allocated only when there is one: most writes find the chunk copied). */
+  let queue: PendingException[] | null = null;
   const snaps = origin.snapshots;
   for (let i = 0; i < snaps.length; i++) {
     const snap = snaps[i];
@@ -154,8 +161,13 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
       }
       pe = snap.pending.lookup(chunk);
       if (pe === undefined) {
-        const fresh = yield* newOriginPending(snap, chunk, thread, lock);
-        if (fresh === null) continue;
+        const fresh = yield* snap.newPending(chunk, thread);
+        if (fresh === null) {
+          // The COW device is full: the snapshot is invalid now; the write goes on without it.
+          snap.locks.exit(lock);
+          continue;
+        }
+        snap.counters.originCopies++;
         pe = fresh;
       }
     }
@@ -175,7 +187,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     }
     if (!pe.started) {
       pe.started = true;
-      queue.push(pe);
+      (queue ??= []).push(pe);
     }
     snap.locks.exit(lock);
   }
@@ -184,10 +196,10 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
   // completed meanwhile, the bios are ours to send (the queue is empty then).
   if (first && --primary.refCount === 0) {
     const bios = primary.originBios.splice(0);
-    for (const b of bios) yield* origin.dev.submit(b);
+    for (let i = 0; i < bios.length; i++) yield* origin.dev.submit(bios[i]);
     return true;
   }
-  for (const pe of queue) yield* (pe.owner as Snapshot).startCopy(pe, thread);
+  if (queue !== null) for (let i = 0; i < queue.length; i++) yield* (queue[i].owner as Snapshot).startCopy(queue[i], thread);
   return true;
 }
 
@@ -206,22 +218,11 @@ function* allocateRelocked(snap: Snapshot, chunk: number, thread: Thread | null,
   return yield* snap.locks.enter(thread, chunk, C.lookupNs);
 }
 
-/**
- * A new pending exception for an origin write, or null when the COW device is full: the
- * snapshot is invalid now, the lock is released and the write goes on without it.
- */
-function* newOriginPending(snap: Snapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<PendingException | null> {
-  const fresh = yield* snap.newPending(chunk, thread);
-  if (fresh === null) {
-    snap.locks.exit(lock);
-    return null;
-  }
-  snap.counters.originCopies++;
-  return fresh;
-}
-
-export function putPendingException(pe: PendingException): Bio[] {
+export function putPendingException(pe: PendingException): readonly Bio[] {
   const primary = pe.primaryPe;
   if (primary !== null && --primary.refCount === 0) return primary.originBios.splice(0);
-  return [];
+  return NO_BIOS;
 }
+
+/** What putPendingException returns for a sibling that was not the last: one array for all. */
+const NO_BIOS: readonly Bio[] = Object.freeze([]);

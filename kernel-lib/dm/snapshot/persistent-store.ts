@@ -87,13 +87,18 @@ export class PersistentStore implements ExceptionStore {
     return true;
   }
 
-  *commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void> {
+  commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void> | null {
     if (!valid) this.valid = false;
     this.currentCommitted++;
     this.counters.exceptions++;
     this.callbacks.push(pe);
     // The group-commit rule: nothing to do while copies are in flight and the area has room.
-    if (--this.pendingCount !== 0 && this.currentCommitted !== this.epa) return;
+    if (--this.pendingCount !== 0 && this.currentCommitted !== this.epa) return null;
+    return this.commitArea(worker);
+  }
+
+  /** The group commit proper: write the area (zeroing the next one first if full), then call back every queued exception. */
+  private *commitArea(worker: Thread): ProcessGenerator<void> {
     const full = this.currentCommitted === this.epa;
     if (full) {
       this.counters.areaZeroes++;

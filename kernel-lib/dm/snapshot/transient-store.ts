@@ -25,9 +25,9 @@ export class TransientStore implements ExceptionStore {
     return true;
   }
 
-  *commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void> {
+  commitException(pe: PendingException, valid: boolean, worker: Thread): ProcessGenerator<void> {
     this.commits++;
-    yield* pe.commitDone(valid, worker);
+    return pe.commitDone(valid, worker);
   }
 
   usage() {
