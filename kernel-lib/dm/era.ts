@@ -64,6 +64,9 @@ const HISTORY: Record<string, { oldest: EraValue; steps: readonly Step[] }> = {
   'snapshot.inOrderCompletion': { oldest: false, steps: [{ since: [3, 18, 0], value: true }] },
   'snapshot.locking': { oldest: 'mutex', steps: [{ since: [5, 1, 0], value: 'fine-grained' }] },
   'snapshot.cowThreshold': { oldest: 0, steps: [{ since: [5, 4, 0], value: 2048 }] },
+  // "dm snapshot: track snapshot reads" with "fix race during exception creation", which relies
+  // on the per-device kcopyd of 2.6.26 [R for the exact release].
+  'snapshot.trackReads': { oldest: false, steps: [{ since: [2, 6, 26], value: true }] },
 };
 
 /** The named presets of the issue, for documentation and notebooks. */

@@ -33,6 +33,13 @@ export interface SnapshotParams {
    * do_origin (retry_origin_bios) and may wait on another snapshot's exception.
    */
   originWrite: OriginWrite;
+  /**
+   * A snapshot read of a chunk not yet copied goes to the origin TRACKED (track_chunk), and
+   * pending_complete waits for such reads before the origin chunk may change (2.6.26 on [R]).
+   * Before, the read was simply remapped to the origin: no tracking, no wait, and the race
+   * that let it return the newly written data.
+   */
+  trackReads: boolean;
 }
 
 const CHOICES: Record<string, readonly unknown[]> = {
@@ -41,6 +48,7 @@ const CHOICES: Record<string, readonly unknown[]> = {
   inOrderCompletion: [true, false],
   commitFlags: ['plain', 'barrier', 'flush-fua'],
   originWrite: ['primary-pe', 'retry'],
+  trackReads: [true, false],
 };
 
 export const SNAPSHOT_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES), 'cowThreshold'];

@@ -231,6 +231,12 @@ export class Snapshot implements PendingOwner {
       return this.cow;
     }
     if (clone.op === 'read') {
+      if (!this.params.trackReads) {
+        // Before read tracking: remap to the origin and forget the read.
+        this.locks.exit(lock);
+        clone.sector = offset;
+        return this.origin.dev;
+      }
       // Not copied yet: read the origin, even if a copy is pending, and track the read so
       // that pending_complete waits for it before the origin chunk may change.
       this.tracked.set(chunk, (this.tracked.get(chunk) ?? 0) + 1);

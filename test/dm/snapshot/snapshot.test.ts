@@ -92,6 +92,26 @@ describe('dm-snapshot', () => {
     }
   });
 
+  it('a snapshot read in flight to the origin holds back the copy\'s origin write when reads are tracked (2.6.26 on), not before', () => {
+    for (const [kernel, tracked] of [['5.0', true], ['2.6.21', false]] as const) {
+      // The snapshot read (8 sectors) takes 5 ms at the origin; the chunk copy's read 0.1 ms.
+      const s = snapStack({ store: 'N', params: { kernel }, serviceNs: (b) => (b.op === 'read' && b.sectors === 8 ? 5_000_000 : 100_000) });
+      const r = s.io(s.snap, 'read', 0, 8);
+      const w = s.io(s.base, 'write', 0, 16, 10_000);
+      s.sim.run();
+      expect(r.status, kernel).to.equal(null);
+      expect(s.target.snap.counters.trackedWaits, kernel).to.equal(tracked ? 1 : 0);
+      if (tracked) {
+        // pending_complete sleeps in 1 ms steps until the read is done; only then does the write go.
+        expect(w.tComplete, kernel).to.be.above(r.tComplete);
+      } else {
+        // Remapped and forgotten: the origin write overtakes the read (the old race).
+        expect(w.tComplete, kernel).to.be.below(1_000_000);
+        expect(r.tComplete, kernel).to.be.above(5_000_000);
+      }
+    }
+  });
+
   it('completes exceptions in allocation order when in-order completion is on', () => {
     for (const inOrder of [true, false]) {
       const s = snapStack({ store: 'N', params: { 'snapshot.inOrderCompletion': inOrder }, serviceNs: (b) => (b.op === 'read' && b.sector === 0 ? 1_000_000 : 100_000) });
