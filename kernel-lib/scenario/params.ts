@@ -38,7 +38,7 @@ const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
   kernel: { check: (v) => (typeof v === 'string' && /^\d+\.\d+/.test(v) ? null : 'a kernel version string such as "2.6.21"'), dflt: undefined, doc: 'era preset for block-layer defaults' },
   'cpu.cores': { check: positiveInt, dflt: 4, doc: 'CPU cores of the simulated machine' },
   'cpu.context_switch_ns': { check: nonNegative, dflt: 1000, doc: 'cost of switching a core to another thread' },
-  'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency from a thread becoming runnable to it running' },
+  'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency of waking a thread onto an idle core (IPI, idle exit); a thread that waited for a busy core pays only the context switch' },
   'cpu.wakeup_preemption': {
     check: (v) => (typeof v === 'boolean' ? null : 'true or false'),
     dflt: undefined,

@@ -67,6 +67,8 @@ export class Core {
   readonly localQueue = new Deque<Thread>();
   /** A woken thread asked to preempt the one running here (at its next exec()). */
   preemptRequested = false;
+  /** When the core last went idle. */
+  idleSince = -1;
 
   constructor(
     readonly set: CpuSet,
@@ -148,7 +150,7 @@ export class CpuSet {
   _enqueue(t: Thread, woken: boolean): void {
     if (t.pin >= 0) {
       const core = this.cores[t.pin];
-      if (core.current === null) this.dispatch(core, t);
+      if (core.current === null) this.dispatch(core, t, woken && this.asleep(core));
       else if (woken && this.preempts(t, core)) core.localQueue.unshift(t);
       else core.localQueue.push(t);
       return;
@@ -158,7 +160,7 @@ export class CpuSet {
       // longer cache-hot (balance()).
       const core = t.lastCore;
       if (core.current === null) {
-        this.dispatch(core, t);
+        this.dispatch(core, t, false);
         return;
       }
       core.localQueue.push(t);
@@ -170,12 +172,12 @@ export class CpuSet {
     }
     // Woken: the core the thread last ran on if idle (cache affinity), then any idle core.
     if (t.lastCore !== null && t.lastCore.current === null) {
-      this.dispatch(t.lastCore, t);
+      this.dispatch(t.lastCore, t, this.asleep(t.lastCore));
       return;
     }
     for (const core of this.cores) {
       if (core.current === null) {
-        this.dispatch(core, t);
+        this.dispatch(core, t, this.asleep(core));
         return;
       }
     }
@@ -202,12 +204,22 @@ export class CpuSet {
     from.localQueue.remove(t);
     this.unstrand(t);
     this.migrations++;
-    this.dispatch(to, t);
+    this.dispatch(to, t, false);
   }
 
   private unstrand(t: Thread): void {
     t.queuedOn = null;
     this.stranded--;
+  }
+
+  /**
+   * Whether an idle core has to be woken (IPI, idle exit): not when it went idle at this very
+   * instant. That is a thread made runnable by the one that just slept there (fio queueing
+   * kcopyd's work, then waiting for its I/O): in the kernel the wakeup came first and
+   * schedule() switches straight to it; the engine only resumes it a moment later.
+   */
+  private asleep(core: Core): boolean {
+    return core.idleSince !== this.sim.now;
   }
 
   /** CFS check_preempt_wakeup, with CPU time consumed standing in for vruntime. */
@@ -236,8 +248,11 @@ export class CpuSet {
     } else {
       next = this.runQueue.shift();
     }
-    if (next !== undefined) this.dispatch(core, next);
-    else if (this.stranded > 0) this.idleBalance(core);
+    if (next !== undefined) this.dispatch(core, next, false);
+    else {
+      core.idleSince = this.sim.now;
+      if (this.stranded > 0) this.idleBalance(core);
+    }
   }
 
   /** newidle balance: a core going idle pulls a waiting thread that is no longer cache-hot. */
@@ -255,10 +270,15 @@ export class CpuSet {
     }
   }
 
-  private dispatch(core: Core, t: Thread): void {
+  /**
+   * Gives `core` to `t`. Waking a thread onto an idle core costs the wakeup latency (the IPI,
+   * the idle exit, entering the scheduler); a core handed over by a thread that sleeps or is
+   * preempted, or an idle core pulling a waiting thread, costs only the context switch.
+   */
+  private dispatch(core: Core, t: Thread, ontoIdle: boolean): void {
     core.current = t;
     core.busy.set(1);
-    let cost = this.wakeupNs + core.debtNs;
+    let cost = (ontoIdle ? this.wakeupNs : 0) + core.debtNs;
     core.debtNs = 0;
     if (core.lastThread !== t) {
       cost += this.contextSwitchNs;

@@ -1,7 +1,7 @@
 // Workqueues (kernel/workqueue.c, reduced to what timing depends on):
 // - a work item is queued with queueWork(); queueing a pending item does nothing (returns
 //   false), and an item never runs concurrently with itself: queued while running, it runs
-//   again once the current run ends;
+//   again once the current run ends, on the same pool, by the same worker;
 // - a bound (per-CPU) workqueue runs an item on worker threads pinned to the CPU it was
 //   queued from; an unbound one on floating threads;
 // - at most `maxActive` items run at once per CPU (bound) or in all (unbound); `ordered`
@@ -29,8 +29,8 @@ export type WorkFn = (worker: Thread) => ProcessGenerator<void>;
 export class Work {
   pending = false;
   running = false;
-  /** CPU to run on once the current run ends (queued while running), or null. */
-  deferredCpu: number | null = null;
+  /** Queued while running: it goes back on the pool it runs on once the current run ends. */
+  requeued = false;
   queuedAt = 0;
   executions = 0;
 
@@ -88,7 +88,9 @@ export class Workqueue {
     work.pending = true;
     work.queuedAt = this.cpus.sim.now;
     if (work.running) {
-      work.deferredCpu = cpu;
+      // __queue_work: an item running on some pool is queued there again, whatever CPU asks,
+      // so that it never runs concurrently with itself.
+      work.requeued = true;
       return true;
     }
     this.enqueue(work, cpu);
@@ -132,10 +134,11 @@ export class Workqueue {
         pool.active--;
         work.running = false;
       }
-      if (work.deferredCpu !== null) {
-        const cpu = work.deferredCpu;
-        work.deferredCpu = null;
-        this.enqueue(work, cpu);
+      if (work.requeued) {
+        // Back on this pool's worklist, and this worker, still running, takes it next (the
+        // kernel wakes another worker only when none of the pool is running).
+        work.requeued = false;
+        pool.queue.push(work);
       }
     }
   }

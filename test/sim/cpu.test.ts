@@ -32,7 +32,7 @@ describe('sim/cpu', () => {
     }
   });
 
-  it('a sleeping thread gives its core up, and pays wakeup and switch costs to come back', () => {
+  it('a sleeping thread gives its core up; the wakeup cost is paid onto an idle core, the switch cost always', () => {
     const sim = new Simulation();
     const cpus = new CpuSet(sim, { cores: 1, wakeupNs: 100, contextSwitchNs: 50 });
     const a = cpus.thread('a');
@@ -50,10 +50,39 @@ describe('sim/cpu', () => {
       log.push(`b ran until ${sim.now}`);
     });
     sim.run();
-    // a: 0 + 150 + 1000 = 1150. b then waits for the core: 1150 + 150 + 2000 = 3300.
-    // a wakes at 6150, core free: 6150 + 150 + 1000 = 7300.
-    expect(log).to.deep.equal(['a ran until 1150', 'b ran until 3300', 'a again until 7300']);
-    expect(cpus.utilization()[0]).to.be.closeTo((1150 + 2150 + 1150) / 7300, 1e-9);
+    // a: 0 + 150 + 1000 = 1150. b waited for the busy core and gets it handed over when a
+    // sleeps: switch only, 1150 + 50 + 2000 = 3200. a wakes at 6150 onto the idle core:
+    // 6150 + 150 + 1000 = 7300.
+    expect(log).to.deep.equal(['a ran until 1150', 'b ran until 3200', 'a again until 7300']);
+    expect(cpus.utilization()[0]).to.be.closeTo((1150 + 2050 + 1150) / 7300, 1e-9);
+  });
+
+  it('a thread woken by one that then sleeps on the same core takes the core without a wakeup cost', () => {
+    // fio queues kcopyd's work and waits for its I/O: the kworker runs next on that CPU.
+    const sim = new Simulation();
+    const cpus = new CpuSet(sim, { cores: 2, wakeupNs: 100, contextSwitchNs: 50 });
+    const fio = cpus.thread('fio', { pin: 0 });
+    const kworker = cpus.thread('kworker/0:1', { pin: 0 });
+    const work = sim.event();
+    const io = sim.event();
+    let kworkerDone = 0;
+    kworker.spawn(function* () {
+      yield work;
+      yield kworker.exec(1000);
+      kworkerDone = sim.now;
+      io.succeed();
+    });
+    fio.spawn(function* () {
+      yield fio.exec(500); // 0 + 150 + 500
+      work.succeed(); // queue_work: the kworker is runnable now...
+      yield io; // ...and fio sleeps at once
+      yield fio.exec(10);
+    });
+    sim.run();
+    // The kworker: 650 + switch 50 + 1000 (no wakeup: the core never went idle in between).
+    expect(kworkerDone).to.equal(1700);
+    // fio, woken by the kworker that then ends: the core is handed back, switch only.
+    expect(sim.now).to.equal(1700 + 50 + 10);
   });
 
   it('a thread waiting on a mutex sleeps; a thread waiting on a spinlock keeps burning its core', () => {

@@ -46,6 +46,25 @@ describe('sim/workqueue', () => {
     expect(items.map((w) => w.executions)).to.deep.equal([1, 1, 1]);
   });
 
+  it('an item queued from another CPU while it runs runs again on its pool, by the same worker', () => {
+    const sim = new Simulation();
+    const cpus = new CpuSet(sim, { cores: 2 });
+    const wq = new Workqueue(cpus, { name: 'kcopyd' });
+    const ran: string[] = [];
+    const work = wq.work('do_work', function* (thread) {
+      yield thread.exec(1000);
+      ran.push(`${thread.name}@cpu${thread.core?.index}`);
+    });
+    sim.process(function* () {
+      wq.queueWork(work, 0);
+      yield sim.timeout(500); // running on CPU 0 now
+      wq.queueWork(work, 1); // __queue_work sends it to the pool it runs on
+    });
+    sim.run();
+    expect(ran).to.deep.equal(['kworker/0:0 (kcopyd)@cpu0', 'kworker/0:0 (kcopyd)@cpu0']);
+    expect(sim.now).to.equal(2000); // back to back: no second worker woken, no switch
+  });
+
   it('an ordered workqueue runs one item at a time, in order', () => {
     const sim = new Simulation();
     const cpus = new CpuSet(sim, { cores: 4 });

@@ -51,7 +51,7 @@ export class FioRun {
       if (n === 0 || o.stonewall) this.phases.push({ jobs: [] });
       const phase = this.phases[this.phases.length - 1];
       for (let clone = 0; clone < o.numjobs; clone++) {
-        const job = new FioJob(env, o, clone, n);
+        const job = new FioJob(env, o, clone, n, this.jobs.length);
         this.jobs.push(job);
         this.groupOf.set(job, group);
         this.given.set(job, section.options.slice(section.inherited));

@@ -100,6 +100,8 @@ export class FioJob {
     readonly clone: number,
     /** Position of the job in the file, for distinct data fingerprints. */
     readonly jobNumber: number,
+    /** fio's td->thread_number - 1: the thread's index over every job and clone of the file. */
+    threadIndex = clone,
   ) {
     const o = options;
     const at = (option: string) => ({ file: env.source, line: o.lines[option] ?? o.line, field: option });
@@ -136,7 +138,8 @@ export class FioJob {
     }
     // Buffered I/O through libaio or io_uring completes inside io_submit: it is synchronous.
     this.async = (o.ioengine === 'libaio' || o.ioengine === 'io_uring') && this.cache === null;
-    this.thread = env.cpus !== null ? env.cpus.thread(`fio/${o.name}.${clone}`) : null;
+    this.thread = env.cpus !== null ? env.cpus.thread(`fio/${o.name}.${clone}`, { pin: pinnedCpu(o, threadIndex, env.cpus.cores.length, at) }) : null;
+    if (env.cpus === null && o.cpusAllowed !== null) env.warn(`fio job ${o.name}: cpus_allowed ignored (no CPU model in this run)`);
     // randrepeat=1: like fio, the job's random sequence depends only on randseed (and which
     // job it is), so it is the same on every run; randrepeat=0 draws it from the run's seed.
     const stream = (purpose: string) =>
@@ -371,4 +374,23 @@ export class FioJob {
       s.ctx = this.thread.contextSwitches - this.ctxAtMeasure;
     }
   }
+}
+
+/**
+ * The CPU a job thread is pinned to under cpus_allowed, or undefined to float over every
+ * core. `split` gives thread i the (i mod n)-th CPU of the set (fio_cpus_split); `shared`
+ * lets each thread use the whole set, which the model can do for one CPU or all of them.
+ */
+function pinnedCpu(o: JobOptions, threadIndex: number, cores: number, at: (option: string) => { file?: string; line?: number; field?: string }): number | undefined {
+  const set = o.cpusAllowed;
+  if (set === null) return undefined;
+  const missing = set.find((c) => c >= cores);
+  if (missing !== undefined) throw new InputError(`CPU ${missing} is not on this machine (cpu.cores = ${cores}: CPUs 0-${cores - 1})`, at('cpus_allowed'));
+  if (o.cpusAllowedPolicy === 'split') return set[threadIndex % set.length];
+  if (set.length === 1) return set[0];
+  if (set.length === cores) return undefined;
+  throw new InputError(
+    `a set of ${set.length} of the ${cores} CPUs shared by each thread is not modelled (a simulated thread runs on one CPU or floats over all): use cpus_allowed_policy=split, one CPU, or all of them`,
+    at('cpus_allowed'),
+  );
 }

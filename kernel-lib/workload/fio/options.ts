@@ -62,6 +62,10 @@ export interface JobOptions {
   percentileList: number[];
   bufferCompressPercentage: number;
   dedupePercentage: number;
+  /** cpus_allowed: the CPUs the job's threads may run on (sorted), or null for any. */
+  cpusAllowed: number[] | null;
+  /** cpus_allowed_policy: `shared` (each thread may use the whole set) or `split` (thread i gets the i-th CPU of the set, round robin). */
+  cpusAllowedPolicy: 'shared' | 'split';
 }
 
 export function defaultOptions(name: string, line: number): JobOptions {
@@ -72,6 +76,7 @@ export function defaultOptions(name: string, line: number): JobOptions {
     direct: false, rwmixread: 50, randrepeat: true, randseed: 0x89, randomDistribution: { kind: 'random' },
     rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
     filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
+    cpusAllowed: null, cpusAllowedPolicy: 'shared',
   };
 }
 
@@ -106,6 +111,20 @@ function int(text: string | null, fail: (why: string) => never, min = 0, max = I
   const n = Number(t);
   if (n < min || n > max) fail(`${n} is out of range ${min}..${max === Infinity ? '' : max}`);
   return n;
+}
+
+/** fio's CPU list syntax: "0-3,6,8-9". */
+function cpuList(text: string, fail: (why: string) => never): number[] {
+  const cpus = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (m === null) fail(`'${part}' is not a CPU or a range of CPUs (e.g. 0-3,6)`);
+    const lo = Number(m![1]);
+    const hi = m![2] !== undefined ? Number(m![2]) : lo;
+    if (hi < lo) fail(`'${part}': the range ends before it starts`);
+    for (let c = lo; c <= hi; c++) cpus.add(c);
+  }
+  return [...cpus].sort((a, b) => a - b);
 }
 
 function bool(text: string | null, fail: (why: string) => never): boolean {
@@ -217,6 +236,12 @@ const SETTERS: Record<string, Setter> = {
     const t = need(v, fail);
     if (t.includes(':')) fail('several files per job (a:b) are not supported; use one job per device');
     o.filename = t;
+  },
+  cpus_allowed: (o, v, fail) => void (o.cpusAllowed = cpuList(need(v, fail), fail)),
+  cpus_allowed_policy: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t !== 'shared' && t !== 'split') fail(`'${t}' is not a policy (shared, split)`);
+    o.cpusAllowedPolicy = t as 'shared' | 'split';
   },
   percentile_list: (o, v, fail) => {
     const list = need(v, fail).split(':').map(Number);

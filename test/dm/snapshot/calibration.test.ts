@@ -8,11 +8,8 @@ import { expect } from 'chai';
 import { runScenario } from '../../../kernel-lib/scenario/run.js';
 import { dd2007, NULL_BLK_2019_PUBLISHED, nullBlk2019 } from './scenarios.js';
 
-/** What the model gave for the rows it misses (full runs, when this file was written). */
-const MISSES: Record<string, string> = {
-  'psync 1': '21.05 us (+30%; 26.3 before null_blk completed inside queue_rq): per-copy CPU cost plus two 2.5 us wakeups',
-  'libaio 1': '88950 IOPS (+54%): the kworker batches the 32 copies fio queued before sleeping (no CFS wakeup preemption in the engine)',
-};
+/** What the model gave for the rows it misses (full runs, when this file was written); none now. */
+const MISSES: Record<string, string> = {};
 
 describe('dm-snapshot calibration', function () {
   this.timeout(120_000);
@@ -46,7 +43,7 @@ describe('dm-snapshot calibration', function () {
     expect(large).to.be.above(small * 1.5);
   });
 
-  it.skip('2007 dd 1000 MB, each snapshot cell within 30% [model on MACHINE_2007: same/8K 1.82 (pub 1.1, +65%), same/512K 6.36 (4.0, +59%), separate/8K 1.54 (1.2, +29%), separate/512K 15.4 (5.6, +175%); bare volume 86.7 (45.4)]');
+  it.skip('2007 dd 1000 MB, each snapshot cell within 30% [model on MACHINE_2007: same/8K 1.79 (pub 1.1, +63%), same/512K 6.43 (4.0, +61%), separate/8K 1.65 (1.2, +37%), separate/512K 15.4 (5.6, +175%); bare volume 86.7 (45.4)]');
 
   it('is deterministic: the same scenario and seed give the same results', () => {
     const a = runScenario(nullBlk2019(2, 'libaio', 5, { kernel: '2.6.21' }));

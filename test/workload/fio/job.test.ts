@@ -35,6 +35,28 @@ describe('workload/fio/job', () => {
     expect(r2.json.jobs[0].job_runtime).to.be.within(4 * r2.json.jobs[0].write.runtime - 4, 4 * r2.json.jobs[0].write.runtime + 4);
   });
 
+  it('cpus_allowed_policy=split pins thread i to the i-th CPU of the set, over all jobs of the file', () => {
+    const text = '[global]\nfilename=/dev/sda\nrw=randwrite\nsize=1m\ncpus_allowed=1-3\ncpus_allowed_policy=split\n[a]\nnumjobs=2\n[b]\nnumjobs=2\n';
+    const { run } = runFio(text, { cores: 4 });
+    expect(run.jobs.map((j) => j.thread!.pin)).to.deep.equal([1, 2, 3, 1]);
+    // shared: one CPU pins, all of them float.
+    expect(runFio('[j]\nfilename=/dev/sda\nsize=1m\ncpus_allowed=2', { cores: 4 }).run.jobs[0].thread!.pin).to.equal(2);
+    expect(runFio('[j]\nfilename=/dev/sda\nsize=1m\ncpus_allowed=0-3', { cores: 4 }).run.jobs[0].thread!.pin).to.equal(-1);
+  });
+
+  it('cpus_allowed names a CPU the machine lacks, or a shared subset it cannot model, with its line', () => {
+    const fail = (text: string) => {
+      try {
+        runFio(text, { cores: 4 });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected an error');
+    };
+    expect(fail('[j]\nfilename=/dev/sda\ncpus_allowed=0-7\ncpus_allowed_policy=split')).to.match(/^test\.fio:3: cpus_allowed: CPU 4 is not on this machine \(cpu\.cores = 4: CPUs 0-3\)/);
+    expect(fail('[j]\nfilename=/dev/sda\ncpus_allowed=0-1')).to.match(/^test\.fio:3: cpus_allowed: a set of 2 of the 4 CPUs shared by each thread is not modelled/);
+  });
+
   it('offset_increment places each clone at offset + n * increment', () => {
     const { dev } = runFio(`${base}[j]\nrw=write\nnumjobs=3\nsize=64k\noffset=1m\noffset_increment=1m`);
     for (let n = 0; n < 3; n++) {

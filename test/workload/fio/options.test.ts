@@ -79,6 +79,16 @@ describe('workload/fio/options', () => {
     expect(err('[j]\nrw=read\ntime_based').message).to.match(/^x\.fio:3: time_based: time_based needs a runtime/);
   });
 
+  it('reads cpus_allowed lists and ranges, and cpus_allowed_policy', () => {
+    const [o] = opts('[j]\ncpus_allowed=6,0-3,2\ncpus_allowed_policy=split');
+    expect(o.cpusAllowed).to.deep.equal([0, 1, 2, 3, 6]);
+    expect(o.cpusAllowedPolicy).to.equal('split');
+    expect(opts('[j]')[0].cpusAllowed).to.equal(null);
+    expect(err('[j]\ncpus_allowed=3-1').message).to.match(/^x\.fio:2: cpus_allowed: '3-1': the range ends before it starts/);
+    expect(err('[j]\ncpus_allowed=a').message).to.match(/'a' is not a CPU or a range of CPUs/);
+    expect(err('[j]\ncpus_allowed_policy=spread').message).to.match(/^x\.fio:2: cpus_allowed_policy: 'spread' is not a policy \(shared, split\)/);
+  });
+
   it('reports job-file syntax errors with their line', () => {
     expect(err('rw=read\n[j]').message).to.match(/^x\.fio:1: rw: option 'rw' outside any \[section\]/);
     expect(err('[j\nrw=read').message).to.match(/^x\.fio:1: malformed section header/);
