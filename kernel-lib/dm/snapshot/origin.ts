@@ -98,13 +98,8 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
           snap.locks.exit(lock);
           continue;
         }
-        const fresh = yield* snap.newPending(chunk, thread);
-        if (fresh === null) {
-          // The COW device is full: the snapshot is invalid now; the write goes on without it.
-          snap.locks.exit(lock);
-          continue;
-        }
-        snap.counters.originCopies++;
+        const fresh = originPending(snap, yield* snap.newPending(chunk, thread), lock);
+        if (fresh === null) continue;
         pe = fresh;
       }
     }
@@ -161,13 +156,8 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
       }
       pe = snap.pending.lookup(chunk);
       if (pe === undefined) {
-        const fresh = yield* snap.newPending(chunk, thread);
-        if (fresh === null) {
-          // The COW device is full: the snapshot is invalid now; the write goes on without it.
-          snap.locks.exit(lock);
-          continue;
-        }
-        snap.counters.originCopies++;
+        const fresh = originPending(snap, yield* snap.newPending(chunk, thread), lock);
+        if (fresh === null) continue;
         pe = fresh;
       }
     }
@@ -216,6 +206,20 @@ function* allocateRelocked(snap: Snapshot, chunk: number, thread: Thread | null,
   const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
   if (cost !== null) yield cost;
   return yield* snap.locks.enter(thread, chunk, C.lookupNs);
+}
+
+/**
+ * The new pending exception of an origin write, counted; or null when the COW device is full:
+ * the snapshot is invalid now, its lock is released and the write goes on without it. A plain
+ * function (not a generator) so that both bookkeeping schemes share it at no allocation.
+ */
+function originPending(snap: Snapshot, fresh: PendingException | null, lock: SpinLock | null): PendingException | null {
+  if (fresh === null) {
+    snap.locks.exit(lock);
+    return null;
+  }
+  snap.counters.originCopies++;
+  return fresh;
 }
 
 export function putPendingException(pe: PendingException): readonly Bio[] {
