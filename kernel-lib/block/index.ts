@@ -1,5 +1,6 @@
 // The block layer's public surface: `import { createDevice, Bio } from '../block/index.js'`.
 export { Bio, SECTOR_SIZE, REQ_SYNC, REQ_FUA, REQ_PREFLUSH, REQ_META, REQ_RAHEAD, type BioOp, type BioEndIo } from './bio.js';
+export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from './bio-payload.js';
 export type { BlockDevice, DiskStats } from './device.js';
 export type { BlockDriver, DriverHost } from './driver.js';
 export { Request } from './request.js';

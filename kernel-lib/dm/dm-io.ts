@@ -10,7 +10,7 @@ import { Bio, type BioOp } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
-import { inheritBioPayload } from './bio-payload.js';
+import { inheritBioPayload } from '../block/bio-payload.js';
 
 /** struct dm_io_region */
 export interface DmIoRegion {

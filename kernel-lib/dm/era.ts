@@ -29,7 +29,7 @@
 //   5.4       in-flight COW threshold 2048 (cow_count)                          [R 5.3-5.4]
 // Before 2019 the snapshot lock was an exclusive one (an rwsem always taken for write, then a
 // mutex from about 2016): `snapshot.locking: mutex` covers both.
-import { InputError } from './input-error.js';
+import { InputError } from '../base/input-error.js';
 
 export type EraValue = string | number | boolean;
 

@@ -2,20 +2,19 @@
 // target type registers itself in its own module, imported from here.
 import './linear.js';
 import './snapshot/index.js';
-import './snapshot/index.js';
-import type { InputLocation } from './input-error.js';
+import type { InputLocation } from '../base/input-error.js';
 import { MappedDevice } from './mapped-device.js';
 import { parseTable } from './table.js';
 import { constructTarget, type TargetContext } from './target-registry.js';
 
-export { InputError, formatLocation, isInputError, type InputLocation } from './input-error.js';
+export { InputError, formatLocation, isInputError, type InputLocation } from '../base/input-error.js';
 export { parseTable, formatTable, tableSize, type TableLine } from './table.js';
 export { registerTarget, targetTypes, constructTarget, TargetArgs, type DmTarget, type TargetContext } from './target-registry.js';
 export { LinearTarget } from './linear.js';
 export { MappedDevice, type MappedTarget } from './mapped-device.js';
 export { dmIo, type DmIoRegion, type DmIoRequest } from './dm-io.js';
 export { createVolume, parseVolumeSize, type VolumeSpec } from './volume.js';
-export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from './bio-payload.js';
+export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from '../block/bio-payload.js';
 
 /** `dmsetup create NAME` with a table: parses it, constructs every target, and maps them. */
 export function createMappedDevice(ctx: TargetContext, table: string, where: InputLocation = {}): MappedDevice {

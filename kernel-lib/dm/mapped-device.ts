@@ -7,7 +7,7 @@
 import { Bio } from '../block/bio.js';
 import type { BlockDevice, DiskStats } from '../block/device.js';
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
-import { inheritBioPayload } from './bio-payload.js';
+import { inheritBioPayload } from '../block/bio-payload.js';
 import type { DmTarget } from './target-registry.js';
 
 /** A target with the plain-call map. */

@@ -3,7 +3,7 @@
 // skipped. Like the kernel's dm_table_add_target(), the targets must tile the device: the
 // first starts at sector 0 and each next one starts where the previous one ended ("gap in
 // table"), and a target cannot be empty.
-import { InputError } from './input-error.js';
+import { InputError } from '../base/input-error.js';
 
 export interface TableLine {
   /** First sector of the mapped device this target covers. */

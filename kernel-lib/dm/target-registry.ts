@@ -6,7 +6,7 @@ import type { Bio } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
 import type { CpuSet } from '../sim/cpu.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../base/input-error.js';
 import { parseSectors, type TableLine } from './table.js';
 
 /** A constructed target: struct dm_target with its type's map function. */

@@ -4,7 +4,7 @@
 // powers of 1024 ("8G" = 8 GiB), with an optional "iB"/"B".
 import type { BlockDevice } from '../block/device.js';
 import type { Simulation } from '../sim/index.js';
-import { InputError, type InputLocation } from './input-error.js';
+import { InputError, type InputLocation } from '../base/input-error.js';
 import { LinearTarget } from './linear.js';
 import { MappedDevice } from './mapped-device.js';
 

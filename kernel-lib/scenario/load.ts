@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { InputError } from '../dm/input-error.js';
+import { InputError } from '../base/input-error.js';
 
 export type KeyPath = readonly (string | number)[];
 

@@ -9,7 +9,7 @@
 //   layer's own parsers, so that a mistake fails even in a stack without a snapshot.
 // Anything else is an unknown parameter, reported with its path.
 import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '../block/page-cache.js';
-import { InputError } from '../dm/input-error.js';
+import { InputError } from '../base/input-error.js';
 import { parseKcopydParams } from '../dm/kcopyd/params.js';
 import { parseSnapshotParams } from '../dm/snapshot/params.js';
 import type { KeyPath } from './load.js';

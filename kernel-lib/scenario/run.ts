@@ -6,7 +6,7 @@
 //   r.fio.jobs[0].write.iops
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { InputError } from '../dm/input-error.js';
+import { InputError } from '../base/input-error.js';
 import { CpuSet } from '../sim/cpu.js';
 import { Simulation, type SimEvent } from '../sim/index.js';
 import { DdRun, parseDdOperands } from '../workload/dd.js';

@@ -16,7 +16,7 @@
 import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { PageCache } from '../block/page-cache.js';
-import { InputError } from '../dm/input-error.js';
+import { InputError } from '../base/input-error.js';
 import type { CpuSet, Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 

@@ -1,5 +1,5 @@
 // The InputError a call throws, for tests that check its message, file, line and field.
-import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { InputError } from '../../kernel-lib/base/input-error.js';
 
 export function inputErrorOf(fn: () => unknown): InputError {
   try {

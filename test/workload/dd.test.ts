@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InputError } from '../../kernel-lib/dm/input-error.js';
+import { InputError } from '../../kernel-lib/base/input-error.js';
 import { Simulation } from '../../kernel-lib/sim/index.js';
 import { DdRun, ddTransferLine, formatG, parseDdOperands } from '../../kernel-lib/workload/dd.js';
 import { FakeDevice } from '../dm/fake-device.js';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
-import { isInputError } from '../../dm/input-error.js';
+import { isInputError } from '../../base/input-error.js';
 import { runScenario } from '../../scenario/run.js';
 import type { Command } from '../main.js';
 

@@ -11,7 +11,7 @@
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Mutex, Workqueue, type ProcessGenerator, type Simulation } from '../../sim/index.js';
 import { REQ_SYNC } from '../../block/bio.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { KcopydJob, MAX_REGIONS, SPLIT_COUNT, type KcopydNotify, type KcopydRegion } from './job.js';
 import { KcopydOffload } from './offload.js';
 import { PagePool } from './page-pool.js';

@@ -1,7 +1,7 @@
 // kcopyd's parameters (`kcopyd.*` in a scenario's params), each with the kernel era it belongs
 // to. Precedence: an explicit parameter, then what the client asked for (dm-snapshot's
 // SNAPSHOT_PAGES), then the era preset of `kernel` (../era.ts).
-import { InputError } from '../input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { eraDefaultsOf } from '../era.js';
 
 export type Requeue = 'tail' | 'head';

@@ -1,6 +1,6 @@
 // dm-snapshot's parameters (`snapshot.*`), with era defaults from ../era.ts; an explicit
 // parameter overrides the era.
-import { InputError } from '../input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { eraDefaultsOf } from '../era.js';
 
 export type SnapshotLocking = 'mutex' | 'fine-grained';

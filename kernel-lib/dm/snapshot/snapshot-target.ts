@@ -6,7 +6,7 @@ import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import { CpuSet } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { parseKcopydParams } from '../kcopyd/params.js';
 import type { TableLine } from '../table.js';
 import type { DmTarget, TargetArgs, TargetContext } from '../target-registry.js';

@@ -7,7 +7,7 @@
 //   strip_blank_end() cuts the line at the first of them);
 // - blanks around keys and values are ignored.
 // Environment substitution ($VAR) and `include` are not supported and are reported as such.
-import { InputError } from '../../dm/input-error.js';
+import { InputError } from '../../base/input-error.js';
 
 export interface JobOption {
   key: string;

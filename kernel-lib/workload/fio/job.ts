@@ -19,8 +19,8 @@
 import { Bio, REQ_PREFLUSH, REQ_SYNC, type BioOp } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { PageCache } from '../../block/page-cache.js';
-import { setBioPayload } from '../../dm/bio-payload.js';
-import { InputError } from '../../dm/input-error.js';
+import { setBioPayload } from '../../block/bio-payload.js';
+import { InputError } from '../../base/input-error.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { RandomMapOffsets, SequentialOffsets, SkewedOffsets, type OffsetGenerator } from './offsets.js';

@@ -1,7 +1,7 @@
 // The fio options dmsim understands, with fio's defaults and fio's value syntax. Anything
 // else is an error naming the option and its line and listing what is supported: a silently
 // ignored option would make a simulated result look like a measured one of a different job.
-import { InputError } from '../../dm/input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { FIO_PERCENTILES } from '../../sim/index.js';
 import type { JobSection } from './job-file.js';
 import { parseSize, parseTime } from './units.js';

@@ -5,7 +5,7 @@
 // trace without Q events, the D events (issued: what the driver saw). RWBS: R read, W write,
 // D discard, F flush/FUA, S sync, N no data. blkparse's summary after the events ("CPU0
 // (8,16):", "Total (8,16):" and their indented lines) is skipped.
-import { InputError } from '../../dm/input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { forEachLine, type TraceRecord } from './record.js';
 
 const EVENT = /^\s*(\d+),(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\.(\d{1,9})\s+(\d+)\s+([A-Z]{1,2})\s+([A-Z]+)\s+(.*)$/;

@@ -1,7 +1,7 @@
 // DiskSim's ascii trace format: one request per line,
 //   <time ms> <devno> <blkno> <bcount> <flags>
 // with blkno and bcount in 512-byte blocks and flags bit 0 set for a read.
-import { InputError } from '../../dm/input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { rebase } from './blkparse.js';
 import { forEachLine, type TraceRecord } from './record.js';
 

@@ -2,7 +2,7 @@
 //   Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime
 // Timestamp in Windows FILETIME units (100 ns), Type Read or Write, Offset and Size in bytes.
 // Offsets and sizes are rounded out to 512-byte sectors.
-import { InputError } from '../../dm/input-error.js';
+import { InputError } from '../../base/input-error.js';
 import { rebase } from './blkparse.js';
 import { forEachLine, type TraceRecord } from './record.js';
 

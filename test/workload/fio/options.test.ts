@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InputError } from '../../../kernel-lib/dm/input-error.js';
+import { InputError } from '../../../kernel-lib/base/input-error.js';
 import { parseJobFile } from '../../../kernel-lib/workload/fio/job-file.js';
 import { jobOptions } from '../../../kernel-lib/workload/fio/options.js';
 import { parseSize, parseTime } from '../../../kernel-lib/workload/fio/units.js';

@@ -1,7 +1,7 @@
 // The error for bad user input: a malformed dmsetup table, fio job file, dd operand, trace or
 // scenario. It carries where the mistake is (file, line, field) so the command line can print
-// one readable line and exit non-zero instead of a stack trace. It lives here, in the lowest
-// layer that parses user input, so dm, workload and scenario all throw the same kind.
+// one readable line and exit non-zero instead of a stack trace. It lives in base/, the lowest
+// layer, so every layer that parses user input throws the same kind.
 
 export interface InputLocation {
   /** File name (or a label such as "targets.snap" for text embedded in a scenario). */

@@ -5,7 +5,7 @@
 //
 // Kept in a WeakMap beside the bio (rather than on `bio.private`, which belongs to the bio's
 // owner) so that it costs nothing for the models that never look.
-import type { Bio } from '../block/bio.js';
+import type { Bio } from './bio.js';
 
 export interface BioPayload {
   /**
