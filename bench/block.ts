@@ -4,8 +4,8 @@
 // - dd bs=1M of 1 GiB buffered to hdd-sata-2007 through the page cache: wall time (goal < 1 s).
 import { CpuSet } from '../kernel-lib/sim/cpu.js';
 import { Simulation, type ProcessGenerator, type SimEvent } from '../kernel-lib/sim/index.js';
-import { Bio, REQ_SYNC, blockDefaultsForKernel, createDevice, type BlockDevice } from '../kernel-lib/block/index.js';
-import { PAGE_CACHE_2_6_21, PageCache } from '../kernel-lib/block/page-cache.js';
+import { Bio, REQ_SYNC, blockDefaultsForKernel, createDevice, pageCacheDefaultsForKernel, type BlockDevice } from '../kernel-lib/block/index.js';
+import { PageCache } from '../kernel-lib/block/page-cache.js';
 
 /** `jobs` submitters keeping `depth` random 4 KiB writes in flight each, for `ios` I/Os in all. */
 function nullBlk(ios: number, withCpus: boolean): { wallS: number; ios: number; heapMiB: number[]; events: number } {
@@ -58,7 +58,7 @@ function ddHdd2007(mib: number): { wallS: number; simS: number; ddMBps: number }
   const sim = new Simulation({ seed: 1 });
   const cpus = new CpuSet(sim, { cores: 2, wakeupNs: 5000, contextSwitchNs: 3000 });
   const dev = createDevice(sim, cpus, { name: 'sda', profile: 'hdd-sata-2007', block: blockDefaultsForKernel('2.6.21') });
-  const cache = new PageCache(sim, dev, cpus, { ...PAGE_CACHE_2_6_21, ram_mib: 512, copy_ns_per_page: 4000 });
+  const cache = new PageCache(sim, dev, cpus, { ...pageCacheDefaultsForKernel('2.6.21'), ram_mib: 512, copy_ns_per_page: 4000 });
   const dd = cpus.thread('dd');
   let ddEnd = 0;
   dd.spawn(function* (): ProcessGenerator<void> {

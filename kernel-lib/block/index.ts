@@ -11,7 +11,6 @@ export { blkStartPlug, blkFinishPlug, currentPlug } from './plug.js';
 export {
   DEFAULT_BLOCK_OPTIONS,
   parseBlockOptions,
-  blockDefaultsForKernel,
   type BlockOptions,
   type QueueMode,
   type SchedulerName,
@@ -29,10 +28,9 @@ export {
   PageCache,
   PAGE_SIZE,
   PAGE_CACHE_DEFAULTS,
-  PAGE_CACHE_2_6_21,
-  pageCacheDefaultsForKernel,
   parsePageCacheOptions,
   type PageCacheOptions,
 } from './page-cache.js';
+export { BLOCK_ERAS, PAGE_CACHE_ERAS, blockDefaultsForKernel, pageCacheDefaultsForKernel } from './kernel-presets.js';
 export { Writeback, MAX_WRITEBACK_PAGES } from './writeback.js';
 export { ExtentSet } from './extent-set.js';

@@ -102,20 +102,6 @@ export const DEFAULT_BLOCK_OPTIONS: Readonly<BlockOptions> = Object.freeze({
   ipi_cpu_ns: 1500,
 } satisfies BlockOptions);
 
-/** Era presets for `params.kernel`: what a kernel of that version defaults to. */
-export function blockDefaultsForKernel(kernel: string): Partial<BlockOptions> {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(kernel);
-  if (m === null) throw new Error(`kernel: expected a version such as "2.6.21" or "6.8", got ${JSON.stringify(kernel)}`);
-  const [maj, min, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
-  const v = maj * 1_000_000 + min * 1000 + patch;
-  if (v < 3_000_000) {
-    // 2.6: single queue, CFQ, 512 KiB requests, per-queue plugging, no rq_affinity before 2.6.28.
-    return { queue: 'legacy', scheduler: 'cfq', rq_affinity: v >= 2_006_028 ? 1 : 0, max_sectors: 1024 };
-  }
-  if (v < 5_000_000) return { queue: 'legacy', scheduler: 'cfq', max_sectors: 2560, plug_max_requests: 16 };
-  return { queue: 'mq', max_sectors: 2560, plug_max_requests: v >= 5_016_000 ? 32 : 16 };
-}
-
 type Check = (v: unknown) => string | null;
 const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'a positive integer');
 const nonNegative: Check = (v) => (typeof v === 'number' && v >= 0 && Number.isFinite(v) ? null : 'a number >= 0');

@@ -71,30 +71,6 @@ export const PAGE_CACHE_DEFAULTS: Readonly<PageCacheOptions> = Object.freeze({
   first_sector: 0,
 } satisfies PageCacheOptions);
 
-/** 2.6.21 defaults: 40% / 10%, the 2.6 throttle, no flush on fsync. */
-export const PAGE_CACHE_2_6_21: Partial<PageCacheOptions> = Object.freeze({
-  dirty_ratio: 40,
-  dirty_background_ratio: 10,
-  throttle: '2.6',
-  fsync_flush: false,
-  writeback_bio_kib: 512,
-});
-
-/**
- * Era defaults for `params.kernel` [R: from the sysctl history]: dirty_ratio 40 / background 10
- * until 2.6.21, 10 / 5 in 2.6.22-2.6.29, 20 / 10 after; the IO-less throttle from 3.2;
- * barriers (a flush on fsync) on by default from 2.6.28 (ext3/ext4 later made it default).
- */
-export function pageCacheDefaultsForKernel(kernel: string): Partial<PageCacheOptions> {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(kernel);
-  if (m === null) throw new Error(`kernel: expected a version such as "2.6.21" or "6.8", got ${JSON.stringify(kernel)}`);
-  const v = Number(m[1]) * 1_000_000 + Number(m[2]) * 1000 + Number(m[3] ?? 0);
-  if (v < 2_006_022) return { ...PAGE_CACHE_2_6_21 };
-  if (v < 2_006_030) return { dirty_ratio: 10, dirty_background_ratio: 5, throttle: '2.6', fsync_flush: v >= 2_006_028, writeback_bio_kib: 512 };
-  if (v < 3_002_000) return { dirty_ratio: 20, dirty_background_ratio: 10, throttle: '2.6', fsync_flush: true };
-  return {};
-}
-
 const PAGE_CACHE_CHECKS: Record<keyof PageCacheOptions, (v: unknown) => string | null> = {
   ram_mib: (v) => (typeof v === 'number' && v >= 1 ? null : 'a size in MiB >= 1'),
   dirtyable_fraction: (v) => (typeof v === 'number' && v > 0 && v <= 1 ? null : 'a fraction in (0, 1]'),

@@ -4,7 +4,8 @@
 // on devices, volumes or other targets. Names are looked up the way tables write them: "sdb",
 // "/dev/sdb", "/dev/mapper/snap" and "/dev/vg/base" all name what the scenario called sdb,
 // snap and base.
-import { blockDefaultsForKernel } from '../block/options.js';
+import { kernelVersionOf } from '../base/kernel-version.js';
+import { blockDefaultsForKernel } from '../block/kernel-presets.js';
 import { createDevice } from '../block/create-device.js';
 import type { BlockDevice } from '../block/device.js';
 import { createMappedDevice, createVolume, InputError } from '../dm/index.js';
@@ -84,13 +85,8 @@ export function buildStack(
   const stack = new Stack();
   const params = scenario.params;
   let block = paramsUnder(params, 'block');
-  if (typeof params.kernel === 'string') {
-    try {
-      block = { ...blockDefaultsForKernel(params.kernel), ...block };
-    } catch (err) {
-      throw located(err, source, ['params', 'kernel']);
-    }
-  }
+  const kernel = kernelVersionOf(params.kernel);
+  if (kernel !== undefined) block = { ...blockDefaultsForKernel(kernel), ...block };
 
   for (const [name, spec] of Object.entries(scenario.devices)) {
     try {

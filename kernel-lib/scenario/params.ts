@@ -8,8 +8,10 @@
 //   targets that read them; `kcopyd.*` and `snapshot.*` are also checked here, with the dm
 //   layer's own parsers, so that a mistake fails even in a stack without a snapshot.
 // Anything else is an unknown parameter, reported with its path.
-import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '../block/page-cache.js';
+import { pageCacheDefaultsForKernel } from '../block/kernel-presets.js';
+import { parsePageCacheOptions, type PageCacheOptions } from '../block/page-cache.js';
 import { InputError } from '../base/input-error.js';
+import { eraValues, kernelVersionOf, type EraTable } from '../base/kernel-version.js';
 import { parseKcopydParams } from '../dm/kcopyd/params.js';
 import { parseSnapshotParams } from '../dm/snapshot/params.js';
 import type { KeyPath } from './load.js';
@@ -30,12 +32,20 @@ export interface ToolParams {
 }
 
 type Check = (v: unknown) => string | null;
+const checkKernel: Check = (v) => {
+  try {
+    kernelVersionOf(v);
+    return null;
+  } catch {
+    return 'a kernel version such as "2.6.21", "5.0" or "6.x"';
+  }
+};
 const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number >= 0');
 const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'an integer >= 1');
 
 /** Exact parameters this layer owns, with their defaults. */
 const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
-  kernel: { check: (v) => (typeof v === 'string' && /^\d+\.\d+/.test(v) ? null : 'a kernel version string such as "2.6.21"'), dflt: undefined, doc: 'era preset for block-layer defaults' },
+  kernel: { check: checkKernel, dflt: undefined, doc: 'era preset: the defaults of that kernel version in every layer (block, page cache, CPU scheduler, dm)' },
   'cpu.cores': { check: positiveInt, dflt: 4, doc: 'CPU cores of the simulated machine' },
   'cpu.context_switch_ns': { check: nonNegative, dflt: 1000, doc: 'cost of switching a core to another thread' },
   'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency of waking a thread onto an idle core (IPI, idle exit); a thread that waited for a busy core pays only the context switch' },
@@ -75,13 +85,13 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
     }
     const ns = key.split('.')[0];
     if (ns === 'pagecache') {
-      const name = key.slice('pagecache.'.length);
-      if (!Object.hasOwn(PAGE_CACHE_DEFAULTS, name)) {
-        throw new ParamError(key, `unknown page-cache parameter (known: ${Object.keys(PAGE_CACHE_DEFAULTS).join(', ')})`);
-      }
-      const dflt = PAGE_CACHE_DEFAULTS[name as keyof PageCacheOptions];
-      if (typeof value !== typeof dflt || (typeof value === 'number' && !(value >= 0))) {
-        throw new ParamError(key, `expected a ${typeof dflt}${typeof dflt === 'number' ? ' >= 0' : ''}, got ${JSON.stringify(value)}`);
+      // The page cache's own validator, so that a value is checked as strictly here as when
+      // the cache is built (`pagecache.throttle: foo` is an error, not a silent default).
+      try {
+        parsePageCacheOptions({ [key.slice('pagecache.'.length)]: value }, 'pagecache');
+      } catch (err) {
+        const m = /^(pagecache\.[^:]*): (.*)$/s.exec((err as Error).message);
+        throw new ParamError(m?.[1] ?? key, m?.[2] ?? (err as Error).message);
       }
       continue;
     }
@@ -99,7 +109,7 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
       cores: get('cpu.cores'),
       contextSwitchNs: get('cpu.context_switch_ns'),
       wakeupNs: get('cpu.wakeup_ns'),
-      wakeupPreemption: typeof preemption === 'boolean' ? preemption : isCfsKernel(params.kernel),
+      wakeupPreemption: typeof preemption === 'boolean' ? preemption : machineEra(params.kernel).wakeup_preemption === true,
     },
     tools: { fioCpuNsPerIo: get('fio.cpu_ns_per_io'), ddCpuNsPerIo: get('dd.cpu_ns_per_io'), ddCopyNsPerByte: get('dd.copy_ns_per_byte') },
   };
@@ -128,13 +138,17 @@ function checkDmParams(params: Readonly<Record<string, unknown>>): void {
   }
 }
 
-/** CFS (and its wakeup preemption) replaced the O(1) scheduler in 2.6.23; no era means modern. */
-function isCfsKernel(kernel: unknown): boolean {
-  if (typeof kernel !== 'string') return true;
-  const [major, minor, patch] = kernel.split('.').map((x) => Number.parseInt(x, 10));
-  if (major !== 2) return major > 2 || Number.isNaN(major);
-  if (minor !== 6) return minor > 6;
-  return (patch ?? 0) >= 23;
+/**
+ * The machine's era table: CFS (and its wakeup preemption) replaced the O(1) scheduler in
+ * 2.6.23. No `kernel` means today's kernel.
+ */
+const MACHINE_ERAS: EraTable = {
+  wakeup_preemption: { oldest: false, steps: [{ since: '2.6.23', value: true }] },
+};
+
+function machineEra(kernel: unknown) {
+  const v = kernelVersionOf(kernel);
+  return v === undefined ? { wakeup_preemption: true } : eraValues(MACHINE_ERAS, v);
 }
 
 /** The parameters under a namespace, without its prefix ({'block.nr_requests': 1} -> {nr_requests: 1}). */
@@ -189,17 +203,8 @@ function deletePath(o: Record<string, unknown>, parts: string[]): void {
   else deletePath(head as Record<string, unknown>, parts.slice(1));
 }
 
-/**
- * The page cache's options: the era's defaults (2.6.21 and before: dirty_ratio 40, the 2.6
- * throttle, no flush on fsync; before 3.2 the 2.6 throttle), then `pagecache.*`.
- */
+/** The page cache's options: the era's defaults (block/kernel-presets.ts), then `pagecache.*`. */
 export function pageCacheOptions(params: Readonly<Record<string, unknown>>): Partial<PageCacheOptions> {
-  let preset: Partial<PageCacheOptions> = {};
-  const m = typeof params.kernel === 'string' ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(params.kernel) : null;
-  if (m !== null) {
-    const v = Number(m[1]) * 1e6 + Number(m[2]) * 1e3 + Number(m[3] ?? 0);
-    if (v < 2_006_022) preset = PAGE_CACHE_2_6_21;
-    else if (v < 3_002_000) preset = { throttle: '2.6' };
-  }
-  return { ...preset, ...(paramsUnder(params, 'pagecache') as Partial<PageCacheOptions>) };
+  const v = kernelVersionOf(params.kernel);
+  return { ...(v === undefined ? {} : pageCacheDefaultsForKernel(v)), ...(paramsUnder(params, 'pagecache') as Partial<PageCacheOptions>) };
 }

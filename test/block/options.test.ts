@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_BLOCK_OPTIONS, blockDefaultsForKernel, parseBlockOptions } from '../../kernel-lib/block/options.js';
+import { DEFAULT_BLOCK_OPTIONS, parseBlockOptions } from '../../kernel-lib/block/options.js';
 
 describe('block/options', () => {
   it('defaults to the kernel constants', () => {
@@ -20,9 +20,4 @@ describe('block/options', () => {
     expect(() => parseBlockOptions({ queue: 'legacy', scheduler: 'none' })).to.throw(/block\.scheduler: "none" is not available with block\.queue=legacy/);
   });
 
-  it('era presets follow the kernel version', () => {
-    expect(blockDefaultsForKernel('2.6.21')).to.include({ queue: 'legacy', scheduler: 'cfq', rq_affinity: 0 });
-    expect(blockDefaultsForKernel('6.8')).to.include({ queue: 'mq', plug_max_requests: 32 });
-    expect(() => blockDefaultsForKernel('linux')).to.throw(/kernel: expected a version/);
-  });
 });

@@ -2,7 +2,7 @@
 // to. Precedence: an explicit parameter, then what the client asked for (dm-snapshot's
 // SNAPSHOT_PAGES), then the era preset of `kernel` (../era.ts).
 import { InputError } from '../../base/input-error.js';
-import { eraDefaultsOf } from '../era.js';
+import { eraDefaultsOf } from '../kernel-presets.js';
 
 export type Requeue = 'tail' | 'head';
 export type Threading = 'global' | 'per-client' | 'per-cpu';

@@ -1,7 +1,7 @@
 // dm-snapshot's parameters (`snapshot.*`), with era defaults from ../era.ts; an explicit
 // parameter overrides the era.
 import { InputError } from '../../base/input-error.js';
-import { eraDefaultsOf } from '../era.js';
+import { eraDefaultsOf } from '../kernel-presets.js';
 
 export type SnapshotLocking = 'mutex' | 'fine-grained';
 export type CommitFlags = 'plain' | 'barrier' | 'flush-fua';

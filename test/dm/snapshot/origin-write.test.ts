@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { createMappedDevice } from '../../../kernel-lib/dm/index.js';
 import type { SnapshotTarget } from '../../../kernel-lib/dm/snapshot/index.js';
-import { eraDefaults } from '../../../kernel-lib/dm/era.js';
+import { eraDefaults } from '../../../kernel-lib/dm/kernel-presets.js';
 import { parseSnapshotParams } from '../../../kernel-lib/dm/snapshot/params.js';
 import { FakeDevice } from '../fake-device.js';
 import { snapStack } from './helpers.js';

@@ -1,4 +1,5 @@
-// Kernel era presets for kcopyd and dm-snapshot: `params.kernel: "2.6.21"` gives the defaults a
+// Kernel era presets for kcopyd and dm-snapshot (the dm layer's era table; the block layer's is
+// block/kernel-presets.ts, both in the shape of base/kernel-version.ts): `params.kernel: "2.6.21"` gives the defaults a
 // kernel of that version had; an explicit `kcopyd.*` / `snapshot.*` parameter overrides them.
 // Without `kernel`, the modern (6.x) behaviour is the default.
 //
@@ -29,87 +30,53 @@
 //   5.4       in-flight COW threshold 2048 (cow_count)                          [R 5.3-5.4]
 // Before 2019 the snapshot lock was an exclusive one (an rwsem always taken for write, then a
 // mutex from about 2016): `snapshot.locking: mutex` covers both.
-import { InputError } from '../base/input-error.js';
+import { eraValues, kernelVersionOf, NEWEST_KERNEL, type EraTable, type EraValue } from '../base/kernel-version.js';
 
-export type EraValue = string | number | boolean;
-
-interface Step {
-  /** First version with `value`, as [major, minor, patch]. */
-  since: readonly [number, number, number];
-  value: EraValue;
-}
+export type { EraValue } from '../base/kernel-version.js';
 
 /** Per parameter: the oldest value, then the changes in version order. */
-const HISTORY: Record<string, { oldest: EraValue; steps: readonly Step[] }> = {
-  'kcopyd.threading': { oldest: 'global', steps: [{ since: [2, 6, 26], value: 'per-client' }] },
-  'kcopyd.requeue': { oldest: 'tail', steps: [{ since: [2, 6, 31], value: 'head' }] },
-  'kcopyd.pool': { oldest: 'hard', steps: [{ since: [3, 1, 0], value: 'reserve' }] },
-  'kcopyd.subJobKiB': { oldest: 64, steps: [{ since: [5, 3, 0], value: 512 }] },
+export const DM_ERAS: EraTable = {
+  'kcopyd.threading': { oldest: 'global', steps: [{ since: '2.6.26', value: 'per-client' }] },
+  'kcopyd.requeue': { oldest: 'tail', steps: [{ since: '2.6.31', value: 'head' }] },
+  'kcopyd.pool': { oldest: 'hard', steps: [{ since: '3.1', value: 'reserve' }] },
+  'kcopyd.subJobKiB': { oldest: 64, steps: [{ since: '5.3', value: 512 }] },
   'kcopyd.syncIo': {
     oldest: false,
     steps: [
-      { since: [2, 6, 29], value: true },
-      { since: [2, 6, 37], value: false },
+      { since: '2.6.29', value: true },
+      { since: '2.6.37', value: false },
     ],
   },
   'snapshot.commitFlags': {
     oldest: 'plain',
     steps: [
-      { since: [2, 6, 29], value: 'barrier' },
-      { since: [2, 6, 37], value: 'flush-fua' },
+      { since: '2.6.29', value: 'barrier' },
+      { since: '2.6.37', value: 'flush-fua' },
     ],
   },
-  'snapshot.originWrite': { oldest: 'primary-pe', steps: [{ since: [2, 6, 36], value: 'retry' }] },
-  'snapshot.skipFullChunkCopy': { oldest: false, steps: [{ since: [3, 1, 0], value: true }] },
-  'snapshot.inOrderCompletion': { oldest: false, steps: [{ since: [3, 18, 0], value: true }] },
-  'snapshot.locking': { oldest: 'mutex', steps: [{ since: [5, 1, 0], value: 'fine-grained' }] },
-  'snapshot.cowThreshold': { oldest: 0, steps: [{ since: [5, 4, 0], value: 2048 }] },
+  'snapshot.originWrite': { oldest: 'primary-pe', steps: [{ since: '2.6.36', value: 'retry' }] },
+  'snapshot.skipFullChunkCopy': { oldest: false, steps: [{ since: '3.1', value: true }] },
+  'snapshot.inOrderCompletion': { oldest: false, steps: [{ since: '3.18', value: true }] },
+  'snapshot.locking': { oldest: 'mutex', steps: [{ since: '5.1', value: 'fine-grained' }] },
+  'snapshot.cowThreshold': { oldest: 0, steps: [{ since: '5.4', value: 2048 }] },
   // "dm snapshot: track snapshot reads" with "fix race during exception creation", which relies
   // on the per-device kcopyd of 2.6.26 [R for the exact release].
-  'snapshot.trackReads': { oldest: false, steps: [{ since: [2, 6, 26], value: true }] },
+  'snapshot.trackReads': { oldest: false, steps: [{ since: '2.6.26', value: true }] },
 };
 
 /** The named presets of the issue, for documentation and notebooks. */
 export const ERA_PRESETS = ['2.6.21', '2.6.26', '3.1', '5.0', '5.2', '6.x'] as const;
 
-/** Parses "2.6.21", "5.0", "6.x" (x = the newest) into a comparable triple, or null. */
-export function parseKernelVersion(kernel: string): [number, number, number] | null {
-  const m = /^(\d+)\.(\d+|x)(?:\.(\d+|x))?/.exec(kernel);
-  if (m === null) return null;
-  const part = (s: string | undefined) => (s === undefined ? 0 : s === 'x' ? 999 : Number(s));
-  return [Number(m[1]), part(m[2]), part(m[3])];
-}
-
-function atLeast(v: readonly number[], since: readonly number[]): boolean {
-  for (let i = 0; i < 3; i++) if (v[i] !== since[i]) return v[i] > since[i];
-  return true;
-}
-
 /**
  * The `kcopyd.*` and `snapshot.*` defaults of a kernel version (all of them; the newest
- * values when `kernel` is undefined). Throws on a version it cannot read.
+ * values when `kernel` is undefined). Throws an InputError on the `kernel` field for a
+ * version it cannot read.
  */
 export function eraDefaults(kernel: string | undefined): Record<string, EraValue> {
-  const v = kernel === undefined ? [999, 0, 0] : parseKernelVersion(kernel);
-  if (v === null) throw new Error(`expected a kernel version such as "2.6.21", "5.0" or "6.x", got ${JSON.stringify(kernel)}`);
-  const out: Record<string, EraValue> = {};
-  for (const [key, h] of Object.entries(HISTORY)) {
-    let value = h.oldest;
-    for (const s of h.steps) if (atLeast(v, s.since)) value = s.value;
-    out[key] = value;
-  }
-  return out;
+  return eraValues(DM_ERAS, kernelVersionOf(kernel) ?? NEWEST_KERNEL);
 }
 
-/**
- * The era defaults for a scenario's `params` (its `kernel` key), with an unreadable version
- * reported as a bad `kernel` parameter.
- */
+/** The era defaults for a scenario's `params` (its `kernel` key). */
 export function eraDefaultsOf(params: Readonly<Record<string, unknown>>): Record<string, EraValue> {
-  const kernel = params.kernel;
-  try {
-    return eraDefaults(typeof kernel === 'string' ? kernel : undefined);
-  } catch (err) {
-    throw new InputError((err as Error).message, { field: 'kernel' });
-  }
+  return eraValues(DM_ERAS, kernelVersionOf(params.kernel) ?? NEWEST_KERNEL);
 }

@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import { checkParams, pageCacheOptions, ParamError } from '../../kernel-lib/scenario/params.js';
+
+function problem(params: Record<string, unknown>): ParamError {
+  try {
+    checkParams(params);
+  } catch (err) {
+    if (err instanceof ParamError) return err;
+    throw err;
+  }
+  throw new Error(`accepted ${JSON.stringify(params)}`);
+}
+
+describe('scenario/params', () => {
+  it('checks page-cache values with the page cache validator, naming the key', () => {
+    const err = problem({ 'pagecache.throttle': 'foo' });
+    expect(err.key).to.equal('pagecache.throttle');
+    expect(err.message).to.match(/one of "2.6", "io-less"/);
+    expect(problem({ 'pagecache.dirty_ratoi': 10 }).key).to.equal('pagecache.dirty_ratoi');
+    expect(() => checkParams({ 'pagecache.throttle': '2.6', 'pagecache.dirty_ratio': 30 })).not.to.throw();
+  });
+
+  it('reads every spelling of a kernel version the era tables know, and refuses others', () => {
+    for (const k of ['2.6.21', '5.0', '6.x', '6.8-rc1']) expect(() => checkParams({ kernel: k }), k).not.to.throw();
+    expect(problem({ kernel: 'linux' }).key).to.equal('kernel');
+    expect(problem({ kernel: 6 }).key).to.equal('kernel');
+  });
+
+  it('CFS wakeup preemption by era: off before 2.6.23, on from it and without a kernel', () => {
+    expect(checkParams({ kernel: '2.6.21' }).machine.wakeupPreemption).to.equal(false);
+    expect(checkParams({ kernel: '2.6.23' }).machine.wakeupPreemption).to.equal(true);
+    expect(checkParams({}).machine.wakeupPreemption).to.equal(true);
+    expect(checkParams({ kernel: '2.6.21', 'cpu.wakeup_preemption': true }).machine.wakeupPreemption).to.equal(true);
+  });
+
+  it('the page cache gets its era defaults, then pagecache.* on top', () => {
+    expect(pageCacheOptions({ kernel: '2.6.25' })).to.include({ dirty_ratio: 10, throttle: '2.6' });
+    expect(pageCacheOptions({ kernel: '2.6.21', 'pagecache.dirty_ratio': 30 })).to.include({ dirty_ratio: 30, throttle: '2.6' });
+    expect(pageCacheOptions({})).to.deep.equal({});
+  });
+});
