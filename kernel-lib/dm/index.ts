@@ -9,7 +9,20 @@ import { constructTarget, type TargetContext } from './target-registry.js';
 
 export { InputError, formatLocation, isInputError, type InputLocation } from '../base/input-error.js';
 export { parseTable, formatTable, tableSize, type TableLine } from './table.js';
-export { registerTarget, targetTypes, constructTarget, TargetArgs, type DmTarget, type TargetContext } from './target-registry.js';
+export {
+  registerTarget,
+  registerParamNamespace,
+  paramNamespaces,
+  targetTypes,
+  targetType,
+  constructTarget,
+  TargetArgs,
+  type DmTarget,
+  type TargetContext,
+  type TargetType,
+  type TargetHealth,
+  type ParamNamespace,
+} from './target-registry.js';
 export { LinearTarget } from './linear.js';
 export { MappedDevice, type MappedTarget } from './mapped-device.js';
 export { dmIo, type DmIoRegion, type DmIoRequest } from './dm-io.js';

@@ -41,6 +41,11 @@ export class LinearTarget implements DmTarget {
   status(): Record<string, unknown> {
     return { device: this.dev.name, offset: this.start };
   }
+
+  /** dm-linear prints nothing after its type. */
+  statusLine(): string {
+    return '';
+  }
 }
 
 function linearCtr(_ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {
@@ -57,4 +62,4 @@ function linearCtr(_ctx: TargetContext, line: TableLine, args: TargetArgs): DmTa
   return new LinearTarget(line.start, line.length, dev, offset);
 }
 
-registerTarget('linear', linearCtr);
+registerTarget({ name: 'linear', ctr: linearCtr });

@@ -1,10 +1,17 @@
 // Target types, as the kernel's dm_register_target() keeps them: each target type registers a
-// constructor under its name ("linear", later "snapshot", "clone", "dedup", "vdo"...), and a
-// table line names the type it wants. An unknown type is an error naming the line, the field
-// and the types that exist.
+// descriptor (struct target_type) under its name ("linear", "snapshot", later "clone",
+// "dedup", "vdo"...): its constructor and the parameter namespaces it reads. A table line
+// names the type it wants; an unknown type is an error naming the line, the field and the
+// types that exist. The constructed target (struct dm_target) carries the rest of the
+// target_type's operations: map, status (`dmsetup status`), message (`dmsetup message`),
+// preresume I/O (`ready`), suspend and resume.
+//
+// The layers above name no target type: the scenario layer asks this registry which
+// parameter namespaces exist (so `clone.x: 1` is an unknown parameter until a clone target
+// registers `clone`), waits on each target's `ready` and prints each target's status.
 import type { Bio } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
-import type { ProcessGenerator, Simulation } from '../sim/index.js';
+import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 import type { CpuSet } from '../sim/cpu.js';
 import { InputError } from '../base/input-error.js';
 import { parseSectors, type TableLine } from './table.js';
@@ -28,8 +35,34 @@ export interface DmTarget {
   readonly maxIoLen?: number;
   /** The devices the target sits on (for `dmsetup deps` and per-device statistics). */
   readonly devices: readonly BlockDevice[];
-  /** `dmsetup status` information, target-specific. */
+  /** `dmsetup status` information, target-specific, as named fields (results and notebooks). */
   status?(): Record<string, unknown>;
+  /** The status line as `dmsetup status` prints it after `<start> <length> <type>`. */
+  statusLine?(): string;
+  /**
+   * Whether the target still works; a target that stopped (a snapshot whose COW device
+   * filled up) says why in a sentence the run prints as a warning.
+   */
+  health?(): TargetHealth;
+  /**
+   * Simulated I/O the constructor started and the device must finish before it is used (the
+   * kernel's preresume: a persistent snapshot reads its header, clone its metadata). Null or
+   * absent when there is none.
+   */
+  readonly ready?: SimEvent<unknown> | null;
+  /** `dmsetup message <dev> 0 <words...>`; returns what the kernel would print, or throws an InputError. */
+  message?(words: readonly string[]): string | void;
+  /** `dmsetup suspend`: stop taking new I/O and finish what is in flight (presuspend/postsuspend). */
+  suspend?(): ProcessGenerator<void>;
+  /** `dmsetup resume` (preresume/resume). */
+  resume?(): ProcessGenerator<void>;
+}
+
+export interface TargetHealth {
+  /** `ok`, or the state `dmsetup status` shows for a target that stopped (e.g. `Invalid`). */
+  state: string;
+  /** For a target that stopped: what happened, as one sentence. */
+  warning?: string;
 }
 
 /** What a constructor may use from the stack being built. */
@@ -46,29 +79,65 @@ export interface TargetContext {
 
 export type TargetConstructor = (ctx: TargetContext, line: TableLine, args: TargetArgs) => DmTarget;
 
-const registry = new Map<string, TargetConstructor>();
+/**
+ * A namespace of model parameters (`snapshot.*`, `kcopyd.*`) and its parser. The parser sees
+ * all of a scenario's params (it may read `kernel` for era defaults) and throws an InputError
+ * whose field is the offending key (`snapshot.locking`) for an unknown key or a bad value.
+ */
+export interface ParamNamespace {
+  readonly name: string;
+  parse(params: Readonly<Record<string, unknown>>): unknown;
+}
+
+/** struct target_type: what a target type registers. */
+export interface TargetType {
+  readonly name: string;
+  readonly ctr: TargetConstructor;
+  /** The parameter namespaces its constructor reads (its own and shared ones like kcopyd). */
+  readonly params?: readonly ParamNamespace[];
+}
+
+const registry = new Map<string, TargetType>();
+const namespaces = new Map<string, ParamNamespace>();
 
 /** dm_register_target(): adds a target type; registering a name twice is a programming error. */
-export function registerTarget(name: string, ctor: TargetConstructor): void {
-  if (registry.has(name)) throw new Error(`dm target type '${name}' is already registered`);
-  registry.set(name, ctor);
+export function registerTarget(type: TargetType): void {
+  if (registry.has(type.name)) throw new Error(`dm target type '${type.name}' is already registered`);
+  registry.set(type.name, type);
+  for (const ns of type.params ?? []) registerParamNamespace(ns);
+}
+
+/** Adds a parameter namespace (a target type's, or a shared service's such as kcopyd). */
+export function registerParamNamespace(ns: ParamNamespace): void {
+  const known = namespaces.get(ns.name);
+  if (known !== undefined && known !== ns) throw new Error(`parameter namespace '${ns.name}' is already registered`);
+  namespaces.set(ns.name, ns);
+}
+
+/** The parameter namespaces of the registered target types, by name. */
+export function paramNamespaces(): ParamNamespace[] {
+  return [...namespaces.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function targetTypes(): string[] {
   return [...registry.keys()].sort();
 }
 
+export function targetType(name: string): TargetType | undefined {
+  return registry.get(name);
+}
+
 /** Builds the target a table line asks for. */
 export function constructTarget(ctx: TargetContext, line: TableLine, source?: string): DmTarget {
-  const ctor = registry.get(line.target);
-  if (ctor === undefined) {
+  const type = registry.get(line.target);
+  if (type === undefined) {
     throw new InputError(`unknown target type '${line.target}' (known: ${targetTypes().join(', ')})`, {
       file: source,
       line: line.line,
       field: 'target',
     });
   }
-  return ctor(ctx, line, new TargetArgs(ctx, line, source));
+  return type.ctr(ctx, line, new TargetArgs(ctx, line, source));
 }
 
 /**

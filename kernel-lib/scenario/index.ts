@@ -5,5 +5,5 @@ export { scenarioPoint } from './sweep-runner.js';
 export { buildStack, baseName, Stack, type DeviceFactory, type StackEntry } from './build.js';
 export { validateScenario, type Scenario, type WorkloadSpec, type DeviceSpec } from './schema.js';
 export { parseScenarioText, loadScenarioFile, SourceMap } from './load.js';
-export { applyOverrides, checkParams, DELEGATED_NAMESPACES } from './params.js';
+export { applyOverrides, checkParams, delegatedNamespaces } from './params.js';
 export { BlockTrace } from './trace-writer.js';

@@ -4,16 +4,16 @@
 // - `block.*`: the block layer's knobs (checked by the block layer's parseBlockOptions);
 // - `cpu.*`: the machine's CPUs; `fio.*`, `dd.*`: the workload tools' own costs;
 // - `pagecache.*`: the page cache (vm.dirty_ratio and friends, RAM) buffered I/O goes through;
-// - the namespaces of device-mapper targets (`kcopyd.*`, `snapshot.*`, ...), checked by the
-//   targets that read them; `kcopyd.*` and `snapshot.*` are also checked here, with the dm
-//   layer's own parsers, so that a mistake fails even in a stack without a snapshot.
+// - the parameter namespaces device-mapper's target types register (`kcopyd.*`,
+//   `snapshot.*`, ...: dm's paramNamespaces()), checked here with the target type's own
+//   parser, so that a mistake fails even in a stack without that target; a namespace no
+//   registered target reads (`clone.*` before a clone target exists) is unknown.
 // Anything else is an unknown parameter, reported with its path.
 import { pageCacheDefaultsForKernel } from '../block/kernel-presets.js';
 import { parsePageCacheOptions, type PageCacheOptions } from '../block/page-cache.js';
 import { InputError } from '../base/input-error.js';
 import { eraValues, kernelVersionOf, type EraTable } from '../base/kernel-version.js';
-import { parseKcopydParams } from '../dm/kcopyd/params.js';
-import { parseSnapshotParams } from '../dm/snapshot/params.js';
+import { paramNamespaces } from '../dm/index.js';
 import type { KeyPath } from './load.js';
 
 export interface MachineParams {
@@ -60,10 +60,12 @@ const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
 };
 
 /**
- * Namespaces whose keys the block layer and the device-mapper targets check themselves. A
- * target type that reads parameters adds its namespace here.
+ * Namespaces whose keys another layer checks: the block layer's (when a device is built) and
+ * the ones device-mapper's target types register (checked below with their parsers).
  */
-export const DELEGATED_NAMESPACES = ['block', 'dm', 'kcopyd', 'snapshot', 'clone', 'dedup', 'vdo', 'userspace', 'bufio', 'cowd'];
+export function delegatedNamespaces(): string[] {
+  return ['block', ...paramNamespaces().map((ns) => ns.name)];
+}
 
 export class ParamError extends Error {
   constructor(
@@ -95,11 +97,9 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
       }
       continue;
     }
-    if (key.includes('.') && DELEGATED_NAMESPACES.includes(ns)) continue;
-    throw new ParamError(
-      key,
-      `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and pagecache.*, ${DELEGATED_NAMESPACES.map((n) => `${n}.*`).join(', ')})`,
-    );
+    const delegated = delegatedNamespaces();
+    if (key.includes('.') && delegated.includes(ns)) continue;
+    throw new ParamError(key, `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and pagecache.*, ${delegated.map((n) => `${n}.*`).join(', ')})`);
   }
   checkDmParams(params);
   const get = (k: string) => (params[k] ?? OWN[k].dflt) as number;
@@ -116,18 +116,12 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
 }
 
 /**
- * The delegated namespaces whose parsers do not need a built target: run them whenever one
- * of their keys is given (the target would run the same parser, with the same message, when
- * it is built).
+ * Runs the parser of every registered dm namespace one of whose keys is given (the target
+ * runs the same parser, with the same message, when it is built).
  */
-const DM_PARSERS: readonly [string, (p: Readonly<Record<string, unknown>>) => unknown][] = [
-  ['kcopyd', parseKcopydParams],
-  ['snapshot', parseSnapshotParams],
-];
-
 function checkDmParams(params: Readonly<Record<string, unknown>>): void {
   const keys = Object.keys(params);
-  for (const [ns, parse] of DM_PARSERS) {
+  for (const { name: ns, parse } of paramNamespaces()) {
     if (!keys.some((k) => k.startsWith(`${ns}.`))) continue;
     try {
       parse(params);

@@ -22,7 +22,6 @@ import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { createDevice } from '../block/create-device.js';
 import { MappedDevice } from '../dm/mapped-device.js';
-import { SnapshotTarget } from '../dm/snapshot/index.js';
 import type { BlockDevice } from '../block/device.js';
 import { PageCache } from '../block/page-cache.js';
 
@@ -154,17 +153,23 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     warnings,
     params: sc.params,
   };
-  for (const d of dmsim.devices) for (const t of (d.status ?? []) as TargetStatus[]) if (t.state === 'Invalid') warn(invalidWarning(d.name, t));
+  for (const e of stack.entries) {
+    if (e.kind !== 'target' || !(e.dev instanceof MappedDevice)) continue;
+    for (const t of e.dev.targets) {
+      const warning = t.target.health?.().warning;
+      if (warning !== undefined) warn(warning);
+    }
+  }
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
   return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs));
 }
 
-/** What the targets' constructors still do in simulated time (a persistent snapshot's header I/O). */
+/** What the targets' constructors still do in simulated time (their `ready`: a persistent snapshot's header I/O). */
 function targetSetups(stack: Stack): SimEvent<unknown>[] {
   const out: SimEvent<unknown>[] = [];
   for (const e of stack.entries) {
     if (e.kind !== 'target' || !(e.dev instanceof MappedDevice)) continue;
-    for (const t of e.dev.targets) if (t.target instanceof SnapshotTarget && t.target.snap.setup !== null) out.push(t.target.snap.setup);
+    for (const t of e.dev.targets) if (t.target.ready != null) out.push(t.target.ready);
   }
   return out;
 }
@@ -174,15 +179,6 @@ type TargetStatus = { begin: number; length: number; type: string; [key: string]
 
 function targetStatus(md: MappedDevice): TargetStatus[] {
   return md.targets.map((t) => ({ begin: t.begin, length: t.length, type: t.target.type, ...(t.target.status?.() ?? {}) }));
-}
-
-/** A target that stopped working during the run (a snapshot whose COW device filled up). */
-function invalidWarning(name: string, t: TargetStatus): string {
-  const reason = typeof t.invalid_reason === 'string' ? t.invalid_reason : 'unknown reason';
-  const at = typeof t.invalid_at_s === 'number' ? ` at ${t.invalid_at_s.toFixed(3)} s` : '';
-  const why = reason === 'ENOSPC' ? ': the COW device is full' : '';
-  const after = t.type === 'snapshot' ? '; origin writes went on, I/O to the snapshot fails with EIO from then on' : '';
-  return `${t.type} ${name} is Invalid (${reason}${at})${why}${after}`;
 }
 
 function diskUtil(stack: Stack) {

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { Bio } from '../../kernel-lib/block/bio.js';
 import type { BlockDevice } from '../../kernel-lib/block/device.js';
-import { createMappedDevice, InputError, registerTarget, targetTypes, type DmTarget, type TargetContext } from '../../kernel-lib/dm/index.js';
+import { createMappedDevice, InputError, paramNamespaces, registerTarget, targetTypes, type DmTarget, type TargetContext } from '../../kernel-lib/dm/index.js';
 import { Simulation, type ProcessGenerator } from '../../kernel-lib/sim/index.js';
 import { FakeDevice } from './fake-device.js';
 
 // A test target: `<start> <length> test-chunked <dev> <chunk>` maps one to one but accepts at
 // most <chunk> sectors per bio, so dm core must split at chunk boundaries (max_io_len).
-registerTarget('test-chunked', (_ctx, line, args) => {
+registerTarget({
+  name: 'test-chunked',
+  ctr: (_ctx, line, args) => {
   args.expectCount(2, 2, ['dev', 'chunk']);
   const dev = args.device(0, 'dev');
   const chunk = args.integer(1, 'chunk', 1);
@@ -21,12 +23,29 @@ registerTarget('test-chunked', (_ctx, line, args) => {
     },
   };
   return target;
+  },
+  params: [
+    {
+      name: 'testchunked',
+      parse: (params) => {
+        for (const k of Object.keys(params)) if (k.startsWith('testchunked.') && k !== 'testchunked.depth') throw new InputError('unknown testchunked parameter', { field: k });
+      },
+    },
+  ],
 });
 
 describe('dm/target-registry', () => {
   it('lists registered types and builds them from table lines', () => {
     expect(targetTypes()).to.include.members(['linear', 'test-chunked']);
-    expect(() => registerTarget('linear', () => ({}) as DmTarget)).to.throw(/already registered/);
+    expect(() => registerTarget({ name: 'linear', ctr: () => ({}) as DmTarget })).to.throw(/already registered/);
+  });
+
+  it('a target type brings its parameter namespaces; shared ones (kcopyd) are registered once', () => {
+    const names = paramNamespaces().map((n) => n.name);
+    expect(names).to.include.members(['testchunked', 'snapshot', 'kcopyd']);
+    expect(names.filter((n) => n === 'kcopyd')).to.have.length(1);
+    // No placeholder namespaces for targets that do not exist yet.
+    for (const absent of ['clone', 'dedup', 'vdo', 'userspace', 'bufio', 'cowd', 'dm']) expect(names).not.to.include(absent);
   });
 
   it('dm core splits bios at the target\'s max_io_len boundaries', () => {

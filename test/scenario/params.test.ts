@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InputError } from '../../kernel-lib/base/input-error.js';
+import { loadScenario } from '../../kernel-lib/scenario/run.js';
 import { checkParams, pageCacheOptions, ParamError } from '../../kernel-lib/scenario/params.js';
 
 function problem(params: Record<string, unknown>): ParamError {
@@ -12,6 +17,36 @@ function problem(params: Record<string, unknown>): ParamError {
 }
 
 describe('scenario/params', () => {
+  it('a namespace no registered target reads is an unknown parameter, named with its key', () => {
+    for (const key of ['clone.region_size', 'dedup.x', 'vdo.threads', 'dm.x', 'bufio.locking']) {
+      const err = problem({ [key]: 1 });
+      expect(err.key).to.equal(key);
+      expect(err.message).to.match(/unknown parameter/);
+    }
+  });
+
+  it('in a scenario file, the unknown key is reported with the file and its line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-params-'));
+    const file = path.join(dir, 's.yaml');
+    fs.writeFileSync(file, ['devices:', '  sda: ram', 'params:', '  kernel: "5.0"', '  clone.hydration_threshold: 1', 'workload:', '  dd: if=/dev/zero of=sda bs=1M count=1', ''].join('\n'));
+    try {
+      loadScenario(file);
+      expect.fail('accepted clone.hydration_threshold');
+    } catch (err) {
+      expect(err).to.be.instanceOf(InputError);
+      const e = err as InputError;
+      expect([e.file, e.line, e.field]).to.deep.equal([file, 5, 'clone.hydration_threshold']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a registered target type's namespace is checked by its own parser even without that target", () => {
+    expect(problem({ 'snapshot.locking': 'spin' }).key).to.equal('snapshot.locking');
+    expect(problem({ 'kcopyd.requeu': 'head' }).key).to.equal('kcopyd.requeu');
+    expect(() => checkParams({ 'snapshot.locking': 'mutex', 'kcopyd.requeue': 'head' })).not.to.throw();
+  });
+
   it('checks page-cache values with the page cache validator, naming the key', () => {
     const err = problem({ 'pagecache.throttle': 'foo' });
     expect(err.key).to.equal('pagecache.throttle');

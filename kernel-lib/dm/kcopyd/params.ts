@@ -3,6 +3,7 @@
 // SNAPSHOT_PAGES), then the era preset of `kernel` (../era.ts).
 import { InputError } from '../../base/input-error.js';
 import { eraDefaultsOf } from '../kernel-presets.js';
+import type { ParamNamespace } from '../target-registry.js';
 
 export type Requeue = 'tail' | 'head';
 export type Threading = 'global' | 'per-client' | 'per-cpu';
@@ -102,3 +103,6 @@ export function parseKcopydParams(params: Readonly<Record<string, unknown>>, req
   }
   return out as unknown as KcopydParams;
 }
+
+/** `kcopyd.*`, read by every target type that copies through kcopyd. */
+export const KCOPYD_PARAMS: ParamNamespace = { name: 'kcopyd', parse: (params) => parseKcopydParams(params) };

@@ -1,11 +1,13 @@
 // dm-snapshot: the `snapshot-origin` and `snapshot` targets (docs/snapshot.md). Importing this
 // module registers them.
+import { KCOPYD_PARAMS } from '../kcopyd/params.js';
 import { registerTarget } from '../target-registry.js';
 import { originCtr } from './origin-target.js';
+import { SNAPSHOT_PARAMS } from './params.js';
 import { snapshotCtr } from './snapshot-target.js';
 
-registerTarget('snapshot-origin', originCtr);
-registerTarget('snapshot', snapshotCtr);
+registerTarget({ name: 'snapshot-origin', ctr: originCtr, params: [SNAPSHOT_PARAMS] });
+registerTarget({ name: 'snapshot', ctr: snapshotCtr, params: [SNAPSHOT_PARAMS, KCOPYD_PARAMS] });
 
 export { OriginTarget } from './origin-target.js';
 export { SnapshotTarget, SNAPSHOT_PAGES, DEFAULT_CHUNK_SECTORS } from './snapshot-target.js';
@@ -13,5 +15,5 @@ export { Snapshot } from './snapshot.js';
 export { Origin, originFor, doOrigin } from './origin.js';
 export { PersistentStore } from './persistent-store.js';
 export { TransientStore } from './transient-store.js';
-export { parseSnapshotParams, SNAPSHOT_PARAM_NAMES, type SnapshotParams } from './params.js';
+export { parseSnapshotParams, SNAPSHOT_PARAMS, SNAPSHOT_PARAM_NAMES, type SnapshotParams } from './params.js';
 export { SNAPSHOT_COSTS } from './costs.js';

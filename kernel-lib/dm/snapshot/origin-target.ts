@@ -50,6 +50,11 @@ export class OriginTarget implements DmTarget {
   status(): Record<string, unknown> {
     return { device: this.origin.dev.name, snapshots: this.origin.snapshots.map((s) => s.name), ...this.counters };
   }
+
+  /** origin_status prints nothing after its type. */
+  statusLine(): string {
+    return '';
+  }
 }
 
 export function originCtr(ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {

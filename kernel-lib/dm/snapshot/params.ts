@@ -2,6 +2,7 @@
 // parameter overrides the era.
 import { InputError } from '../../base/input-error.js';
 import { eraDefaultsOf } from '../kernel-presets.js';
+import type { ParamNamespace } from '../target-registry.js';
 
 export type SnapshotLocking = 'mutex' | 'fine-grained';
 export type CommitFlags = 'plain' | 'barrier' | 'flush-fua';
@@ -73,3 +74,6 @@ export function parseSnapshotParams(params: Readonly<Record<string, unknown>>): 
   }
   return out as unknown as SnapshotParams;
 }
+
+/** `snapshot.*`, read by the snapshot and snapshot-origin targets. */
+export const SNAPSHOT_PARAMS: ParamNamespace = { name: 'snapshot', parse: parseSnapshotParams };

@@ -9,7 +9,8 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { InputError } from '../../base/input-error.js';
 import { parseKcopydParams } from '../kcopyd/params.js';
 import type { TableLine } from '../table.js';
-import type { DmTarget, TargetArgs, TargetContext } from '../target-registry.js';
+import type { SimEvent } from '../../sim/index.js';
+import type { DmTarget, TargetArgs, TargetContext, TargetHealth } from '../target-registry.js';
 import type { ExceptionStore } from './exception-store.js';
 import { originFor } from './origin.js';
 import { parseSnapshotParams } from './params.js';
@@ -26,12 +27,15 @@ export class SnapshotTarget implements DmTarget {
   readonly type = 'snapshot';
   readonly devices: readonly BlockDevice[];
   readonly maxIoLen: number;
+  /** The persistent store's header I/O, done before the device is used (snapshot_ctr/preresume). */
+  readonly ready: SimEvent<unknown> | null;
 
   constructor(
     readonly begin: number,
     readonly snap: Snapshot,
   ) {
     this.devices = [snap.origin.dev, snap.cow];
+    this.ready = snap.setup;
     // ti->max_io_len = chunk size: dm core splits snapshot bios at chunk boundaries.
     this.maxIoLen = snap.chunkSectors;
   }
@@ -43,6 +47,23 @@ export class SnapshotTarget implements DmTarget {
 
   status(): Record<string, unknown> {
     return this.snap.status();
+  }
+
+  /** snapshot_status: `<sectors allocated>/<total sectors> <metadata sectors>`, or `Invalid`. */
+  statusLine(): string {
+    return this.snap.status().dmsetup as string;
+  }
+
+  health(): TargetHealth {
+    const snap = this.snap;
+    if (snap.valid) return { state: 'ok' };
+    const reason = snap.invalidReason ?? 'unknown reason';
+    const at = Number.isFinite(snap.invalidAt) ? ` at ${(snap.invalidAt / 1e9).toFixed(3)} s` : '';
+    const why = reason === 'ENOSPC' ? ': the COW device is full' : '';
+    return {
+      state: 'Invalid',
+      warning: `snapshot ${snap.name} is Invalid (${reason}${at})${why}; origin writes went on, I/O to the snapshot fails with EIO from then on`,
+    };
   }
 }
 
