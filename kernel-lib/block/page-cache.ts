@@ -15,7 +15,7 @@
 // - `throttle: 'io-less'` (3.2+): the writer only sleeps until enough writeback completed.
 // Above the background threshold the flusher is woken (writeback.ts). Memory holds at most
 // the dirtyable pages; clean pages are reclaimed oldest first.
-import type { CpuSet, Thread } from '../sim/cpu.js';
+import { type CpuSet, type Thread, smpProcessorId } from '../sim/cpu.js';
 import { Deque, type ProcessGenerator, type Simulation } from '../sim/index.js';
 import { Bio, REQ_PREFLUSH, REQ_RAHEAD, REQ_SYNC } from './bio.js';
 import type { BlockDevice } from './device.js';
@@ -211,7 +211,7 @@ export class PageCache {
       const raEnd = Math.min(lastPage, Math.max(end, first + (this.options.read_ahead_kib * 1024) / PAGE_SIZE));
       const bio = new Bio('read', this.firstSector + first * PAGE_SECTORS, (raEnd - first) * PAGE_SECTORS, REQ_SYNC | (raEnd > end ? REQ_RAHEAD : 0));
       bio.thread = thread;
-      bio.cpu = thread?.core?.index ?? 0;
+      bio.cpu = smpProcessorId(thread);
       yield* this.dev.submit(bio);
       yield bio.wait(sim);
       this.addCached(first, raEnd);
@@ -232,7 +232,7 @@ export class PageCache {
     if (this.options.fsync_flush) {
       const flush = new Bio('flush', 0, 0, REQ_SYNC | REQ_PREFLUSH);
       flush.thread = thread;
-      flush.cpu = thread?.core?.index ?? 0;
+      flush.cpu = smpProcessorId(thread);
       yield* this.dev.submit(flush);
       yield flush.wait(this.sim);
     }

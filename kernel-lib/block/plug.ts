@@ -6,6 +6,7 @@
 // block layer (schedule() flushes the plug). The 2.6-era legacy queue ignores it: it plugs the
 // whole queue instead (see request-queue.ts).
 import type { Thread } from '../sim/cpu.js';
+import type { SimEvent } from '../sim/index.js';
 import type { Request } from './request.js';
 
 /** A queue that can take back the requests a plug held for it. */
@@ -72,4 +73,19 @@ export function blkFinishPlug(thread: Thread): void {
 /** current->plug. */
 export function currentPlug(thread: Thread | null): BlkPlug | null {
   return thread === null ? null : (plugs.get(thread) ?? null);
+}
+
+/**
+ * The pre-sleep plug flush. Call before waiting on `ev` (`yield beforeSleep(t, ev)`) from a
+ * thread that may hold a block plug: schedule() flushes the plug (sched_submit_work ->
+ * blk_flush_plug) before sleeping, so bios the pass has queued are not
+ * held hostage while the worker sleeps. Returns `ev`. A plain function, not a generator: it
+ * runs at every lock and wait, and each `yield*` of a generator allocates one.
+ */
+export function beforeSleep<T>(t: Thread | null, ev: SimEvent<T>): SimEvent<T> {
+  if (t !== null && !ev.processed && currentPlug(t) !== null) {
+    blkFinishPlug(t);
+    blkStartPlug(t);
+  }
+  return ev;
 }

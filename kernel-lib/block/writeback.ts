@@ -9,7 +9,7 @@
 // congestion_wait instead. Background writeback runs while dirty pages exceed the background
 // threshold, and periodically (dirty_writeback_centisecs) for pages older than
 // dirty_expire_centisecs.
-import type { Thread } from '../sim/cpu.js';
+import { type Thread, smpProcessorId } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 import { Bio } from './bio.js';
 import type { BlockDevice } from './device.js';
@@ -89,7 +89,7 @@ export class Writeback {
         if (thread !== null && cache.options.writeback_ns_per_page > 0) yield thread.exec(pages * cache.options.writeback_ns_per_page);
         const bio = new Bio('write', cache.firstSector + s * PAGE_SECTORS, pages * PAGE_SECTORS, sync ? 1 : 0);
         bio.thread = thread;
-        bio.cpu = thread?.core?.index ?? 0;
+        bio.cpu = smpProcessorId(thread);
         bio.endIo = this.endWrite;
         this.counters.bios++;
         this.counters.pages += pages;

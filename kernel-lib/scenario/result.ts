@@ -5,6 +5,8 @@ import type { DdResult } from '../workload/dd.js';
 import { fioText } from '../workload/fio/text-output.js';
 import type { Scenario } from './schema.js';
 import type { BlockTrace } from './trace-writer.js';
+import { whereTheTimeWent, type ThreadReportRow } from './where-time-went.js';
+import type { LockReportRow } from '../sim/lock-report.js';
 
 type Json = Record<string, any>;
 
@@ -27,6 +29,10 @@ export interface DmsimBlock {
   devices: Json[];
   warnings: string[];
   params: Record<string, unknown>;
+  /** The lock report: one row per lock class, most held first (where-time-went.ts). */
+  locks: LockReportRow[];
+  /** The thread report: every simulated thread and kernel worker with its CPU time. */
+  threads: ThreadReportRow[];
 }
 
 const DIRS = ['read', 'write', 'trim'] as const;
@@ -60,6 +66,7 @@ export class ScenarioResult {
     const d = this.dmsim;
     const lines = [body, '', `dmsim: ${d.simulated_s.toFixed(3)} s simulated, ${d.events} events, ${d.wall_ms.toFixed(0)} ms wall, seed ${d.seed}`];
     for (const w of d.warnings) lines.push(`dmsim: warning: ${w}`);
+    lines.push('', ...whereTheTimeWent(d.threads, d.locks, d.cpu_util));
     return lines.join('\n');
   }
 

@@ -20,6 +20,7 @@ import { applyOverrides, checkParams, pageCacheOptions, ParamError } from './par
 import { ScenarioResult, type DmsimBlock } from './result.js';
 import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
+import { locksOf, threadReport } from './where-time-went.js';
 import { createDevice } from '../block/create-device.js';
 import { MappedDevice } from '../dm/mapped-device.js';
 import type { BlockDevice } from '../block/device.js';
@@ -152,6 +153,8 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     }),
     warnings,
     params: sc.params,
+    locks: locksOf(sim, elapsed),
+    threads: threadReport(sim, cpus, elapsed),
   };
   for (const e of stack.entries) {
     if (e.kind !== 'target' || !(e.dev instanceof MappedDevice)) continue;

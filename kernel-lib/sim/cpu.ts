@@ -98,6 +98,8 @@ export class CpuSet {
   private stranded = 0;
   /** Floating threads waiting for any core. */
   private readonly runQueue = new Deque<Thread>();
+  /** Every thread made on this set, in creation order (for the thread report). */
+  readonly threads: Thread[] = [];
   private nextThreadId = 0;
 
   constructor(
@@ -123,7 +125,9 @@ export class CpuSet {
     if (pin !== -1 && !(Number.isInteger(pin) && pin >= 0 && pin < this.cores.length)) {
       throw new SimulationError(`thread ${name}: pin must be a core index in 0..${this.cores.length - 1}, got ${describe(pin)}`);
     }
-    return new Thread(this, name, pin, this.nextThreadId++);
+    const t = new Thread(this, name, pin, this.nextThreadId++);
+    this.threads.push(t);
+    return t;
   }
 
   /** Interrupt or softirq work of `ns` on a core, ahead of any thread. */
@@ -394,4 +398,36 @@ class BalanceTimer implements Scheduled {
   _fire(): void {
     this.thread.cpus._balance(this.thread);
   }
+}
+
+/**
+ * raw_smp_processor_id() for code running on `thread`: the core it is on, or `fallback`
+ * when it has none (it is not running, or there is no CPU model).
+ */
+export function smpProcessorId(thread: Thread | null, fallback = 0): number {
+  const core = thread === null ? null : thread.core;
+  return core !== null ? core.index : fallback;
+}
+
+/** task_cpu(): the core `thread` is on or last ran on; 0 without one. */
+export function taskCpu(thread: Thread | null): number {
+  if (thread === null) return 0;
+  const core = thread.core ?? thread.lastCore;
+  return core !== null ? core.index : 0;
+}
+
+/**
+ * The event of spending `ns` of CPU on `thread` (plain simulated time without a CPU model),
+ * or null for no cost: `const c = chargeCpu(sim, t, ns); if (c !== null) yield c;`. A plain
+ * function rather than a one-yield generator: it runs in every critical section, and each
+ * `yield*` of a generator allocates one.
+ */
+export function chargeCpu(sim: Simulation, thread: Thread | null, ns: number): SimEvent<undefined> | null {
+  if (ns <= 0) return null;
+  return thread !== null ? thread.exec(ns) : sim.timeout(ns);
+}
+
+/** Softirq (or hardirq) time on CPU `cpu` (taken modulo the number of cores); nothing without a CPU model. */
+export function chargeSoftirq(cpus: CpuSet | null, cpu: number, ns: number): void {
+  if (cpus !== null) cpus.irq(cpu % cpus.cores.length, ns);
 }

@@ -3,10 +3,12 @@
 import { SimulationError } from './errors.js';
 import type { SimEvent } from './event.js';
 import type { Process } from './process.js';
+import { registerLock, type ReportableLock } from './lock-report.js';
 import { Semaphore } from './semaphore.js';
+import type { LockStats } from './stats/lock-stats.js';
 import type { Simulation } from './simulation.js';
 
-export class Mutex extends Semaphore {
+export class Mutex extends Semaphore implements ReportableLock {
   /** The process holding the mutex, or null (also null when taken outside any process). */
   owner: Process<any> | null = null;
   private held = false;
@@ -14,6 +16,20 @@ export class Mutex extends Semaphore {
 
   constructor(sim: Simulation, name = 'mutex') {
     super(sim, 1, name);
+    registerLock(sim, this);
+  }
+
+  /** For the lock report: a sleeping lock. */
+  get lockKind(): string {
+    return 'mutex';
+  }
+
+  lockStats(): readonly LockStats[] {
+    return [this.stats];
+  }
+
+  heldNs(now: number): number {
+    return this.stats.holdTime.sum + (this.held ? now - this.since : 0);
   }
 
   get locked(): boolean {

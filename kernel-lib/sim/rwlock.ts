@@ -9,6 +9,7 @@ import { Deque } from './deque.js';
 import { SimulationError, describe } from './errors.js';
 import { PROCESSED, SimEvent } from './event.js';
 import type { Simulation } from './simulation.js';
+import { registerLock, type ReportableLock } from './lock-report.js';
 import { LockStats } from './stats/lock-stats.js';
 
 export type RwLockPolicy = 'fifo' | 'reader' | 'writer';
@@ -19,7 +20,11 @@ interface Waiting {
   since: number;
 }
 
-export class RwLock {
+export class RwLock implements ReportableLock {
+  readonly lockKind = 'rwsem';
+  /** ns held for read (by one reader or more) before the current read hold. */
+  private readHeldNs = 0;
+  private readSince = 0;
   readonly readStats = new LockStats();
   readonly writeStats = new LockStats();
   private readers = 0;
@@ -38,6 +43,16 @@ export class RwLock {
     if (policy !== 'fifo' && policy !== 'reader' && policy !== 'writer') {
       throw new SimulationError(`${name}: policy must be 'fifo', 'reader' or 'writer', got ${describe(policy)}`);
     }
+    registerLock(sim, this);
+  }
+
+  lockStats(): readonly LockStats[] {
+    return [this.readStats, this.writeStats];
+  }
+
+  /** Held in either mode: write holds plus the time with at least one reader in. */
+  heldNs(now: number): number {
+    return this.writeStats.holdTime.sum + (this.writer ? now - this.writeSince : 0) + this.readHeldNs + (this.readers > 0 ? now - this.readSince : 0);
   }
 
   get readHolders(): number {
@@ -53,7 +68,7 @@ export class RwLock {
     const ev = new SimEvent<undefined>(this.sim);
     this.readStats.acquisitions++;
     if (!this.writer && this.readerMayEnter()) {
-      this.readers++;
+      if (this.readers++ === 0) this.readSince = this.sim.now;
       this.readStats.waitTime.add(0);
       ev.state = PROCESSED;
     } else {
@@ -83,8 +98,10 @@ export class RwLock {
 
   readUnlock(): void {
     if (this.readers === 0) throw new SimulationError(`${this.who()} released ${this.name} for read, but no reader holds it`);
-    this.readers--;
-    if (this.readers === 0) this.wake();
+    if (--this.readers === 0) {
+      this.readHeldNs += this.sim.now - this.readSince;
+      this.wake();
+    }
   }
 
   writeUnlock(): void {

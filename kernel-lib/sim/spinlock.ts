@@ -10,6 +10,10 @@ export class SpinLock extends Mutex {
     super(sim, name);
   }
 
+  override get lockKind(): string {
+    return 'spinlock';
+  }
+
   protected override makeEvent(): SimEvent<undefined> {
     return new SpinWait<undefined>(this.sim);
   }

@@ -17,7 +17,7 @@ import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { PageCache } from '../block/page-cache.js';
 import { InputError } from '../base/input-error.js';
-import type { CpuSet, Thread } from '../sim/cpu.js';
+import { type CpuSet, type Thread, smpProcessorId } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 
 export interface DdOptions {
@@ -164,7 +164,7 @@ export class DdRun {
 
   private *io(dev: BlockDevice, bio: Bio): ProcessGenerator<void> {
     bio.thread = this.thread;
-    bio.cpu = this.thread?.core?.index ?? 0;
+    bio.cpu = smpProcessorId(this.thread);
     yield* dev.submit(bio);
     yield bio.wait(this.env.sim);
     if (bio.status !== null) this.env.warn(`dd: ${bio.op} error ${bio.status} at sector ${bio.sector}`);

@@ -34,5 +34,9 @@ describe('examples/', () => {
     expect(r.fio!.jobs[0].read.total_ios).to.equal(2);
     expect(r.fio!.jobs[0].write.total_ios).to.equal(3);
     expect(r.fio!.jobs[0].sync.total_ios).to.equal(1);
+    // The lock and thread report is part of every result: the replay's own thread is in it.
+    const json = r.toJSON() as { dmsim: { locks: unknown[]; threads: { name: string; cpu_ns: number }[] } };
+    expect(json.dmsim.locks).to.be.an('array');
+    expect(json.dmsim.threads.some((t) => t.cpu_ns > 0)).to.equal(true);
   });
 });

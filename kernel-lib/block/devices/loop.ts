@@ -4,7 +4,7 @@
 // file I/O on the backing device, waiting for it. Being one serial thread, a loop device
 // never has more than one backing I/O in flight (modern loop uses per-request work items and
 // direct I/O; `workers` > 1 approximates that).
-import type { CpuSet, Thread } from '../../sim/cpu.js';
+import { type CpuSet, type Thread, smpProcessorId } from '../../sim/cpu.js';
 import { Deque, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { Bio } from '../bio.js';
 import type { BlockDevice } from '../device.js';
@@ -87,7 +87,7 @@ export class LoopDevice implements BlockDriver {
       yield thread !== null ? thread.exec(copyNs) : sim.timeout(copyNs);
       const bio = new Bio(rq.op, rq.op === 'flush' ? 0 : rq.sector + p.offset_sectors, rq.sectors, rq.flags);
       bio.thread = thread;
-      bio.cpu = thread?.core?.index ?? rq.cpu;
+      bio.cpu = smpProcessorId(thread, rq.cpu);
       yield* this.backing.submit(bio);
       yield bio.wait(sim);
       (this.host as DriverHost).completeRequest(rq, bio.status, bio.completionCpu >= 0 ? bio.completionCpu : rq.cpu);

@@ -8,7 +8,7 @@
 // at most 8 segments (8 x 64 KiB old, 8 x 512 KiB modern) are in flight per copy. The 2.6
 // code dispatched a copy whole only if it was strictly SMALLER than a sub-job; the modern
 // code also when equal. That detail goes with the page-pool era (`pool: hard` = 2.6).
-import type { CpuSet, Thread } from '../../sim/cpu.js';
+import { type CpuSet, type Thread, chargeSoftirq, taskCpu } from '../../sim/cpu.js';
 import { Mutex, Workqueue, type ProcessGenerator, type Simulation } from '../../sim/index.js';
 import { REQ_SYNC } from '../../block/bio.js';
 import { InputError } from '../../base/input-error.js';
@@ -22,12 +22,8 @@ import { KcopydWorker } from './worker.js';
 /** The one machine-wide kcopyd of the 2.6.18-2.6.25 era, per simulated machine. */
 const globalWorkers = new WeakMap<CpuSet, KcopydWorker>();
 
-/** The CPU a thread is on (or was last on), 0 without one. */
-export function cpuOf(thread: Thread | null): number {
-  if (thread === null) return 0;
-  const core = thread.core ?? thread.lastCore;
-  return core !== null ? core.index : 0;
-}
+/** The CPU a thread is on (or was last on), 0 without one: task_cpu(). */
+export const cpuOf = taskCpu;
 
 export class KcopydClient {
   readonly pool: PagePool;
@@ -133,7 +129,7 @@ export class KcopydClient {
 
   /** @internal softirq time on a CPU (complete_io). */
   chargeSoftirq(cpu: number, ns: number): void {
-    this.cpus.irq(cpu % this.cpus.cores.length, ns);
+    chargeSoftirq(this.cpus, cpu, ns);
   }
 
   private jobStarted(): void {

@@ -4,5 +4,6 @@ export { KcopydJob, MAX_REGIONS, SPLIT_COUNT, type KcopydNotify, type KcopydRegi
 export { PagePool, PAGE_SECTORS } from './page-pool.js';
 export { parseKcopydParams, KCOPYD_PARAM_NAMES, type KcopydParams, type Requeue, type Threading, type PagePoolKind, type Offload } from './params.js';
 export { KcopydThrottle } from './throttle.js';
-export { KcopydWorker, beforeSleep } from './worker.js';
+export { KcopydWorker } from './worker.js';
+export { beforeSleep } from '../../block/plug.js';
 export { KCOPYD_COSTS } from './costs.js';

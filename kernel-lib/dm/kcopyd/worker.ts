@@ -1,5 +1,6 @@
-// The kcopyd worker: one set of job lists and the single work item that serves them (do_work).
-// A work item never runs concurrently with itself, so the worker is a serial server: a client
+// The kcopyd worker: one set of job lists and the single work item that serves them (do_work),
+// a KernelWorker (../kernel-worker.ts). A work item never runs concurrently with itself, so
+// the worker is a serial server: a client
 // callback that sleeps (dm-snapshot's synchronous metadata write) stalls every job on these
 // lists. Who shares a worker depends on the era (client.ts): the whole machine (before
 // 2.6.26), one client, or one client on one CPU (the 2022 per-CPU design).
@@ -11,41 +12,36 @@
 //   io:       jobs with pages waiting to issue their read, or their write after the read
 import { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
-import { blkFinishPlug, blkStartPlug, currentPlug } from '../../block/plug.js';
-import type { Thread } from '../../sim/cpu.js';
-import { Deque, type Mutex, type ProcessGenerator, type SimEvent, type Work, type Workqueue } from '../../sim/index.js';
+import { beforeSleep, blkFinishPlug, blkStartPlug } from '../../block/plug.js';
+import { type Thread, smpProcessorId } from '../../sim/cpu.js';
+import { Deque, type Mutex, type ProcessGenerator, type Workqueue } from '../../sim/index.js';
+import { JOB_DONE, JOB_REQUEUE, KernelWorker } from '../kernel-worker.js';
 import type { KcopydClient } from './client.js';
 import { KCOPYD_COSTS } from './costs.js';
 import type { KcopydJob, KcopydRegion } from './job.js';
 import type { Requeue } from './params.js';
 
-export class KcopydWorker {
+export class KcopydWorker extends KernelWorker {
   readonly callbackJobs = new Deque<KcopydJob>();
   readonly completeJobs = new Deque<KcopydJob>();
   readonly pagesJobs = new Deque<KcopydJob>();
   readonly ioJobs = new Deque<KcopydJob>();
-  readonly work: Work;
-  /** Runs of do_work. */
-  passes = 0;
-  /** Page-starved jobs put back on the pages list. */
-  requeues = 0;
   /** Bios submitted (statistics). */
   bios = 0;
+  /**
+   * Run do_work through processJobs and the named run_*_job functions instead of the inlined
+   * loops (the slow path, kept to show that the two do the same: test/dm/kcopyd/worker.test.ts).
+   */
+  static inline = true;
 
   constructor(
-    readonly wq: Workqueue,
+    wq: Workqueue,
     name: string,
     readonly requeue: Requeue,
     /** CPU the work item is always queued on (per-cpu threading), or -1: where wake() is called. */
-    readonly pinnedCpu: number,
+    pinnedCpu: number,
   ) {
-    this.work = wq.work(name, (t) => this.doWork(t));
-  }
-
-  /** wake(): queue the work item (a no-op while it is already pending). */
-  wake(cpu: number): void {
-    const n = this.wq.cpus.cores.length;
-    this.wq.queueWork(this.work, this.pinnedCpu >= 0 ? this.pinnedCpu : this.wq.bound ? cpu % n : 0);
+    super(wq, name, pinnedCpu);
   }
 
   /**
@@ -56,13 +52,14 @@ export class KcopydWorker {
    * for every job, and each nested generator is an allocation and a level every resume of
    * the worker passes through.
    */
-  *doWork(t: Thread): ProcessGenerator<void> {
-    this.passes++;
+  protected *doWork(t: Thread): ProcessGenerator<void> {
+    if (!KcopydWorker.inline) return yield* this.doWorkNamed(t);
     yield t.exec(KCOPYD_COSTS.passNs);
     while (this.callbackJobs.length > 0) this.completeJobs.push(this.callbackJobs.shift() as KcopydJob);
     blkStartPlug(t);
     for (let job = this.completeJobs.shift(); job !== undefined; job = this.completeJobs.shift()) {
-      // run_complete_job: pages back, then the notify function (segment_complete for a sub-job).
+      // run_complete_job, inlined (see runCompleteJob): pages back, then the notify function
+      // (segment_complete for a sub-job).
       yield t.exec(KCOPYD_COSTS.completeJobNs);
       const client = job.client as KcopydClient;
       if (job.pages > 0) {
@@ -74,6 +71,7 @@ export class KcopydWorker {
       else yield* job.fn(job.readErr, job.writeErr, job.context, t);
     }
     for (let job = this.pagesJobs.shift(); job !== undefined; job = this.pagesJobs.shift()) {
+      // run_pages_job, inlined (see runPagesJob).
       yield t.exec(KCOPYD_COSTS.pagesJobNs);
       const client = job.client as KcopydClient;
       const n = client.pagesNeeded(job);
@@ -91,8 +89,8 @@ export class KcopydWorker {
       this.ioJobs.push(job);
     }
     for (let job = this.ioJobs.shift(); job !== undefined; job = this.ioJobs.shift()) {
-      // run_io_job: the throttle, then an asynchronous dm_io read of the source or write of
-      // every destination.
+      // run_io_job, inlined (see runIoJob): the throttle, then an asynchronous dm_io read of
+      // the source or write of every destination.
       const client = job.client as KcopydClient;
       if (client.throttle.enabled) yield* this.throttle(client, t);
       yield t.exec(KCOPYD_COSTS.ioJobNs);
@@ -102,7 +100,7 @@ export class KcopydWorker {
       }
       // dm_io's countdown, inlined so the hot path allocates only the bios: one reference is
       // held while submitting, so a bio completing during submission cannot end the job early.
-      const cpu = t.core !== null ? t.core.index : 0;
+      const cpu = smpProcessorId(t);
       const flags = client.ioFlags;
       job.ioCount = 1;
       if (job.op === 'read') {
@@ -116,6 +114,71 @@ export class KcopydWorker {
     }
     blkFinishPlug(t);
   }
+
+  /**
+   * do_work as the kernel writes it: process_jobs over the complete, pages and io lists with
+   * run_complete_job, run_pages_job and run_io_job. Same events in the same order as the
+   * inlined doWork.
+   */
+  private *doWorkNamed(t: Thread): ProcessGenerator<void> {
+    yield t.exec(KCOPYD_COSTS.passNs);
+    while (this.callbackJobs.length > 0) this.completeJobs.push(this.callbackJobs.shift() as KcopydJob);
+    blkStartPlug(t);
+    yield* this.processJobs(this.completeJobs, this.runCompleteJob, t);
+    yield* this.processJobs(this.pagesJobs, this.runPagesJob, t, this.requeue);
+    yield* this.processJobs(this.ioJobs, this.runIoJob, t);
+    blkFinishPlug(t);
+  }
+
+  /** run_complete_job: the job's pages back to the pool, then its notify function. */
+  readonly runCompleteJob = function* (this: void, job: KcopydJob, t: Thread): ProcessGenerator<number> {
+    const w = job.worker as KcopydWorker;
+    yield t.exec(KCOPYD_COSTS.completeJobNs);
+    const client = job.client as KcopydClient;
+    if (job.pages > 0) {
+      client.pool.put(job.pages);
+      job.pages = 0;
+    }
+    if (!job.isSubJob) client.jobFinished(job);
+    if (client.callbackLock !== null) yield* w.notifyLocked(job, client.callbackLock, t);
+    else yield* job.fn(job.readErr, job.writeErr, job.context, t);
+    return JOB_DONE;
+  };
+
+  /** run_pages_job: the job's pages from the pool, or JOB_REQUEUE when there are not enough. */
+  readonly runPagesJob = function* (this: void, job: KcopydJob, t: Thread): ProcessGenerator<number> {
+    yield t.exec(KCOPYD_COSTS.pagesJobNs);
+    const client = job.client as KcopydClient;
+    const n = client.pagesNeeded(job);
+    if (n > 0 && !client.pool.get(n)) return JOB_REQUEUE;
+    job.pages = n;
+    (job.worker as KcopydWorker).ioJobs.push(job);
+    return JOB_DONE;
+  };
+
+  /** run_io_job: the throttle, then the dm_io read of the source or write of every destination. */
+  readonly runIoJob = function* (this: void, job: KcopydJob, t: Thread): ProcessGenerator<number> {
+    const w = job.worker as KcopydWorker;
+    const client = job.client as KcopydClient;
+    if (client.throttle.enabled) yield* w.throttle(client, t);
+    yield t.exec(KCOPYD_COSTS.ioJobNs);
+    if (job.op === 'copy') {
+      client.offload.start(job);
+      return JOB_DONE;
+    }
+    const cpu = smpProcessorId(t);
+    const flags = client.ioFlags;
+    job.ioCount = 1;
+    if (job.op === 'read') {
+      const src = job.source as KcopydRegion;
+      yield* w.submit(job, 'read', src.dev, src.sector, src.count, flags, t, cpu);
+    } else {
+      const dests = job.dests;
+      for (let i = 0; i < dests.length; i++) yield* w.submit(job, 'write', dests[i].dev, dests[i].sector, dests[i].count, flags, t, cpu);
+    }
+    if (--job.ioCount === 0) ioJobDone(job, cpu);
+    return JOB_DONE;
+  };
 
   /** Per-CPU workers of one client: callbacks are still serialized, as clients rely on. */
   private *notifyLocked(job: KcopydJob, lock: Mutex, t: Thread): ProcessGenerator<void> {
@@ -176,18 +239,4 @@ export function ioJobDone(job: KcopydJob, cpu: number): void {
     w.completeJobs.push(job);
   }
   w.wake(cpu);
-}
-
-/**
- * Call before waiting on `ev` (`yield beforeSleep(t, ev)`) from a thread that may hold a
- * block plug: schedule() flushes the plug before sleeping, so bios the pass has queued are not
- * held hostage while the worker sleeps. Returns `ev`. A plain function, not a generator: it
- * runs at every lock and wait, and each `yield*` of a generator allocates one.
- */
-export function beforeSleep<T>(t: Thread | null, ev: SimEvent<T>): SimEvent<T> {
-  if (t !== null && !ev.processed && currentPlug(t) !== null) {
-    blkFinishPlug(t);
-    blkStartPlug(t);
-  }
-  return ev;
 }

@@ -7,21 +7,13 @@
 //   plus pe_allocation_lock around the exception store's allocation. Only sections on the same
 //   bucket pair contend, and they spin.
 // Hold times are CPU time charged to the holder (costs.ts), so contention is simulated.
-import type { Thread } from '../../sim/cpu.js';
+import { type Thread, chargeCpu } from '../../sim/cpu.js';
 import { Mutex, RwLock, SpinLock, type ProcessGenerator, type Simulation, type SimEvent } from '../../sim/index.js';
-import { beforeSleep } from '../kcopyd/worker.js';
+import { beforeSleep } from '../../block/plug.js';
 import type { SnapshotLocking } from './params.js';
 
-/**
- * The event of spending `ns` of CPU on `thread` (plain time without a CPU model), or null for
- * no cost: `const c = cpuTime(...); if (c !== null) yield c;`. A plain function rather than a
- * one-yield generator: it runs in every critical section, and each `yield*` of a generator
- * allocates one.
- */
-export function cpuTime(sim: Simulation, thread: Thread | null, ns: number): SimEvent<undefined> | null {
-  if (ns <= 0) return null;
-  return thread !== null ? thread.exec(ns) : sim.timeout(ns);
-}
+/** The CPU time of a critical section (sim/cpu.ts chargeCpu), by its old name here. */
+export const cpuTime = chargeCpu;
 
 /** The complete table's hash shift (DM_CHUNK_CONSECUTIVE_BITS): 256 chunks share a bucket. */
 const COMPLETE_HASH_SHIFT = 8;
@@ -34,6 +26,8 @@ export class SnapshotLocks {
   private readonly buckets = new Map<number, SpinLock>();
   private readonly completeMask: number;
   private readonly pendingMask: number;
+  /** lock_stat class of the bucket locks: every bucket of this snapshot's tables is one row. */
+  private readonly bucketClass: string;
 
   constructor(
     readonly sim: Simulation,
@@ -43,6 +37,7 @@ export class SnapshotLocks {
     completeBuckets: number,
     pendingBuckets: number,
   ) {
+    this.bucketClass = `${name}.bucket_lock`;
     this.completeMask = completeBuckets - 1;
     this.pendingMask = pendingBuckets - 1;
     if (scheme === 'mutex') {
@@ -62,7 +57,7 @@ export class SnapshotLocks {
     const key = c * (this.pendingMask + 1) + p;
     let l = this.buckets.get(key);
     if (l === undefined) {
-      l = new SpinLock(this.sim, 'bucket');
+      l = new SpinLock(this.sim, this.bucketClass);
       this.buckets.set(key, l);
     }
     return l;

@@ -27,7 +27,7 @@ import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { dmIo } from '../dm-io.js';
 import { cpuOf } from '../kcopyd/client.js';
-import { beforeSleep } from '../kcopyd/worker.js';
+import { beforeSleep } from '../../block/plug.js';
 import type { ExceptionStore } from './exception-store.js';
 import type { CommitFlags } from './params.js';
 import type { PendingException } from './pending-exception.js';

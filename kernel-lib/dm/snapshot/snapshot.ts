@@ -9,7 +9,7 @@ import { Semaphore, type ProcessGenerator, type SimEvent, type Simulation } from
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
-import { beforeSleep } from '../kcopyd/worker.js';
+import { beforeSleep } from '../../block/plug.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
 import type { ExceptionStore } from './exception-store.js';

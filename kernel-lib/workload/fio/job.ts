@@ -21,7 +21,7 @@ import type { BlockDevice } from '../../block/device.js';
 import type { PageCache } from '../../block/page-cache.js';
 import { setBioPayload } from '../../block/bio-payload.js';
 import { InputError } from '../../base/input-error.js';
-import type { CpuSet, Thread } from '../../sim/cpu.js';
+import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { RandomMapOffsets, SequentialOffsets, SkewedOffsets, type OffsetGenerator } from './offsets.js';
 import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, type JobOptions } from './options.js';
@@ -260,7 +260,7 @@ export class FioJob {
     }
     const bio = new Bio(OPS[d], offset / 512, bs / 512, d === DDIR_WRITE && o.direct ? REQ_SYNC : 0);
     bio.thread = this.thread;
-    bio.cpu = this.thread?.core?.index ?? this.thread?.lastCore?.index ?? 0;
+    bio.cpu = taskCpu(this.thread);
     bio.private = io;
     bio.endIo = ioEndIo;
     if (d === DDIR_WRITE && (o.dedupePercentage > 0 || o.bufferCompressPercentage > 0)) this.describeData(bio);
@@ -357,7 +357,7 @@ export class FioJob {
     const sim = this.env.sim;
     const bio = new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC);
     bio.thread = this.thread;
-    bio.cpu = this.thread?.core?.index ?? 0;
+    bio.cpu = smpProcessorId(this.thread);
     yield* this.dev.submit(bio);
     yield bio.wait(sim);
     if (this.thread !== null) yield this.thread.exec(0);

@@ -8,7 +8,7 @@
 // way (one job named "replay": slat = time in submit, clat = submit to completion).
 import { Bio, REQ_PREFLUSH, REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
-import type { CpuSet, Thread } from '../../sim/cpu.js';
+import { type CpuSet, type Thread, smpProcessorId } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import type { JobReport } from '../fio/fio.js';
 import { defaultOptions } from '../fio/options.js';
@@ -100,7 +100,7 @@ export class TraceReplay {
     bio.private = p;
     bio.endIo = endIo;
     bio.thread = this.thread;
-    bio.cpu = this.thread?.core?.index ?? 0;
+    bio.cpu = smpProcessorId(this.thread);
     this.stats.markDepth(this.inFlight + 1);
     this.inFlight++;
     yield* this.dev.submit(bio);
