@@ -1,35 +1,60 @@
-// What a write carries, for the models that look at data (dm-dedup, VDO): the block layer's
-// bio has no data pages in the simulation, so the content is described instead. fio's
-// `dedupe_percentage` and `buffer_compress_percentage` set it on every write it issues; dm
-// core copies it onto clones. A bio without a payload holds unique, incompressible data.
-//
-// Kept in a WeakMap beside the bio (rather than on `bio.private`, which belongs to the bio's
-// owner) so that it costs nothing for the models that never look.
+// What a write carries, for the models that look at data (dm-dedup, VDO): the simulated bio
+// has no data pages, so its content is described instead, per 4 KiB block. The workloads
+// describe it (fio's dedupe_percentage, buffer_compress_percentage, buffer_pattern,
+// zero_buffers, refill_buffers/scramble_buffers; dd's if=/dev/zero), the block layer and dm
+// core carry it onto clones and split pieces with the right block offset (the kernel's clones
+// share the parent's bio_vec: same pages, same bytes), and a target reads a block's
+// fingerprint with blockFingerprint(). A bio without a payload holds unique, incompressible
+// data that no other bio holds.
 import type { Bio } from './bio.js';
+
+/** The unit content is described in: a 4 KiB block. */
+export const CONTENT_BLOCK_SECTORS = 8;
 
 export interface BioPayload {
   /**
-   * Identity of the buffer's content: two writes with the same fingerprint carry the same
-   * bytes. Per-block fingerprints of a multi-block bio are derived by the model from this one
-   * and the block's index in the bio.
+   * Identity of the content of the payload's first block: two blocks with equal fingerprints
+   * hold the same bytes. With `blocks: 'distinct'`, block i holds `fingerprint + i`.
    */
-  fingerprint: number;
-  /** Percentage (0-100) of the buffer that compresses away (fio's buffer_compress_percentage). */
-  compressPercentage: number;
+  readonly fingerprint: number;
+  /** `same`: every block holds the same bytes (zeros, a repeated pattern); `distinct`: consecutive fingerprints. */
+  readonly blocks: 'same' | 'distinct';
+  /** Percentage (0-100) of each block that compresses away (fio's buffer_compress_percentage). */
+  readonly compressPercentage: number;
 }
 
-const payloads = new WeakMap<Bio, BioPayload>();
+/** A buffer of zeros (dd if=/dev/zero, fio zero_buffers): one block repeated, fully compressible. */
+export const ZERO_PAYLOAD: BioPayload = Object.freeze({ fingerprint: 0, blocks: 'same', compressPercentage: 100 });
 
-export function setBioPayload(bio: Bio, payload: BioPayload): void {
-  payloads.set(bio, payload);
+/** Gives `bio` its content: `payload` from its block `firstBlock` on. */
+export function setBioPayload(bio: Bio, payload: BioPayload, firstBlock = 0): void {
+  bio.payload = payload;
+  bio.payloadBlock = firstBlock;
 }
 
-export function bioPayload(bio: Bio): BioPayload | undefined {
-  return payloads.get(bio);
+export function bioPayload(bio: Bio): BioPayload | null {
+  return bio.payload;
 }
 
-/** Gives a clone (or a split piece) its parent's payload. */
-export function inheritBioPayload(clone: Bio, parent: Bio): void {
-  const p = payloads.get(parent);
-  if (p !== undefined) payloads.set(clone, p);
+/**
+ * Gives a clone (or a split piece) its parent's content: the piece that starts
+ * `offsetSectors` into the parent starts that many blocks into the parent's payload.
+ */
+export function inheritBioPayload(clone: Bio, parent: Bio, offsetSectors = 0): void {
+  const p = parent.payload;
+  if (p === null) return;
+  clone.payload = p;
+  clone.payloadBlock = parent.payloadBlock + Math.floor(offsetSectors / CONTENT_BLOCK_SECTORS);
+}
+
+/** The fingerprint of the bio's i-th 4 KiB block, or null for unique data (no payload). */
+export function blockFingerprint(bio: Bio, i: number): number | null {
+  const p = bio.payload;
+  if (p === null) return null;
+  return p.blocks === 'same' ? p.fingerprint : p.fingerprint + bio.payloadBlock + i;
+}
+
+/** How much of the bio's content compresses away (percent); 0 for unique data. */
+export function bioCompressPercentage(bio: Bio): number {
+  return bio.payload === null ? 0 : bio.payload.compressPercentage;
 }

@@ -4,6 +4,7 @@
 // wait yields `bio.wait()`.
 import { SimEvent, type Simulation } from '../sim/index.js';
 import type { Thread } from '../sim/cpu.js';
+import type { BioPayload } from './bio-payload.js';
 
 export const SECTOR_SIZE = 512;
 
@@ -53,6 +54,10 @@ export class Bio {
   /** Length in sectors (0 for a flush). */
   declare sectors: number;
   declare flags: number;
+  /** What a write carries (bio-payload.ts), or null: unique, incompressible data. */
+  declare payload: BioPayload | null;
+  /** Block of `payload` this bio's first 4 KiB block is. */
+  declare payloadBlock: number;
 
   constructor(op: BioOp, sector: number, sectors: number, flags = 0) {
     this.id = nextBioId++;
@@ -71,6 +76,8 @@ export class Bio {
     this.sector = sector;
     this.sectors = sectors;
     this.flags = flags;
+    this.payload = null;
+    this.payloadBlock = 0;
   }
 
   get bytes(): number {
@@ -96,6 +103,24 @@ export class Bio {
     this.tComplete = sim.now;
     if (this.endIo !== null) this.endIo(this);
     if (this.waiter !== null) this.waiter.succeed(this);
+  }
+
+  /**
+   * bio_alloc_clone + bi_private/bi_end_io: a new bio for [sector, sector + sectors) of this
+   * one's range, working on its behalf: the same submitting thread and CPU, the same content
+   * from the right block on, ending through `endIo` with `priv` as its bi_private.
+   */
+  child(op: BioOp, sector: number, sectors: number, flags: number, priv: unknown, endIo: BioEndIo | null): Bio {
+    const c = new Bio(op, sector, sectors, flags);
+    c.thread = this.thread;
+    c.cpu = this.cpu;
+    c.private = priv;
+    c.endIo = endIo;
+    if (this.payload !== null) {
+      c.payload = this.payload;
+      c.payloadBlock = this.payloadBlock + Math.floor((sector - this.sector) / 8);
+    }
+    return c;
   }
 
   /** An event that fires when the bio completes (created on first use). */

@@ -94,12 +94,8 @@ export abstract class BlkCore implements BlockDevice, DriverHost {
       if (--remaining === 0) bio.endio(sim, status);
     };
     for (let s = bio.sector; s < bio.end; s += max) {
-      const piece = new Bio(bio.op, s, Math.min(max, bio.end - s), bio.flags);
-      piece.thread = bio.thread;
-      piece.cpu = bio.cpu;
+      const piece = bio.child(bio.op, s, Math.min(max, bio.end - s), bio.flags, bio, endPiece);
       piece.tQueue = bio.tQueue;
-      piece.private = bio;
-      piece.endIo = endPiece;
       yield* this.makeRequest(piece);
     }
   }

@@ -7,7 +7,6 @@
 import { Bio } from '../block/bio.js';
 import type { BlockDevice, DiskStats } from '../block/device.js';
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
-import { inheritBioPayload } from '../block/bio-payload.js';
 import type { DmTarget } from './target-registry.js';
 
 /** A target with the plain-call map. */
@@ -158,12 +157,7 @@ export class MappedDevice implements BlockDevice {
   /** alloc_tio + clone_bio: the clone of io's bio for [sector, sector + sectors), counted in io. */
   private clone(io: DmIo, sector: number, sectors: number): Bio {
     const bio = io.bio;
-    const clone = new Bio(bio.op, sector, sectors, bio.flags);
-    clone.cpu = bio.cpu;
-    clone.thread = bio.thread;
-    clone.private = io;
-    clone.endIo = cloneEndIo;
-    inheritBioPayload(clone, bio);
+    const clone = bio.child(bio.op, sector, sectors, bio.flags, io, cloneEndIo);
     io.ioCount++;
     return clone;
   }

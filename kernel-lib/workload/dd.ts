@@ -3,7 +3,7 @@
 //   1000+0 records in
 //   1000+0 records out
 //   1048576000 bytes (1.0 GB, 1000 MiB) copied, 23.1 s, 45.4 MB/s
-// Operands: if, of (a device of the scenario, /dev/zero or /dev/null), bs (or ibs/obs
+// Operands: if, of (a device of the scenario, /dev/zero, /dev/urandom or /dev/null), bs (or ibs/obs
 // equal), count, seek, skip (in blocks), iflag/oflag (direct, sync, dsync), conv (fdatasync,
 // fsync, notrunc). Sizes take dd's suffixes: c w b K M G T (powers of 1024), KB MB GB TB
 // (powers of 1000), KiB MiB GiB TiB.
@@ -17,6 +17,7 @@ import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { PageCache } from '../block/page-cache.js';
 import { InputError } from '../base/input-error.js';
+import { setBioPayload, ZERO_PAYLOAD } from '../block/bio-payload.js';
 import { type CpuSet, type Thread, smpProcessorId } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 
@@ -125,7 +126,7 @@ export class DdRun {
   ) {
     const o = options;
     const open = (name: string, field: string, special: string) => {
-      if (name === special) return null;
+      if (name === special || (field === 'if' && name === '/dev/urandom')) return null;
       const dev = env.resolveFile(name);
       if (dev === undefined) throw new InputError(`no device, volume or target called '${name}'`, { file: env.source, field });
       return dev;
@@ -187,7 +188,11 @@ export class DdRun {
         yield* this.outCache.write(this.thread, (o.seek + i) * bs, bs);
         if (syncWrites) yield* this.outCache.fsync(this.thread);
       } else if (this.output !== null) {
-        yield* this.io(this.output, new Bio('write', (o.seek + i) * sectors, sectors, REQ_SYNC | (syncWrites ? REQ_FUA : 0)));
+        const bio = new Bio('write', (o.seek + i) * sectors, sectors, REQ_SYNC | (syncWrites ? REQ_FUA : 0));
+        // What the block holds, for targets that look (dedup, VDO): zeros from /dev/zero; from
+        // /dev/urandom (or a device, whose content is not modelled) unique data.
+        if (o.if === '/dev/zero') setBioPayload(bio, ZERO_PAYLOAD);
+        yield* this.io(this.output, bio);
       }
       this.recordsOut++;
     }

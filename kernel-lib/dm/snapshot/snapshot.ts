@@ -198,11 +198,7 @@ export class Snapshot implements PendingOwner {
     this.counters.fullChunkWrites++;
     if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
     pe.callbackJob = this.kc.prepareCallback(copyCallback, pe, thread);
-    const child = new Bio('write', clone.sector, clone.sectors, clone.flags);
-    child.thread = clone.thread;
-    child.cpu = clone.cpu;
-    child.private = pe;
-    child.endIo = fullBioEnd;
+    const child = clone.child('write', clone.sector, clone.sectors, clone.flags, pe, fullBioEnd);
     yield* this.cow.submit(child);
   }
 
@@ -241,11 +237,8 @@ export class Snapshot implements PendingOwner {
       // that pending_complete waits for it before the origin chunk may change.
       this.tracked.set(chunk, (this.tracked.get(chunk) ?? 0) + 1);
       this.locks.exit(lock);
-      const child = new Bio('read', offset, clone.sectors, clone.flags);
-      child.thread = thread;
-      child.cpu = clone.cpu;
-      child.private = new TrackedRead(this, chunk, clone);
-      child.endIo = trackedReadEnd;
+      const child = clone.child('read', clone.sector, clone.sectors, clone.flags, new TrackedRead(this, chunk, clone), trackedReadEnd);
+      child.sector = offset; // remapped to the origin
       yield* this.origin.dev.submit(child);
       return null;
     }

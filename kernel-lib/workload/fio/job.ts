@@ -19,7 +19,7 @@
 import { Bio, REQ_PREFLUSH, REQ_SYNC, type BioOp } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { PageCache } from '../../block/page-cache.js';
-import { setBioPayload } from '../../block/bio-payload.js';
+import { CONTENT_BLOCK_SECTORS, setBioPayload, ZERO_PAYLOAD, type BioPayload } from '../../block/bio-payload.js';
 import { InputError } from '../../base/input-error.js';
 import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
@@ -83,7 +83,10 @@ export class FioJob {
   private readonly offsets: (OffsetGenerator | null)[];
   private readonly mixRng: RandomStream;
   private readonly dataRng: RandomStream;
-  private uniqueBuffers = 0;
+  /** 4 KiB blocks of unique content written so far (fingerprints base+0 .. base+uniqueBlocks-1). */
+  private uniqueBlocks = 0;
+  /** The io_u buffer slot the next write uses (buffers reused without refill or scramble). */
+  private nextSlot = 0;
   private readonly async: boolean;
   private rampEnd = 0;
   private measuring = false;
@@ -263,21 +266,50 @@ export class FioJob {
     bio.cpu = taskCpu(this.thread);
     bio.private = io;
     bio.endIo = ioEndIo;
-    if (d === DDIR_WRITE && (o.dedupePercentage > 0 || o.bufferCompressPercentage > 0)) this.describeData(bio);
+    if (d === DDIR_WRITE && this.describesData) this.describeData(bio);
     yield* this.dev.submit(bio);
     if (io.tSubmitted !== io.tSubmitted) io.tSubmitted = sim.now;
     if (!this.async || this.inFlight >= o.iodepth) yield* this.reap(1);
   }
 
-  /** fio's dedupe_percentage / buffer_compress_percentage: what the write's buffer holds. */
+  /** Whether writes carry a described content; without, each write is unique random data (fio's default). */
+  private get describesData(): boolean {
+    const o = this.options;
+    return o.dedupePercentage > 0 || o.bufferCompressPercentage > 0 || o.bufferPattern !== null || o.zeroBuffers || (!o.scrambleBuffers && !o.refillBuffers);
+  }
+
+  /**
+   * What the write's buffer holds, as fio's fill_io_buffer makes it: zeros (zero_buffers), a
+   * repeated pattern (buffer_pattern), the same io_u buffer again (scramble_buffers=0 without
+   * refill_buffers: fio fills each of its iodepth buffers once), or random data of which
+   * dedupe_percentage repeats earlier writes (here: blocks earlier writes of the job carried)
+   * and buffer_compress_percentage compresses away. Fingerprints of a job's unique blocks are
+   * consecutive from a base per job, so they never collide with another job's.
+   */
   private describeData(bio: Bio): void {
     const o = this.options;
+    if (o.zeroBuffers) return setBioPayload(bio, ZERO_PAYLOAD);
+    if (o.bufferPattern !== null) return setBioPayload(bio, patternPayload(o.bufferPattern, o.bufferCompressPercentage));
     const base = (this.jobNumber * 4096 + this.clone + 1) * 2 ** 32;
-    let fingerprint: number;
-    if (this.uniqueBuffers > 0 && this.dataRng.integer(1, 100) <= o.dedupePercentage) {
-      fingerprint = base + this.dataRng.integer(0, this.uniqueBuffers - 1);
-    } else fingerprint = base + this.uniqueBuffers++;
-    setBioPayload(bio, { fingerprint, compressPercentage: o.bufferCompressPercentage });
+    const blocks = Math.max(1, Math.ceil(bio.sectors / CONTENT_BLOCK_SECTORS));
+    let first: number;
+    if (!o.scrambleBuffers && !o.refillBuffers) {
+      // The io_u buffers were filled at start-up and are reused as they are.
+      const maxBlocks = Math.ceil(this.maxBs / (CONTENT_BLOCK_SECTORS * 512));
+      first = (this.nextSlot++ % o.iodepth) * maxBlocks;
+    } else if (this.uniqueBlocks >= blocks && this.dataRng.integer(1, 100) <= o.dedupePercentage) {
+      first = this.dataRng.integer(0, this.uniqueBlocks - blocks);
+    } else {
+      first = this.uniqueBlocks;
+      this.uniqueBlocks += blocks;
+    }
+    setBioPayload(bio, { fingerprint: base + first, blocks: 'distinct', compressPercentage: o.bufferCompressPercentage });
+  }
+
+  /** The largest block size the job issues (its io_u buffers are this big). */
+  private get maxBs(): number {
+    const bs = this.options.bs;
+    return Math.max(bs[0], bs[1], bs[2]);
   }
 
   /** @internal bi_end_io of the job's bios: the I/O waits to be reaped. */
@@ -393,4 +425,15 @@ function pinnedCpu(o: JobOptions, threadIndex: number, cores: number, at: (optio
     `a set of ${set.length} of the ${cores} CPUs shared by each thread is not modelled (a simulated thread runs on one CPU or floats over all): use cpus_allowed_policy=split, one CPU, or all of them`,
     at('cpus_allowed'),
   );
+}
+
+/**
+ * buffer_pattern's content: every block the pattern repeated, so every block of every write
+ * is the same; a fingerprint from the pattern text (FNV-1a), above the jobs' fingerprint
+ * range. A short repeated pattern compresses almost entirely unless told otherwise.
+ */
+function patternPayload(pattern: string, compressPercentage: number): BioPayload {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < pattern.length; i++) h = Math.imul(h ^ pattern.charCodeAt(i), 0x01000193) >>> 0;
+  return { fingerprint: 2 ** 52 + h, blocks: 'same', compressPercentage: compressPercentage > 0 ? compressPercentage : 100 };
 }

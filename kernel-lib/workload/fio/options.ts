@@ -62,6 +62,14 @@ export interface JobOptions {
   percentileList: number[];
   bufferCompressPercentage: number;
   dedupePercentage: number;
+  /** buffer_pattern: every block of every write holds this pattern repeated (null: random data). */
+  bufferPattern: string | null;
+  /** zero_buffers: buffers are all zeros. */
+  zeroBuffers: boolean;
+  /** refill_buffers: new random data for every write. */
+  refillBuffers: boolean;
+  /** scramble_buffers (default on): a buffer reused without refill is scrambled, so no two writes carry the same data. */
+  scrambleBuffers: boolean;
   /** cpus_allowed: the CPUs the job's threads may run on (sorted), or null for any. */
   cpusAllowed: number[] | null;
   /** cpus_allowed_policy: `shared` (each thread may use the whole set) or `split` (thread i gets the i-th CPU of the set, round robin). */
@@ -76,6 +84,7 @@ export function defaultOptions(name: string, line: number): JobOptions {
     direct: false, rwmixread: 50, randrepeat: true, randseed: 0x89, randomDistribution: { kind: 'random' },
     rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
     filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
+    bufferPattern: null, zeroBuffers: false, refillBuffers: false, scrambleBuffers: true,
     cpusAllowed: null, cpusAllowedPolicy: 'shared',
   };
 }
@@ -250,6 +259,11 @@ const SETTERS: Record<string, Setter> = {
   },
   buffer_compress_percentage: (o, v, fail) => void (o.bufferCompressPercentage = int(v, fail, 0, 100)),
   dedupe_percentage: (o, v, fail) => void (o.dedupePercentage = int(v, fail, 0, 100)),
+  // What the buffers hold (see describeData in job.ts): fio's fill_io_buffer choices.
+  buffer_pattern: (o, v, fail) => void (o.bufferPattern = need(v, fail)),
+  zero_buffers: (o, v, fail) => void (o.zeroBuffers = v === null ? true : bool(v, fail)),
+  refill_buffers: (o, v, fail) => void (o.refillBuffers = v === null ? true : bool(v, fail)),
+  scramble_buffers: (o, v, fail) => void (o.scrambleBuffers = v === null ? true : bool(v, fail)),
 };
 
 /** fio accepts these spellings too. */
