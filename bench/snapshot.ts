@@ -1,4 +1,4 @@
-// dm-snapshot benchmark: the 2007 same-disk 8 KiB cell of calibration.md §1 (dd bs=1M
+// dm-snapshot benchmark: the 2007 same-disk 8 KiB cell of docs/references.md#kcopyd-2007 (dd bs=1M
 // count=1000 buffered onto an origin with a persistent snapshot, COW on the same 2007 SATA
 // disk, 2.6.21 preset). Goal: under 3 s of wall time. Reports simulated I/Os (bios completed
 // by the physical disk) per wall second, and the heap at the end (memory flat in time: the
