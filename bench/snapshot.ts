@@ -5,7 +5,7 @@
 // complete-exception table is the only structure that grows, one entry per copied chunk).
 //   node --import ./bin/register-ts.mjs bench/snapshot.ts
 import { runScenario } from '../kernel-lib/scenario/run.js';
-import { dd2007 } from '../test/dm/snapshot/scenarios.js';
+import { dd2007 } from '../kernel-lib/scenario/calibration/kcopyd-2007.js';
 
 export async function run(): Promise<object[]> {
   const out: object[] = [];

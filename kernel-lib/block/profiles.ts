@@ -118,7 +118,7 @@ const HDD_SATA_2007: Profile = {
   kind: 'hdd',
   description: '2007 desktop SATA disk, 7200 rpm, 250 GB, 8 MB cache, NCQ (Barracuda 7200.10 / Caviar SE16 class)',
   calibratedOn:
-    'docs/references.md#device-facts physical facts (78 MB/s outer zone, 8.5 ms seek, 1 ms track-to-track, NCQ 31). On the documented 2007 machine (test/dm/snapshot/scenarios.ts MACHINE_2007: ata_piix without NCQ, so queue_depth 1; write cache on; 512 MiB; 2.6.21) dd bs=1M count=1000 onto the raw volume gives 86.7 MB/s against the published 45.4 (a file on a filesystem) — a reported gap: with the write cache on, a raw sequential stream runs at the media rate',
+    'docs/references.md#device-facts physical facts (78 MB/s outer zone, 8.5 ms seek, 1 ms track-to-track, NCQ 31). On the documented 2007 machine (kernel-lib/scenario/calibration/kcopyd-2007.ts MACHINE_2007: ata_piix without NCQ, so queue_depth 1; write cache on; 512 MiB; 2.6.21) dd bs=1M count=1000 onto the raw volume gives 86.7 MB/s against the published 45.4 (a file on a filesystem) — a reported gap: with the write cache on, a raw sequential stream runs at the media rate',
   params: {
     capacity_gb: 250,
     rpm: 7200,

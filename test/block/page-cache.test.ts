@@ -43,7 +43,8 @@ describe('block/page-cache', () => {
     expect(() => parsePageCacheOptions({ throttle: 'fast' })).to.throw(/vm\.throttle: expected one of "2.6", "io-less"/);
     expect(parsePageCacheOptions({ dirty_ratio: 10, dirty_background_ratio: 10 }).dirty_background_ratio).to.equal(5);
     expect(pageCacheDefaultsForKernel('2.6.21')).to.include({ dirty_ratio: 40, dirty_background_ratio: 10, throttle: '2.6' });
-    expect(pageCacheDefaultsForKernel('6.8')).to.deep.equal({});
+    // A modern kernel: vm.dirty_ratio 20, vm.dirty_background_ratio 10, IO-less throttling.
+    expect(parsePageCacheOptions(pageCacheDefaultsForKernel('6.8'))).to.include({ dirty_ratio: 20, dirty_background_ratio: 10, throttle: 'io-less' });
   });
 
   for (const throttle of ['io-less', '2.6'] as const) {
@@ -104,7 +105,7 @@ describe('block/page-cache', () => {
     expect(dev.diskStats().readIos).to.equal(2048 / 32 + 1);
   });
 
-  it('2007: dd bs=1M count=1000 to hdd-sata-2007 under 2.6.21 (RAM 512 MiB): what the model gives', () => {
+  it('2007: dd bs=1M count=1000 to hdd-sata-2007 under 2.6.21 (RAM 512 MiB): the disk streams at the media rate, dd returns at the throttled rate', () => {
     const { sim, cpus } = machine();
     const dev = createDevice(sim, cpus, { name: 'sda', profile: 'hdd-sata-2007', block: blockDefaultsForKernel('2.6.21') });
     // Pentium 4 3 GHz: ~4 us per 4 KiB page copied and accounted [R]; 512 MiB of RAM [R].
@@ -120,8 +121,7 @@ describe('block/page-cache', () => {
     const threshBytes = c.dirtyThreshPages() * 4096;
     const predicted = bytes / ((bytes - threshBytes) / (media * 1e6)) / 1e6;
     expect(ddMBps).to.be.closeTo(predicted, predicted * 0.1);
-    // Published: 45.4 MB/s. The block path alone gives ~87 MB/s (dd) / ~71 MB/s (with the
-    // final writeback): a gap reported in docs/devices.md, not tuned away.
-    expect(ddMBps).to.be.within(45.4 * 1.5, 45.4 * 2.5);
+    // Against the published 45.4 MB/s: the held-out row of
+    // test/scenario/calibration/kcopyd-2007.test.ts (pending; docs/devices.md).
   });
 });
