@@ -4,28 +4,8 @@ import { Simulation, type ProcessGenerator } from '../../kernel-lib/sim/index.js
 import { BlkMq, blockDefaultsForKernel, createDevice, parseBlockOptions, type Hdd } from '../../kernel-lib/block/index.js';
 import { PAGE_CACHE_2_6_21, PageCache, pageCacheDefaultsForKernel, parsePageCacheOptions, type PageCacheOptions } from '../../kernel-lib/block/page-cache.js';
 import { machine } from './calibration.js';
+import { dd, MiB } from './dd.js';
 import { FakeDriver } from './fake-driver.js';
-
-const MiB = 2 ** 20;
-
-/** dd if=/dev/zero of=dev bs=1M count=n, then (what dd without conv=fdatasync does not do) fsync. */
-function dd(sim: Simulation, cpus: CpuSet | null, cache: PageCache, count: number, check?: () => void): { ddNs: number; syncNs: number } {
-  const out = { ddNs: 0, syncNs: 0 };
-  const body = function* (this: void): ProcessGenerator<void> {
-    for (let i = 0; i < count; i++) {
-      yield* cache.write(thread, i * MiB, MiB);
-      check?.();
-    }
-    out.ddNs = sim.now;
-    yield* cache.fsync(thread);
-    out.syncNs = sim.now;
-  };
-  const thread = cpus?.thread('dd') ?? null;
-  if (thread !== null) thread.spawn(body);
-  else sim.process(body);
-  sim.run();
-  return out;
-}
 
 describe('block/page-cache', () => {
   it('thresholds are the ratios of dirtyable memory', () => {
@@ -66,18 +46,6 @@ describe('block/page-cache', () => {
       expect(r.syncNs).to.be.above(r.ddNs);
     });
   }
-
-  it('writeback issues large ascending bios', () => {
-    const sim = new Simulation();
-    const drv = new FakeDriver(sim, 4, 1e6);
-    const dev = new BlkMq(sim, null, drv, parseBlockOptions({ scheduler: 'none' }));
-    const c = new PageCache(sim, dev, null, { ram_mib: 64, writeback_bio_kib: 1024 });
-    dd(sim, null, c, 32);
-    const writes = drv.seen.filter((s) => s.op === 'write');
-    // 1 MiB bios, capped by max_sectors = 1024 (512 KiB): pairs of 512 KiB requests.
-    expect(writes.every((w) => w.sectors === 1024)).to.equal(true);
-    for (let i = 1; i < writes.length; i++) expect(writes[i].sector).to.equal(writes[i - 1].sector + 1024);
-  });
 
   it('reads go to the device with read-ahead, then hit the cache', () => {
     const sim = new Simulation();
