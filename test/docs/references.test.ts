@@ -114,6 +114,24 @@ describe('docs/references.md', () => {
     expect(outside).to.deep.equal([]);
   });
 
+  it('resolves the links into it from docs/, README, examples, notebooks, bench and test/, and its own links', () => {
+    const files = execFileSync('git', ['ls-files', '-z', 'docs', 'README.md', 'examples', 'notebooks', 'bench', 'test'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter((f) => f !== '' && f !== 'test/docs/references.test.ts');
+    const unresolved: string[] = [];
+    for (const f of files) {
+      let text: string;
+      try {
+        text = readFileSync(join(ROOT, f), 'utf8');
+      } catch {
+        continue; // deleted in the work tree
+      }
+      const links = f === 'docs/references.md' ? [...text.matchAll(/\]\(#([\w-]+)\)/g)] : [...text.matchAll(/references\.md#([\w-]+)/g)];
+      for (const m of links) if (!anchors.has(m[1])) unresolved.push(`${f}: #${m[1]}`);
+    }
+    expect(unresolved).to.deep.equal([]);
+  });
+
   it('no tracked file points at the shared folder outside the repository', () => {
     const shared = ['..', 'shared'].join('/');
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => f !== '');
