@@ -22,9 +22,9 @@ function nodeScript(script: string, args: string[]): any {
   return runJson(process.execPath, ['--import', './bin/register-ts.mjs', script, ...args]);
 }
 
-/** Compiles ../shared/bench/mm1.c with the system C compiler; null if either is missing. */
+/** Compiles bench/mm1.c with the system C compiler; null if there is none. */
 function compileC(): string | null {
-  const src = resolve(root, '..', 'shared', 'bench', 'mm1.c');
+  const src = resolve(root, 'bench', 'mm1.c');
   if (!existsSync(src)) return null;
   mkdirSync(join(root, 'build'), { recursive: true });
   const bin = join(root, 'build', 'mm1-c');
@@ -50,10 +50,10 @@ function benchEngine(): void {
   }
   emit({ name: 'mm1.customers_per_second', value: Math.round(bestJs), unit: 'customers/s', customers: n, lambda: 0.9, mu: 1, mean_wait: wait, theory_mean_wait: 9, best_of: REPEATS });
   if (c !== null) {
-    emit({ name: 'mm1.c_customers_per_second', value: Math.round(bestC), unit: 'customers/s', customers: n, source: '../shared/bench/mm1.c', best_of: REPEATS });
+    emit({ name: 'mm1.c_customers_per_second', value: Math.round(bestC), unit: 'customers/s', customers: n, source: 'bench/mm1.c', best_of: REPEATS });
     emit({ name: 'mm1.ratio_to_c', value: Number((bestJs / bestC).toFixed(4)), unit: 'ratio', goal: 1 / 3 });
   } else {
-    emit({ name: 'mm1.ratio_to_c', value: null, unit: 'ratio', note: 'no C compiler or ../shared/bench/mm1.c' });
+    emit({ name: 'mm1.ratio_to_c', value: null, unit: 'ratio', note: 'no C compiler' });
   }
   const big = nodeScript('bench/mm1.ts', ['10000000']);
   emit({ name: 'mm1.peak_rss_10M_customers', value: Math.round(big.maxRssBytes / 2 ** 20), unit: 'MiB', customers: 10_000_000, goal_max: 150, customers_per_second: Math.round(big.customersPerSecond) });

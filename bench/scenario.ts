@@ -1,6 +1,6 @@
 // Scenario benchmarks (`make bench`): a whole `dmsim run` path, scenario file to fio JSON, on
 // the calibration devices: simulated I/Os per wall second and events per wall second for a
-// queue-depth-bound SSD job and a seek-bound HDD job, and the dd of calibration.md section 1.
+// queue-depth-bound SSD job and a seek-bound HDD job, and the dd of docs/references.md#kcopyd-2007.
 import { performance } from 'node:perf_hooks';
 import { runScenario } from '../kernel-lib/scenario/run.js';
 

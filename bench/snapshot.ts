@@ -1,11 +1,11 @@
-// dm-snapshot benchmark: the 2007 same-disk 8 KiB cell of calibration.md §1 (dd bs=1M
+// dm-snapshot benchmark: the 2007 same-disk 8 KiB cell of docs/references.md#kcopyd-2007 (dd bs=1M
 // count=1000 buffered onto an origin with a persistent snapshot, COW on the same 2007 SATA
 // disk, 2.6.21 preset). Goal: under 3 s of wall time. Reports simulated I/Os (bios completed
 // by the physical disk) per wall second, and the heap at the end (memory flat in time: the
 // complete-exception table is the only structure that grows, one entry per copied chunk).
 //   node --import ./bin/register-ts.mjs bench/snapshot.ts
 import { runScenario } from '../kernel-lib/scenario/run.js';
-import { dd2007 } from '../test/dm/snapshot/scenarios.js';
+import { dd2007 } from '../kernel-lib/scenario/calibration/kcopyd-2007.js';
 
 export async function run(): Promise<object[]> {
   const out: object[] = [];

@@ -1,7 +1,7 @@
 // Quantiles of Student's t distribution, for confidence intervals over a few replicates.
 // No pinned dependency offers it (vega-statistics and d3 have the normal distribution only), and
 // it is small: the t CDF is a regularized incomplete beta function (continued fraction, as in
-// Numerical Recipes §6.4), inverted by bisection, which is slow-ish but cannot diverge.
+// Numerical Recipes, section 6.4), inverted by bisection, which is slow-ish but cannot diverge.
 
 /** The p-quantile of Student's t with `df` degrees of freedom (df may be fractional). */
 export function studentTQuantile(p: number, df: number): number {

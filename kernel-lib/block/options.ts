@@ -3,7 +3,7 @@
 // (`block.nr_requests: 64`, `block.scheduler: deadline`); `parseBlockOptions` validates an
 // untyped record and names the bad key.
 //
-// Sources: kernel-mechanisms.md §8 ([S] = checked in source there, [R] = recollection, kept
+// Sources: docs/references.md#block ([S] = checked in source there, [R] = recollection, kept
 // as a parameter precisely because it is uncertain).
 
 export type QueueMode = 'legacy' | 'mq';

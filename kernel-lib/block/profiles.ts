@@ -23,7 +23,7 @@ export interface Profile {
   /** What the profile reproduces, and how well (filled from the calibration tests). */
   calibratedOn: string;
   params: Record<string, ParamValue>;
-  /** Where each value comes from ([S] source, [D] documentation/calibration.md, [R] assumption, [C] calibrated). */
+  /** Where each value comes from, with its evidence tag (docs/references.md#tags). */
   sources: Record<string, string>;
 }
 
@@ -118,7 +118,7 @@ const HDD_SATA_2007: Profile = {
   kind: 'hdd',
   description: '2007 desktop SATA disk, 7200 rpm, 250 GB, 8 MB cache, NCQ (Barracuda 7200.10 / Caviar SE16 class)',
   calibratedOn:
-    'calibration.md §1/§2 physical facts (78 MB/s outer zone, 8.5 ms seek, 1 ms track-to-track, NCQ 31). On the documented 2007 machine (test/dm/snapshot/scenarios.ts MACHINE_2007: ata_piix without NCQ, so queue_depth 1; write cache on; 512 MiB; 2.6.21) dd bs=1M count=1000 onto the raw volume gives 86.7 MB/s against the published 45.4 (a file on a filesystem) — a reported gap: with the write cache on, a raw sequential stream runs at the media rate',
+    'docs/references.md#device-facts physical facts (78 MB/s outer zone, 8.5 ms seek, 1 ms track-to-track, NCQ 31). On the documented 2007 machine (kernel-lib/scenario/calibration/kcopyd-2007.ts MACHINE_2007: ata_piix without NCQ, so queue_depth 1; write cache on; 512 MiB; 2.6.21) dd bs=1M count=1000 onto the raw volume gives 86.7 MB/s against the published 45.4 (a file on a filesystem) — a reported gap: with the write cache on, a raw sequential stream runs at the media rate',
   params: {
     capacity_gb: 250,
     rpm: 7200,
@@ -145,10 +145,10 @@ const HDD_SATA_2007: Profile = {
   },
   sources: {
     capacity_gb: '[R] a common 2007 desktop size',
-    rpm: '[D] calibration.md §2: 7200 rpm, 8.33 ms per turn',
+    rpm: '[D] docs/references.md#device-facts: 7200 rpm, 8.33 ms per turn',
     heads: '[R] two platters',
     zones: '[R] 2007 drives: 15-30 zones',
-    outer_mbps: '[D] calibration.md §2: about 78 MB/s outer-zone sustained rate',
+    outer_mbps: '[D] docs/references.md#device-facts: about 78 MB/s outer-zone sustained rate',
     read_segments: '[R] 8 MB cache in 512 KiB segments',
     read_ahead_kib: '[R] one segment',
     write_cache: '[D] on by default on desktop SATA drives',
@@ -156,12 +156,12 @@ const HDD_SATA_2007: Profile = {
     destage_max_kib: '[R] one segment',
     scheduling: '[D] NCQ drives reorder by rotational position',
     inner_mbps: '[R] 2007 data sheets: inner zone a little over half the outer rate',
-    avg_seek_ns: '[D] calibration.md §2: about 8.5 ms average seek',
-    track_to_track_ns: '[D] calibration.md §2: about 1 ms track-to-track',
+    avg_seek_ns: '[D] docs/references.md#device-facts: about 8.5 ms average seek',
+    track_to_track_ns: '[D] docs/references.md#device-facts: about 1 ms track-to-track',
     full_stroke_ns: '[R] desktop data sheets: about twice the average',
     head_switch_ns: '[R] DiskSim validated 7200 rpm drives: 0.6-1 ms',
-    write_buffer_kib: '[D] 8-16 MB cache (calibration.md §2); half of an 8 MB cache for writes [R]',
-    queue_depth: '[D] NCQ depth 31 (calibration.md §2)',
+    write_buffer_kib: '[D] 8-16 MB cache (docs/references.md#device-facts); half of an 8 MB cache for writes [R]',
+    queue_depth: '[D] NCQ depth 31 (docs/references.md#device-facts)',
     link_mbps: '[R] ICH5/ICH6-era SATA 1.5 Gb/s host of a Pentium 4 3 GHz',
     command_overhead_ns: '[R] DiskSim-era desktop drives: 0.1-0.3 ms',
     issue_cpu_ns: '[R] Pentium 4 3 GHz libata path, a few us',
@@ -174,7 +174,7 @@ const HDD_2019: Profile = {
   kind: 'hdd',
   description: '2019 7200 rpm SATA disk, 375 GB test device, 6 Gb/s, large cache with write-back on',
   calibratedOn:
-    'calibration.md §2, HDD row: 120 MB/s sequential (reproduced); random write 701 us / 1425 IOPS (model ~850 us / ~1150 IOPS, a gap); random read 1.4 ms / 712 IOPS out of mechanical reach (see docs/devices.md)',
+    'docs/references.md#devices-2019, HDD row: 120 MB/s sequential (reproduced); random write 701 us / 1425 IOPS (model ~850 us / ~1150 IOPS, a gap); random read 1.4 ms / 712 IOPS out of mechanical reach (see docs/devices.md)',
   params: {
     capacity_gb: 375,
     rpm: 7200,
@@ -200,8 +200,8 @@ const HDD_2019: Profile = {
     irq_cpu_ns: 1500,
   },
   sources: {
-    capacity_gb: '[D] 375 GB (calibration.md §2)',
-    rpm: '[D] 7200 rpm (calibration.md §2)',
+    capacity_gb: '[D] 375 GB (docs/references.md#devices-2019)',
+    rpm: '[D] 7200 rpm (docs/references.md#device-facts)',
     heads: '[R]',
     zones: '[R]',
     inner_mbps: '[R] about half the outer rate',
@@ -209,14 +209,14 @@ const HDD_2019: Profile = {
     command_overhead_ns: '[R] modern firmware: tens of us',
     read_segments: '[R]',
     read_ahead_kib: '[R]',
-    write_cache: '[D] write cache on (calibration.md §2)',
+    write_cache: '[D] write cache on (docs/references.md#devices-2019)',
     destage_max_kib: '[R]',
     queue_depth: '[D] NCQ 31',
     scheduling: '[D] NCQ rotational-position ordering',
     issue_cpu_ns: '[R] libata/AHCI issue on a 2019 core',
     irq_cpu_ns: '[R]',
     outer_mbps: '[C] so that 256 KiB sequential I/O at the start of the disk gives 120 MB/s',
-    avg_seek_ns: '[D] about 8.5 ms (calibration.md §2)',
+    avg_seek_ns: '[D] about 8.5 ms (docs/references.md#device-facts)',
     write_buffer_extents: '[C] dirty extents tracked: sets the destage positioning time under random writes (701 us target)',
     write_buffer_kib: '[R] half of a 256 MiB cache',
     track_to_track_ns: '[R] short-stroke read seeks of 2019 drives are quoted at 0.2-0.5 ms; taken at 0.3 ms',
@@ -228,8 +228,8 @@ const HDD_2019: Profile = {
 const SSD_SATA_2019: Profile = {
   name: 'ssd-sata-2019',
   kind: 'ssd',
-  description: '2019 375 GB flash SSD (the device of calibration.md §2). Its 701 MB/s read exceeds SATA III, so the link is modelled faster than SATA.',
-  calibratedOn: 'calibration.md §2, SSD row (six fio figures)',
+  description: '2019 375 GB flash SSD (the device of docs/references.md#devices-2019). Its 701 MB/s read exceeds SATA III, so the link is modelled faster than SATA.',
+  calibratedOn: 'docs/references.md#devices-2019, SSD row (six fio figures)',
   params: {
     capacity_gb: 375,
     raw_capacity_gb: 549.8,
@@ -255,7 +255,7 @@ const SSD_SATA_2019: Profile = {
     irq_cpu_ns: 1500,
   },
   sources: {
-    capacity_gb: '[D] 375 GB (calibration.md §2)',
+    capacity_gb: '[D] 375 GB (docs/references.md#devices-2019)',
     channels: '[R] 8-channel controller',
     planes_per_die: '[R] two independent planes',
     page_bytes: '[R] 16 KiB pages (2019 TLC)',
@@ -265,7 +265,7 @@ const SSD_SATA_2019: Profile = {
     controller_cores: '[R]',
     command_overhead_ns: '[R] a few us of firmware per command',
     write_buffer_mib: '[R] DRAM buffer',
-    flush_ns: '[D] some SSDs take up to 8 ms to flush (calibration.md §2); 1 ms taken [R]',
+    flush_ns: '[D] some SSDs take up to 8 ms to flush (docs/references.md#device-facts); 1 ms taken [R]',
     queue_depth: '[D] NCQ 32',
     hw_queues: '[D] one queue (SATA/SCSI)',
     issue_cpu_ns: '[R]',
@@ -284,7 +284,7 @@ const NVME_GEN4: Profile = {
   name: 'nvme-gen4',
   kind: 'ssd',
   description: 'PCIe 4.0 x4 NVMe SSD, 2 TB, Samsung 990 PRO class',
-  calibratedOn: 'calibration.md §2: 7450/6900 MB/s sequential read/write, ~1.4M/1.55M 4 KiB random read/write IOPS',
+  calibratedOn: 'docs/references.md#device-facts: 7450/6900 MB/s sequential read/write, ~1.4M/1.55M 4 KiB random read/write IOPS',
   params: {
     capacity_gb: 2000,
     raw_capacity_gb: 2199,
@@ -339,7 +339,7 @@ const NULL_BLK: Profile = {
   name: 'null_blk',
   kind: 'null_blk',
   description: 'null_blk with the kernel module defaults',
-  calibratedOn: 'calibration.md §8 (module defaults); software costs [R]',
+  calibratedOn: 'docs/references.md#null-blk-defaults (module defaults); software costs [R]',
   params: { ...NULL_BLK_DEFAULTS },
   sources: { queue_mode: '[S] null_blk main.c defaults', issue_cpu_ns: '[R]', irq_cpu_ns: '[R]' },
 };

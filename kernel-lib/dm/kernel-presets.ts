@@ -4,8 +4,8 @@
 // Without `kernel`, the modern (6.x) behaviour is the default.
 //
 // Each row is one historical change, with the first version that has it. Versions marked [R]
-// are not verified against the source (kernel-mechanisms.md §1.6, §1.7, §2.5, §2.7, §10); they
-// stay parameters precisely because they are uncertain.
+// are not verified against the source (docs/references.md#kcopyd-pages, #kcopyd-threading, #snapshot-stores,
+// #snapshot-locking-2019, #uncertain); they stay parameters precisely because they are uncertain.
 //
 //   version   change                                                          source
 //   2.6.26    kcopyd per client ("dm kcopyd: per device", 8c0cbc2f)            [S K-mid, D]

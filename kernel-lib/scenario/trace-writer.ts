@@ -1,5 +1,5 @@
 // `dmsim run --trace FILE`: what the simulated physical devices saw, as blkparse would print
-// it (conventions.md), one line per event, sorted by time:
+// it (docs/references.md#traces), one line per event, sorted by time:
 //     8,0    1        1     0.000012345  1000  Q  WS 274432 + 8 [fio]
 // Q when a bio reaches the device's queue, M when it merged into a request already queued
 // (seen as the queue's merge counter moving during its submission: the request queue has no

@@ -1,4 +1,4 @@
-// The fio jobs of calibration.md §2, run with the closed-loop driver on two simulated CPUs.
+// The fio jobs of docs/references.md#devices-2019, run with the closed-loop driver on two simulated CPUs.
 import { CpuSet } from '../../kernel-lib/sim/cpu.js';
 import { Simulation } from '../../kernel-lib/sim/index.js';
 import { createDevice } from '../../kernel-lib/block/index.js';

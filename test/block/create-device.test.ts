@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { Simulation } from '../../kernel-lib/sim/index.js';
 import { BlkMq, RequestQueue, createDevice } from '../../kernel-lib/block/index.js';
-import { runClosedLoop } from './closed-loop.js';
 
 describe('block/create-device', () => {
   const sim = new Simulation();
@@ -30,18 +29,5 @@ describe('block/create-device', () => {
     expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', block: { nr_requests: 0 } })).to.throw(/block\.nr_requests/);
     expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { avg_seek_ns: 100 } })).to.throw(/devices\.sdb: seek curve/);
     expect(() => createDevice(sim, null, { name: 'l', profile: 'loop' })).to.throw(/devices\.l: a loop device needs `backing`/);
-  });
-
-  it('builds a loop device over another device, with one backing I/O at a time', () => {
-    const s = new Simulation();
-    const disk = createDevice(s, null, { name: 'sda', profile: 'ram' });
-    const loop = createDevice(s, null, { name: 'loop0', profile: 'loop', backing: disk, overrides: { offset_sectors: 2048 } });
-    expect(loop.sizeSectors).to.equal(disk.sizeSectors - 2048);
-    runClosedLoop(s, loop, null, { rw: 'randwrite', bs: 4096, iodepth: 8, runtimeNs: 1e6 });
-    const backing = disk.diskStats();
-    expect(backing.writeIos).to.be.above(10);
-    // One I/O in flight whenever any is: the in-flight integral equals the busy time.
-    expect(backing.inQueueNs).to.be.closeTo(backing.busyNs, 1e-3 * backing.busyNs);
-    expect(loop.diskStats().inQueueNs).to.be.above(4 * loop.diskStats().busyNs);
   });
 });

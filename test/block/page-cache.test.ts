@@ -4,28 +4,8 @@ import { Simulation, type ProcessGenerator } from '../../kernel-lib/sim/index.js
 import { BlkMq, blockDefaultsForKernel, createDevice, pageCacheDefaultsForKernel, parseBlockOptions, type Hdd } from '../../kernel-lib/block/index.js';
 import { PageCache, parsePageCacheOptions, type PageCacheOptions } from '../../kernel-lib/block/page-cache.js';
 import { machine } from './calibration.js';
+import { dd, MiB } from './dd.js';
 import { FakeDriver } from './fake-driver.js';
-
-const MiB = 2 ** 20;
-
-/** dd if=/dev/zero of=dev bs=1M count=n, then (what dd without conv=fdatasync does not do) fsync. */
-function dd(sim: Simulation, cpus: CpuSet | null, cache: PageCache, count: number, check?: () => void): { ddNs: number; syncNs: number } {
-  const out = { ddNs: 0, syncNs: 0 };
-  const body = function* (this: void): ProcessGenerator<void> {
-    for (let i = 0; i < count; i++) {
-      yield* cache.write(thread, i * MiB, MiB);
-      check?.();
-    }
-    out.ddNs = sim.now;
-    yield* cache.fsync(thread);
-    out.syncNs = sim.now;
-  };
-  const thread = cpus?.thread('dd') ?? null;
-  if (thread !== null) thread.spawn(body);
-  else sim.process(body);
-  sim.run();
-  return out;
-}
 
 describe('block/page-cache', () => {
   it('thresholds are the ratios of dirtyable memory', () => {
@@ -64,18 +44,6 @@ describe('block/page-cache', () => {
     });
   }
 
-  it('writeback issues large ascending bios', () => {
-    const sim = new Simulation();
-    const drv = new FakeDriver(sim, 4, 1e6);
-    const dev = new BlkMq(sim, null, drv, parseBlockOptions({ scheduler: 'none' }));
-    const c = new PageCache(sim, dev, null, { ram_mib: 64, writeback_bio_kib: 1024 });
-    dd(sim, null, c, 32);
-    const writes = drv.seen.filter((s) => s.op === 'write');
-    // 1 MiB bios, capped by max_sectors = 1024 (512 KiB): pairs of 512 KiB requests.
-    expect(writes.every((w) => w.sectors === 1024)).to.equal(true);
-    for (let i = 1; i < writes.length; i++) expect(writes[i].sector).to.equal(writes[i - 1].sector + 1024);
-  });
-
   it('reads go to the device with read-ahead, then hit the cache', () => {
     const sim = new Simulation();
     const dev = createDevice(sim, null, { name: 'r', profile: 'ram' });
@@ -102,7 +70,7 @@ describe('block/page-cache', () => {
     expect(dev.diskStats().readIos).to.equal(2048 / 32 + 1);
   });
 
-  it('2007: dd bs=1M count=1000 to hdd-sata-2007 under 2.6.21 (RAM 512 MiB): what the model gives', () => {
+  it('2007: dd bs=1M count=1000 to hdd-sata-2007 under 2.6.21 (RAM 512 MiB): the disk streams at the media rate, dd returns at the throttled rate', () => {
     const { sim, cpus } = machine();
     const dev = createDevice(sim, cpus, { name: 'sda', profile: 'hdd-sata-2007', block: blockDefaultsForKernel('2.6.21') });
     // Pentium 4 3 GHz: ~4 us per 4 KiB page copied and accounted [R]; 512 MiB of RAM [R].
@@ -118,8 +86,7 @@ describe('block/page-cache', () => {
     const threshBytes = c.dirtyThreshPages() * 4096;
     const predicted = bytes / ((bytes - threshBytes) / (media * 1e6)) / 1e6;
     expect(ddMBps).to.be.closeTo(predicted, predicted * 0.1);
-    // Published: 45.4 MB/s. The block path alone gives ~87 MB/s (dd) / ~71 MB/s (with the
-    // final writeback): a gap reported in docs/devices.md, not tuned away.
-    expect(ddMBps).to.be.within(45.4 * 1.5, 45.4 * 2.5);
+    // Against the published 45.4 MB/s: the held-out row of
+    // test/scenario/calibration/kcopyd-2007.test.ts (pending; docs/devices.md).
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { Mutex, Semaphore, Simulation, SimulationError, SpinLock } from '../../kernel-lib/sim/index.js';
+import { Mutex, Simulation, SimulationError } from '../../kernel-lib/sim/index.js';
 
-describe('sim/mutex, semaphore, spinlock', () => {
+describe('sim/mutex', () => {
   it('a mutex serializes holders in FIFO order and records wait and hold times', () => {
     const sim = new Simulation();
     const m = new Mutex(sim, 's->lock');
@@ -56,41 +56,5 @@ describe('sim/mutex, semaphore, spinlock', () => {
       yield m.lock();
     });
     expect(() => sim.run()).to.throw(SimulationError, /self-deadlock/);
-  });
-
-  it('a counting semaphore lets N in and may be upped by anyone', () => {
-    const sim = new Simulation();
-    const cow = new Semaphore(sim, 2, 'cow_count');
-    const starts: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      sim.process(function* () {
-        yield cow.down();
-        starts.push(sim.now);
-      });
-    }
-    sim.process(function* () {
-      yield sim.timeout(5);
-      cow.up();
-      yield sim.timeout(5);
-      cow.up();
-    });
-    sim.run();
-    expect(starts).to.deep.equal([0, 0, 5, 10]);
-  });
-
-  it('a spinlock is a lock whose waiters spin', () => {
-    const sim = new Simulation();
-    const s = new SpinLock(sim, 'job_lock');
-    const log: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      sim.process(function* () {
-        yield s.lock();
-        log.push(sim.now);
-        yield sim.timeout(3);
-        s.unlock();
-      });
-    }
-    sim.run();
-    expect(log).to.deep.equal([0, 3]);
   });
 });

@@ -1,7 +1,7 @@
 // null_blk (drivers/block/null_blk/main.c): a device with no data and no media, whose latency
 // is pure software cost unless irqmode = 2 gives it a fixed service time (completion_nsec)
-// or `mbps` throttles it. Parameters keep the module's names and defaults (kernel-mechanisms
-// §8.3, calibration §8).
+// or `mbps` throttles it. Parameters keep the module's names and defaults
+// (docs/references.md#null-blk, docs/references.md#null-blk-defaults).
 import type { Simulation } from '../../sim/index.js';
 import type { BlockDriver, DriverHost } from '../driver.js';
 import type { Request } from '../request.js';

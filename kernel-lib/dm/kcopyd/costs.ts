@@ -1,6 +1,6 @@
 // CPU cost of kcopyd's own work, in simulated ns on the thread that does it. Calibrated ONCE
-// (docs/kcopyd.md, docs/snapshot.md: the 2019 null_blk origin-write figures of calibration.md
-// §3), then used unchanged for every era, threading model and experiment. The block layer
+// (docs/kcopyd.md, docs/snapshot.md: the 2019 null_blk origin-write figures of
+// docs/references.md#snapshot-null-blk-2019), then used unchanged for every era, threading model and experiment. The block layer
 // charges its own submission cost (block.submit_cpu_ns, the driver's issue cost) to the same
 // thread, since kcopyd's bios carry the worker's thread; these numbers are only kcopyd's part.
 // dm-snapshot's costs are in ../snapshot/costs.ts.

@@ -2,7 +2,7 @@
 // (the submitter for the map paths, the kcopyd worker for completion). Where a cost is spent
 // under the snapshot's lock it is also that lock's hold time, so lock contention comes out of
 // these numbers and the locking scheme, not out of a separate knob. Calibrated ONCE on the
-// 2019 null_blk origin-write "before" figures (calibration.md §3, mutex locking) and used
+// 2019 null_blk origin-write "before" figures (docs/references.md#snapshot-null-blk-2019, mutex) and used
 // unchanged for every era and locking scheme (docs/snapshot.md). kcopyd's own costs are in
 // ../kcopyd/costs.ts.
 export const SNAPSHOT_COSTS = Object.freeze({

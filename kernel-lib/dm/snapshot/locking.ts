@@ -1,4 +1,4 @@
-// The snapshot's locks, in the two schemes of `snapshot.locking` (kernel-mechanisms.md §2.7):
+// The snapshot's locks, in the two schemes of `snapshot.locking` (docs/references.md#snapshot-locking-2019):
 // - `mutex`: one exclusive lock per snapshot. Every critical section (a bio's lookup in
 //   snapshot_map, each snapshot's part of __origin_write, pending_complete) serializes on it,
 //   and a waiter sleeps (gives its CPU up, pays a wakeup).

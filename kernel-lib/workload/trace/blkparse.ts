@@ -1,4 +1,4 @@
-// blkparse's default text output (conventions.md):
+// blkparse's default text output (docs/references.md#traces):
 //   8,16   1        1     1.427376394  5529  Q  WS 274432 + 8 [fio]
 //   maj,min cpu seq sec.nsec pid action RWBS sector + nblocks [process]
 // The replayed requests are the Q events (queued: what the submitter asked for) or, for a

@@ -5,7 +5,7 @@ import { machine } from '../calibration.js';
 import { runClosedLoop } from '../closed-loop.js';
 
 describe('block/devices/null-blk', () => {
-  it('has the module defaults (calibration.md §8)', () => {
+  it('has the module defaults (docs/references.md#null-blk-defaults)', () => {
     const sim = new Simulation();
     const dev = createDevice(sim, null, { name: 'nullb0', profile: 'null_blk' });
     const nb = dev.driver as NullBlk;

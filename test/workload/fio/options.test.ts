@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { InputError } from '../../../kernel-lib/base/input-error.js';
 import { parseJobFile } from '../../../kernel-lib/workload/fio/job-file.js';
 import { jobOptions } from '../../../kernel-lib/workload/fio/options.js';
-import { parseSize, parseTime } from '../../../kernel-lib/workload/fio/units.js';
 
 function opts(text: string) {
   const f = parseJobFile(text, 'x.fio');
@@ -20,20 +19,6 @@ function err(text: string): InputError {
 }
 
 describe('workload/fio/options', () => {
-  it('reads sizes in fio\'s base-2 compatibility mode, times with units', () => {
-    expect(parseSize('4k')).to.equal(4096);
-    expect(parseSize('4KB')).to.equal(4096);
-    expect(parseSize('1m')).to.equal(1 << 20);
-    expect(parseSize('1g')).to.equal(1 << 30);
-    expect(parseSize('1KiB')).to.equal(1000); // fio's kb_base=1024 quirk
-    expect(parseSize('4096')).to.equal(4096);
-    expect(parseSize('lots')).to.be.NaN;
-    expect(parseTime('30', 1e9)).to.equal(30e9);
-    expect(parseTime('500ms', 1e9)).to.equal(500e6);
-    expect(parseTime('2m', 1e9)).to.equal(120e9);
-    expect(parseTime('100', 1e3)).to.equal(100e3);
-  });
-
   it('applies fio\'s defaults and [global] to the jobs that follow it', () => {
     const [a, b] = opts('[global]\nbs=16k\n[a]\nrw=randwrite\n[global]\niodepth=8\nioengine=libaio\n[b]\nbs=4k,64k');
     expect(a.bs).to.deep.equal([16384, 16384, 16384]);
@@ -87,13 +72,5 @@ describe('workload/fio/options', () => {
     expect(err('[j]\ncpus_allowed=3-1').message).to.match(/^x\.fio:2: cpus_allowed: '3-1': the range ends before it starts/);
     expect(err('[j]\ncpus_allowed=a').message).to.match(/'a' is not a CPU or a range of CPUs/);
     expect(err('[j]\ncpus_allowed_policy=spread').message).to.match(/^x\.fio:2: cpus_allowed_policy: 'spread' is not a policy \(shared, split\)/);
-  });
-
-  it('reports job-file syntax errors with their line', () => {
-    expect(err('rw=read\n[j]').message).to.match(/^x\.fio:1: rw: option 'rw' outside any \[section\]/);
-    expect(err('[j\nrw=read').message).to.match(/^x\.fio:1: malformed section header/);
-    expect(err('[global]\nbs=4k').message).to.match(/no jobs defined/);
-    expect(err('[j]\n[j]').message).to.match(/^x\.fio:2: job 'j' is defined twice/);
-    expect(err('[j]\nfilename=$DEV').message).to.match(/environment variables/);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { inputErrorOf as error } from '../../helpers/input-error.js';
-import { parseBlkparse, parseDiskSim, parseMsr } from '../../../kernel-lib/workload/trace/index.js';
+import { parseBlkparse } from '../../../kernel-lib/workload/trace/blkparse.js';
 
 const BLKPARSE = `  8,16   1        1     1.427376394  5529  Q  WS 274432 + 8 [fio]
   8,16   1        2     1.427377001  5529  G  WS 274432 + 8 [fio]
@@ -13,7 +13,7 @@ CPU0 (8,16):
 Total (8,16):
 `;
 
-describe('workload/trace parsers', () => {
+describe('workload/trace/blkparse', () => {
   it('blkparse: replays Q events with their times, ops and sizes, skipping the summary', () => {
     const r = parseBlkparse(BLKPARSE, 'x.blkparse');
     expect(r.map((x) => [x.timeNs, x.op, x.sector, x.sectors, x.sync])).to.deep.equal([
@@ -25,29 +25,11 @@ describe('workload/trace parsers', () => {
     expect(d).to.have.length(1);
   });
 
+
   it('blkparse: a malformed event names the file and line', () => {
     const e = error(() => parseBlkparse(`${BLKPARSE.split('\n').slice(0, 2).join('\n')}\n  8,16 1 3 1.5 55 Q WS 12x + 8 [fio]\n`, 'x.blkparse'));
     expect(e.message).to.match(/^x\.blkparse:3: sector: expected '<sector> \+ <blocks>'/);
     expect(error(() => parseBlkparse('hello world\n', 'y')).message).to.match(/^y:1: not a blkparse event line/);
   });
 
-  it('DiskSim ascii: ms times, 512-byte blocks, flag bit 0 = read', () => {
-    const r = parseDiskSim('0.5 0 100 8 1\n1.5 0 200 16 0\n', 't.ascii');
-    expect(r.map((x) => [x.timeNs, x.op, x.sector, x.sectors])).to.deep.equal([
-      [0, 'read', 100, 8],
-      [1_000_000, 'write', 200, 16],
-    ]);
-    expect(error(() => parseDiskSim('0.5 0 100 8 1\n1.5 0 2x0 16 0\n', 't.ascii')).message).to.equal("t.ascii:2: blkno: '2x0' is not a whole number");
-    expect(error(() => parseDiskSim('0.5 0 100 8\n', 't.ascii')).message).to.match(/^t\.ascii:1: expected 5 fields/);
-  });
-
-  it('MSR Cambridge CSV: FILETIME ticks exactly, bytes rounded out to sectors', () => {
-    const r = parseMsr('128166372003061629,hm,1,Read,3584,1024,4127\n128166372003061630,hm,1,Write,4096,4096,100\n', 'hm_1.csv');
-    expect(r.map((x) => [x.timeNs, x.op, x.sector, x.sectors])).to.deep.equal([
-      [0, 'read', 7, 2],
-      [100, 'write', 8, 8],
-    ]);
-    expect(error(() => parseMsr('1,hm,1,Erase,0,512,1\n', 'hm_1.csv')).message).to.equal("hm_1.csv:1: Type: 'Erase' is not Read or Write");
-    expect(error(() => parseMsr('1,hm,1,Read,0,512\n', 'hm_1.csv')).message).to.match(/^hm_1\.csv:1: expected 7 fields/);
-  });
 });
