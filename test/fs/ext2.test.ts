@@ -104,4 +104,19 @@ describe('fs/ext2', () => {
     for (const { i } of dataWrites) expect(i).to.be.lessThan(commit);
     expect(fs.journal!.log[0].commitSubmitNs).to.be.at.least(5e9);
   });
+
+  it('fsync on ext3 writes the file and commits before it returns; on ext2 it writes the file and its inode', () => {
+    for (const journal of [true, false]) {
+      const { fs, run, cache, image } = setup(2 * GiB, journal);
+      run(function* () {
+        const f = yield* fs.create(null, fs.inode(2), 'f', false, 0);
+        for (let i = 0; i < 4; i++) yield* fs.write(null, f, i * MiB, MiB, 0);
+        yield* fs.fsync(null, f);
+        const page = (b: number) => Math.floor((b * 4096) / 4096);
+        for (let k = 0; k < f.pstart.length; k++) expect(cache.dirty.covers(page(f.pstart[k]), page(f.pstart[k]) + 1)).to.equal(false);
+        if (journal) expect(fs.journal!.log.length).to.equal(1);
+        else expect(cache.dirty.covers(image.inodeBlock(f.ino), image.inodeBlock(f.ino) + 1)).to.equal(false);
+      });
+    }
+  });
 });
