@@ -6,7 +6,7 @@ import { eraValues, kernelVersionOf, type EraTable, type KernelVersion } from '.
 import type { BlockOptions } from './options.js';
 import type { PageCacheOptions } from './page-cache.js';
 
-/** Request-queue knobs by era [R: from the block layer's history, kernel-mechanisms.md §8]. */
+/** Request-queue knobs by era [R: from the block layer's history, docs/references.md#block]. */
 export const BLOCK_ERAS: EraTable = {
   // 2.6-4.x: the single request queue; blk-mq for every device from 5.0 (the legacy path went
   // in 5.0).

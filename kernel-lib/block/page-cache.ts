@@ -243,6 +243,41 @@ export class PageCache {
     return this.fsync(thread);
   }
 
+  /**
+   * Puts [offset, offset + bytes) in the cache without a copy or a throttle, dirty or clean:
+   * what a file system does with a metadata buffer it has just built or journalled
+   * (mark_buffer_dirty from kjournald, sb_getblk of a new block).
+   */
+  insert(offsetBytes: number, bytes: number, dirty: boolean): void {
+    const first = Math.floor(offsetBytes / PAGE_SIZE);
+    const end = Math.ceil((offsetBytes + bytes) / PAGE_SIZE);
+    this.checkRange(end);
+    if (dirty) {
+      const wasClean = this.dirty.size === 0;
+      this.dirty.add(first, end);
+      if (wasClean) {
+        this.oldestDirtyTime = this.sim.now;
+        this.writeback.wakeFlusher();
+      }
+    }
+    this.addCached(first, end);
+  }
+
+  /** Whether every page of the range is cached. */
+  isCached(offsetBytes: number, bytes: number): boolean {
+    return this.cached.covers(Math.floor(offsetBytes / PAGE_SIZE), Math.ceil((offsetBytes + bytes) / PAGE_SIZE));
+  }
+
+  /**
+   * echo 3 > /proc/sys/vm/drop_caches, or the last close of a block device (kill_bdev):
+   * clean pages go. Dirty pages stay dirty, but are no longer counted as cached for reads
+   * (callers drop caches after sync, when there are none).
+   */
+  dropClean(): void {
+    this.cached.clear();
+    while (this.insertions.length > 0) this.insertions.shift();
+  }
+
   /** @internal pages left the dirty set for writeback: restart the expiry clock when clean. */
   noteCleaned(): void {
     if (this.dirty.size === 0) this.oldestDirtyTime = Infinity;

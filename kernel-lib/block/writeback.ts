@@ -101,6 +101,42 @@ export class Writeback {
     return done;
   }
 
+  /**
+   * Writes back the dirty pages of [first, end) now, in the caller's context and whoever holds
+   * the inode (jbd's ordered-mode data flush and checkpoint write buffers directly with
+   * ll_rw_block). Returns pages submitted.
+   */
+  *writeRange(thread: Thread | null, first: number, end: number, sync: boolean): ProcessGenerator<number> {
+    const cache = this.cache;
+    let done = 0;
+    for (;;) {
+      const run = cache.dirty.takeFrom(first, Math.min(this.maxBioPages, end - first));
+      if (run === null) break;
+      const [s, e] = run;
+      if (s >= end || s < first) {
+        cache.dirty.add(s, e);
+        break;
+      }
+      const stop = Math.min(e, end);
+      if (stop < e) cache.dirty.add(stop, e);
+      const pages = stop - s;
+      done += pages;
+      this.pagesUnderWriteback += pages;
+      cache.noteCleaned();
+      if (thread !== null && cache.options.writeback_ns_per_page > 0) yield thread.exec(pages * cache.options.writeback_ns_per_page);
+      const bio = new Bio('write', cache.firstSector + s * PAGE_SECTORS, pages * PAGE_SECTORS, sync ? 1 : 0);
+      bio.thread = thread;
+      bio.cpu = thread?.core?.index ?? 0;
+      bio.endIo = this.endWrite;
+      this.counters.bios++;
+      this.counters.pages += pages;
+      yield* this.dev.submit(bio);
+      first = stop;
+      if (first >= end) break;
+    }
+    return done;
+  }
+
   /** Waits until every page now under writeback has completed (filemap_fdatawait). */
   *waitAll(): ProcessGenerator<void> {
     while (this.pagesUnderWriteback > 0) yield this.nextCompletion();

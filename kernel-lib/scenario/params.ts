@@ -4,6 +4,8 @@
 // - `block.*`: the block layer's knobs (checked by the block layer's parseBlockOptions);
 // - `cpu.*`: the machine's CPUs; `fio.*`, `dd.*`: the workload tools' own costs;
 // - `pagecache.*`: the page cache (vm.dirty_ratio and friends, RAM) buffered I/O goes through;
+// - `fs.*`: the file-system layer (ext2/ext3, jbd: fs.commitIntervalS, fs.barrier, ...), checked
+//   by fs/options.ts;
 // - the parameter namespaces device-mapper's target types register (`kcopyd.*`,
 //   `snapshot.*`, ...: dm's paramNamespaces()), checked here with the target type's own
 //   parser, so that a mistake fails even in a stack without that target; a namespace no
@@ -14,6 +16,7 @@ import { parsePageCacheOptions, type PageCacheOptions } from '../block/page-cach
 import { InputError } from '../base/input-error.js';
 import { eraValues, kernelVersionOf, type EraTable } from '../base/kernel-version.js';
 import { paramNamespaces } from '../dm/index.js';
+import { parseFsParams } from '../fs/options.js';
 import type { KeyPath } from './load.js';
 
 export interface MachineParams {
@@ -97,9 +100,19 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
       }
       continue;
     }
+    if (ns === 'fs') {
+      // The file-system layer's own validator (fs/options.ts), naming fs.key.
+      try {
+        parseFsParams({ [key.slice('fs.'.length)]: value });
+      } catch (err) {
+        if (err instanceof InputError) throw new ParamError(err.field ?? key, err.reason);
+        throw err;
+      }
+      continue;
+    }
     const delegated = delegatedNamespaces();
     if (key.includes('.') && delegated.includes(ns)) continue;
-    throw new ParamError(key, `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and pagecache.*, ${delegated.map((n) => `${n}.*`).join(', ')})`);
+    throw new ParamError(key, `unknown parameter (known: ${Object.keys(OWN).join(', ')}, and pagecache.*, fs.*, ${delegated.map((n) => `${n}.*`).join(', ')})`);
   }
   checkDmParams(params);
   const get = (k: string) => (params[k] ?? OWN[k].dflt) as number;

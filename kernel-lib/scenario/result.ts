@@ -2,6 +2,7 @@
 // readable summary, a flat record of metrics for sweeps, and the rich display a notebook
 // shows (text/plain summary + text/html table).
 import type { DdResult } from '../workload/dd.js';
+import type { ShellRun } from '../workload/shell/index.js';
 import { fioText } from '../workload/fio/text-output.js';
 import type { Scenario } from './schema.js';
 import type { BlockTrace } from './trace-writer.js';
@@ -51,10 +52,13 @@ export class ScenarioResult {
     readonly trace: BlockTrace | null,
     /** Jobs summed into each fio jobs[] entry (for "jobs=N" in the text output). */
     private readonly jobCounts: readonly number[],
+    /** A shell workload's run (its commands' results), else null. */
+    readonly shell: ShellRun | null = null,
   ) {}
 
   /** The document `dmsim run --json` prints: fio's shape plus a `dmsim` block. */
   toJSON(): Json {
+    if (this.shell !== null) return { commands: this.shell.results, dmsim: this.dmsim };
     if (this.fio !== null) return { ...this.fio, dmsim: this.dmsim };
     const dd = this.dd!;
     return { dd: { records_in: dd.recordsIn, records_out: dd.recordsOut, bytes: dd.bytes, seconds: dd.seconds, bytes_per_second: dd.seconds > 0 ? dd.bytes / dd.seconds : 0, text: dd.text }, dmsim: this.dmsim };
@@ -62,7 +66,7 @@ export class ScenarioResult {
 
   /** The readable summary `dmsim run` prints: fio's or dd's own output, then dmsim's lines. */
   text(): string {
-    const body = this.fio !== null ? fioText(this.fio, this.jobCounts) : this.dd!.text;
+    const body = this.shell !== null ? this.shell.text() : this.fio !== null ? fioText(this.fio, this.jobCounts) : this.dd!.text;
     const d = this.dmsim;
     const lines = [body, '', `dmsim: ${d.simulated_s.toFixed(3)} s simulated, ${d.events} events, ${d.wall_ms.toFixed(0)} ms wall, seed ${d.seed}`];
     for (const w of d.warnings) lines.push(`dmsim: warning: ${w}`);
@@ -77,6 +81,17 @@ export class ScenarioResult {
       m.dd_bytes = this.dd.bytes;
       m.dd_seconds = this.dd.seconds;
       m.dd_mb_s = this.dd.seconds > 0 ? this.dd.bytes / this.dd.seconds / 1e6 : 0;
+    }
+    if (this.shell !== null) {
+      // One number per command ("time to mount, copy and unmount" is their sum), dd's rates.
+      let total = 0;
+      this.shell.results.forEach((r, i) => {
+        total += r.elapsed_ns / 1e9;
+        m[`cmd${i + 1}_s`] = r.elapsed_ns / 1e9;
+        if (r.dd !== undefined) m[`cmd${i + 1}_dd_mb_s`] = r.dd.bytes_per_second / 1e6;
+      });
+      m.shell_s = total;
+      m.shell_failed = this.shell.results.some((r) => r.exit_status !== 0);
     }
     const jobs: Json[] = this.fio?.jobs ?? [];
     jobs.forEach((job, i) => {

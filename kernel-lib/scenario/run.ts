@@ -21,6 +21,8 @@ import { ScenarioResult, type DmsimBlock } from './result.js';
 import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { locksOf, threadReport } from './where-time-went.js';
+import { startShellWorkload } from './shell-workload.js';
+import type { ShellRun } from '../workload/shell/index.js';
 import { createDevice } from '../block/create-device.js';
 import { MappedDevice } from '../dm/mapped-device.js';
 import type { BlockDevice } from '../block/device.js';
@@ -97,6 +99,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   let reports: () => JobReport[] = () => [];
   let globalOptions: JobOption[] = [];
   let dd: DdRun | null = null;
+  let shell: ShellRun | null = null;
   const w = sc.workload;
   if (w.kind === 'fio') {
     const fio = new FioRun({ sim, cpus, resolveFile, pageCache, cpuNsPerIo: tools.fioCpuNsPerIo, source: w.source, warn }, w.text, w.source, w.firstLine);
@@ -114,6 +117,8 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       throw err instanceof InputError ? new InputError(err.reason, { ...where, field: `workload.dd.${err.field ?? ''}`.replace(/\.$/, '') }) : err;
     }
     done = dd.start();
+  } else if (w.kind === 'shell') {
+    ({ done, shell } = startShellWorkload(w, { sim, cpus, params: sc.params, resolveFile, pageCache, caches, tools, file: sc.file, warn }));
   } else {
     const dev = stack.resolve(w.device);
     if (dev === undefined) throw loaded.source.error(['workload', 'trace', 'device'], `no device, volume or target called '${w.device}'`);
@@ -131,7 +136,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   sim.run({ until: done });
   const elapsed = sim.now;
   const disks = diskUtil(stack);
-  const fio = w.kind === 'dd' ? null : fioJson(reports(), disks, elapsed, globalOptions);
+  const fio = w.kind === 'dd' || w.kind === 'shell' ? null : fioJson(reports(), disks, elapsed, globalOptions);
   const dmsim: DmsimBlock = {
     scenario: sc.file,
     seed: sc.seed,
@@ -164,7 +169,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     }
   }
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
-  return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs));
+  return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs), shell);
 }
 
 /** What the targets' constructors still do in simulated time (their `ready`: a persistent snapshot's header I/O). */

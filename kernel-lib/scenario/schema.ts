@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { VolumeSpec } from '../dm/volume.js';
 import type { KeyPath, LoadedScenario } from './load.js';
+import { validateShellWorkload, type ShellWorkloadSpec } from './shell-workload.js';
 
 export interface DeviceSpec {
   profile: string;
@@ -29,7 +30,8 @@ export type WorkloadSpec =
       mode: 'timed' | 'closed';
       iodepth: number;
       speed: number;
-    };
+    }
+  | ShellWorkloadSpec;
 
 export interface Scenario {
   seed: number | string;
@@ -137,9 +139,11 @@ function validateWorkload(
   obj: (v: unknown, p: KeyPath) => Obj,
 ): WorkloadSpec {
   const { source, dir } = loaded;
-  onlyKeys(w, ['workload'], ['fio', 'dd', 'trace']);
-  const kinds = Object.keys(w);
-  if (kinds.length !== 1) fail(['workload'], `give exactly one of fio, dd, trace (got ${kinds.join(', ') || 'none'})`);
+  onlyKeys(w, ['workload'], ['fio', 'dd', 'trace', 'shell', 'trees']);
+  if (w.trees !== undefined && w.shell === undefined) fail(['workload', 'trees'], 'trees are the sources of a shell workload\'s cp -r');
+  const kinds = Object.keys(w).filter((k) => k !== 'trees');
+  if (kinds.length !== 1) fail(['workload'], `give exactly one of fio, dd, trace, shell (got ${kinds.join(', ') || 'none'})`);
+  if (w.shell !== undefined) return validateShellWorkload(loaded, w, fail);
   if (w.fio !== undefined) {
     const p = ['workload', 'fio'];
     if (typeof w.fio !== 'string') fail(p, 'must be a job file: inline text or a path');
