@@ -26,6 +26,8 @@ export {
 export { LinearTarget } from './linear.js';
 export { MappedDevice, type MappedTarget } from './mapped-device.js';
 export { dmIo, type DmIoRegion, type DmIoRequest } from './dm-io.js';
+export { KernelWorker, kernelWorkers, JOB_DONE, JOB_REQUEUE, type JobFn } from './kernel-worker.js';
+export { BioPrison, PrisonCell, prisonLocksFor, type BioPrisonOptions } from './bio-prison.js';
 export { createVolume, parseVolumeSize, type VolumeSpec } from './volume.js';
 export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from '../block/bio-payload.js';
 
