@@ -6,22 +6,12 @@
 // share the parent's bio_vec: same pages, same bytes), and a target reads a block's
 // fingerprint with blockFingerprint(). A bio without a payload holds unique, incompressible
 // data that no other bio holds.
-import type { Bio } from './bio.js';
+import type { Bio, BioPayload } from './bio.js';
 
 /** The unit content is described in: a 4 KiB block. */
 export const CONTENT_BLOCK_SECTORS = 8;
 
-export interface BioPayload {
-  /**
-   * Identity of the content of the payload's first block: two blocks with equal fingerprints
-   * hold the same bytes. With `blocks: 'distinct'`, block i holds `fingerprint + i`.
-   */
-  readonly fingerprint: number;
-  /** `same`: every block holds the same bytes (zeros, a repeated pattern); `distinct`: consecutive fingerprints. */
-  readonly blocks: 'same' | 'distinct';
-  /** Percentage (0-100) of each block that compresses away (fio's buffer_compress_percentage). */
-  readonly compressPercentage: number;
-}
+export type { BioPayload } from './bio.js';
 
 /** A buffer of zeros (dd if=/dev/zero, fio zero_buffers): one block repeated, fully compressible. */
 export const ZERO_PAYLOAD: BioPayload = Object.freeze({ fingerprint: 0, blocks: 'same', compressPercentage: 100 });

@@ -4,7 +4,6 @@
 // wait yields `bio.wait()`.
 import { SimEvent, type Simulation } from '../sim/index.js';
 import type { Thread } from '../sim/cpu.js';
-import type { BioPayload } from './bio-payload.js';
 
 export const SECTOR_SIZE = 512;
 
@@ -18,6 +17,19 @@ export const REQ_META = 1 << 3;
 export const REQ_RAHEAD = 1 << 4;
 
 export type BioEndIo = (bio: Bio) => void;
+
+/** What a write carries, per 4 KiB block (bio-payload.ts has the helpers and the rules). */
+export interface BioPayload {
+  /**
+   * Identity of the content of the payload's first block: two blocks with equal fingerprints
+   * hold the same bytes. With `blocks: 'distinct'`, block i holds `fingerprint + i`.
+   */
+  readonly fingerprint: number;
+  /** `same`: every block holds the same bytes (zeros, a repeated pattern); `distinct`: consecutive fingerprints. */
+  readonly blocks: 'same' | 'distinct';
+  /** Percentage (0-100) of each block that compresses away (fio's buffer_compress_percentage). */
+  readonly compressPercentage: number;
+}
 
 let nextBioId = 1;
 

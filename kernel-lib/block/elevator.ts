@@ -3,10 +3,7 @@
 // last_merge live in the queue, as in elevator.c); the scheduler only says whether front
 // merges are allowed and keeps its own order when a request grows or is absorbed.
 import type { Request } from './request.js';
-import type { BlockOptions, SchedulerName } from './options.js';
-import { NoopElevator } from './elevator-noop.js';
-import { DeadlineElevator } from './elevator-deadline.js';
-import { CfqElevator } from './elevator-cfq.js';
+import type { SchedulerName } from './options.js';
 
 export interface Elevator {
   readonly name: SchedulerName;
@@ -28,17 +25,3 @@ export interface Elevator {
 
 /** What an elevator may ask of its queue: run it again after `delayNs` (CFQ's idle timer). */
 export type ElevatorKick = (delayNs: number) => void;
-
-export function createElevator(name: SchedulerName, options: BlockOptions, kick: ElevatorKick | null = null): Elevator {
-  switch (name) {
-    case 'noop':
-      return new NoopElevator();
-    case 'deadline':
-    case 'mq-deadline':
-      return new DeadlineElevator(name, options);
-    case 'cfq':
-      return new CfqElevator(options, kick);
-    case 'none':
-      throw new Error('scheduler "none" has no elevator object (blk-mq issues directly)');
-  }
-}

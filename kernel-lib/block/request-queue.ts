@@ -14,7 +14,8 @@ import { Deque, type ProcessGenerator, type Scheduled, type SimEvent, type Simul
 import { REQ_SYNC, type Bio } from './bio.js';
 import { BlkCore } from './blk-core.js';
 import type { BlockDriver } from './driver.js';
-import { createElevator, type Elevator } from './elevator.js';
+import type { Elevator } from './elevator.js';
+import { createElevator } from './elevator-get.js';
 import type { BlockOptions, SchedulerName } from './options.js';
 import { Request, backMerge, canMerge, canMergeRequests, fitsLimits, frontMerge, mergeRequests } from './request.js';
 

@@ -13,7 +13,30 @@ import { type Thread, smpProcessorId } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 import { Bio } from './bio.js';
 import type { BlockDevice } from './device.js';
-import type { PageCache } from './page-cache.js';
+import type { ExtentSet } from './extent-set.js';
+
+/**
+ * What writeback needs of the mapping it writes back (struct address_space and the dirty
+ * accounting of its backing device): the page cache provides it. An interface here, so that
+ * the writeback side does not depend on the page cache's code.
+ */
+export interface WritebackMapping {
+  /** Dirty pages (page numbers within the mapping). */
+  readonly dirty: ExtentSet;
+  readonly dirtyPages: number;
+  /** When the oldest dirty page was dirtied (simulated ns). */
+  readonly oldestDirtyTime: number;
+  /** First sector of the mapping on its device. */
+  readonly firstSector: number;
+  readonly options: {
+    readonly writeback_ns_per_page: number;
+    readonly dirty_expire_centisecs: number;
+    readonly dirty_writeback_centisecs: number;
+  };
+  backgroundThreshPages(): number;
+  /** Pages left the dirty set (the throttle's accounting). */
+  noteCleaned(): void;
+}
 
 export const PAGE_SECTORS = 8;
 /** MAX_WRITEBACK_PAGES: what one writeback pass of the flusher writes before re-checking (4 MiB). */
@@ -34,7 +57,7 @@ export class Writeback {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly cache: PageCache,
+    private readonly cache: WritebackMapping,
     private readonly dev: BlockDevice,
     /** Largest writeback bio, pages. */
     maxBioPages: number,
@@ -126,7 +149,7 @@ export class Writeback {
       if (thread !== null && cache.options.writeback_ns_per_page > 0) yield thread.exec(pages * cache.options.writeback_ns_per_page);
       const bio = new Bio('write', cache.firstSector + s * PAGE_SECTORS, pages * PAGE_SECTORS, sync ? 1 : 0);
       bio.thread = thread;
-      bio.cpu = thread?.core?.index ?? 0;
+      bio.cpu = smpProcessorId(thread);
       bio.endIo = this.endWrite;
       this.counters.bios++;
       this.counters.pages += pages;

@@ -3,7 +3,7 @@
 //   - consecutive stream chunks of the same stream become one output;
 //   - update_display_data replaces every earlier output with that display id;
 //   - clear_output(wait) clears now, or when the next output arrives.
-import type { OutputSink } from './executor.js';
+import type { OutputSink } from './output-sink.js';
 import type { MimeBundle } from './mime-bundle.js';
 import type { Output } from './nbformat.js';
 import type { CellError } from './traceback.js';

@@ -20,12 +20,8 @@ import { expandShorthandProperties } from './shorthand.js';
 import { errorFromDiagnostics, errorFromThrown, sourceLineOf, type CellCode, type CellError } from './traceback.js';
 
 /** Where a running cell's outputs go: the iopub socket, or a notebook cell's output list. */
-export interface OutputSink {
-  stream(name: 'stdout' | 'stderr', text: string): void;
-  /** `update` replaces the earlier output that has the same `displayId`. */
-  displayData(data: MimeBundle, metadata: Record<string, unknown>, displayId?: string, update?: boolean): void;
-  clearOutput(wait: boolean): void;
-}
+export type { OutputSink } from './output-sink.js';
+import type { OutputSink } from './output-sink.js';
 
 export type CellOutcome = { status: 'ok'; result?: MimeBundle } | { status: 'error'; error: CellError };
 

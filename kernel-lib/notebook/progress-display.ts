@@ -9,7 +9,7 @@
 // Only types come from the analysis layer: at run time the factory reaches the cells' own copy
 // of progress.ts through the executor, never through an import here.
 import type { ProgressFactory } from '../analysis/progress.js';
-import type { OutputSink } from './executor.js';
+import type { OutputSink } from './output-sink.js';
 import { escapeHTML } from './html-escape.js';
 import type { MimeBundle } from './mime-bundle.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Bio } from '../../kernel-lib/block/bio.js';
-import { createElevator } from '../../kernel-lib/block/elevator.js';
+import { createElevator } from '../../kernel-lib/block/elevator-get.js';
 import { parseBlockOptions } from '../../kernel-lib/block/options.js';
 import { Request } from '../../kernel-lib/block/request.js';
 

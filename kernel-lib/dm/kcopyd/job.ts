@@ -6,6 +6,30 @@
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator } from '../../sim/index.js';
 import type { BlockDevice } from '../../block/device.js';
+import type { Mutex } from '../../sim/index.js';
+import type { PagePool } from './page-pool.js';
+import type { KcopydThrottle } from './throttle.js';
+
+/**
+ * What a job's worker uses of its dm_kcopyd_client (client.ts implements it): declared here
+ * so that the worker depends on the job, not on the client that creates workers.
+ */
+export interface KcopydJobClient {
+  readonly pool: PagePool;
+  readonly throttle: KcopydThrottle;
+  /** Copy offload: `start` hands a copy job to the device instead of reading and writing it. */
+  readonly offload: { start(job: KcopydJob): void };
+  /** REQ_* flags of kcopyd's bios. */
+  readonly ioFlags: number;
+  /** Serializes callbacks of a client with several workers (per-CPU threading), else null. */
+  readonly callbackLock: Mutex | null;
+  /** Pages the job needs before it can issue its I/O. */
+  pagesNeeded(job: KcopydJob): number;
+  /** A master job left the complete list. */
+  jobFinished(job: KcopydJob): void;
+  /** Softirq time on a CPU (complete_io). */
+  chargeSoftirq(cpu: number, ns: number): void;
+}
 
 /** struct dm_io_region */
 export interface KcopydRegion {
@@ -50,8 +74,8 @@ export class KcopydJob {
   master: KcopydJob;
 
   constructor(
-    /** The dm_kcopyd_client (typed loosely to keep job.ts free of the client's imports). */
-    readonly client: unknown,
+    /** The dm_kcopyd_client. */
+    readonly client: KcopydJobClient,
     /** Source region; null for zeroing (dm_kcopyd_zero) or a bare callback. */
     public source: KcopydRegion | null,
     public dests: KcopydRegion[],

@@ -16,9 +16,8 @@ import { beforeSleep, blkFinishPlug, blkStartPlug } from '../../block/plug.js';
 import { type Thread, smpProcessorId } from '../../sim/cpu.js';
 import { Deque, type Mutex, type ProcessGenerator, type Workqueue } from '../../sim/index.js';
 import { JOB_DONE, JOB_REQUEUE, KernelWorker } from '../kernel-worker.js';
-import type { KcopydClient } from './client.js';
 import { KCOPYD_COSTS } from './costs.js';
-import type { KcopydJob, KcopydRegion } from './job.js';
+import type { KcopydJob, KcopydJobClient, KcopydRegion } from './job.js';
 import type { Requeue } from './params.js';
 
 export class KcopydWorker extends KernelWorker {
@@ -61,7 +60,7 @@ export class KcopydWorker extends KernelWorker {
       // run_complete_job, inlined (see runCompleteJob): pages back, then the notify function
       // (segment_complete for a sub-job).
       yield t.exec(KCOPYD_COSTS.completeJobNs);
-      const client = job.client as KcopydClient;
+      const client = job.client;
       if (job.pages > 0) {
         client.pool.put(job.pages);
         job.pages = 0;
@@ -73,7 +72,7 @@ export class KcopydWorker extends KernelWorker {
     for (let job = this.pagesJobs.shift(); job !== undefined; job = this.pagesJobs.shift()) {
       // run_pages_job, inlined (see runPagesJob).
       yield t.exec(KCOPYD_COSTS.pagesJobNs);
-      const client = job.client as KcopydClient;
+      const client = job.client;
       const n = client.pagesNeeded(job);
       if (n > 0 && !client.pool.get(n)) {
         // process_jobs: r > 0 puts the job back and BREAKS, so nothing behind it is tried in
@@ -91,7 +90,7 @@ export class KcopydWorker extends KernelWorker {
     for (let job = this.ioJobs.shift(); job !== undefined; job = this.ioJobs.shift()) {
       // run_io_job, inlined (see runIoJob): the throttle, then an asynchronous dm_io read of
       // the source or write of every destination.
-      const client = job.client as KcopydClient;
+      const client = job.client;
       if (client.throttle.enabled) yield* this.throttle(client, t);
       yield t.exec(KCOPYD_COSTS.ioJobNs);
       if (job.op === 'copy') {
@@ -134,7 +133,7 @@ export class KcopydWorker extends KernelWorker {
   readonly runCompleteJob = function* (this: void, job: KcopydJob, t: Thread): ProcessGenerator<number> {
     const w = job.worker as KcopydWorker;
     yield t.exec(KCOPYD_COSTS.completeJobNs);
-    const client = job.client as KcopydClient;
+    const client = job.client;
     if (job.pages > 0) {
       client.pool.put(job.pages);
       job.pages = 0;
@@ -148,7 +147,7 @@ export class KcopydWorker extends KernelWorker {
   /** run_pages_job: the job's pages from the pool, or JOB_REQUEUE when there are not enough. */
   readonly runPagesJob = function* (this: void, job: KcopydJob, t: Thread): ProcessGenerator<number> {
     yield t.exec(KCOPYD_COSTS.pagesJobNs);
-    const client = job.client as KcopydClient;
+    const client = job.client;
     const n = client.pagesNeeded(job);
     if (n > 0 && !client.pool.get(n)) return JOB_REQUEUE;
     job.pages = n;
@@ -159,7 +158,7 @@ export class KcopydWorker extends KernelWorker {
   /** run_io_job: the throttle, then the dm_io read of the source or write of every destination. */
   readonly runIoJob = function* (this: void, job: KcopydJob, t: Thread): ProcessGenerator<number> {
     const w = job.worker as KcopydWorker;
-    const client = job.client as KcopydClient;
+    const client = job.client;
     if (client.throttle.enabled) yield* w.throttle(client, t);
     yield t.exec(KCOPYD_COSTS.ioJobNs);
     if (job.op === 'copy') {
@@ -191,7 +190,7 @@ export class KcopydWorker extends KernelWorker {
   }
 
   /** io_job_start's sleeps: while over the throttle, the worker sleeps (and everything of the client waits). */
-  private *throttle(client: KcopydClient, t: Thread): ProcessGenerator<void> {
+  private *throttle(client: KcopydJobClient, t: Thread): ProcessGenerator<void> {
     for (let slept = 0; ; slept++) {
       const sleep = client.throttle.start(slept);
       if (sleep === null) break;
@@ -228,7 +227,7 @@ function completeIo(bio: Bio): void {
  * I/O); a write, or an error, goes to the complete list.
  */
 export function ioJobDone(job: KcopydJob, cpu: number): void {
-  const client = job.client as KcopydClient;
+  const client = job.client;
   const w = job.worker as KcopydWorker;
   client.throttle.finish();
   client.chargeSoftirq(cpu, KCOPYD_COSTS.completeIoNs);

@@ -22,11 +22,11 @@ import type { ProcessGenerator, Simulation, SpinLock } from '../../sim/index.js'
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { cpuTime } from './locking.js';
 import type { PendingException } from './pending-exception.js';
-import type { Snapshot } from './snapshot.js';
+import type { OriginSnapshot } from './origin-snapshot.js';
 
 /** struct origin: one origin device and its snapshots. */
 export class Origin {
-  readonly snapshots: Snapshot[] = [];
+  readonly snapshots: OriginSnapshot[] = [];
 
   constructor(readonly dev: BlockDevice) {}
 
@@ -38,7 +38,7 @@ export class Origin {
   }
 
   /** __insert_snapshot: modern kernels keep the list sorted by chunk size, largest first. */
-  add(snap: Snapshot): void {
+  add(snap: OriginSnapshot): void {
     let i = 0;
     while (i < this.snapshots.length && this.snapshots[i].chunkSectors >= snap.chunkSectors) i++;
     this.snapshots.splice(i, 0, snap);
@@ -120,7 +120,7 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
     snap.locks.exit(lock);
     if (toStartNow !== null) yield* snap.startCopy(toStartNow, thread);
   }
-  if (toStartLast !== null) yield* (toStartLast.owner as Snapshot).startCopy(toStartLast, thread);
+  if (toStartLast !== null) yield* (toStartLast.owner as OriginSnapshot).startCopy(toStartLast, thread);
   return held;
 }
 
@@ -189,7 +189,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     for (let i = 0; i < bios.length; i++) yield* origin.dev.submit(bios[i]);
     return true;
   }
-  if (queue !== null) for (let i = 0; i < queue.length; i++) yield* (queue[i].owner as Snapshot).startCopy(queue[i], thread);
+  if (queue !== null) for (let i = 0; i < queue.length; i++) yield* (queue[i].owner as OriginSnapshot).startCopy(queue[i], thread);
   return true;
 }
 
@@ -201,7 +201,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
  * alloc_pending_exception may sleep: the lock is dropped, the allocation paid for, and the
  * lock taken again (the caller then looks again: things may have changed meanwhile).
  */
-function* allocateRelocked(snap: Snapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<SpinLock | null> {
+function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<SpinLock | null> {
   snap.locks.exit(lock);
   const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
   if (cost !== null) yield cost;
@@ -213,7 +213,7 @@ function* allocateRelocked(snap: Snapshot, chunk: number, thread: Thread | null,
  * the snapshot is invalid now, its lock is released and the write goes on without it. A plain
  * function (not a generator) so that both bookkeeping schemes share it at no allocation.
  */
-function originPending(snap: Snapshot, fresh: PendingException | null, lock: SpinLock | null): PendingException | null {
+function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: SpinLock | null): PendingException | null {
   if (fresh === null) {
     snap.locks.exit(lock);
     return null;

@@ -14,10 +14,10 @@ import { SNAPSHOT_COSTS as C } from './costs.js';
 import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
 import type { ExceptionStore } from './exception-store.js';
 import { cpuTime, SnapshotLocks } from './locking.js';
-import type { Origin } from './origin.js';
 import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
-import { doOrigin, putPendingException } from './origin.js';
+import { doOrigin, putPendingException, type Origin } from './origin.js';
+import type { OriginSnapshot } from './origin-snapshot.js';
 
 /** A snapshot read sent to the origin, tracked until it completes (track_chunk). */
 class TrackedRead {
@@ -71,7 +71,7 @@ function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, wo
   if (s.cowCount !== null) s.cowCount.up();
 }
 
-export class Snapshot implements PendingOwner {
+export class Snapshot implements PendingOwner, OriginSnapshot {
   valid = true;
   /**
    * s->active: set once the constructor's metadata I/O is done (the table is resumed). Origin
