@@ -16,6 +16,14 @@ export interface Waiter {
 }
 
 export class SimEvent<T = unknown> implements Scheduled {
+  // Every class of the event family declares its name this way, and must: a static `name`
+  // member stops esbuild's keepNames (tsx compiles with it) from redefining the name after
+  // the class is built, which would put the constructor into V8's slow dictionary mode and
+  // make `new` of a subclass and `instanceof` ten times slower (docs/engine.md, "Runners").
+  static get name(): string {
+    return 'SimEvent';
+  }
+
   // Fields are declared and assigned in the constructor rather than initialised in place:
   // events are created by the million, and plain assignments construct several times faster
   // than class-field definitions in V8.
@@ -113,6 +121,10 @@ export class SimEvent<T = unknown> implements Scheduled {
 
 /** An event that triggers itself `delay` nanoseconds from now. */
 export class Timeout<T = undefined> extends SimEvent<T> {
+  static override get name(): string {
+    return 'Timeout';
+  }
+
   constructor(sim: Simulation, delay: number, value?: T) {
     super(sim);
     this.value = value;
@@ -127,6 +139,10 @@ export class Timeout<T = undefined> extends SimEvent<T> {
  * A failing member fails the condition.
  */
 export class Condition extends SimEvent<Map<SimEvent<any>, unknown>> implements Waiter {
+  static override get name(): string {
+    return 'Condition';
+  }
+
   declare private remaining: number;
   declare private readonly events: readonly SimEvent<any>[];
 

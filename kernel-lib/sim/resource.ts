@@ -18,6 +18,11 @@ export interface ResourceOptions {
 
 /** A request for one slot; once granted it is the token to release. */
 export class Request extends SimEvent<Request> {
+  // Not keepNames' static block: see SimEvent.name.
+  static override get name(): string {
+    return 'Request';
+  }
+
   declare readonly resource: Resource;
   declare readonly priority: number;
   declare requestedAt: number;
