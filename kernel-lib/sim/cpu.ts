@@ -53,7 +53,7 @@ export interface CpuSetOptions {
 
 /** An event a waiting thread spins on: it keeps its core busy meanwhile (spinlocks). */
 export class SpinWait<T = unknown> extends SimEvent<T> {
-  // Not keepNames' static block: see SimEvent.name.
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
   static override get name(): string {
     return 'SpinWait';
   }

@@ -20,6 +20,9 @@ export class SimEvent<T = unknown> implements Scheduled {
   // member stops esbuild's keepNames (tsx compiles with it) from redefining the name after
   // the class is built, which would put the constructor into V8's slow dictionary mode and
   // make `new` of a subclass and `instanceof` ten times slower (docs/engine.md, "Runners").
+  // The notebook kernel's TypeScript (tslab's own 5.0) rejects every static `name` member
+  // (TS2699; later versions accept it); nothing conflicts at run time, hence the ts-ignore.
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript
   static get name(): string {
     return 'SimEvent';
   }
@@ -121,6 +124,7 @@ export class SimEvent<T = unknown> implements Scheduled {
 
 /** An event that triggers itself `delay` nanoseconds from now. */
 export class Timeout<T = undefined> extends SimEvent<T> {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
   static override get name(): string {
     return 'Timeout';
   }
@@ -139,6 +143,7 @@ export class Timeout<T = undefined> extends SimEvent<T> {
  * A failing member fails the condition.
  */
 export class Condition extends SimEvent<Map<SimEvent<any>, unknown>> implements Waiter {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
   static override get name(): string {
     return 'Condition';
   }

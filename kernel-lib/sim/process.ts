@@ -19,7 +19,7 @@ export interface ProcessContext {
 }
 
 export class Process<R = unknown> extends SimEvent<R> implements Waiter {
-  // Not keepNames' static block: see SimEvent.name.
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
   static override get name(): string {
     return 'Process';
   }

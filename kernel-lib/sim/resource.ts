@@ -18,7 +18,7 @@ export interface ResourceOptions {
 
 /** A request for one slot; once granted it is the token to release. */
 export class Request extends SimEvent<Request> {
-  // Not keepNames' static block: see SimEvent.name.
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
   static override get name(): string {
     return 'Request';
   }
