@@ -2,9 +2,9 @@
 // each class's `name` after the class is built; V8 then keeps that constructor in dictionary
 // mode, and `new` of a subclass (Timeout, Process, Request...) stops being optimised
 // (docs/engine.md, "Runners"). The event family declares `static get name()`, which keepNames
-// leaves alone. Checked in V8 itself (%HasFastProperties), not by timing: a control class
-// without the getter, loaded the same way, must come out in dictionary mode, so the check
-// can fail.
+// leaves alone. Checked in V8 itself (%HasFastProperties), not by timing, beside a control
+// class without the getter, loaded the same way, which comes out in dictionary mode (should
+// a later V8 keep it fast, the test skips: the effect is gone).
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FAMILY = ['SimEvent', 'Timeout', 'Condition', 'Process', 'Request', 'SpinWait'];
 
 describe('sim: event classes under keepNames (tsx)', () => {
-  it('keep their constructors in fast mode under tsx, where a class without the getter does not', () => {
+  it('keep their constructors in fast mode under tsx, where a class without the getter does not', function () {
     const dir = mkdtempSync(join(tmpdir(), 'dmsim-keep-names-'));
     try {
       const probe = join(dir, 'probe.ts');
@@ -43,7 +43,8 @@ console.log(JSON.stringify(out));
         { cwd: root, encoding: 'utf8' },
       );
       const fast = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, boolean>;
-      expect(fast.Control, 'a subclass without the getter, under tsx: the effect this guards against').to.equal(false);
+      // A V8 that keeps a renamed class fast has nothing left to guard against: say so, not fail.
+      if (fast.Control) this.skip();
       for (const name of FAMILY) expect(fast[name], `${name} under tsx`).to.equal(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
