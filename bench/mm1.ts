@@ -1,49 +1,11 @@
-// M/M/1 written exactly as a user writes it: each customer is a process that requests a
-// capacity-1 Resource, waits an exponential service time, and releases. Rates are per
-// microsecond of simulated time (lambda 0.9, mu 1), times in ns.
-import { type Request, Resource, Simulation } from '../kernel-lib/sim/index.js';
-
-export interface MM1Result {
-  customers: number;
-  meanWait: number;
-  wallSeconds: number;
-  customersPerSecond: number;
-}
-
-export function runMM1(customers: number, seed = 1): MM1Result {
-  const sim = new Simulation({ seed });
-  const server = new Resource(sim, { capacity: 1 });
-  const arrivals = sim.rng('arrivals');
-  const service = sim.rng('service');
-  const lambda = 0.9 / 1000; // per ns
-  const mu = 1 / 1000;
-  let served = 0;
-  let waitSum = 0;
-
-  function* customer() {
-    const arrived = sim.now;
-    const token = (yield server.request()) as Request;
-    waitSum += sim.now - arrived;
-    yield sim.timeout(service.exponential(mu));
-    server.release(token);
-    served++;
-  }
-
-  sim.process(function* source() {
-    for (let i = 0; i < customers; i++) {
-      sim.process(customer());
-      yield sim.timeout(arrivals.exponential(lambda));
-    }
-  });
-
-  const t0 = performance.now();
-  sim.run();
-  const wallSeconds = (performance.now() - t0) / 1000;
-  return { customers: served, meanWait: waitSum / served / 1000, wallSeconds, customersPerSecond: served / wallSeconds };
-}
-
-// As a script (bench/run.ts starts it in a child process so peak RSS is its own):
+// M/M/1 as a script (bench/run.ts starts it in a child process so peak RSS is its own), under
+// whichever runner starts it:
 //   node --import ./bin/register-ts.mjs bench/mm1.ts N  ->  one JSON line, with maxRssBytes.
+//   node --import tsx bench/mm1.ts N                     (the same under tsx)
+import { runMM1 } from './mm1-model.js';
+
+export { runMM1, type MM1Result } from './mm1-model.js';
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 1_000_000);
   const r = runMM1(n);

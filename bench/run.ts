@@ -59,12 +59,97 @@ function benchEngine(): void {
   emit({ name: 'mm1.peak_rss_10M_customers', value: Math.round(big.maxRssBytes / 2 ** 20), unit: 'MiB', customers: 10_000_000, goal_max: 150, customers_per_second: Math.round(big.customersPerSecond) });
 }
 
+/**
+ * The same M/M/1 under each way people run the library: the project's loader, tsx (esbuild
+ * with keepNames), Node's own type stripping where this Node has it, and the notebook
+ * kernel's compiler (tslab's TypeScript, CommonJS). Runners take turns, round after round,
+ * so a change in the machine's load hits them all alike; medians count. The rate per CPU
+ * second (the whole process's, GC threads included) is the steadier figure on a shared
+ * machine; the wall-clock rate is what a user waits for.
+ */
+function benchRunners(): void {
+  const n = 1_000_000;
+  const rounds = REPEATS;
+  const loader = ['--import', './bin/register-ts.mjs'];
+  const runners: { runner: string; args: string[]; unavailable?: string }[] = [
+    { runner: 'register-ts', args: [...loader, 'bench/mm1.ts'] },
+    { runner: 'tsx', args: ['--import', 'tsx', 'bench/mm1.ts'] },
+    { runner: 'node-strip-types', args: ['--experimental-strip-types', 'bench/mm1.ts'], unavailable: stripTypesUnavailable() },
+    { runner: 'notebook-kernel', args: [...loader, 'bench/mm1-kernel.ts'] },
+  ];
+  const wall = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  const failed = new Map<string, string>();
+  for (let round = 0; round < rounds; round++) {
+    for (const r of runners) {
+      if (r.unavailable !== undefined || failed.has(r.runner)) continue;
+      try {
+        const js = runJson(process.execPath, [...r.args, String(n)]);
+        (wall.get(r.runner) ?? wall.set(r.runner, []).get(r.runner)!).push(js.customersPerSecond);
+        (cpu.get(r.runner) ?? cpu.set(r.runner, []).get(r.runner)!).push(js.customersPerCpuSecond);
+      } catch (err) {
+        failed.set(r.runner, firstLine(err));
+      }
+    }
+  }
+  const base = median(cpu.get('register-ts') ?? []);
+  for (const r of runners) {
+    const note = r.unavailable ?? failed.get(r.runner);
+    if (note !== undefined) {
+      emit({ name: 'mm1.runner.customers_per_second', runner: r.runner, value: null, unit: 'customers/s', note, node: process.version });
+      continue;
+    }
+    const perCpu = median(cpu.get(r.runner)!);
+    emit({
+      name: 'mm1.runner.customers_per_second',
+      runner: r.runner,
+      value: Math.round(median(wall.get(r.runner)!)),
+      unit: 'customers/s',
+      customers_per_cpu_second: Math.round(perCpu),
+      cpu_ratio_to_register_ts: Number((perCpu / base).toFixed(3)),
+      goal_min_ratio: 1 / 1.3,
+      customers: n,
+      median_of: wall.get(r.runner)!.length,
+      node: process.version,
+    });
+  }
+}
+
+/** Why `node --experimental-strip-types` cannot run bench/mm1.ts here, or undefined if it can try. */
+function stripTypesUnavailable(): string | undefined {
+  try {
+    execFileSync(process.execPath, ['--experimental-strip-types', '-e', '0'], { stdio: 'pipe' });
+    return undefined;
+  } catch {
+    return `node ${process.version} has no type stripping (--experimental-strip-types came with Node 22.6)`;
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function firstLine(err: unknown): string {
+  const e = err as { stderr?: string; message?: string };
+  const text = String(e.stderr || e.message || err);
+  return text.split('\n').find((l) => /Error|error/.test(l))?.trim() ?? text.split('\n')[0]!;
+}
+
 /** Other benchmark modules: bench/<topic>.ts exporting run(): Promise<object[]>. */
-const MODULES = ['block', 'scenario', 'snapshot', 'sweep', 'notebook'];
+const MODULES = ['keep-names', 'block', 'scenario', 'snapshot', 'sweep', 'notebook'];
 
 async function main(): Promise<void> {
-  benchEngine();
+  // `bench/run.ts mm1 sweep` runs only those topics; no argument runs them all.
+  const only = process.argv.slice(2);
+  const wanted = (topic: string) => only.length === 0 || only.includes(topic);
+  if (wanted('mm1')) {
+    benchEngine();
+    benchRunners();
+  }
   for (const m of MODULES) {
+    if (!wanted(m)) continue;
     const file = join(root, 'bench', `${m}.ts`);
     if (!existsSync(file)) continue;
     try {

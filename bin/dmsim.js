@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `dmsim` command. The library is TypeScript, run straight from the checkout through
-// bin/register-ts.mjs (esbuild's transform; see there why not tsx), so `npx dmsim ...` needs
-// no build step.
+// bin/register-ts.mjs (esbuild's transform, without tsx's keepNames), so `npx dmsim ...`
+// needs no build step.
 import './register-ts.mjs';
 
 const { main } = await import('../kernel-lib/cli/main.ts');

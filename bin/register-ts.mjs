@@ -1,7 +1,7 @@
 // `node --import ./bin/register-ts.mjs file.ts` runs dmsim's TypeScript sources directly.
-// Why not tsx: tsx always compiles with esbuild's keepNames, whose static name blocks make
-// V8 build the engine's event and process objects about ten times more slowly (measured in
-// bench/mm1.ts); this loader is the same esbuild transform without it.
+// It is esbuild's transform without keepNames, which tsx always turns on. The engine is
+// shaped so that keepNames does not slow it (docs/engine.md, "Runners": `make bench` runs
+// M/M/1 under both); this loader still spares every other class and function the renaming.
 import { register } from 'node:module';
 
 register('./ts-hooks.mjs', import.meta.url);

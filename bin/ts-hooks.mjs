@@ -27,8 +27,8 @@ export async function load(url, context, next) {
     target: `node${process.versions.node}`,
     sourcefile: path,
     sourcemap: 'inline',
-    // No keepNames: esbuild's name-keeping static blocks make V8 construct instances of the
-    // engine's hot classes (events, processes) an order of magnitude slower.
+    // No keepNames: redefining a class's name puts its constructor into V8's dictionary
+    // mode, which makes `new` of a subclass and `instanceof` slow (docs/engine.md, "Runners").
   });
   return { format: 'module', source: out.code, shortCircuit: true };
 }

@@ -52,7 +52,12 @@ export interface CpuSetOptions {
 }
 
 /** An event a waiting thread spins on: it keeps its core busy meanwhile (spinlocks). */
-export class SpinWait<T = unknown> extends SimEvent<T> {}
+export class SpinWait<T = unknown> extends SimEvent<T> {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
+  static override get name(): string {
+    return 'SpinWait';
+  }
+}
 
 export class Core {
   current: Thread | null = null;

@@ -16,6 +16,17 @@ export interface Waiter {
 }
 
 export class SimEvent<T = unknown> implements Scheduled {
+  // Every class of the event family declares its name this way, and must: a static `name`
+  // member stops esbuild's keepNames (tsx compiles with it) from redefining the name after
+  // the class is built, which would put the constructor into V8's slow dictionary mode and
+  // make `new` of a subclass and `instanceof` ten times slower (docs/engine.md, "Runners").
+  // The notebook kernel's TypeScript (tslab's own 5.0) rejects every static `name` member
+  // (TS2699; later versions accept it); nothing conflicts at run time, hence the ts-ignore.
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript
+  static get name(): string {
+    return 'SimEvent';
+  }
+
   // Fields are declared and assigned in the constructor rather than initialised in place:
   // events are created by the million, and plain assignments construct several times faster
   // than class-field definitions in V8.
@@ -113,6 +124,11 @@ export class SimEvent<T = unknown> implements Scheduled {
 
 /** An event that triggers itself `delay` nanoseconds from now. */
 export class Timeout<T = undefined> extends SimEvent<T> {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
+  static override get name(): string {
+    return 'Timeout';
+  }
+
   constructor(sim: Simulation, delay: number, value?: T) {
     super(sim);
     this.value = value;
@@ -127,6 +143,11 @@ export class Timeout<T = undefined> extends SimEvent<T> {
  * A failing member fails the condition.
  */
 export class Condition extends SimEvent<Map<SimEvent<any>, unknown>> implements Waiter {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
+  static override get name(): string {
+    return 'Condition';
+  }
+
   declare private remaining: number;
   declare private readonly events: readonly SimEvent<any>[];
 

@@ -19,6 +19,11 @@ export interface ProcessContext {
 }
 
 export class Process<R = unknown> extends SimEvent<R> implements Waiter {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
+  static override get name(): string {
+    return 'Process';
+  }
+
   /** The event the process is waiting on, or null while it runs or after it ended. */
   declare target: SimEvent<any> | null;
   /** The simulated thread this process runs as, if any (set by cpu.ts). */

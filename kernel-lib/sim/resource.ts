@@ -18,6 +18,11 @@ export interface ResourceOptions {
 
 /** A request for one slot; once granted it is the token to release. */
 export class Request extends SimEvent<Request> {
+  // @ts-ignore TS2699 in the notebook kernel's TypeScript; why a name getter: see SimEvent.name
+  static override get name(): string {
+    return 'Request';
+  }
+
   declare readonly resource: Resource;
   declare readonly priority: number;
   declare requestedAt: number;
