@@ -12,6 +12,7 @@ import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '.
 import { InputError } from '../base/input-error.js';
 import { parseKcopydParams } from '../dm/kcopyd/params.js';
 import { parseSnapshotParams } from '../dm/snapshot/params.js';
+import { unsafeSegment, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath } from './load.js';
 
 export interface MachineParams {
@@ -157,6 +158,7 @@ export function applyOverrides(data: unknown, set: Readonly<Record<string, unkno
   const root = data as Record<string, unknown>;
   const paths: KeyPath[] = [];
   for (const [key, value] of Object.entries(set)) {
+    checkOverridePath(key);
     const parts = key.split('.');
     if (!STRUCTURE_KEYS.includes(parts[0])) {
       const params = (root.params ??= {}) as Record<string, unknown>;
@@ -179,6 +181,14 @@ export function applyOverrides(data: unknown, set: Readonly<Record<string, unkno
     paths.push(parts);
   }
   return paths;
+}
+
+/** A --set path must name data: no empty segments, no prototype keys. */
+function checkOverridePath(key: string): void {
+  const where = { file: '--set', field: key };
+  if (key.split('.').some((part) => part === '')) throw new InputError('a dotted path with an empty part', where);
+  const bad = unsafeSegment(key);
+  if (bad !== undefined) throw new InputError(UNSAFE_KEY_REASON(bad), where);
 }
 
 function deletePath(o: Record<string, unknown>, parts: string[]): void {

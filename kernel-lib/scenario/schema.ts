@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { VolumeSpec } from '../dm/volume.js';
+import { findUnsafeKey, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath, LoadedScenario } from './load.js';
 
 export interface DeviceSpec {
@@ -63,6 +64,8 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   const onlyKeys = (o: Obj, p: KeyPath, allowed: readonly string[]) => {
     for (const k of Object.keys(o)) if (!allowed.includes(k)) fail([...p, k], `unknown key (expected one of: ${allowed.join(', ')})`);
   };
+  const unsafe = findUnsafeKey(data);
+  if (unsafe !== null) fail(unsafe.path, UNSAFE_KEY_REASON(unsafe.key));
   const root = obj(data ?? {}, []);
   onlyKeys(root, [], TOP_KEYS);
 

@@ -96,4 +96,63 @@ describe('cli/run', () => {
     expect(lines[0]).to.match(/^\s+8,0\s+\d+\s+1\s+0\.\d{9}\s+\d+\s+Q\s+WS \d+ \+ 8 \[fio\]$/);
     expect(lines.filter((l) => / C /.test(l))).to.have.length(256);
   });
+
+  it('refuses --set paths through __proto__, constructor or prototype with the path, and changes no prototype', async () => {
+    const file = write('proto.yaml', SMALL);
+    for (const p of ['devices.__proto__.x', '__proto__', 'constructor', 'params.prototype.x']) {
+      const r = await inProcess(file, '--set', `${p}={x: 1}`);
+      expect(r.code, p).to.equal(1);
+      expect(r.stderr, p).to.equal(`dmsim run: --set: ${p}: '${p.split('.').find((x) => ['__proto__', 'constructor', 'prototype'].includes(x))}' cannot be used as a key or name (it would reach JavaScript's object prototype)`);
+    }
+    expect(Object.prototype).to.not.have.property('x');
+  });
+
+  it('a --set value that is not YAML is a bad command line (exit 2) with a message, not a stack trace', async () => {
+    const file = write('setyaml.yaml', SMALL);
+    for (const v of ['seed=[1', 'seed={a: 1', 'seed="x']) {
+      const r = await inProcess(file, '--set', v);
+      expect(r.code, v).to.equal(2);
+      expect(r.stderr, v).to.match(new RegExp(`^dmsim run: --set ${v.split('=')[0]}: the value is not valid YAML \\(`));
+    }
+    const r = dmsim(file, '--set', 'seed=[1');
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('checks --output and --trace before the run, naming the path given, leaving no temporary file', async () => {
+    // The scenario is bad too: the output error coming first shows the check runs before the run.
+    const file = write('late.yaml', SMALL.replace('iodepth=4', 'iodepth=4\n    verify=crc32'));
+    const missing = path.join(dir, 'no-such-dir', 'out.txt');
+    for (const opt of ['--output', '--trace']) {
+      const r = await inProcess(file, opt, missing);
+      expect(r.code, opt).to.equal(2);
+      expect(r.stderr, opt).to.equal(`dmsim run: ${opt} ${missing}: the directory ${path.dirname(missing)} does not exist`);
+    }
+    const notDir = write('plain-file', 'x');
+    const r = await inProcess(file, '--output', path.join(notDir, 'out.txt'));
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`dmsim run: --output ${path.join(notDir, 'out.txt')}: ${notDir} is not a directory`);
+    const sub = fs.mkdtempSync(path.join(dir, 'outdir-'));
+    const isDir = await inProcess(write('good.yaml', SMALL), '--output', sub);
+    expect(isDir.code).to.equal(2);
+    expect(isDir.stderr).to.equal(`dmsim run: --output ${sub}: is a directory`);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+  });
+
+  it('a write that fails after the run names the path given and removes its temporary file', async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'race-'));
+    const target = path.join(sub, 'out.txt');
+    // The destination turns into a directory after the check: the rename fails.
+    const { writeAtomically } = await import('../../kernel-lib/cli/output-file.js');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'keep'), '');
+    let message = '';
+    try {
+      writeAtomically(target, 'text', '--output');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(new RegExp(`^--output ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write: E`));
+    expect(fs.readdirSync(sub)).to.deep.equal(['out.txt']);
+  });
 });

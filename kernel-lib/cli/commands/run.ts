@@ -2,12 +2,11 @@
 // Runs a scenario and prints fio's output (or dd's), or with --json fio's JSON document plus
 // a `dmsim` block. Bad input is one line on stderr naming the file, line and key, and exit
 // status 1; a bad command line is exit status 2.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse as parseYamlValue } from 'yaml';
+import { parseDocument } from 'yaml';
 import { isInputError } from '../../base/input-error.js';
 import { runScenario } from '../../scenario/run.js';
 import type { Command } from '../main.js';
+import { checkOutputPath, OutputError, writeAtomically } from '../output-file.js';
 
 const HELP = `usage: dmsim run SCENARIO [options]
 
@@ -26,7 +25,8 @@ options:
   -h, --help        this help
 
 exit status: 0 success, 1 bad scenario or input (the message names file, line and key),
-2 bad command line.
+2 bad command line (an unknown option, a --set value that is not YAML, an --output or
+--trace destination that cannot be written: checked before the run).
 The same scenario, options and seed give the same output, apart from wall-time fields
 (dmsim.wall_ms) and the "dmsim:" summary line's wall time.`;
 
@@ -56,7 +56,10 @@ function parseArgs(argv: string[]): Args | 'help' {
       const kv = a === '--set' ? value() : a.slice(6);
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new UsageError(`--set needs KEY=VALUE, got '${kv}'`);
-      out.set[kv.slice(0, eq)] = parseYamlValue(kv.slice(eq + 1)) ?? kv.slice(eq + 1);
+      const key = kv.slice(0, eq);
+      // Defined, not assigned: a key such as `__proto__` must arrive as data, to be refused
+      // by the scenario layer with its path, not set the prototype of this object.
+      Object.defineProperty(out.set, key, { value: setValue(key, kv.slice(eq + 1)), enumerable: true, writable: true, configurable: true });
     } else if (a === '--seed') {
       const v = value();
       out.seed = /^-?\d+$/.test(v) ? Number(v) : v;
@@ -70,11 +73,19 @@ function parseArgs(argv: string[]): Args | 'help' {
   return out as Args;
 }
 
-/** Writes via a temporary file and a rename, so a reader never sees half a file. */
-function writeAtomically(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+/** A --set value read as YAML (64 a number, true a boolean); an empty or null value is the text itself. */
+function setValue(key: string, text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new UsageError(`--set ${key}: the value is not valid YAML (${doc.errors[0].message.split('\n')[0]}); quote it for a string: --set '${key}="..."'`);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new UsageError(`--set ${key}: ${(err as Error).message}`);
+  }
+  return value ?? text;
 }
 
 export const command: Command = {
@@ -93,14 +104,22 @@ export const command: Command = {
       return 0;
     }
     try {
+      if (args.output !== undefined) checkOutputPath(args.output, '--output');
+      if (args.trace !== undefined) checkOutputPath(args.trace, '--trace');
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      console.error(`dmsim run: ${err.message}`);
+      return 2;
+    }
+    try {
       const result = runScenario(args.scenario, { set: args.set, seed: args.seed, trace: args.trace !== undefined });
       const text = args.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
-      if (args.trace !== undefined) result.trace!.writeTo(args.trace);
-      if (args.output !== undefined) writeAtomically(args.output, text);
+      if (args.trace !== undefined) writeAtomically(args.trace, result.trace!.text(), '--trace');
+      if (args.output !== undefined) writeAtomically(args.output, text, '--output');
       else process.stdout.write(text);
       return 0;
     } catch (err) {
-      if (isInputError(err)) {
+      if (isInputError(err) || err instanceof OutputError) {
         console.error(`dmsim run: ${err.message}`);
         return 1;
       }
