@@ -1,6 +1,7 @@
 // The factory the scenario layer calls: a profile plus overrides becomes a driver, and the
 // driver gets a request queue (legacy or blk-mq) in front of it. Errors name the offending
 // key as the user wrote it: `devices.<name>.<param>`, `block.<knob>`.
+import { describeValue } from '../base/describe-value.js';
 import type { CpuSet } from '../sim/cpu.js';
 import type { Simulation } from '../sim/index.js';
 import { BlkMq } from './blk-mq.js';
@@ -46,12 +47,12 @@ export function resolveParams(spec: DeviceSpec): { profile: Profile; params: Rec
     }
     const doc = PARAM_DOCS[profile.kind][key];
     const expected = typeof profile.params[key];
-    if (typeof value !== expected) throw new Error(`${where}: expected a ${expected} (${doc?.unit ?? ''}), got ${JSON.stringify(value)}`);
+    if (typeof value !== expected) throw new Error(`${where}: expected a ${expected} (${doc?.unit ?? ''}), got ${describeValue(value)}`);
     if (doc?.values !== undefined && !doc.values.includes(value as ParamValue)) {
-      throw new Error(`${where}: expected one of ${doc.values.join(', ')}, got ${JSON.stringify(value)}`);
+      throw new Error(`${where}: expected one of ${doc.values.join(', ')}, got ${describeValue(value)}`);
     }
     if (expected === 'number' && !(Number.isFinite(value) && (value as number) >= 0)) {
-      throw new Error(`${where}: expected a finite number >= 0 (${doc?.unit ?? ''}), got ${JSON.stringify(value)}`);
+      throw new Error(`${where}: expected a finite number >= 0 (${doc?.unit ?? ''}), got ${describeValue(value)}`);
     }
     params[key] = value as ParamValue;
   }

@@ -8,6 +8,7 @@
 //   targets that read them; `kcopyd.*` and `snapshot.*` are also checked here, with the dm
 //   layer's own parsers, so that a mistake fails even in a stack without a snapshot.
 // Anything else is an unknown parameter, reported with its path.
+import { describeValue } from '../base/describe-value.js';
 import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '../block/page-cache.js';
 import { InputError } from '../base/input-error.js';
 import { parseKcopydParams } from '../dm/kcopyd/params.js';
@@ -32,7 +33,7 @@ export interface ToolParams {
 
 type Check = (v: unknown) => string | null;
 const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number >= 0');
-const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'an integer >= 1');
+const positiveInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? null : 'an integer >= 1');
 
 /** Exact parameters this layer owns, with their defaults. */
 const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
@@ -71,7 +72,7 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
     const own = OWN[key];
     if (own !== undefined) {
       const problem = own.check(value);
-      if (problem !== null) throw new ParamError(key, `expected ${problem}, got ${JSON.stringify(value)}`);
+      if (problem !== null) throw new ParamError(key, `expected ${problem}, got ${describeValue(value)}`);
       continue;
     }
     const ns = key.split('.')[0];
@@ -82,7 +83,7 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
       }
       const dflt = PAGE_CACHE_DEFAULTS[name as keyof PageCacheOptions];
       if (typeof value !== typeof dflt || (typeof value === 'number' && !(value >= 0))) {
-        throw new ParamError(key, `expected a ${typeof dflt}${typeof dflt === 'number' ? ' >= 0' : ''}, got ${JSON.stringify(value)}`);
+        throw new ParamError(key, `expected a ${typeof dflt}${typeof dflt === 'number' ? ' >= 0' : ''}, got ${describeValue(value)}`);
       }
       continue;
     }

@@ -3,6 +3,7 @@
 // a parameter would otherwise silently run the default.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeValue } from '../base/describe-value.js';
 import type { VolumeSpec } from '../dm/volume.js';
 import { findUnsafeKey, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath, LoadedScenario } from './load.js';
@@ -70,7 +71,11 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   onlyKeys(root, [], TOP_KEYS);
 
   const seed = root.seed ?? 0;
-  if (typeof seed !== 'number' && typeof seed !== 'string') fail(['seed'], `must be a number or a string, got ${describe(seed)}`);
+  if (!((typeof seed === 'number' && Number.isFinite(seed)) || typeof seed === 'string')) fail(['seed'], `must be a finite number or a string, got ${describe(seed)}`);
+  // 2^53 + 1 reads as 2^53: two different seeds would silently be the same run.
+  if (typeof seed === 'number' && Number.isInteger(seed) && !Number.isSafeInteger(seed)) {
+    fail(['seed'], `${seed} is beyond 2^53, where integers stop being exact (quote it to use it as a string seed)`);
+  }
   const description = root.description ?? '';
   if (typeof description !== 'string') fail(['description'], 'must be a string');
 
@@ -175,9 +180,11 @@ function validateWorkload(
   const mode = t.mode ?? 'timed';
   if (mode !== 'timed' && mode !== 'closed') fail([...p, 'mode'], `must be timed or closed, got ${describe(mode)}`);
   const iodepth = t.iodepth ?? 1;
-  if (!(Number.isInteger(iodepth) && (iodepth as number) >= 1)) fail([...p, 'iodepth'], 'must be an integer >= 1');
+  if (!(Number.isInteger(iodepth) && (iodepth as number) >= 1 && (iodepth as number) <= MAX_IODEPTH)) {
+    fail([...p, 'iodepth'], `must be an integer from 1 to ${MAX_IODEPTH}, got ${describe(iodepth)}`);
+  }
   const speed = t.speed ?? 1;
-  if (!(typeof speed === 'number' && speed > 0)) fail([...p, 'speed'], 'must be a number > 0 (2 replays twice as fast)');
+  if (!(typeof speed === 'number' && Number.isFinite(speed) && speed > 0)) fail([...p, 'speed'], `must be a finite number > 0 (2 replays twice as fast), got ${describe(speed)}`);
   return {
     kind: 'trace',
     file: path.resolve(dir, t.file as string),
@@ -189,9 +196,9 @@ function validateWorkload(
   };
 }
 
+/** Requests a trace replay keeps in flight at most (fio's own iodepth limit). */
+const MAX_IODEPTH = 65536;
+
 function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
+  return describeValue(v);
 }

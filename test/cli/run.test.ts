@@ -155,4 +155,21 @@ describe('cli/run', () => {
     expect(message).to.match(new RegExp(`^--output ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write: E`));
     expect(fs.readdirSync(sub)).to.deep.equal(['out.txt']);
   });
+
+  it('an error in a --set value says it came from --set (no unrelated scenario line) and shows .nan/.inf as given', async () => {
+    const file = write('setline.yaml', SMALL);
+    const cases: [string, string][] = [
+      ['block.nr_requests=.inf', 'dmsim run: --set: block.nr_requests: expected an integer >= 4 (BLKDEV_MIN_RQ), got .inf (infinite: .inf, or a number too large for a double such as 1e400)'],
+      ['cpu.context_switch_ns=.nan', 'dmsim run: --set: cpu.context_switch_ns: expected a number >= 0, got .nan (not a number)'],
+      ['devices.ram0.size_mib=-1', 'dmsim run: --set: devices.ram0.size_mib: expected a finite number >= 0 (MiB), got -1'],
+      ['seed=.nan', 'dmsim run: --set: seed: must be a finite number or a string, got .nan (not a number)'],
+    ];
+    for (const [kv, message] of cases) {
+      const r = await inProcess(file, '--set', kv);
+      expect(r.code, kv).to.equal(1);
+      expect(r.stderr, kv).to.equal(message);
+    }
+    const seed = await inProcess(file, '--seed', '9007199254740993');
+    expect(seed.stderr).to.equal('dmsim run: --seed: seed: 9007199254740992 is beyond 2^53, where integers stop being exact (quote it to use it as a string seed)');
+  });
 });

@@ -77,4 +77,15 @@ describe('scenario/schema', () => {
     expect(dev).to.deep.equal({ profile: 'ram', overrides: { capacity_mib: 64 }, backing: undefined });
     expect(error(() => loadScenario({ ...obj, params: {} }, { set: { 'cpu.cores': 0 } })).message).to.match(/cpu\.cores: expected an integer >= 1/);
   });
+
+  it('refuses seeds and speeds that are not finite, and counts beyond 2^53, saying what was given', () => {
+    const dd = 'devices: { a: ram }\nworkload: { dd: of=a }\n';
+    expect(error(() => check(`seed: .nan\n${dd}`)).message).to.equal('bad.yaml:1: seed: must be a finite number or a string, got .nan (not a number)');
+    expect(error(() => check(`seed: 1e400\n${dd}`)).message).to.match(/^bad\.yaml:1: seed: must be a finite number or a string, got \.inf \(infinite/);
+    expect(error(() => check(`seed: 18446744073709551616\n${dd}`)).message).to.match(/^bad\.yaml:1: seed: 18446744073709552000 is beyond 2\^53/);
+    const trace = (k: string) => `devices: { a: ram }\nworkload:\n  trace: { file: t, device: a, ${k} }\n`;
+    expect(error(() => check(trace('speed: .inf'))).message).to.match(/^bad\.yaml:3: workload\.trace\.speed: must be a finite number > 0 .*got \.inf/);
+    expect(error(() => check(trace('speed: .nan'))).message).to.match(/workload\.trace\.speed: must be a finite number > 0 .*got \.nan/);
+    expect(error(() => check(trace('iodepth: 1e300'))).message).to.match(/workload\.trace\.iodepth: must be an integer from 1 to 65536, got 1e\+300/);
+  });
 });

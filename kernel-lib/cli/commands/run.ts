@@ -3,7 +3,7 @@
 // a `dmsim` block. Bad input is one line on stderr naming the file, line and key, and exit
 // status 1; a bad command line is exit status 2.
 import { parseDocument } from 'yaml';
-import { isInputError } from '../../base/input-error.js';
+import { InputError, isInputError } from '../../base/input-error.js';
 import { runScenario } from '../../scenario/run.js';
 import type { Command } from '../main.js';
 import { checkOutputPath, OutputError, writeAtomically } from '../output-file.js';
@@ -88,6 +88,19 @@ function setValue(key: string, text: string): unknown {
   return value ?? text;
 }
 
+/**
+ * An error about a value given with --set (or --seed) is located there, not at whatever line
+ * of the scenario happens to enclose the key: the file never said it.
+ */
+function fromCommandLine(err: InputError, args: Args): InputError {
+  const field = err.field;
+  if (field === undefined || err.file === '--set') return err;
+  const given = (key: string) => field === key || field === `params.${key}` || key === `params.${field}` || field.startsWith(`${key}.`);
+  if (args.seed !== undefined && given('seed')) return new InputError(err.reason, { file: '--seed', field });
+  if (Object.keys(args.set).some(given)) return new InputError(err.reason, { file: '--set', field });
+  return err;
+}
+
 export const command: Command = {
   summary: 'run a scenario file and print fio-shaped results (--json, --set, --trace)',
   async main(argv: string[]): Promise<number> {
@@ -120,7 +133,7 @@ export const command: Command = {
       return 0;
     } catch (err) {
       if (isInputError(err) || err instanceof OutputError) {
-        console.error(`dmsim run: ${err.message}`);
+        console.error(`dmsim run: ${(isInputError(err) ? fromCommandLine(err, args) : err).message}`);
         return 1;
       }
       if (err instanceof Error && (err as NodeJS.ErrnoException).code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) {
