@@ -64,6 +64,13 @@ export function createDriver(sim: Simulation, cpus: CpuSet | null, spec: DeviceS
   const { profile, params } = resolveParams(spec);
   const where = `devices.${spec.name}`;
   try {
+    return checkSize(buildDriver(), profile.kind, where);
+  } catch (err) {
+    if (err instanceof Error && !err.message.startsWith(where)) err.message = `${where}: ${err.message}`;
+    throw err;
+  }
+
+  function buildDriver(): BlockDriver {
     switch (profile.kind) {
       case 'hdd':
         return new Hdd(sim, spec.name, params as unknown as HddParams);
@@ -77,10 +84,21 @@ export function createDriver(sim: Simulation, cpus: CpuSet | null, spec: DeviceS
         if (spec.backing === undefined) throw new Error('a loop device needs `backing`, the device its file lives on');
         return new LoopDevice(sim, cpus, spec.name, spec.backing, params as unknown as LoopParams);
     }
-  } catch (err) {
-    if (err instanceof Error && !err.message.startsWith(where)) err.message = `${where}: ${err.message}`;
-    throw err;
   }
+}
+
+/** The parameter that sets each kind's size, for messages. */
+const SIZE_PARAM: Record<string, string> = { hdd: 'capacity_gb', ssd: 'capacity_gb', null_blk: 'gb', ram: 'size_mib', loop: 'size_sectors' };
+
+/**
+ * A device holds at least one sector (a zero-size RAM disk would make every workload divide
+ * by zero) and at most 2^53 bytes (8 PiB), where byte offsets stop being exact.
+ */
+function checkSize(driver: BlockDriver, kind: string, where: string): BlockDriver {
+  const key = `${where}.${SIZE_PARAM[kind] ?? 'size'}`;
+  if (!(driver.sizeSectors >= 1)) throw new Error(`${key}: the device has no sectors (0 bytes); give it a size`);
+  if (!Number.isSafeInteger(driver.sizeSectors * 512)) throw new Error(`${key}: the device is larger than 2^53 bytes (8 PiB), where byte offsets stop being exact`);
+  return driver;
 }
 
 /**

@@ -11,6 +11,7 @@
 import { describeValue } from '../base/describe-value.js';
 import { PAGE_CACHE_2_6_21, PAGE_CACHE_DEFAULTS, type PageCacheOptions } from '../block/page-cache.js';
 import { InputError } from '../base/input-error.js';
+import { MAX_CORES } from '../sim/cpu.js';
 import { parseKcopydParams } from '../dm/kcopyd/params.js';
 import { parseSnapshotParams } from '../dm/snapshot/params.js';
 import { unsafeSegment, UNSAFE_KEY_REASON } from './key-safety.js';
@@ -33,12 +34,12 @@ export interface ToolParams {
 
 type Check = (v: unknown) => string | null;
 const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number >= 0');
-const positiveInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? null : 'an integer >= 1');
+const machineCores: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_CORES ? null : `an integer from 1 to ${MAX_CORES} (NR_CPUS)`);
 
 /** Exact parameters this layer owns, with their defaults. */
 const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
   kernel: { check: (v) => (typeof v === 'string' && /^\d+\.\d+/.test(v) ? null : 'a kernel version string such as "2.6.21"'), dflt: undefined, doc: 'era preset for block-layer defaults' },
-  'cpu.cores': { check: positiveInt, dflt: 4, doc: 'CPU cores of the simulated machine' },
+  'cpu.cores': { check: machineCores, dflt: 4, doc: 'CPU cores of the simulated machine' },
   'cpu.context_switch_ns': { check: nonNegative, dflt: 1000, doc: 'cost of switching a core to another thread' },
   'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency of waking a thread onto an idle core (IPI, idle exit); a thread that waited for a busy core pays only the context switch' },
   'cpu.wakeup_preemption': {

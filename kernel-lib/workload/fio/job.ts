@@ -23,7 +23,7 @@ import { setBioPayload } from '../../block/bio-payload.js';
 import { InputError } from '../../base/input-error.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
-import { RandomMapOffsets, SequentialOffsets, SkewedOffsets, type OffsetGenerator } from './offsets.js';
+import { MAX_RANDOM_MAP_BLOCKS, RandomMapOffsets, SequentialOffsets, SkewedOffsets, UnmappedRandomOffsets, type OffsetGenerator } from './offsets.js';
 import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
 
@@ -151,7 +151,13 @@ export class FioJob {
       const blocks = Math.floor(region / bs);
       if (!o.random) return new SequentialOffsets(blocks * bs, bs);
       const rng = stream(`offsets/${OPS[d]}`);
-      if (o.randomDistribution.kind === 'random') return new RandomMapOffsets(blocks, bs, rng);
+      if (o.randomDistribution.kind === 'random') {
+        if (blocks <= MAX_RANDOM_MAP_BLOCKS) return new RandomMapOffsets(blocks, bs, rng);
+        env.warn(
+          `job ${o.name}: the random map of ${blocks} blocks is too large (more than ${MAX_RANDOM_MAP_BLOCKS}); offsets are drawn without it, as with fio's norandommap=1: a block can be hit twice before every block is`,
+        );
+        return new UnmappedRandomOffsets(blocks, bs, rng);
+      }
       return new SkewedOffsets(blocks, bs, rng, o.randomDistribution);
     });
     this.mixRng = stream('rwmix');
