@@ -102,7 +102,9 @@ export function loadScenarioFile(file: string): LoadedScenario {
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new InputError(`cannot read scenario: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'EISDIR (a directory, not a scenario file)' : code === 'ENOENT' ? 'ENOENT (no such file)' : (code ?? (err as Error).message);
+    throw new InputError(`cannot read scenario: ${why}`, { file });
   }
   return parseScenarioText(decodeTextFile(bytes, file, 'a YAML or JSON scenario'), file, path.dirname(path.resolve(file)));
 }

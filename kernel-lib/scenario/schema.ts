@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeValue } from '../base/describe-value.js';
+import { InputError } from '../base/input-error.js';
+import { decodeTextFile } from '../base/text-input.js';
 import type { VolumeSpec } from '../dm/volume.js';
 import { findUnsafeKey, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath, LoadedScenario } from './load.js';
@@ -158,8 +160,9 @@ function validateWorkload(
     const file = path.resolve(dir, text.trim());
     let body: string;
     try {
-      body = fs.readFileSync(file, 'utf8');
+      body = decodeTextFile(fs.readFileSync(file), path.relative(process.cwd(), file) || file, 'a fio job file');
     } catch (err) {
+      if (err instanceof InputError) throw err;
       return fail(p, `cannot read job file ${text.trim()}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
     return { kind: 'fio', text: body, source: path.relative(process.cwd(), file) || file, firstLine: 1 };

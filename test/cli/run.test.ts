@@ -169,7 +169,10 @@ describe('cli/run', () => {
       expect(r.code, kv).to.equal(1);
       expect(r.stderr, kv).to.equal(message);
     }
-    const seed = await inProcess(file, '--seed', '9007199254740993');
-    expect(seed.stderr).to.equal('dmsim run: --seed: seed: 9007199254740992 is beyond 2^53, where integers stop being exact (quote it to use it as a string seed)');
+    const seed = await inProcess(file, '--set', 'seed=9007199254740993');
+    expect(seed.stderr).to.equal('dmsim run: --set: seed: 9007199254740992 is beyond 2^53, where integers stop being exact (quote it to use it as a string seed)');
+    const option = await inProcess(file, '--seed', '9007199254740993');
+    expect(option.code).to.equal(2);
+    expect(option.stderr.split('\n')[0]).to.equal('dmsim run: --seed 9007199254740993: beyond 2^53, where integers stop being exact (the run would use 9007199254740992)');
   });
 });

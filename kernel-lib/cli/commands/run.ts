@@ -62,6 +62,9 @@ function parseArgs(argv: string[]): Args | 'help' {
       Object.defineProperty(out.set, key, { value: setValue(key, kv.slice(eq + 1)), enumerable: true, writable: true, configurable: true });
     } else if (a === '--seed') {
       const v = value();
+      if (/^-?\d+$/.test(v) && !Number.isSafeInteger(Number(v))) {
+        throw new UsageError(`--seed ${v}: beyond 2^53, where integers stop being exact (the run would use ${Number(v)})`);
+      }
       out.seed = /^-?\d+$/.test(v) ? Number(v) : v;
     } else if (a === '--trace') out.trace = value();
     else if (a === '--output' || a === '-o') out.output = value();
