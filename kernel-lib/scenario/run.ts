@@ -35,6 +35,22 @@ export interface RunOptions {
   trace?: boolean;
   /** Substitute device factory (tests). */
   createDevice?: DeviceFactory;
+  /**
+   * Polled every few thousand events: true stops the run where it is (Ctrl-C), and the
+   * result covers what was done so far, with a warning saying so.
+   */
+  stopRequested?: () => boolean;
+}
+
+/** Thrown out of the event loop when stopRequested() says so. */
+class RunStopped extends Error {}
+
+/** A trace hook that asks `stop` every 4096 events and leaves the event loop when it says yes. */
+function stopCheck(stop: () => boolean): (time: number) => void {
+  let n = 0;
+  return () => {
+    if ((++n & 4095) === 0 && stop()) throw new RunStopped();
+  };
 }
 
 /** Loads and checks a scenario without running it. */
@@ -97,11 +113,13 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   let reports: () => JobReport[] = () => [];
   let globalOptions: JobOption[] = [];
   let dd: DdRun | null = null;
+  let interrupt = () => {};
   const w = sc.workload;
   if (w.kind === 'fio') {
     const fio = new FioRun({ sim, cpus, resolveFile, pageCache, cpuNsPerIo: tools.fioCpuNsPerIo, source: w.source, warn }, w.text, w.source, w.firstLine);
     done = fio.start();
     reports = () => fio.reports();
+    interrupt = () => fio.interrupt();
     globalOptions = fio.globalOptions;
   } else if (w.kind === 'dd') {
     const where = { file: sc.file, line: loaded.source.lineOf(['workload', 'dd']) };
@@ -114,6 +132,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       throw err instanceof InputError ? new InputError(err.reason, { ...where, field: `workload.dd.${err.field ?? ''}`.replace(/\.$/, '') }) : err;
     }
     done = dd.start();
+    interrupt = () => dd!.interrupt();
   } else {
     const dev = stack.resolve(w.device);
     if (dev === undefined) throw loaded.source.error(['workload', 'trace', 'device'], `no device, volume or target called '${w.device}'`);
@@ -126,9 +145,19 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     const replay = new TraceReplay(sim, cpus, dev, parseTrace(w.format, text, w.file), w);
     done = replay.start();
     reports = () => [replay.report()];
+    interrupt = () => replay.interrupt();
   }
 
-  sim.run({ until: done });
+  if (options.stopRequested !== undefined) sim.trace = stopCheck(options.stopRequested);
+  let stopped = false;
+  try {
+    sim.run({ until: done });
+  } catch (err) {
+    if (!(err instanceof RunStopped)) throw err;
+    stopped = true;
+    interrupt();
+  }
+  sim.trace = undefined;
   const elapsed = sim.now;
   const disks = diskUtil(stack);
   const fio = w.kind === 'dd' ? null : fioJson(reports(), disks, elapsed, globalOptions);
@@ -155,6 +184,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     params: sc.params,
   };
   for (const d of dmsim.devices) for (const t of (d.status ?? []) as TargetStatus[]) if (t.state === 'Invalid') warn(invalidWarning(d.name, t));
+  if (stopped) warn(`interrupted at ${(elapsed / 1e9).toFixed(6)} s of simulated time: the results cover the run so far`);
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
   return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs));
 }

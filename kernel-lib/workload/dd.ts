@@ -211,6 +211,11 @@ export class DdRun {
     this.t1 = sim.now;
   }
 
+  /** Ctrl-C: GNU dd prints its records and transfer line for what it copied, then exits 130. */
+  interrupt(): void {
+    if (this.t1 === 0) this.t1 = this.env.sim.now;
+  }
+
   result(): DdResult {
     const bytes = this.recordsOut * this.options.obs;
     const seconds = (this.t1 - this.t0) / 1e9;

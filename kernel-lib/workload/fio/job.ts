@@ -212,6 +212,17 @@ export class FioJob {
     this.finishStats();
   }
 
+  /**
+   * Ctrl-C: fio stops its jobs and still prints their report, covering what they did. A job
+   * that had started ends its accounting now; one that had not stays empty.
+   */
+  interrupt(): void {
+    if (Number.isNaN(this.startedAt) || !Number.isNaN(this.endedAt)) return;
+    this.endedAt = this.env.sim.now;
+    if (!this.measuring) this.beginMeasuring();
+    this.finishStats();
+  }
+
   /** Which direction the next I/O goes: rwmixread percent of reads in a mixed job. */
   private pickDdir(): number {
     const dd = this.options.ddirs;
