@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { command } from '../../kernel-lib/cli/commands/run.js';
+import { EventEmitter } from 'node:events';
+import { runCommand } from '../../kernel-lib/cli/commands/run.js';
 
 const BIN = path.resolve('bin/dmsim.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-cli-'));
@@ -28,7 +29,7 @@ async function inProcess(...args: string[]) {
   console.log = (...a: unknown[]) => out.push(a.join(' '));
   console.error = (...a: unknown[]) => err.push(a.join(' '));
   try {
-    const code = await command.main(args);
+    const code = await runCommand(args, new EventEmitter(), 'main');
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     console.log = log;
@@ -174,5 +175,31 @@ describe('cli/run', () => {
     const option = await inProcess(file, '--seed', '9007199254740993');
     expect(option.code).to.equal(2);
     expect(option.stderr.split('\n')[0]).to.equal('dmsim run: --seed 9007199254740993: beyond 2^53, where integers stop being exact (the run would use 9007199254740992)');
+  });
+
+  it('Ctrl-C (SIGINT) during a run prints the report of what was done so far and exits 130', async () => {
+    const file = write('long.yaml', SMALL.replace('size=1m', 'time_based=1\n    runtime=3600s'));
+    const out = path.join(dir, 'interrupted.json');
+    const signals = new EventEmitter();
+    const err: string[] = [];
+    const error = console.error;
+    console.error = (...a: unknown[]) => void err.push(a.join(' '));
+    let code: number;
+    try {
+      const running = runCommand([file, '--json', '--output', out], signals);
+      // The handler is in place once runCommand has started the worker; the run polls the
+      // flag every 4096 events, so it stops at its first check whatever the machine's speed.
+      signals.emit('SIGINT');
+      code = await running;
+    } finally {
+      console.error = error;
+    }
+    expect(code).to.equal(130);
+    expect(signals.listenerCount('SIGINT')).to.equal(0);
+    expect(err.join('\n')).to.match(/^dmsim run: interrupted \(SIGINT\) after [0-9.]+ s of simulated time; the output covers the run so far$/);
+    const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(doc.jobs[0].write.total_ios).to.be.greaterThan(0);
+    expect(doc.dmsim.simulated_s).to.be.lessThan(3600);
+    expect(doc.dmsim.warnings.join('\n')).to.match(/interrupted at/);
   });
 });

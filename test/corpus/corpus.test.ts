@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { command } from '../../kernel-lib/cli/commands/run.js';
+import { EventEmitter } from 'node:events';
+import { runCommand } from '../../kernel-lib/cli/commands/run.js';
 
 interface Case {
   args: string[];
@@ -29,7 +30,8 @@ async function run(args: string[]) {
   console.error = (...a: unknown[]) => void err.push(a.join(' '));
   process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
   try {
-    const code = await command.main(args);
+    // On the main thread: the worker `dmsim run` uses would load the library again per case.
+    const code = await runCommand(args, new EventEmitter(), 'main');
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     console.log = log;

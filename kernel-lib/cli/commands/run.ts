@@ -3,10 +3,11 @@
 // a `dmsim` block. Bad input is one line on stderr naming the file, line and key, and exit
 // status 1; a bad command line is exit status 2.
 import { parseDocument } from 'yaml';
-import { InputError, isInputError } from '../../base/input-error.js';
-import { runScenario } from '../../scenario/run.js';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../../base/input-error.js';
 import type { Command } from '../main.js';
 import { checkOutputPath, OutputError, writeAtomically } from '../output-file.js';
+import type { RunJob, RunReply } from '../run-job.js';
 
 const HELP = `usage: dmsim run SCENARIO [options]
 
@@ -104,46 +105,92 @@ function fromCommandLine(err: InputError, args: Args): InputError {
   return err;
 }
 
+/**
+ * Runs the scenario on a worker thread (run-worker.js) while this thread listens for SIGINT
+ * on `signals`: the first one asks the run to stop and report what it did, a second one ends
+ * the process at once.
+ */
+function runOnWorker(args: Args, signals: NodeJS.EventEmitter, thread: 'worker' | 'main'): Promise<RunReply> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const onSigint = () => {
+    if (Atomics.load(flag, 0) === 1) process.exit(130);
+    Atomics.store(flag, 0, 1);
+  };
+  // Before the worker starts, so that no Ctrl-C falls between the two.
+  signals.on('SIGINT', onSigint);
+  const job: RunJob = { scenario: args.scenario, set: args.set, seed: args.seed, trace: args.trace !== undefined, json: args.json };
+  if (thread === 'main') {
+    // Tests: the same job without a thread's start-up (which loads the library again).
+    return import('../run-job.js')
+      .then(({ runJob }) => runJob(job, () => Atomics.load(flag, 0) === 1))
+      .finally(() => signals.off('SIGINT', onSigint));
+  }
+  const worker = new Worker(new URL('../run-worker.js', import.meta.url), { workerData: { job, flag } });
+  return new Promise<RunReply>((resolve, reject) => {
+    // The reply is all there is to wait for: the worker's loader (esbuild's service) would
+    // keep it alive for seconds after the run.
+    worker.once('message', (m: RunReply) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`dmsim run: the simulation thread exited with status ${code} without a result`)));
+  }).finally(() => signals.off('SIGINT', onSigint));
+}
+
+/**
+ * `dmsim run` with the SIGINT source given (the process; an emitter in tests) and the thread
+ * the simulation runs on (a worker, so that Ctrl-C is heard; `main` in tests, faster).
+ */
+export async function runCommand(argv: string[], signals: NodeJS.EventEmitter = process, thread: 'worker' | 'main' = 'worker'): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`dmsim run: ${err.message}\n\n${HELP}`);
+    return 2;
+  }
+  if (args === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  try {
+    if (args.output !== undefined) checkOutputPath(args.output, '--output');
+    if (args.trace !== undefined) checkOutputPath(args.trace, '--trace');
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    console.error(`dmsim run: ${err.message}`);
+    return 2;
+  }
+  const reply = await runOnWorker(args, signals, thread);
+  if (reply.input !== undefined) {
+    const { reason, ...where } = reply.input;
+    console.error(`dmsim run: ${fromCommandLine(new InputError(reason, where), args).message}`);
+    return 1;
+  }
+  if (reply.system !== undefined) {
+    console.error(`dmsim run: ${reply.system}`);
+    return 1;
+  }
+  try {
+    if (args.trace !== undefined) writeAtomically(args.trace, reply.trace!, '--trace');
+    if (args.output !== undefined) writeAtomically(args.output, reply.text!, '--output');
+    else process.stdout.write(reply.text!);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    console.error(`dmsim run: ${err.message}`);
+    return 1;
+  }
+  if (reply.stopped) {
+    // As fio and dd do on SIGINT: the report of what was done, then 128 + SIGINT.
+    console.error(`dmsim run: interrupted (SIGINT) after ${reply.simulatedS!.toFixed(6)} s of simulated time; the output covers the run so far`);
+    return 130;
+  }
+  return 0;
+}
+
 export const command: Command = {
   summary: 'run a scenario file and print fio-shaped results (--json, --set, --trace)',
-  async main(argv: string[]): Promise<number> {
-    let args: Args | 'help';
-    try {
-      args = parseArgs(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`dmsim run: ${err.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (args === 'help') {
-      console.log(HELP);
-      return 0;
-    }
-    try {
-      if (args.output !== undefined) checkOutputPath(args.output, '--output');
-      if (args.trace !== undefined) checkOutputPath(args.trace, '--trace');
-    } catch (err) {
-      if (!(err instanceof OutputError)) throw err;
-      console.error(`dmsim run: ${err.message}`);
-      return 2;
-    }
-    try {
-      const result = runScenario(args.scenario, { set: args.set, seed: args.seed, trace: args.trace !== undefined });
-      const text = args.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
-      if (args.trace !== undefined) writeAtomically(args.trace, result.trace!.text(), '--trace');
-      if (args.output !== undefined) writeAtomically(args.output, text, '--output');
-      else process.stdout.write(text);
-      return 0;
-    } catch (err) {
-      if (isInputError(err) || err instanceof OutputError) {
-        console.error(`dmsim run: ${(isInputError(err) ? fromCommandLine(err, args) : err).message}`);
-        return 1;
-      }
-      if (err instanceof Error && (err as NodeJS.ErrnoException).code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) {
-        console.error(`dmsim run: ${err.message}`);
-        return 1;
-      }
-      throw err;
-    }
-  },
+  main: (argv: string[]) => runCommand(argv),
 };
