@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../base/input-error.js';
 import { CpuSet } from '../sim/cpu.js';
-import { Simulation, type SimEvent } from '../sim/index.js';
+import { MAX_TIME, Simulation, type SimEvent } from '../sim/index.js';
 import { DdRun, parseDdOperands } from '../workload/dd.js';
 import { FioRun, type JobReport } from '../workload/fio/fio.js';
 import type { JobOption } from '../workload/fio/job-file.js';
@@ -142,7 +142,12 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     } catch (err) {
       throw loaded.source.error(['workload', 'trace', 'file'], `cannot read ${w.file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
-    const replay = new TraceReplay(sim, cpus, dev, parseTrace(w.format, text, w.file), w);
+    const records = parseTrace(w.format, text, w.file);
+    // A slow replay (speed 1e-9) stretches the trace beyond the clock's exact range.
+    if (w.mode === 'timed' && !(records[records.length - 1].timeNs / w.speed <= MAX_TIME)) {
+      throw loaded.source.error(['workload', 'trace', 'speed'], `at speed ${w.speed} the trace would last beyond the simulation's time range (2^53 ns, about 104 days)`);
+    }
+    const replay = new TraceReplay(sim, cpus, dev, records, w);
     done = replay.start();
     reports = () => [replay.report()];
     interrupt = () => replay.interrupt();

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { inputErrorOf as error } from '../helpers/input-error.js';
 import { loadScenario } from '../../kernel-lib/scenario/run.js';
 
@@ -30,8 +33,7 @@ describe('scenario/key-safety', () => {
   for (const name of ['__proto__', 'constructor', 'prototype']) {
     it(`a device called ${name} in a file is refused at its line`, () => {
       const text = BASE.replace(/ram0/g, name);
-      const file = `/tmp/dmsim-key-safety-${process.pid}-${name}.yaml`;
-      const fs = require_fs();
+      const file = path.join(os.tmpdir(), `dmsim-key-safety-${process.pid}-${name}.yaml`);
       fs.writeFileSync(file, text);
       try {
         const e = error(() => loadScenario(file));
@@ -52,8 +54,3 @@ describe('scenario/key-safety', () => {
     expect(error(() => loadScenario(data)).field).to.equal('devices.ram0.__proto__');
   });
 });
-
-function require_fs(): typeof import('node:fs') {
-  return fsModule;
-}
-import * as fsModule from 'node:fs';
