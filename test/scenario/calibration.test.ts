@@ -45,7 +45,8 @@ function measure(row: Row): number {
 }
 
 describe('scenario calibration (calibration.md sections 1 and 2)', function () {
-  this.timeout(120_000);
+  // Long simulations: their wall time depends on the machine's load, their results do not.
+  this.timeout(0);
   for (const row of ROWS) {
     const title = `${row.device} ${row.job}: ${row.published} ${row.metric} within 15%`;
     if (row.miss !== undefined) {

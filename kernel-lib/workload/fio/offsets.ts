@@ -49,8 +49,12 @@ export class SequentialOffsets implements OffsetGenerator {
   }
 }
 
-/** Largest region the random map covers: 2^28 blocks, a 32 MiB bitmap per job. */
-export const MAX_RANDOM_MAP_BLOCKS = 2 ** 28;
+/**
+ * Largest region the random map covers: 2^31 blocks (8 TiB at 4 KiB, 1 TiB at 512 bytes), a
+ * 256 MiB bitmap per job; beyond it one typed array cannot hold the map (and fio itself fails
+ * to allocate it and suggests norandommap).
+ */
+export const MAX_RANDOM_MAP_BLOCKS = 2 ** 31;
 
 /** fio's norandommap=1: uniform over the region, with 53 random bits so every block of a huge region can come. */
 export class UnmappedRandomOffsets implements OffsetGenerator {
