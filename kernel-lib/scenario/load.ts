@@ -80,6 +80,10 @@ export function parseScenarioText(text: string, file: string, dir = process.cwd(
       const n = parseAllDocuments(text).length;
       throw new InputError(`the file holds ${n} YAML documents (separated by ---); a scenario is one document`, { file, line });
     }
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(e.pos[0]).split(/[:\n]/)[0].trim();
+      throw new InputError(`the key ${JSON.stringify(key)} appears twice in the same mapping`, { file, line });
+    }
     throw new InputError(e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, ''), { file, line });
   }
   let data: unknown;

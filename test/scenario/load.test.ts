@@ -48,4 +48,8 @@ describe('scenario/load', () => {
     const e = error(() => loadScenario(parseScenarioText('se\u200bed: 1\ndevices: { ram0: ram }\nworkload: { dd: of=ram0 }\n', 'zw.yaml').data as object));
     expect(e.message).to.match(/se\\u200bed: unknown key/);
   });
+
+  it('names a duplicate key', () => {
+    expect(error(() => parseScenarioText('seed: 1\nseed: 2\n', 'dup.yaml')).message).to.equal('dup.yaml:2: the key "seed" appears twice in the same mapping');
+  });
 });
