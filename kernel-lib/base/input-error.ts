@@ -2,6 +2,7 @@
 // scenario. It carries where the mistake is (file, line, field) so the command line can print
 // one readable line and exit non-zero instead of a stack trace. It lives in base/, the lowest
 // layer, so every layer that parses user input throws the same kind.
+import { visible } from './describe-value.js';
 
 export interface InputLocation {
   /** File name (or a label such as "targets.snap" for text embedded in a scenario). */
@@ -44,7 +45,8 @@ export function formatLocation(where: InputLocation): string {
   if (where.file !== undefined) out += where.file;
   if (where.line !== undefined) out += `${out ? ':' : 'line '}${where.line}`;
   if (out) out += ': ';
-  if (where.field !== undefined) out += `${where.field}: `;
+  // A key with a zero-width space in it must not look like the key without.
+  if (where.field !== undefined) out += `${visible(where.field)}: `;
   return out;
 }
 

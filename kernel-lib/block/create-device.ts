@@ -1,6 +1,7 @@
 // The factory the scenario layer calls: a profile plus overrides becomes a driver, and the
 // driver gets a request queue (legacy or blk-mq) in front of it. Errors name the offending
 // key as the user wrote it: `devices.<name>.<param>`, `block.<knob>`.
+import { describeValue } from '../base/describe-value.js';
 import type { CpuSet } from '../sim/cpu.js';
 import type { Simulation } from '../sim/index.js';
 import { BlkMq } from './blk-mq.js';
@@ -46,12 +47,12 @@ export function resolveParams(spec: DeviceSpec): { profile: Profile; params: Rec
     }
     const doc = PARAM_DOCS[profile.kind][key];
     const expected = typeof profile.params[key];
-    if (typeof value !== expected) throw new Error(`${where}: expected a ${expected} (${doc?.unit ?? ''}), got ${JSON.stringify(value)}`);
+    if (typeof value !== expected) throw new Error(`${where}: expected a ${expected} (${doc?.unit ?? ''}), got ${describeValue(value)}`);
     if (doc?.values !== undefined && !doc.values.includes(value as ParamValue)) {
-      throw new Error(`${where}: expected one of ${doc.values.join(', ')}, got ${JSON.stringify(value)}`);
+      throw new Error(`${where}: expected one of ${doc.values.join(', ')}, got ${describeValue(value)}`);
     }
     if (expected === 'number' && !(Number.isFinite(value) && (value as number) >= 0)) {
-      throw new Error(`${where}: expected a finite number >= 0 (${doc?.unit ?? ''}), got ${JSON.stringify(value)}`);
+      throw new Error(`${where}: expected a finite number >= 0 (${doc?.unit ?? ''}), got ${describeValue(value)}`);
     }
     params[key] = value as ParamValue;
   }
@@ -63,6 +64,13 @@ export function createDriver(sim: Simulation, cpus: CpuSet | null, spec: DeviceS
   const { profile, params } = resolveParams(spec);
   const where = `devices.${spec.name}`;
   try {
+    return checkSize(buildDriver(), profile.kind, where);
+  } catch (err) {
+    if (err instanceof Error && !err.message.startsWith(where)) err.message = `${where}: ${err.message}`;
+    throw err;
+  }
+
+  function buildDriver(): BlockDriver {
     switch (profile.kind) {
       case 'hdd':
         return new Hdd(sim, spec.name, params as unknown as HddParams);
@@ -76,10 +84,21 @@ export function createDriver(sim: Simulation, cpus: CpuSet | null, spec: DeviceS
         if (spec.backing === undefined) throw new Error('a loop device needs `backing`, the device its file lives on');
         return new LoopDevice(sim, cpus, spec.name, spec.backing, params as unknown as LoopParams);
     }
-  } catch (err) {
-    if (err instanceof Error && !err.message.startsWith(where)) err.message = `${where}: ${err.message}`;
-    throw err;
   }
+}
+
+/** The parameter that sets each kind's size, for messages. */
+const SIZE_PARAM: Record<string, string> = { hdd: 'capacity_gb', ssd: 'capacity_gb', null_blk: 'gb', ram: 'size_mib', loop: 'size_sectors' };
+
+/**
+ * A device holds at least one sector (a zero-size RAM disk would make every workload divide
+ * by zero) and at most 2^53 bytes (8 PiB), where byte offsets stop being exact.
+ */
+function checkSize(driver: BlockDriver, kind: string, where: string): BlockDriver {
+  const key = `${where}.${SIZE_PARAM[kind] ?? 'size'}`;
+  if (!(driver.sizeSectors >= 1)) throw new Error(`${key}: the device has no sectors (0 bytes); give it a size`);
+  if (!Number.isSafeInteger(driver.sizeSectors * 512)) throw new Error(`${key}: the device is larger than 2^53 bytes (8 PiB), where byte offsets stop being exact`);
+  return driver;
 }
 
 /**

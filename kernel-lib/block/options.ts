@@ -6,6 +6,8 @@
 // Sources: docs/references.md#block ([S] = checked in source there, [R] = recollection, kept
 // as a parameter precisely because it is uncertain).
 
+import { describeValue } from '../base/describe-value.js';
+
 export type QueueMode = 'legacy' | 'mq';
 export type SchedulerName = 'noop' | 'deadline' | 'cfq' | 'none' | 'mq-deadline';
 
@@ -103,7 +105,7 @@ export const DEFAULT_BLOCK_OPTIONS: Readonly<BlockOptions> = Object.freeze({
 } satisfies BlockOptions);
 
 type Check = (v: unknown) => string | null;
-const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'a positive integer');
+const positiveInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? null : 'a positive integer');
 const nonNegative: Check = (v) => (typeof v === 'number' && v >= 0 && Number.isFinite(v) ? null : 'a number >= 0');
 const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
 const oneOf =
@@ -114,17 +116,17 @@ const oneOf =
 const CHECKS: Record<keyof BlockOptions, Check> = {
   queue: oneOf('legacy', 'mq'),
   scheduler: oneOf(undefined, ...LEGACY_SCHEDULERS, ...MQ_SCHEDULERS),
-  nr_requests: (v) => (v === undefined ? null : Number.isInteger(v) && (v as number) >= 4 ? null : 'an integer >= 4 (BLKDEV_MIN_RQ)'),
-  max_sectors: (v) => (Number.isInteger(v) && (v as number) >= 8 ? null : 'an integer >= 8 sectors'),
+  nr_requests: (v) => (v === undefined ? null : Number.isSafeInteger(v) && (v as number) >= 4 ? null : 'an integer >= 4 (BLKDEV_MIN_RQ)'),
+  max_sectors: (v) => (Number.isSafeInteger(v) && (v as number) >= 8 ? null : 'an integer >= 8 sectors'),
   max_segments: positiveInt,
-  max_segment_size: (v) => (Number.isInteger(v) && (v as number) >= 4096 ? null : 'an integer >= 4096 bytes'),
+  max_segment_size: (v) => (Number.isSafeInteger(v) && (v as number) >= 4096 ? null : 'an integer >= 4096 bytes'),
   unplug_thresh: positiveInt,
   unplug_delay_ms: nonNegative,
   plug_max_requests: positiveInt,
   plug_flush_bytes: positiveInt,
   rq_affinity: oneOf(0, 1, 2),
   cpus_share_cache: bool,
-  irq_cpu: (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'a CPU index >= 0'),
+  irq_cpu: (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'a CPU index >= 0'),
   read_expire_ms: nonNegative,
   write_expire_ms: nonNegative,
   fifo_batch: positiveInt,
@@ -150,7 +152,7 @@ export function parseBlockOptions(record: Record<string, unknown> = {}, prefix =
       throw new Error(`${prefix}.${key}: unknown block-layer parameter; known: ${Object.keys(CHECKS).join(', ')}`);
     }
     const problem = CHECKS[key as keyof BlockOptions](value);
-    if (problem !== null) throw new Error(`${prefix}.${key}: expected ${problem}, got ${JSON.stringify(value)}`);
+    if (problem !== null) throw new Error(`${prefix}.${key}: expected ${problem}, got ${describeValue(value)}`);
     (out as unknown as Record<string, unknown>)[key] = value;
   }
   const schedulers = out.queue === 'legacy' ? LEGACY_SCHEDULERS : MQ_SCHEDULERS;

@@ -15,6 +15,7 @@
 // - `throttle: 'io-less'` (3.2+): the writer only sleeps until enough writeback completed.
 // Above the background threshold the flusher is woken (writeback.ts). Memory holds at most
 // the dirtyable pages; clean pages are reclaimed oldest first.
+import { describeValue } from '../base/describe-value.js';
 import { type CpuSet, type Thread, smpProcessorId } from '../sim/cpu.js';
 import { Deque, type ProcessGenerator, type Simulation } from '../sim/index.js';
 import { Bio, REQ_PREFLUSH, REQ_RAHEAD, REQ_SYNC } from './bio.js';
@@ -79,13 +80,13 @@ const PAGE_CACHE_CHECKS: Record<keyof PageCacheOptions, (v: unknown) => string |
   dirty_expire_centisecs: (v) => (typeof v === 'number' && v >= 0 ? null : 'centiseconds >= 0'),
   dirty_writeback_centisecs: (v) => (typeof v === 'number' && v > 0 ? null : 'centiseconds > 0'),
   throttle: (v) => (v === '2.6' || v === 'io-less' ? null : 'one of "2.6", "io-less"'),
-  ratelimit_pages: (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'a positive integer'),
+  ratelimit_pages: (v) => (Number.isSafeInteger(v) && (v as number) >= 1 ? null : 'a positive integer'),
   copy_ns_per_page: (v) => (typeof v === 'number' && v >= 0 ? null : 'ns >= 0'),
   writeback_ns_per_page: (v) => (typeof v === 'number' && v >= 0 ? null : 'ns >= 0'),
-  writeback_bio_kib: (v) => (Number.isInteger(v) && (v as number) >= 4 ? null : 'an integer >= 4 KiB'),
-  read_ahead_kib: (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'an integer >= 0 KiB'),
+  writeback_bio_kib: (v) => (Number.isSafeInteger(v) && (v as number) >= 4 ? null : 'an integer >= 4 KiB'),
+  read_ahead_kib: (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'an integer >= 0 KiB'),
   fsync_flush: (v) => (typeof v === 'boolean' ? null : 'true or false'),
-  first_sector: (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'a sector >= 0'),
+  first_sector: (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'a sector >= 0'),
 };
 
 /** Validates an untyped record of page-cache options (e.g. scenario `vm.*` params), naming the bad key. */
@@ -95,7 +96,7 @@ export function parsePageCacheOptions(record: Record<string, unknown> = {}, pref
     const check = Object.hasOwn(PAGE_CACHE_CHECKS, key) ? PAGE_CACHE_CHECKS[key as keyof PageCacheOptions] : undefined;
     if (check === undefined) throw new Error(`${prefix}.${key}: unknown page-cache parameter; known: ${Object.keys(PAGE_CACHE_CHECKS).join(', ')}`);
     const problem = check(value);
-    if (problem !== null) throw new Error(`${prefix}.${key}: expected ${problem}, got ${JSON.stringify(value)}`);
+    if (problem !== null) throw new Error(`${prefix}.${key}: expected ${problem}, got ${describeValue(value)}`);
     (out as unknown as Record<string, unknown>)[key] = value;
   }
   if (out.dirty_background_ratio >= out.dirty_ratio) {

@@ -3,8 +3,9 @@
 // key at fault, and the first line of text embedded in it (fio job files, dmsetup tables).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { InputError } from '../base/input-error.js';
+import { decodeTextFile } from '../base/text-input.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -66,25 +67,50 @@ export interface LoadedScenario {
   dir: string;
 }
 
+/** Alias expansions a scenario may make (yaml's own default is also 100). */
+const MAX_ALIAS_COUNT = 100;
+
 export function parseScenarioText(text: string, file: string, dir = process.cwd()): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = lines.linePos(e.pos[0]).line;
+    if (e.code === 'MULTIPLE_DOCS') {
+      const n = parseAllDocuments(text).length;
+      throw new InputError(`the file holds ${n} YAML documents (separated by ---); a scenario is one document`, { file, line });
+    }
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(e.pos[0]).split(/[:\n]/)[0].trim();
+      throw new InputError(`the key ${JSON.stringify(key)} appears twice in the same mapping`, { file, line });
+    }
     throw new InputError(e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, ''), { file, line });
   }
-  return { data: doc.toJS({ maxAliasCount: 100 }), source: new SourceMap(file, doc, lines), dir };
+  let data: unknown;
+  try {
+    // An alias bomb ("billion laughs": aliases of aliases of lists) would expand to billions
+    // of nodes; the yaml package counts expansions and stops.
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new InputError(`too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions): an alias bomb? A scenario needs few aliases`, { file });
+    }
+    throw err;
+  }
+  return { data, source: new SourceMap(file, doc, lines), dir };
 }
 
+
 export function loadScenarioFile(file: string): LoadedScenario {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new InputError(`cannot read scenario: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'EISDIR (a directory, not a scenario file)' : code === 'ENOENT' ? 'ENOENT (no such file)' : (code ?? (err as Error).message);
+    throw new InputError(`cannot read scenario: ${why}`, { file });
   }
-  return parseScenarioText(text, file, path.dirname(path.resolve(file)));
+  return parseScenarioText(decodeTextFile(bytes, file, 'a YAML or JSON scenario'), file, path.dirname(path.resolve(file)));
 }
 
 /** A scenario given as an object (from a notebook): no lines to point at. */

@@ -17,6 +17,9 @@ import { InputError } from '../base/input-error.js';
 import { eraValues, kernelVersionOf, type EraTable } from '../base/kernel-version.js';
 import { paramNamespaces } from '../dm/index.js';
 import { parseFsParams } from '../fs/options.js';
+import { describeValue } from '../base/describe-value.js';
+import { MAX_CORES } from '../sim/cpu.js';
+import { unsafeSegment, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath } from './load.js';
 
 export interface MachineParams {
@@ -44,12 +47,12 @@ const checkKernel: Check = (v) => {
   }
 };
 const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number >= 0');
-const positiveInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 1 ? null : 'an integer >= 1');
+const machineCores: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_CORES ? null : `an integer from 1 to ${MAX_CORES} (NR_CPUS)`);
 
 /** Exact parameters this layer owns, with their defaults. */
 const OWN: Record<string, { check: Check; dflt: unknown; doc: string }> = {
   kernel: { check: checkKernel, dflt: undefined, doc: 'era preset: the defaults of that kernel version in every layer (block, page cache, CPU scheduler, dm)' },
-  'cpu.cores': { check: positiveInt, dflt: 4, doc: 'CPU cores of the simulated machine' },
+  'cpu.cores': { check: machineCores, dflt: 4, doc: 'CPU cores of the simulated machine' },
   'cpu.context_switch_ns': { check: nonNegative, dflt: 1000, doc: 'cost of switching a core to another thread' },
   'cpu.wakeup_ns': { check: nonNegative, dflt: 1500, doc: 'latency of waking a thread onto an idle core (IPI, idle exit); a thread that waited for a busy core pays only the context switch' },
   'cpu.wakeup_preemption': {
@@ -85,7 +88,7 @@ export function checkParams(params: Readonly<Record<string, unknown>>): { machin
     const own = OWN[key];
     if (own !== undefined) {
       const problem = own.check(value);
-      if (problem !== null) throw new ParamError(key, `expected ${problem}, got ${JSON.stringify(value)}`);
+      if (problem !== null) throw new ParamError(key, `expected ${problem}, got ${describeValue(value)}`);
       continue;
     }
     const ns = key.split('.')[0];
@@ -178,6 +181,7 @@ export function applyOverrides(data: unknown, set: Readonly<Record<string, unkno
   const root = data as Record<string, unknown>;
   const paths: KeyPath[] = [];
   for (const [key, value] of Object.entries(set)) {
+    checkOverridePath(key);
     const parts = key.split('.');
     if (!STRUCTURE_KEYS.includes(parts[0])) {
       const params = (root.params ??= {}) as Record<string, unknown>;
@@ -200,6 +204,14 @@ export function applyOverrides(data: unknown, set: Readonly<Record<string, unkno
     paths.push(parts);
   }
   return paths;
+}
+
+/** A --set path must name data: no empty segments, no prototype keys. */
+function checkOverridePath(key: string): void {
+  const where = { file: '--set', field: key };
+  if (key.split('.').some((part) => part === '')) throw new InputError('a dotted path with an empty part', where);
+  const bad = unsafeSegment(key);
+  if (bad !== undefined) throw new InputError(UNSAFE_KEY_REASON(bad), where);
 }
 
 function deletePath(o: Record<string, unknown>, parts: string[]): void {

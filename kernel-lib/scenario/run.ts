@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../base/input-error.js';
 import { CpuSet } from '../sim/cpu.js';
-import { Simulation, type SimEvent } from '../sim/index.js';
+import { MAX_TIME, Simulation, type SimEvent } from '../sim/index.js';
 import { DdRun, parseDdOperands } from '../workload/dd.js';
 import { FioRun, type JobReport } from '../workload/fio/fio.js';
 import type { JobOption } from '../workload/fio/job-file.js';
@@ -37,6 +37,22 @@ export interface RunOptions {
   trace?: boolean;
   /** Substitute device factory (tests). */
   createDevice?: DeviceFactory;
+  /**
+   * Polled every few thousand events: true stops the run where it is (Ctrl-C), and the
+   * result covers what was done so far, with a warning saying so.
+   */
+  stopRequested?: () => boolean;
+}
+
+/** Thrown out of the event loop when stopRequested() says so. */
+class RunStopped extends Error {}
+
+/** A trace hook that asks `stop` every 4096 events and leaves the event loop when it says yes. */
+function stopCheck(stop: () => boolean): (time: number) => void {
+  let n = 0;
+  return () => {
+    if ((++n & 4095) === 0 && stop()) throw new RunStopped();
+  };
 }
 
 /** Loads and checks a scenario without running it. */
@@ -100,11 +116,13 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   let globalOptions: JobOption[] = [];
   let dd: DdRun | null = null;
   let shell: ShellRun | null = null;
+  let interrupt = () => {};
   const w = sc.workload;
   if (w.kind === 'fio') {
     const fio = new FioRun({ sim, cpus, resolveFile, pageCache, cpuNsPerIo: tools.fioCpuNsPerIo, source: w.source, warn }, w.text, w.source, w.firstLine);
     done = fio.start();
     reports = () => fio.reports();
+    interrupt = () => fio.interrupt();
     globalOptions = fio.globalOptions;
   } else if (w.kind === 'dd') {
     const where = { file: sc.file, line: loaded.source.lineOf(['workload', 'dd']) };
@@ -117,6 +135,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       throw err instanceof InputError ? new InputError(err.reason, { ...where, field: `workload.dd.${err.field ?? ''}`.replace(/\.$/, '') }) : err;
     }
     done = dd.start();
+    interrupt = () => dd!.interrupt();
   } else if (w.kind === 'shell') {
     ({ done, shell } = startShellWorkload(w, { sim, cpus, params: sc.params, resolveFile, pageCache, caches, tools, file: sc.file, warn }));
   } else {
@@ -128,12 +147,27 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     } catch (err) {
       throw loaded.source.error(['workload', 'trace', 'file'], `cannot read ${w.file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
-    const replay = new TraceReplay(sim, cpus, dev, parseTrace(w.format, text, w.file), w);
+    const records = parseTrace(w.format, text, w.file);
+    // A slow replay (speed 1e-9) stretches the trace beyond the clock's exact range.
+    if (w.mode === 'timed' && !(records[records.length - 1].timeNs / w.speed <= MAX_TIME)) {
+      throw loaded.source.error(['workload', 'trace', 'speed'], `at speed ${w.speed} the trace would last beyond the simulation's time range (2^53 ns, about 104 days)`);
+    }
+    const replay = new TraceReplay(sim, cpus, dev, records, w);
     done = replay.start();
     reports = () => [replay.report()];
+    interrupt = () => replay.interrupt();
   }
 
-  sim.run({ until: done });
+  if (options.stopRequested !== undefined) sim.trace = stopCheck(options.stopRequested);
+  let stopped = false;
+  try {
+    sim.run({ until: done });
+  } catch (err) {
+    if (!(err instanceof RunStopped)) throw err;
+    stopped = true;
+    interrupt();
+  }
+  sim.trace = undefined;
   const elapsed = sim.now;
   const disks = diskUtil(stack);
   const fio = w.kind === 'dd' || w.kind === 'shell' ? null : fioJson(reports(), disks, elapsed, globalOptions);
@@ -168,6 +202,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       if (warning !== undefined) warn(warning);
     }
   }
+  if (stopped) warn(`interrupted at ${(elapsed / 1e9).toFixed(6)} s of simulated time: the results cover the run so far`);
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
   return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs), shell);
 }

@@ -3,7 +3,11 @@
 // a parameter would otherwise silently run the default.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeValue } from '../base/describe-value.js';
+import { InputError } from '../base/input-error.js';
+import { decodeTextFile } from '../base/text-input.js';
 import type { VolumeSpec } from '../dm/volume.js';
+import { findUnsafeKey, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath, LoadedScenario } from './load.js';
 import { validateShellWorkload, type ShellWorkloadSpec } from './shell-workload.js';
 
@@ -65,11 +69,17 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   const onlyKeys = (o: Obj, p: KeyPath, allowed: readonly string[]) => {
     for (const k of Object.keys(o)) if (!allowed.includes(k)) fail([...p, k], `unknown key (expected one of: ${allowed.join(', ')})`);
   };
+  const unsafe = findUnsafeKey(data);
+  if (unsafe !== null) fail(unsafe.path, UNSAFE_KEY_REASON(unsafe.key));
   const root = obj(data ?? {}, []);
   onlyKeys(root, [], TOP_KEYS);
 
   const seed = root.seed ?? 0;
-  if (typeof seed !== 'number' && typeof seed !== 'string') fail(['seed'], `must be a number or a string, got ${describe(seed)}`);
+  if (!((typeof seed === 'number' && Number.isFinite(seed)) || typeof seed === 'string')) fail(['seed'], `must be a finite number or a string, got ${describe(seed)}`);
+  // 2^53 + 1 reads as 2^53: two different seeds would silently be the same run.
+  if (typeof seed === 'number' && Number.isInteger(seed) && !Number.isSafeInteger(seed)) {
+    fail(['seed'], `${seed} is beyond 2^53, where integers stop being exact (quote it to use it as a string seed)`);
+  }
   const description = root.description ?? '';
   if (typeof description !== 'string') fail(['description'], 'must be a string');
 
@@ -154,8 +164,9 @@ function validateWorkload(
     const file = path.resolve(dir, text.trim());
     let body: string;
     try {
-      body = fs.readFileSync(file, 'utf8');
+      body = decodeTextFile(fs.readFileSync(file), path.relative(process.cwd(), file) || file, 'a fio job file');
     } catch (err) {
+      if (err instanceof InputError) throw err;
       return fail(p, `cannot read job file ${text.trim()}: ${(err as NodeJS.ErrnoException).code ?? err}`);
     }
     return { kind: 'fio', text: body, source: path.relative(process.cwd(), file) || file, firstLine: 1 };
@@ -176,9 +187,11 @@ function validateWorkload(
   const mode = t.mode ?? 'timed';
   if (mode !== 'timed' && mode !== 'closed') fail([...p, 'mode'], `must be timed or closed, got ${describe(mode)}`);
   const iodepth = t.iodepth ?? 1;
-  if (!(Number.isInteger(iodepth) && (iodepth as number) >= 1)) fail([...p, 'iodepth'], 'must be an integer >= 1');
+  if (!(Number.isInteger(iodepth) && (iodepth as number) >= 1 && (iodepth as number) <= MAX_IODEPTH)) {
+    fail([...p, 'iodepth'], `must be an integer from 1 to ${MAX_IODEPTH}, got ${describe(iodepth)}`);
+  }
   const speed = t.speed ?? 1;
-  if (!(typeof speed === 'number' && speed > 0)) fail([...p, 'speed'], 'must be a number > 0 (2 replays twice as fast)');
+  if (!(typeof speed === 'number' && Number.isFinite(speed) && speed > 0)) fail([...p, 'speed'], `must be a finite number > 0 (2 replays twice as fast), got ${describe(speed)}`);
   return {
     kind: 'trace',
     file: path.resolve(dir, t.file as string),
@@ -190,9 +203,9 @@ function validateWorkload(
   };
 }
 
+/** Requests a trace replay keeps in flight at most (fio's own iodepth limit). */
+const MAX_IODEPTH = 65536;
+
 function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
+  return describeValue(v);
 }

@@ -22,6 +22,12 @@ import type { Process, ProcessContext, ProcessGenerator } from './process.js';
 import type { Simulation } from './simulation.js';
 import { TimeWeighted } from './stats/time-weighted.js';
 
+/**
+ * The most CPUs a machine may have: Linux's largest NR_CPUS (CONFIG_MAXSMP on x86-64). Beyond
+ * it no real kernel runs, and a set-up would spend minutes and gigabytes creating cores.
+ */
+export const MAX_CORES = 8192;
+
 export interface CpuSetOptions {
   cores: number;
   /** Cost of switching a core from one thread to another (ns). */
@@ -113,7 +119,9 @@ export class CpuSet {
   ) {
     const n = options.cores;
     this.name = options.name ?? 'cpu';
-    if (!(Number.isInteger(n) && n >= 1)) throw new SimulationError(`${this.name}: cores must be a positive integer, got ${describe(n)}`);
+    if (!(Number.isInteger(n) && n >= 1 && n <= MAX_CORES)) {
+      throw new SimulationError(`${this.name}: cores must be an integer from 1 to ${MAX_CORES} (NR_CPUS), got ${describe(n)}`);
+    }
     this.contextSwitchNs = options.contextSwitchNs ?? 0;
     this.wakeupNs = options.wakeupNs ?? 0;
     this.timesliceNs = options.timesliceNs ?? 3_000_000;

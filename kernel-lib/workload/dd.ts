@@ -44,7 +44,9 @@ export function parseDdNumber(text: string, field: string, source: string): numb
   const m = /^(\d+)([a-zA-Z]*)$/.exec(text);
   const unit = m === null ? undefined : DD_UNITS[m[2]];
   if (m === null || unit === undefined) throw new InputError(`invalid number '${text}'`, { file: source, field });
-  return Number(m[1]) * unit;
+  const n = Number(m[1]) * unit;
+  if (!Number.isSafeInteger(n)) throw new InputError(`'${text}' is beyond 2^53, where counts stop being exact`, { file: source, field });
+  return n;
 }
 
 const FLAGS = ['direct', 'sync', 'dsync'];
@@ -136,6 +138,16 @@ export class DdRun {
     const bs = o.ibs;
     const inBlocks = this.input ? Math.floor(this.input.sizeSectors * 512 / bs) - o.skip : Infinity;
     const outBlocks = this.output ? Math.floor(this.output.sizeSectors * 512 / bs) - o.seek : Infinity;
+    // Starting at or past the end: GNU dd reads nothing ("cannot skip to specified offset")
+    // or fails its first write with ENOSPC, and would report a copy of 0 bytes at an infinite
+    // rate. Here it is a mistake in the operands, said as such.
+    const pastEnd = (dev: BlockDevice, blocks: number, field: 'skip' | 'seek', what: string) => {
+      if (blocks > 0 || o.count === 0) return;
+      const size = Math.floor((dev.sizeSectors * 512) / bs);
+      throw new InputError(`${field}=${o[field]} starts ${what} at or past the end of ${dev.name} (${size} blocks of ${bs} bytes)`, { file: env.source, field });
+    };
+    if (this.input !== null) pastEnd(this.input, inBlocks, 'skip', 'reading');
+    if (this.output !== null) pastEnd(this.output, outBlocks, 'seek', 'writing');
     this.blocks = Math.min(o.count ?? Infinity, inBlocks, outBlocks);
     if (!Number.isFinite(this.blocks)) throw new InputError('count= is needed when copying /dev/zero to /dev/null', { file: env.source, field: 'count' });
     if ((o.count ?? 0) > this.blocks) env.warn(`dd: stops after ${this.blocks} blocks at the end of the device (count=${o.count})`);
@@ -202,6 +214,11 @@ export class DdRun {
     }
     // dd exits here; what is still dirty is the flusher's business, after the run.
     this.t1 = sim.now;
+  }
+
+  /** Ctrl-C: GNU dd prints its records and transfer line for what it copied, then exits 130. */
+  interrupt(): void {
+    if (this.t1 === 0) this.t1 = this.env.sim.now;
   }
 
   result(): DdResult {

@@ -30,4 +30,11 @@ describe('block/create-device', () => {
     expect(() => createDevice(sim, null, { name: 'sdb', profile: 'hdd-2019', overrides: { avg_seek_ns: 100 } })).to.throw(/devices\.sdb: seek curve/);
     expect(() => createDevice(sim, null, { name: 'l', profile: 'loop' })).to.throw(/devices\.l: a loop device needs `backing`/);
   });
+
+  it('refuses a device of no sectors (a zero-size RAM disk) and one beyond 2^53 bytes, naming the size parameter', () => {
+    const sim = new Simulation();
+    expect(() => createDevice(sim, null, { name: 'ram0', profile: 'ram', overrides: { size_mib: 0 } })).to.throw(/^devices\.ram0\.size_mib: the device has no sectors/);
+    expect(() => createDevice(sim, null, { name: 'nb', profile: 'null_blk', overrides: { gb: 0.0000001 } })).to.throw(/^devices\.nb\.gb: the device has no sectors/);
+    expect(() => createDevice(sim, null, { name: 'ram1', profile: 'ram', overrides: { size_mib: 2 ** 40 } })).to.throw(/^devices\.ram1\.size_mib: the device is larger than 2\^53 bytes/);
+  });
 });

@@ -3,6 +3,7 @@ import { inputErrorOf as error } from '../helpers/input-error.js';
 import { loadScenario } from '../../kernel-lib/scenario/run.js';
 import { parseScenarioText } from '../../kernel-lib/scenario/load.js';
 import { validateScenario } from '../../kernel-lib/scenario/schema.js';
+import { parseBlockOptions } from '../../kernel-lib/block/options.js';
 
 function check(text: string) {
   return validateScenario(parseScenarioText(text, 'bad.yaml'));
@@ -75,6 +76,24 @@ describe('scenario/schema', () => {
     expect(scenario.seed).to.equal(9);
     const dev = loadScenario({ ...obj, params: {} }, { set: { 'devices.a.capacity_mib': 64 } }).scenario.devices.a;
     expect(dev).to.deep.equal({ profile: 'ram', overrides: { capacity_mib: 64 }, backing: undefined });
-    expect(error(() => loadScenario({ ...obj, params: {} }, { set: { 'cpu.cores': 0 } })).message).to.match(/cpu\.cores: expected an integer >= 1/);
+    expect(error(() => loadScenario({ ...obj, params: {} }, { set: { 'cpu.cores': 0 } })).message).to.match(/cpu\.cores: expected an integer from 1 to 8192/);
+  });
+
+  it('refuses seeds and speeds that are not finite, and counts beyond 2^53, saying what was given', () => {
+    const dd = 'devices: { a: ram }\nworkload: { dd: of=a }\n';
+    expect(error(() => check(`seed: .nan\n${dd}`)).message).to.equal('bad.yaml:1: seed: must be a finite number or a string, got .nan (not a number)');
+    expect(error(() => check(`seed: 1e400\n${dd}`)).message).to.match(/^bad\.yaml:1: seed: must be a finite number or a string, got \.inf \(infinite/);
+    expect(error(() => check(`seed: 18446744073709551616\n${dd}`)).message).to.match(/^bad\.yaml:1: seed: 18446744073709552000 is beyond 2\^53/);
+    const trace = (k: string) => `devices: { a: ram }\nworkload:\n  trace: { file: t, device: a, ${k} }\n`;
+    expect(error(() => check(trace('speed: .inf'))).message).to.match(/^bad\.yaml:3: workload\.trace\.speed: must be a finite number > 0 .*got \.inf/);
+    expect(error(() => check(trace('speed: .nan'))).message).to.match(/workload\.trace\.speed: must be a finite number > 0 .*got \.nan/);
+    expect(error(() => check(trace('iodepth: 1e300'))).message).to.match(/workload\.trace\.iodepth: must be an integer from 1 to 65536, got 1e\+300/);
+  });
+
+  it('bounds machine-size params: cpu.cores up to NR_CPUS, integers within 2^53', () => {
+    const sc = (params: string) => `devices: { a: ram }\nparams: { ${params} }\nworkload: { dd: of=a }\n`;
+    expect(error(() => loadScenario(parseScenarioText(sc('cpu: { cores: 100000000 }'), 'bad.yaml').data as object)).message)
+      .to.equal('<scenario>: cpu.cores: expected an integer from 1 to 8192 (NR_CPUS), got 100000000');
+    expect(() => parseBlockOptions({ nr_requests: 1e300 })).to.throw(/block\.nr_requests: expected an integer >= 4 .*got 1e\+300/);
   });
 });

@@ -218,4 +218,10 @@ describe('sim/cpu', () => {
     const t = cpus.thread('y');
     expect(() => t.exec(-1)).to.throw(SimulationError, /thread y: exec time must be >= 0 ns, got -1/);
   });
+
+  it('refuses more cores than the largest machine (NR_CPUS 8192) at once, instead of allocating them', () => {
+    const sim = new Simulation({ seed: 1 });
+    expect(() => new CpuSet(sim, { cores: 100_000_000, contextSwitchNs: 0, wakeupNs: 0 })).to.throw(/cores must be an integer from 1 to 8192 \(NR_CPUS\), got 100000000/);
+    expect(new CpuSet(sim, { cores: 8192, contextSwitchNs: 0, wakeupNs: 0 }).cores).to.have.length(8192);
+  });
 });

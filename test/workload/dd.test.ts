@@ -42,4 +42,22 @@ describe('workload/dd', () => {
     expect(r.text).to.equal('10+0 records in\n10+0 records out\n10485760 bytes (10 MB, 10 MiB) copied, 0.11 s, 95.3 MB/s');
     expect(warnings).to.deep.equal([]);
   });
+
+  it('seek= or skip= at or past the end of the device is an error naming the operand, not 0 bytes at Infinity B/s', () => {
+    const sim = new Simulation();
+    const dev = new FakeDevice(sim, 'lv', 2048 * 16, 1000); // 16 MiB
+    const run = (ops: string) => {
+      try {
+        new DdRun({ sim, cpus: null, resolveFile: (n) => (n === 'lv' ? dev : undefined), cpuNsPerIo: 0, copyNsPerByte: 0, source: 'dd', warn: () => {} }, parseDdOperands(ops));
+      } catch (e) {
+        if (e instanceof InputError) return e;
+        throw e;
+      }
+      throw new Error('expected an InputError');
+    };
+    const seek = run('if=/dev/zero of=lv bs=1M seek=16 count=1');
+    expect(seek.message).to.equal('dd: seek: seek=16 starts writing at or past the end of lv (16 blocks of 1048576 bytes)');
+    expect(run('if=lv of=/dev/null bs=1M skip=100').field).to.equal('skip');
+    expect(run('if=/dev/zero of=lv bs=4k count=99999999999999999999').message).to.match(/count: '99999999999999999999' is beyond 2\^53/);
+  });
 });

@@ -2,12 +2,12 @@
 // Runs a scenario and prints fio's output (or dd's), or with --json fio's JSON document plus
 // a `dmsim` block. Bad input is one line on stderr naming the file, line and key, and exit
 // status 1; a bad command line is exit status 2.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse as parseYamlValue } from 'yaml';
-import { isInputError } from '../../base/input-error.js';
-import { runScenario } from '../../scenario/run.js';
+import { parseDocument } from 'yaml';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../../base/input-error.js';
 import type { Command } from '../main.js';
+import { checkOutputPath, OutputError, writeAtomically } from '../output-file.js';
+import type { RunJob, RunReply } from '../run-job.js';
 
 const HELP = `usage: dmsim run SCENARIO [options]
 
@@ -26,7 +26,8 @@ options:
   -h, --help        this help
 
 exit status: 0 success, 1 bad scenario or input (the message names file, line and key),
-2 bad command line.
+2 bad command line (an unknown option, a --set value that is not YAML, an --output or
+--trace destination that cannot be written: checked before the run).
 The same scenario, options and seed give the same output, apart from wall-time fields
 (dmsim.wall_ms) and the "dmsim:" summary line's wall time.`;
 
@@ -56,9 +57,15 @@ function parseArgs(argv: string[]): Args | 'help' {
       const kv = a === '--set' ? value() : a.slice(6);
       const eq = kv.indexOf('=');
       if (eq <= 0) throw new UsageError(`--set needs KEY=VALUE, got '${kv}'`);
-      out.set[kv.slice(0, eq)] = parseYamlValue(kv.slice(eq + 1)) ?? kv.slice(eq + 1);
+      const key = kv.slice(0, eq);
+      // Defined, not assigned: a key such as `__proto__` must arrive as data, to be refused
+      // by the scenario layer with its path, not set the prototype of this object.
+      Object.defineProperty(out.set, key, { value: setValue(key, kv.slice(eq + 1)), enumerable: true, writable: true, configurable: true });
     } else if (a === '--seed') {
       const v = value();
+      if (/^-?\d+$/.test(v) && !Number.isSafeInteger(Number(v))) {
+        throw new UsageError(`--seed ${v}: beyond 2^53, where integers stop being exact (the run would use ${Number(v)})`);
+      }
       out.seed = /^-?\d+$/.test(v) ? Number(v) : v;
     } else if (a === '--trace') out.trace = value();
     else if (a === '--output' || a === '-o') out.output = value();
@@ -70,45 +77,120 @@ function parseArgs(argv: string[]): Args | 'help' {
   return out as Args;
 }
 
-/** Writes via a temporary file and a rename, so a reader never sees half a file. */
-function writeAtomically(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+/** A --set value read as YAML (64 a number, true a boolean); an empty or null value is the text itself. */
+function setValue(key: string, text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new UsageError(`--set ${key}: the value is not valid YAML (${doc.errors[0].message.split('\n')[0]}); quote it for a string: --set '${key}="..."'`);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new UsageError(`--set ${key}: ${(err as Error).message}`);
+  }
+  return value ?? text;
+}
+
+/**
+ * An error about a value given with --set (or --seed) is located there, not at whatever line
+ * of the scenario happens to enclose the key: the file never said it.
+ */
+function fromCommandLine(err: InputError, args: Args): InputError {
+  const field = err.field;
+  if (field === undefined || err.file === '--set') return err;
+  const given = (key: string) => field === key || field === `params.${key}` || key === `params.${field}` || field.startsWith(`${key}.`);
+  if (args.seed !== undefined && given('seed')) return new InputError(err.reason, { file: '--seed', field });
+  if (Object.keys(args.set).some(given)) return new InputError(err.reason, { file: '--set', field });
+  return err;
+}
+
+/**
+ * Runs the scenario on a worker thread (run-worker.js) while this thread listens for SIGINT
+ * on `signals`: the first one asks the run to stop and report what it did, a second one ends
+ * the process at once.
+ */
+function runOnWorker(args: Args, signals: NodeJS.EventEmitter, thread: 'worker' | 'main'): Promise<RunReply> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const onSigint = () => {
+    if (Atomics.load(flag, 0) === 1) process.exit(130);
+    Atomics.store(flag, 0, 1);
+  };
+  // Before the worker starts, so that no Ctrl-C falls between the two.
+  signals.on('SIGINT', onSigint);
+  const job: RunJob = { scenario: args.scenario, set: args.set, seed: args.seed, trace: args.trace !== undefined, json: args.json };
+  if (thread === 'main') {
+    // Tests: the same job without a thread's start-up (which loads the library again).
+    return import('../run-job.js')
+      .then(({ runJob }) => runJob(job, () => Atomics.load(flag, 0) === 1))
+      .finally(() => signals.off('SIGINT', onSigint));
+  }
+  const worker = new Worker(new URL('../run-worker.js', import.meta.url), { workerData: { job, flag } });
+  return new Promise<RunReply>((resolve, reject) => {
+    // The reply is all there is to wait for: the worker's loader (esbuild's service) would
+    // keep it alive for seconds after the run.
+    worker.once('message', (m: RunReply) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`dmsim run: the simulation thread exited with status ${code} without a result`)));
+  }).finally(() => signals.off('SIGINT', onSigint));
+}
+
+/**
+ * `dmsim run` with the SIGINT source given (the process; an emitter in tests) and the thread
+ * the simulation runs on (a worker, so that Ctrl-C is heard; `main` in tests, faster).
+ */
+export async function runCommand(argv: string[], signals: NodeJS.EventEmitter = process, thread: 'worker' | 'main' = 'worker'): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`dmsim run: ${err.message}\n\n${HELP}`);
+    return 2;
+  }
+  if (args === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  try {
+    if (args.output !== undefined) checkOutputPath(args.output, '--output');
+    if (args.trace !== undefined) checkOutputPath(args.trace, '--trace');
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    console.error(`dmsim run: ${err.message}`);
+    return 2;
+  }
+  const reply = await runOnWorker(args, signals, thread);
+  if (reply.input !== undefined) {
+    const { reason, ...where } = reply.input;
+    console.error(`dmsim run: ${fromCommandLine(new InputError(reason, where), args).message}`);
+    return 1;
+  }
+  if (reply.system !== undefined) {
+    console.error(`dmsim run: ${reply.system}`);
+    return 1;
+  }
+  try {
+    if (args.trace !== undefined) writeAtomically(args.trace, reply.trace!, '--trace');
+    if (args.output !== undefined) writeAtomically(args.output, reply.text!, '--output');
+    else process.stdout.write(reply.text!);
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    console.error(`dmsim run: ${err.message}`);
+    return 1;
+  }
+  if (reply.stopped) {
+    // As fio and dd do on SIGINT: the report of what was done, then 128 + SIGINT.
+    console.error(`dmsim run: interrupted (SIGINT) after ${reply.simulatedS!.toFixed(6)} s of simulated time; the output covers the run so far`);
+    return 130;
+  }
+  return 0;
 }
 
 export const command: Command = {
   summary: 'run a scenario file and print fio-shaped results (--json, --set, --trace)',
-  async main(argv: string[]): Promise<number> {
-    let args: Args | 'help';
-    try {
-      args = parseArgs(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`dmsim run: ${err.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (args === 'help') {
-      console.log(HELP);
-      return 0;
-    }
-    try {
-      const result = runScenario(args.scenario, { set: args.set, seed: args.seed, trace: args.trace !== undefined });
-      const text = args.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
-      if (args.trace !== undefined) result.trace!.writeTo(args.trace);
-      if (args.output !== undefined) writeAtomically(args.output, text);
-      else process.stdout.write(text);
-      return 0;
-    } catch (err) {
-      if (isInputError(err)) {
-        console.error(`dmsim run: ${err.message}`);
-        return 1;
-      }
-      if (err instanceof Error && (err as NodeJS.ErrnoException).code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) {
-        console.error(`dmsim run: ${err.message}`);
-        return 1;
-      }
-      throw err;
-    }
-  },
+  main: (argv: string[]) => runCommand(argv),
 };

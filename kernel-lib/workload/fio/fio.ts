@@ -69,6 +69,11 @@ export class FioRun {
     }, 'fio');
   }
 
+  /** Ctrl-C: every running job ends its accounting now (see FioJob.interrupt). */
+  interrupt(): void {
+    for (const j of this.jobs) j.interrupt();
+  }
+
   /** The jobs[] entries, in job order. */
   reports(): JobReport[] {
     const out: JobReport[] = [];

@@ -23,7 +23,7 @@ import { CONTENT_BLOCK_SECTORS, setBioPayload, ZERO_PAYLOAD, type BioPayload } f
 import { InputError } from '../../base/input-error.js';
 import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
-import { RandomMapOffsets, SequentialOffsets, SkewedOffsets, type OffsetGenerator } from './offsets.js';
+import { MAX_RANDOM_MAP_BLOCKS, RandomMapOffsets, SequentialOffsets, SkewedOffsets, UnmappedRandomOffsets, type OffsetGenerator } from './offsets.js';
 import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
 
@@ -154,7 +154,13 @@ export class FioJob {
       const blocks = Math.floor(region / bs);
       if (!o.random) return new SequentialOffsets(blocks * bs, bs);
       const rng = stream(`offsets/${OPS[d]}`);
-      if (o.randomDistribution.kind === 'random') return new RandomMapOffsets(blocks, bs, rng);
+      if (o.randomDistribution.kind === 'random') {
+        if (blocks <= MAX_RANDOM_MAP_BLOCKS) return new RandomMapOffsets(blocks, bs, rng);
+        env.warn(
+          `job ${o.name}: the random map of ${blocks} blocks is too large (more than ${MAX_RANDOM_MAP_BLOCKS}); offsets are drawn without it, as with fio's norandommap=1: a block can be hit twice before every block is`,
+        );
+        return new UnmappedRandomOffsets(blocks, bs, rng);
+      }
       return new SkewedOffsets(blocks, bs, rng, o.randomDistribution);
     });
     this.mixRng = stream('rwmix');
@@ -206,6 +212,17 @@ export class FioJob {
     if (o.endFsync) yield* this.fsync(false);
     this.endedAt = sim.now;
     if (!this.measuring) this.beginMeasuring(); // the job ended inside ramp_time
+    this.finishStats();
+  }
+
+  /**
+   * Ctrl-C: fio stops its jobs and still prints their report, covering what they did. A job
+   * that had started ends its accounting now; one that had not stays empty.
+   */
+  interrupt(): void {
+    if (Number.isNaN(this.startedAt) || !Number.isNaN(this.endedAt)) return;
+    this.endedAt = this.env.sim.now;
+    if (!this.measuring) this.beginMeasuring();
     this.finishStats();
   }
 

@@ -7,6 +7,9 @@
 // - zipf:theta and pareto:h: fio's skewed distributions over the region's blocks, with ranks
 //   scattered over the region by a hash as fio's lib/zipf.c does, so hot blocks are not all
 //   adjacent. No random map with these (it would flatten the skew).
+// - random on a region of more than MAX_RANDOM_MAP_BLOCKS blocks (100 TB at bs=512): no map,
+//   as with fio's norandommap=1 (fio itself fails to allocate such a map and suggests
+//   norandommap): uniform draws over the whole region, a block may come twice in a pass.
 import { ZipfDistribution, type RandomStream } from '../../sim/index.js';
 import type { RandomDistribution } from './options.js';
 
@@ -43,6 +46,27 @@ export class SequentialOffsets implements OffsetGenerator {
     const at = this.pos;
     this.pos += this.bs;
     return at;
+  }
+}
+
+/**
+ * Largest region the random map covers: 2^31 blocks (8 TiB at 4 KiB, 1 TiB at 512 bytes), a
+ * 256 MiB bitmap per job; beyond it one typed array cannot hold the map (and fio itself fails
+ * to allocate it and suggests norandommap).
+ */
+export const MAX_RANDOM_MAP_BLOCKS = 2 ** 31;
+
+/** fio's norandommap=1: uniform over the region, with 53 random bits so every block of a huge region can come. */
+export class UnmappedRandomOffsets implements OffsetGenerator {
+  constructor(
+    private readonly blocks: number,
+    private readonly bs: number,
+    private readonly rng: RandomStream,
+  ) {}
+  next(): number {
+    // A stream's random() has 32 bits; 21 more from a second draw (as alea's double() does).
+    const u = this.rng.random() + Math.floor(this.rng.random() * 0x200000) * 2 ** -53;
+    return Math.floor(u * this.blocks) * this.bs;
   }
 }
 

@@ -4,6 +4,7 @@
 import { InputError } from '../../base/input-error.js';
 import { FIO_PERCENTILES } from '../../sim/index.js';
 import type { JobSection } from './job-file.js';
+import { MAX_CORES } from '../../sim/cpu.js';
 import { parseSize, parseTime } from './units.js';
 
 export type Ddir = 0 | 1 | 2; // DDIR_READ, DDIR_WRITE, DDIR_TRIM
@@ -111,6 +112,7 @@ function need(value: string | null, fail: (why: string) => never): string {
 function size(text: string, fail: (why: string) => never): number {
   const n = parseSize(text);
   if (!Number.isFinite(n) || n < 0) fail(`'${text}' is not a size (e.g. 4k, 1m, 10g, 4096)`);
+  if (!Number.isSafeInteger(n)) fail(`'${text}' is beyond 2^53 bytes (8 PiB), where byte counts stop being exact`);
   return n;
 }
 
@@ -118,6 +120,7 @@ function int(text: string | null, fail: (why: string) => never, min = 0, max = I
   const t = need(text, fail);
   if (!/^\d+$/.test(t)) fail(`'${t}' is not a whole number`);
   const n = Number(t);
+  if (!Number.isSafeInteger(n)) fail(`${t} is beyond 2^53, where counts stop being exact`);
   if (n < min || n > max) fail(`${n} is out of range ${min}..${max === Infinity ? '' : max}`);
   return n;
 }
@@ -131,6 +134,8 @@ function cpuList(text: string, fail: (why: string) => never): number[] {
     const lo = Number(m![1]);
     const hi = m![2] !== undefined ? Number(m![2]) : lo;
     if (hi < lo) fail(`'${part}': the range ends before it starts`);
+    // Checked before the loop: 0-99999999 would otherwise build a set of 10^8 CPUs.
+    if (hi >= MAX_CORES) fail(`CPU ${hi} is beyond the largest machine modelled (${MAX_CORES} CPUs, NR_CPUS)`);
     for (let c = lo; c <= hi; c++) cpus.add(c);
   }
   return [...cpus].sort((a, b) => a - b);

@@ -6,7 +6,7 @@
 // D discard, F flush/FUA, S sync, N no data. blkparse's summary after the events ("CPU0
 // (8,16):", "Total (8,16):" and their indented lines) is skipped.
 import { InputError } from '../../base/input-error.js';
-import { forEachLine, type TraceRecord } from './record.js';
+import { checkCount, checkTimeNs, forEachLine, type TraceRecord } from './record.js';
 
 const EVENT = /^\s*(\d+),(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\.(\d{1,9})\s+(\d+)\s+([A-Z]{1,2})\s+([A-Z]+)\s+(.*)$/;
 const RANGE = /^(\d+) \+ (\d+)(?:\s+\[.*\])?\s*$/;
@@ -36,12 +36,13 @@ export function parseBlkparse(text: string, file: string, options: BlkparseOptio
     const range = RANGE.exec(m[10]);
     if (range === null) throw new InputError(`expected '<sector> + <blocks>' after ${rwbs}, got '${m[10]}'`, { file, line: n, field: 'sector' });
     // An empty request with F is a cache flush, whether spelt "FN" or (older kernels) "FWS".
-    const sectors = Number(range[2]);
+    const sector = checkCount(range[1], { file, line: n, field: 'sector' });
+    const sectors = checkCount(range[2], { file, line: n, field: 'blocks' });
     const flush = rwbs.includes('F') && sectors === 0;
     const op = flush ? 'flush' : rwbs.includes('D') ? 'discard' : rwbs.includes('W') ? 'write' : rwbs.includes('R') ? 'read' : null;
     if (op === null) throw new InputError(`RWBS '${rwbs}' has no R, W, D or F`, { file, line: n, field: 'RWBS' });
-    const timeNs = Number(m[5]) * 1e9 + Number(m[6].padEnd(9, '0'));
-    byAction[action].push({ timeNs, op, sector: Number(range[1]), sectors, sync: rwbs.includes('S') });
+    const timeNs = checkTimeNs(Number(m[5]) * 1e9 + Number(m[6].padEnd(9, '0')), `${m[5]}.${m[6]} s`, { file, line: n, field: 'time' });
+    byAction[action].push({ timeNs, op, sector, sectors, sync: rwbs.includes('S') });
   });
   const action = options.action ?? (byAction.Q.length > 0 ? 'Q' : 'D');
   const records = byAction[action];

@@ -3,7 +3,7 @@
 // with blkno and bcount in 512-byte blocks and flags bit 0 set for a read.
 import { InputError } from '../../base/input-error.js';
 import { rebase } from './blkparse.js';
-import { forEachLine, type TraceRecord } from './record.js';
+import { checkCount, checkTimeNs, forEachLine, type TraceRecord } from './record.js';
 
 const FIELDS = ['time', 'devno', 'blkno', 'bcount', 'flags'];
 
@@ -18,9 +18,11 @@ export function parseDiskSim(text: string, file: string, options: { devno?: numb
       const ok = i === 0 ? /^\d+(\.\d*)?([eE][-+]?\d+)?$/.test(w) : /^(0x[0-9a-f]+|\d+)$/i.test(w);
       if (!ok) throw new InputError(`'${w}' is not a ${i === 0 ? 'time in ms' : 'whole number'}`, { file, line: n, field: FIELDS[i] });
     });
+    for (const i of [1, 2, 3]) v[i] = checkCount(words[i], { file, line: n, field: FIELDS[i] });
+    const timeNs = checkTimeNs(v[0] * 1e6, `${words[0]} ms`, { file, line: n, field: 'time' });
     if (options.devno !== undefined && v[1] !== options.devno) return;
     if (v[3] === 0) throw new InputError('a request of 0 blocks', { file, line: n, field: 'bcount' });
-    records.push({ timeNs: v[0] * 1e6, op: (v[4] & 1) === 1 ? 'read' : 'write', sector: v[2], sectors: v[3], sync: false });
+    records.push({ timeNs, op: (v[4] & 1) === 1 ? 'read' : 'write', sector: v[2], sectors: v[3], sync: false });
   });
   if (records.length === 0) throw new InputError('no requests in the trace', { file });
   return rebase(records);

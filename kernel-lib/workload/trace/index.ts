@@ -1,4 +1,5 @@
 // Block traces: parsers for three formats and a replayer.
+import { checkText } from '../../base/text-input.js';
 import { parseBlkparse } from './blkparse.js';
 import { parseDiskSim } from './disksim.js';
 import { parseMsr } from './msr.js';
@@ -11,6 +12,7 @@ export type { TraceRecord } from './record.js';
 export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
 
 export function parseTrace(format: TraceFormat, text: string, file: string): TraceRecord[] {
+  checkText(text, file, `a ${format} trace`);
   switch (format) {
     case 'blkparse':
       return parseBlkparse(text, file);

@@ -4,7 +4,7 @@
 // Offsets and sizes are rounded out to 512-byte sectors.
 import { InputError } from '../../base/input-error.js';
 import { rebase } from './blkparse.js';
-import { forEachLine, type TraceRecord } from './record.js';
+import { checkCount, checkTimeNs, forEachLine, type TraceRecord } from './record.js';
 
 const FIELDS = ['Timestamp', 'Hostname', 'DiskNumber', 'Type', 'Offset', 'Size', 'ResponseTime'];
 
@@ -24,14 +24,16 @@ export function parseMsr(text: string, file: string, options: { disk?: number } 
     const type = f[3].toLowerCase();
     if (type !== 'read' && type !== 'write') throw new InputError(`'${f[3]}' is not Read or Write`, { file, line: n, field: 'Type' });
     if (options.disk !== undefined && Number(f[2]) !== options.disk) return;
-    const offset = Number(f[4]);
-    const size = Number(f[5]);
+    const offset = checkCount(f[4], { file, line: n, field: 'Offset' });
+    const size = checkCount(f[5], { file, line: n, field: 'Size' });
+    if (!Number.isSafeInteger(offset + size)) checkCount(String(BigInt(f[4]) + BigInt(f[5])), { file, line: n, field: 'Size' });
     if (size === 0) return;
     const sector = Math.floor(offset / 512);
     const end = Math.ceil((offset + size) / 512);
     const ticks = BigInt(f[0]);
     t0 ??= ticks;
-    records.push({ timeNs: Number(ticks - t0) * 100, op: type, sector, sectors: end - sector, sync: false });
+    const timeNs = checkTimeNs(Number(ticks - t0) * 100, `${f[0]} (${ticks - t0} ticks after the first request)`, { file, line: n, field: 'Timestamp' });
+    records.push({ timeNs, op: type, sector, sectors: end - sector, sync: false });
   });
   if (records.length === 0) throw new InputError('no requests in the trace', { file });
   return rebase(records);

@@ -85,6 +85,14 @@ export class TraceReplay {
     this.stats.flushSamples(sim.now);
   }
 
+  /** Ctrl-C: the report covers the requests replayed so far. */
+  interrupt(): void {
+    if (this.endedAt > 0 || this.stats.runtimeNs > 0) return;
+    this.endedAt = this.sim.now;
+    this.stats.runtimeNs = this.stats.totalRunNs = this.endedAt - this.startedAt;
+    this.stats.flushSamples(this.sim.now);
+  }
+
   private *waitCompletion(): ProcessGenerator<void> {
     this.waiter = this.sim.event();
     yield this.waiter;

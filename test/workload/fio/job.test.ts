@@ -115,4 +115,38 @@ describe('workload/fio/job', () => {
     const { warnings } = runFio('[j]\nfilename=sda\nrw=read\nsize=8k');
     expect(warnings.join('\n')).to.match(/direct=0.*no page cache/);
   });
+
+  it('random I/O on a 100 TB device at bs=512 and a 1 PB one at 4k runs without a map, over the whole device, with a note', () => {
+    for (const [bytes, bs] of [[100e12, 512], [2 ** 50, 4096]] as const) {
+      const sizeSectors = Math.floor(bytes / 512);
+      const { dev, warnings } = runFio(`${base}[j]\nrw=randwrite\nbs=${bs}\nruntime=2ms`, { sizeSectors, serviceNs: 10_000 });
+      expect(dev.seen.length, `${bytes}`).to.be.greaterThan(100);
+      const sectors = dev.seen.map((s) => s.sector);
+      for (const s of sectors) expect(s % (bs / 512)).to.equal(0);
+      expect(Math.max(...sectors)).to.be.lessThan(sizeSectors);
+      // Offsets cover the device, beyond what 32 random bits can name (2^32 blocks).
+      expect(Math.max(...sectors) / (bs / 512)).to.be.greaterThan(2 ** 32);
+      expect(warnings.join('\n')).to.match(/job j: the random map of .* blocks is too large .*norandommap/);
+    }
+  });
+
+  it('cpus_allowed beyond the largest machine is an error with its line, not a RangeError', () => {
+    let message = '';
+    try {
+      runFio('[j]\nfilename=/dev/sda\ncpus_allowed=0-99999999', { cores: 4 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/^test\.fio:3: cpus_allowed: CPU 99999999 is beyond the largest machine modelled \(8192 CPUs, NR_CPUS\)/);
+  });
+
+  it('sizes beyond 2^53 bytes are refused', () => {
+    let message = '';
+    try {
+      runFio('[j]\nfilename=/dev/sda\nsize=9000p');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/^test\.fio:3: size: '9000p' is beyond 2\^53 bytes/);
+  });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { inputErrorOf as error } from '../../helpers/input-error.js';
-import { parseBlkparse } from '../../../kernel-lib/workload/trace/blkparse.js';
+import { parseBlkparse, parseDiskSim, parseMsr, parseTrace } from '../../../kernel-lib/workload/trace/index.js';
 
 const BLKPARSE = `  8,16   1        1     1.427376394  5529  Q  WS 274432 + 8 [fio]
   8,16   1        2     1.427377001  5529  G  WS 274432 + 8 [fio]
@@ -32,4 +32,27 @@ describe('workload/trace/blkparse', () => {
     expect(error(() => parseBlkparse('hello world\n', 'y')).message).to.match(/^y:1: not a blkparse event line/);
   });
 
+});
+
+describe('workload/trace bounds', () => {
+  it('a time beyond what the simulation can represent is an error at its line, in every format', () => {
+    for (const t of ['1e400', '1e300', '200000000000']) {
+      const e = error(() => parseDiskSim(`0 0 0 8 1\n${t} 0 8 8 1\n`, 'x.disksim'));
+      expect(e.message, t).to.match(/^x\.disksim:2: time: .* beyond the simulation's time range/);
+    }
+    const b = error(() => parseBlkparse('  8,0 0 1 0.000000001 1 Q W 0 + 8 [x]\n  8,0 0 2 99999999999.000000000 1 Q W 8 + 8 [x]\n', 'x.blkparse'));
+    expect(b.message).to.match(/^x\.blkparse:2: time: .* beyond the simulation's time range/);
+    const m = error(() => parseMsr('128166372003061629,h,0,Read,0,4096,1\n999999999999999999999,h,0,Read,0,4096,1\n', 'x.csv'));
+    expect(m.message).to.match(/^x\.csv:2: Timestamp: .* beyond the simulation's time range/);
+  });
+
+  it('sectors and counts beyond 2^53 are refused, not rounded', () => {
+    expect(error(() => parseDiskSim('0 0 9007199254740993 8 1\n', 'x.disksim')).message).to.match(/^x\.disksim:1: blkno: .*2\^53/);
+    expect(error(() => parseBlkparse('  8,0 0 1 0.000000001 1 Q W 9007199254740993 + 8 [x]\n', 'x.blkparse')).message).to.match(/^x\.blkparse:1: sector: .*2\^53/);
+    expect(error(() => parseMsr('128166372003061629,h,0,Read,99999999999999999999,4096,1\n', 'x.csv')).message).to.match(/^x\.csv:1: Offset: .*2\^53/);
+  });
+
+  it('a binary trace is named as such', () => {
+    expect(error(() => parseTrace('disksim', '\u0000\u0001\u0002garbage', 'x.bin')).message).to.match(/^x\.bin: a binary file \(a NUL byte at offset 0\)/);
+  });
 });

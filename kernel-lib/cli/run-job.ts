@@ -1,0 +1,39 @@
+// One `dmsim run` simulation, from the parsed command line to a reply that can cross a
+// thread boundary (structured clone): the text to print, or the input error to report. The
+// worker thread (run-worker.js) runs it so that Ctrl-C can reach the main thread; tests run
+// it in process, through the same code.
+import { InputError } from '../base/input-error.js';
+import { runScenario } from '../scenario/run.js';
+
+export interface RunJob {
+  scenario: string;
+  set: Record<string, unknown>;
+  seed?: string | number;
+  trace: boolean;
+  json: boolean;
+}
+
+export interface RunReply {
+  text?: string;
+  trace?: string | null;
+  /** The run stopped early on request (SIGINT). */
+  stopped?: boolean;
+  simulatedS?: number;
+  /** Bad input: the InputError's parts. */
+  input?: { reason: string; file?: string; line?: number; field?: string };
+  /** A system error (ENOENT...) with its message. */
+  system?: string;
+}
+
+export function runJob(job: RunJob, stopRequested: () => boolean): RunReply {
+  try {
+    const result = runScenario(job.scenario, { set: job.set, seed: job.seed, trace: job.trace, stopRequested });
+    const text = job.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
+    return { text, trace: job.trace ? result.trace!.text() : null, stopped: stopRequested(), simulatedS: result.dmsim.simulated_s };
+  } catch (err) {
+    if (err instanceof InputError) return { input: { reason: err.reason, file: err.file, line: err.line, field: err.field } };
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof Error && e.code !== undefined && e.syscall !== undefined) return { system: err.message };
+    throw err;
+  }
+}
