@@ -234,6 +234,48 @@ export class DmBufioClient<T = unknown> {
     return a ?? f;
   }
 
+  /**
+   * Writes the dirty buffers of exactly these blocks and waits for them, never holding the
+   * client lock across a wait. This is the copy-on-write commit's write-out (pdata.commit:
+   * cow), not a kernel call: the blocks are a frozen transaction's, which nobody changes any
+   * more, so their writes need no lock once listed. Blocks no longer cached were written when
+   * they were evicted.
+   */
+  *writeBlocks(blocks: Iterable<number>): ProcessGenerator<string | null> {
+    yield this.lock.lock();
+    const toWrite: DmBuffer<T>[] = [];
+    const held: DmBuffer<T>[] = [];
+    for (const block of blocks) {
+      const b = this.cache.get(block);
+      if (b === undefined || (!b.dirty && !b.writing)) continue;
+      b.holdCount++;
+      held.push(b);
+      if (b.dirty) {
+        b.dirty = false;
+        toWrite.push(b);
+      }
+    }
+    this.lock.unlock();
+    let error: string | null = null;
+    for (const b of toWrite) {
+      while (b.writing) yield b.waitIo(this.sim); // an earlier write of it, lock not held
+      b.writing = true;
+      yield* this.submitWrite(b);
+    }
+    for (const b of held) {
+      while (b.writing) yield b.waitIo(this.sim);
+      error ??= b.writeError;
+    }
+    yield this.lock.lock();
+    for (const b of held) {
+      b.holdCount--;
+      if (!b.dirty && !b.writing && b.list === 'dirty') this.relink(b, 'clean');
+    }
+    this.wakeFreeWaiters();
+    this.lock.unlock();
+    return error;
+  }
+
   // ---------------------------------------------------------------- new_read and its helpers
 
   private *newRead(block: number, nf: NewFlag): ProcessGenerator<DmBuffer<T> | null> {
