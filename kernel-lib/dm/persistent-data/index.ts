@@ -8,3 +8,4 @@ export { DmTransactionManager } from './transaction-manager.js';
 export { DmSpaceMap, entriesPerBitmapBlock } from './space-map.js';
 export { PersistentMetadata, Superblock, SUPERBLOCK_LOCATION, type PersistentMetadataOptions } from './persistent-metadata.js';
 export { PDATA_PARAMS, PDATA_ERAS, parsePdataParams, type CommitMode, type PdataParams } from './params.js';
+export { checkMetadata, type MetadataCheck } from './checker.js';
