@@ -33,6 +33,8 @@ export interface ValueType {
   size: number;
   /** Called for a shared leaf's values when it is shadowed (vt->inc), e.g. data block refcounts. */
   inc?: (values: readonly unknown[]) => ProcessGenerator<void>;
+  /** Called for a value an insert overwrites with a different one (vt->dec). */
+  dec?: (value: unknown) => ProcessGenerator<void>;
 }
 
 export class ShadowSpine {

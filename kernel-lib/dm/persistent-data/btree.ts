@@ -93,6 +93,8 @@ export class DmBtree {
       insertAt(n, index, key, value);
       inserted = true;
     } else {
+      const old = n.values[index];
+      if (this.vt.dec !== undefined && old !== value) yield* this.vt.dec(old);
       n.values[index] = value;
       inserted = false;
     }

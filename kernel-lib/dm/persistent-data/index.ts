@@ -9,3 +9,5 @@ export { DmSpaceMap, entriesPerBitmapBlock } from './space-map.js';
 export { PersistentMetadata, Superblock, SUPERBLOCK_LOCATION, type PersistentMetadataOptions } from './persistent-metadata.js';
 export { PDATA_PARAMS, PDATA_ERAS, parsePdataParams, type CommitMode, type PdataParams } from './params.js';
 export { checkMetadata, type MetadataCheck } from './checker.js';
+export { DmArray, ArrayBlock, ARRAY_BLOCK_HEADER_BYTES } from './array.js';
+export { DmBitset } from './bitset.js';
