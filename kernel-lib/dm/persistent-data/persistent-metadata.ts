@@ -79,6 +79,12 @@ export class PersistentMetadata {
   readonly metadataSm: DmSpaceMap;
   readonly dataSm: DmSpaceMap | null;
   readonly roots = new Map<string, number>();
+  /**
+   * Where the superblock's roots come from when it is filled (at the freeze, or after
+   * pre-commit): a client whose roots move as it writes sets this, so the superblock never
+   * names a root older than the transaction it commits. Default: `roots`.
+   */
+  rootsProvider: (() => Record<string, number>) | null = null;
   readonly commitMode: PdataParams['commit'];
   readonly commitStats: CommitStats = { commits: 0, lastCommitBlocks: 0, totalCommitNs: 0, maxCommitNs: 0 };
   generation = 0;
@@ -168,6 +174,6 @@ export class PersistentMetadata {
 
   private superblockContent(): Superblock {
     const sm = (m: DmSpaceMap) => ({ index: m.indexRoot, bitmaps: m.bitmapRoots.slice() });
-    return new Superblock(this.generation, Object.fromEntries(this.roots), sm(this.metadataSm), this.dataSm === null ? null : sm(this.dataSm));
+    return new Superblock(this.generation, this.rootsProvider !== null ? this.rootsProvider() : Object.fromEntries(this.roots), sm(this.metadataSm), this.dataSm === null ? null : sm(this.dataSm));
   }
 }
