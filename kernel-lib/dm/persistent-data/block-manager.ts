@@ -2,7 +2,9 @@
 // lock of its own (the kernel keeps it in the buffer's aux data): readLock is shared,
 // writeLock and writeLockZero exclusive, and unlocking a write-locked block marks its buffer
 // dirty. flush() is dm_bm_flush: write every dirty buffer and flush the device cache.
-import { RwLock, type ProcessGenerator, type Simulation } from '../../sim/index.js';
+// The lock is the kernel's own block_lock (below), not an rw_semaphore.
+import { PROCESSED, SimEvent } from '../../sim/event.js';
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { DmBuffer } from '../bufio/buffer.js';
 import type { DmBufioClient } from '../bufio/client.js';
 import { PdataError, type BlockData } from './block-data.js';
@@ -26,6 +28,50 @@ export class DmBlock {
   }
 }
 
+/**
+ * struct block_lock (dm-block-manager.c): count > 0 readers, -1 a writer; waiters in FIFO
+ * order, woken by __wake_many (a run of readers at the head, or one writer once the count is
+ * 0). Lives while someone holds or waits for the block.
+ */
+class BlockLock {
+  count = 0;
+  users = 0;
+  private waiters: { write: boolean; ev: SimEvent<undefined> }[] | null = null;
+
+  /** Granted at once (a processed event) when nobody holds it against us and nobody waits. */
+  down(sim: Simulation, write: boolean): SimEvent<undefined> {
+    const ev = new SimEvent<undefined>(sim);
+    const free = this.waiters === null || this.waiters.length === 0;
+    if (free && (write ? this.count === 0 : this.count >= 0)) {
+      this.count = write ? -1 : this.count + 1;
+      ev.state = PROCESSED;
+    } else {
+      (this.waiters ??= []).push({ write, ev });
+    }
+    return ev;
+  }
+
+  up(write: boolean): void {
+    this.count = write ? 0 : this.count - 1;
+    const ws = this.waiters;
+    if (ws === null) return;
+    // __wake_many
+    while (ws.length > 0 && this.count >= 0) {
+      const w = ws[0];
+      if (w.write) {
+        if (this.count > 0) return;
+        ws.shift();
+        this.count = -1;
+        w.ev.succeed(undefined);
+        return;
+      }
+      ws.shift();
+      this.count++;
+      w.ev.succeed(undefined);
+    }
+  }
+}
+
 export interface BlockManagerStats {
   readLocks: number;
   writeLocks: number;
@@ -35,7 +81,7 @@ export interface BlockManagerStats {
 
 export class DmBlockManager {
   readonly stats: BlockManagerStats = { readLocks: 0, writeLocks: 0, lockWaits: 0 };
-  private readonly locks = new Map<number, { lock: RwLock; users: number }>();
+  private readonly locks = new Map<number, BlockLock>();
 
   constructor(
     readonly sim: Simulation,
@@ -53,10 +99,11 @@ export class DmBlockManager {
     this.check(b);
     this.stats.readLocks++;
     const buf = yield* this.bufio.read(b);
-    const l = this.lockOf(b);
-    const ev = l.readLock();
-    if (!ev.processed) this.stats.lockWaits++;
-    yield ev;
+    const ev = this.lockOf(b).down(this.sim, false);
+    if (ev.state !== PROCESSED) {
+      this.stats.lockWaits++;
+      yield ev;
+    }
     return new DmBlock(b, buf, false);
   }
 
@@ -83,12 +130,8 @@ export class DmBlockManager {
   *unlock(blk: DmBlock): ProcessGenerator<void> {
     const l = this.locks.get(blk.location);
     if (l === undefined) throw new Error(`block ${blk.location} unlocked but not locked`);
-    if (blk.write) {
-      l.lock.writeUnlock();
-      yield* this.bufio.markDirty(blk.buffer);
-    } else {
-      l.lock.readUnlock();
-    }
+    l.up(blk.write);
+    if (blk.write) yield* this.bufio.markDirty(blk.buffer);
     if (--l.users === 0) this.locks.delete(blk.location);
     yield* this.bufio.release(blk.buffer);
   }
@@ -104,20 +147,21 @@ export class DmBlockManager {
   }
 
   private *takeWrite(b: number): ProcessGenerator<void> {
-    const l = this.lockOf(b);
-    const ev = l.writeLock();
-    if (!ev.processed) this.stats.lockWaits++;
-    yield ev;
+    const ev = this.lockOf(b).down(this.sim, true);
+    if (ev.state !== PROCESSED) {
+      this.stats.lockWaits++;
+      yield ev;
+    }
   }
 
-  private lockOf(b: number): RwLock {
+  private lockOf(b: number): BlockLock {
     let l = this.locks.get(b);
     if (l === undefined) {
-      l = { lock: new RwLock(this.sim, `block${b}`), users: 0 };
+      l = new BlockLock();
       this.locks.set(b, l);
     }
     l.users++;
-    return l.lock;
+    return l;
   }
 
   private check(b: number): void {
