@@ -18,11 +18,19 @@ function problem(params: Record<string, unknown>): ParamError {
 
 describe('scenario/params', () => {
   it('a namespace no registered target reads is an unknown parameter, named with its key', () => {
-    for (const key of ['clone.region_size', 'dedup.x', 'vdo.threads', 'dm.x', 'bufio.locking']) {
+    for (const key of ['clone.region_size', 'vdo.threads', 'dm.x']) {
       const err = problem({ [key]: 1 });
       expect(err.key).to.equal(key);
       expect(err.message).to.match(/unknown parameter/);
     }
+  });
+
+  it('the dedup target reads dedup.*, bufio.* and pdata.*: their own parsers name a bad key', () => {
+    for (const [key, value] of [['dedup.x', 1], ['bufio.locking', '5.0'], ['pdata.commit', 'sometimes']] as const) {
+      const err = problem({ [key]: value });
+      expect(err.key).to.equal(key);
+    }
+    checkParams({ 'bufio.locking': '3.2', 'pdata.commit': 'cow', 'dedup.flusherIntervalS': 10 });
   });
 
   it('in a scenario file, the unknown key is reported with the file and its line', () => {

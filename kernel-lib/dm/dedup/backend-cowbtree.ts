@@ -1,0 +1,124 @@
+// The cowbtree backend (dm-dedup-cbt.c): persistent-data on the metadata device. The
+// LBN->PBN store is a btree keyed by LBN with 8-byte values; the hash->PBN store a btree keyed
+// by the digest's first 8 bytes whose values are the whole digest and the PBN (16 + 8 bytes
+// for md5: 126 entries a leaf), with linear probing on the key when two digests share it
+// (up to curr_lpmax, raised as inserts probe further) and tombstones for deletions. Reference
+// counts live in the data space map. flush_meta is __commit_transaction.
+import type { ProcessGenerator } from '../../sim/index.js';
+import type { DmBtree } from '../persistent-data/btree.js';
+import type { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
+import { hashKey, type DedupBackend } from './backend.js';
+
+/** Linear probing limits of the sparse store [R: the constants' values were not read]. */
+export const MAX_LINEAR_PROBING_LIMIT = 16;
+const TOMBSTONE = 'deleted';
+
+interface HashEntry {
+  fp: number;
+  pbn: number;
+}
+
+export class CowbtreeBackend implements DedupBackend {
+  readonly name = 'cowbtree';
+  private readonly lbnTree: DmBtree;
+  private readonly hashTree: DmBtree;
+  lbnRoot = -1;
+  hashRoot = -1;
+  private currLpmax = 0;
+
+  constructor(
+    readonly md: PersistentMetadata,
+    digestBytes: number,
+  ) {
+    this.lbnTree = md.btree({ size: 8 });
+    this.hashTree = md.btree({ size: digestBytes + 8 });
+    md.rootsProvider = () => ({ lbn_pbn: this.lbnRoot, hash_pbn: this.hashRoot });
+  }
+
+  get usedDataBlocks(): number {
+    const sm = this.md.dataSm;
+    return sm === null ? 0 : sm.nrBlocks - sm.nrFree;
+  }
+
+  /** init_meta + kvs_create_*: format the device and commit. */
+  *create(): ProcessGenerator<void> {
+    yield* this.md.format();
+    this.hashRoot = yield* this.hashTree.empty();
+    this.lbnRoot = yield* this.lbnTree.empty();
+    yield* this.flushMeta();
+  }
+
+  *lookupLbn(lbn: number): ProcessGenerator<number | undefined> {
+    return (yield* this.lbnTree.lookup(this.lbnRoot, lbn)) as number | undefined;
+  }
+
+  *insertLbn(lbn: number, pbn: number): ProcessGenerator<void> {
+    this.lbnRoot = yield* this.lbnTree.insert(this.lbnRoot, lbn, pbn);
+  }
+
+  *lookupHash(fp: number): ProcessGenerator<number | undefined> {
+    const key = hashKey(fp);
+    for (let i = 0; i <= this.currLpmax; i++) {
+      const e = (yield* this.hashTree.lookup(this.hashRoot, key + i)) as HashEntry | typeof TOMBSTONE | undefined;
+      if (e === undefined) return undefined;
+      if (e !== TOMBSTONE && e.fp === fp) return e.pbn;
+    }
+    return undefined;
+  }
+
+  *insertHash(fp: number, pbn: number): ProcessGenerator<void> {
+    const key = hashKey(fp);
+    for (let i = 0; i <= MAX_LINEAR_PROBING_LIMIT; i++) {
+      const e = (yield* this.hashTree.lookup(this.hashRoot, key + i)) as HashEntry | typeof TOMBSTONE | undefined;
+      if (e === undefined || e === TOMBSTONE || e.fp === fp) {
+        this.hashRoot = yield* this.hashTree.insert(this.hashRoot, key + i, { fp, pbn });
+        if (i > this.currLpmax) this.currLpmax = i;
+        return;
+      }
+    }
+    this.currLpmax = MAX_LINEAR_PROBING_LIMIT;
+    throw new Error('linear probing hard limit hit for insert');
+  }
+
+  /** kvs_delete_sparse: a tombstone (the btree removal of the kernel's last-in-chain case is not modelled). */
+  *deleteHash(fp: number): ProcessGenerator<void> {
+    const key = hashKey(fp);
+    for (let i = 0; i <= this.currLpmax; i++) {
+      const e = (yield* this.hashTree.lookup(this.hashRoot, key + i)) as HashEntry | typeof TOMBSTONE | undefined;
+      if (e === undefined) return;
+      if (e !== TOMBSTONE && e.fp === fp) {
+        this.hashRoot = yield* this.hashTree.insert(this.hashRoot, key + i, TOMBSTONE);
+        return;
+      }
+    }
+  }
+
+  *hashes(): ProcessGenerator<[number, number][]> {
+    const out: [number, number][] = [];
+    yield* this.hashTree.walk(this.hashRoot, (_b, n) => {
+      if (!n.isLeaf) return;
+      for (const v of n.values) if (v !== TOMBSTONE) out.push([(v as HashEntry).fp, (v as HashEntry).pbn]);
+    });
+    return out;
+  }
+
+  *allocDataBlock(): ProcessGenerator<number> {
+    return yield* (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).newBlock();
+  }
+
+  *incRefcount(pbn: number): ProcessGenerator<void> {
+    yield* (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).inc(pbn);
+  }
+
+  *decRefcount(pbn: number): ProcessGenerator<void> {
+    yield* (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).dec(pbn);
+  }
+
+  refcount(pbn: number): number {
+    return (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).count(pbn);
+  }
+
+  *flushMeta(): ProcessGenerator<void> {
+    yield* this.md.commit();
+  }
+}

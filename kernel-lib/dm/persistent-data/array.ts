@@ -1,0 +1,75 @@
+// dm-array.c: an array of fixed-size values in array blocks (a 24-byte header, then
+// (4096 - 24) / value_size entries: 509 64-bit words), found through a btree from block index
+// to array block. Setting a value shadows its array block; when the shadow moved, the btree
+// entry is re-inserted (after an extra reference on the old block, which the overwrite
+// drops: shadow_ablock).
+import type { ProcessGenerator } from '../../sim/index.js';
+import { PdataError, type BlockData } from './block-data.js';
+import type { DmBtree } from './btree.js';
+import type { DmTransactionManager } from './transaction-manager.js';
+
+export const ARRAY_BLOCK_HEADER_BYTES = 24;
+
+export class ArrayBlock implements BlockData {
+  readonly kind = 'array-block';
+  constructor(
+    readonly maxEntries: number,
+    public values: unknown[],
+  ) {}
+  clone(): ArrayBlock {
+    return new ArrayBlock(this.maxEntries, this.values.slice());
+  }
+}
+
+export class DmArray {
+  readonly entriesPerBlock: number;
+  readonly btree: DmBtree;
+
+  constructor(
+    readonly tm: DmTransactionManager,
+    makeBtree: (vt: { size: number; dec: (v: unknown) => ProcessGenerator<void> }) => DmBtree,
+    readonly valueSize: number,
+  ) {
+    this.entriesPerBlock = Math.floor((tm.bm.blockSize - ARRAY_BLOCK_HEADER_BYTES) / valueSize);
+    const self = this;
+    this.btree = makeBtree({ size: 8, dec: function* (v) { yield* self.tm.dec(v as number); } });
+  }
+
+  /** dm_array_empty + dm_array_resize from 0: an array of `n` values all `init`. */
+  *create(n: number, init: unknown): ProcessGenerator<number> {
+    let root = yield* this.btree.empty();
+    for (let i = 0, b = 0; i < n; i += this.entriesPerBlock, b++) {
+      const count = Math.min(this.entriesPerBlock, n - i);
+      const blk = yield* this.tm.newBlock(new ArrayBlock(this.entriesPerBlock, new Array(count).fill(init)));
+      const loc = blk.location;
+      yield* this.tm.unlock(blk);
+      root = yield* this.btree.insert(root, b, loc);
+    }
+    return root;
+  }
+
+  /** dm_array_get_value */
+  *get(root: number, index: number): ProcessGenerator<unknown> {
+    const loc = yield* this.btree.lookup(root, Math.floor(index / this.entriesPerBlock));
+    if (loc === undefined) throw new PdataError('ENODATA', `array index ${index} beyond the array`);
+    const blk = yield* this.tm.readLock(loc as number);
+    const v = (blk.data as ArrayBlock).values[index % this.entriesPerBlock];
+    yield* this.tm.unlock(blk);
+    return v;
+  }
+
+  /** dm_array_set_value: returns the new root. */
+  *set(root: number, index: number, value: unknown): ProcessGenerator<number> {
+    const bi = Math.floor(index / this.entriesPerBlock);
+    const loc = (yield* this.btree.lookup(root, bi)) as number | undefined;
+    if (loc === undefined) throw new PdataError('ENODATA', `array index ${index} beyond the array`);
+    const { block } = yield* this.tm.shadowBlock(loc);
+    (block.data as ArrayBlock).values[index % this.entriesPerBlock] = value;
+    const moved = block.location !== loc;
+    const newLoc = block.location;
+    yield* this.tm.unlock(block);
+    if (!moved) return root;
+    yield* this.tm.inc(loc);
+    return yield* this.btree.insert(root, bi, newLoc);
+  }
+}

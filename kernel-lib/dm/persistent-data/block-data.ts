@@ -1,0 +1,32 @@
+// What a metadata block holds, as an object instead of 4096 bytes: btree nodes, space-map
+// bitmap and index blocks, array blocks, a target's superblock. Every kind copies itself:
+// dm-bufio copies a buffer when its write is submitted and when a read completes, and the
+// transaction manager copies a whole block when it shadows one (the kernel's 4 KiB memcpy).
+export interface BlockData {
+  readonly kind: string;
+  clone(): BlockData;
+}
+
+/** The copy function bufio is given for a persistent-data client. */
+export function cloneBlock(d: BlockData): BlockData {
+  return d.clone();
+}
+
+/** A block whose content the model does not need (space-map bitmaps: counts live in memory). */
+export class OpaqueBlock implements BlockData {
+  constructor(readonly kind: string) {}
+  clone(): OpaqueBlock {
+    return new OpaqueBlock(this.kind);
+  }
+}
+
+/** Errors of the persistent-data library, with the errno the kernel returns. */
+export class PdataError extends Error {
+  constructor(
+    readonly errno: 'ENOSPC' | 'ENODATA' | 'EINVAL' | 'EIO' | 'ENOMEM',
+    message: string,
+  ) {
+    super(`${errno}: ${message}`);
+    this.name = 'PdataError';
+  }
+}

@@ -1,0 +1,172 @@
+// dm-block-manager.c: blocks of a metadata device through dm-bufio, each with a read/write
+// lock of its own (the kernel keeps it in the buffer's aux data): readLock is shared,
+// writeLock and writeLockZero exclusive, and unlocking a write-locked block marks its buffer
+// dirty. flush() is dm_bm_flush: write every dirty buffer and flush the device cache.
+// The lock is the kernel's own block_lock (below), not an rw_semaphore.
+import { PROCESSED, SimEvent } from '../../sim/event.js';
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import type { DmBuffer } from '../bufio/buffer.js';
+import type { DmBufioClient } from '../bufio/client.js';
+import { PdataError, type BlockData } from './block-data.js';
+
+/** struct dm_block: a locked block. */
+export class DmBlock {
+  constructor(
+    readonly location: number,
+    readonly buffer: DmBuffer<BlockData>,
+    readonly write: boolean,
+  ) {}
+
+  get data(): BlockData {
+    const d = this.buffer.data;
+    if (d === undefined) throw new PdataError('EINVAL', `block ${this.location} holds nothing (never written)`);
+    return d;
+  }
+
+  set data(d: BlockData) {
+    this.buffer.data = d;
+  }
+}
+
+/**
+ * struct block_lock (dm-block-manager.c): count > 0 readers, -1 a writer; waiters in FIFO
+ * order, woken by __wake_many (a run of readers at the head, or one writer once the count is
+ * 0). Lives while someone holds or waits for the block.
+ */
+class BlockLock {
+  count = 0;
+  users = 0;
+  private waiters: { write: boolean; ev: SimEvent<undefined> }[] | null = null;
+
+  /** Granted at once (a processed event) when nobody holds it against us and nobody waits. */
+  down(sim: Simulation, write: boolean): SimEvent<undefined> {
+    const ev = new SimEvent<undefined>(sim);
+    const free = this.waiters === null || this.waiters.length === 0;
+    if (free && (write ? this.count === 0 : this.count >= 0)) {
+      this.count = write ? -1 : this.count + 1;
+      ev.state = PROCESSED;
+    } else {
+      (this.waiters ??= []).push({ write, ev });
+    }
+    return ev;
+  }
+
+  up(write: boolean): void {
+    this.count = write ? 0 : this.count - 1;
+    const ws = this.waiters;
+    if (ws === null) return;
+    // __wake_many
+    while (ws.length > 0 && this.count >= 0) {
+      const w = ws[0];
+      if (w.write) {
+        if (this.count > 0) return;
+        ws.shift();
+        this.count = -1;
+        w.ev.succeed(undefined);
+        return;
+      }
+      ws.shift();
+      this.count++;
+      w.ev.succeed(undefined);
+    }
+  }
+}
+
+export interface BlockManagerStats {
+  readLocks: number;
+  writeLocks: number;
+  /** Lock acquisitions that had to wait for another holder. */
+  lockWaits: number;
+}
+
+export class DmBlockManager {
+  readonly stats: BlockManagerStats = { readLocks: 0, writeLocks: 0, lockWaits: 0 };
+  private readonly locks = new Map<number, BlockLock>();
+
+  constructor(
+    readonly sim: Simulation,
+    readonly bufio: DmBufioClient<BlockData>,
+    /** dm_bm_nr_blocks */
+    readonly nrBlocks: number,
+  ) {}
+
+  get blockSize(): number {
+    return this.bufio.blockSize;
+  }
+
+  /** dm_bm_read_lock */
+  *readLock(b: number): ProcessGenerator<DmBlock> {
+    this.check(b);
+    this.stats.readLocks++;
+    const buf = yield* this.bufio.read(b);
+    const ev = this.lockOf(b).down(this.sim, false);
+    if (ev.state !== PROCESSED) {
+      this.stats.lockWaits++;
+      yield ev;
+    }
+    return new DmBlock(b, buf, false);
+  }
+
+  /** dm_bm_write_lock */
+  *writeLock(b: number): ProcessGenerator<DmBlock> {
+    this.check(b);
+    this.stats.writeLocks++;
+    const buf = yield* this.bufio.read(b);
+    yield* this.takeWrite(b);
+    return new DmBlock(b, buf, true);
+  }
+
+  /** dm_bm_write_lock_zero: the block's old content is not read; `init` is its new one. */
+  *writeLockZero(b: number, init: BlockData): ProcessGenerator<DmBlock> {
+    this.check(b);
+    this.stats.writeLocks++;
+    const buf = yield* this.bufio.newBuffer(b);
+    yield* this.takeWrite(b);
+    buf.data = init;
+    return new DmBlock(b, buf, true);
+  }
+
+  /** dm_bm_unlock: a write-locked block's buffer is marked dirty. */
+  *unlock(blk: DmBlock): ProcessGenerator<void> {
+    const l = this.locks.get(blk.location);
+    if (l === undefined) throw new Error(`block ${blk.location} unlocked but not locked`);
+    l.up(blk.write);
+    if (blk.write) yield* this.bufio.markDirty(blk.buffer);
+    if (--l.users === 0) this.locks.delete(blk.location);
+    yield* this.bufio.release(blk.buffer);
+  }
+
+  /** dm_bm_flush: every dirty buffer written, then the device cache flushed. */
+  *flush(): ProcessGenerator<string | null> {
+    return yield* this.bufio.writeDirtyBuffersAndFlush();
+  }
+
+  /** Whether anybody holds or waits for the block's lock. */
+  isLocked(b: number): boolean {
+    return this.locks.has(b);
+  }
+
+  private *takeWrite(b: number): ProcessGenerator<void> {
+    const ev = this.lockOf(b).down(this.sim, true);
+    if (ev.state !== PROCESSED) {
+      this.stats.lockWaits++;
+      yield ev;
+    }
+  }
+
+  private lockOf(b: number): BlockLock {
+    let l = this.locks.get(b);
+    if (l === undefined) {
+      l = new BlockLock();
+      this.locks.set(b, l);
+    }
+    l.users++;
+    return l;
+  }
+
+  private check(b: number): void {
+    if (!(Number.isInteger(b) && b >= 0 && b < this.nrBlocks)) {
+      throw new PdataError('EINVAL', `block ${b} is outside the metadata device (${this.nrBlocks} blocks)`);
+    }
+  }
+}

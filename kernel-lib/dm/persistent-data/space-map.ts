@@ -1,0 +1,214 @@
+// Space maps (dm-space-map-metadata.c, dm-space-map-disk.c, dm-space-map-common.c): a
+// reference count per block of a device. On disk the counts live in bitmap blocks of 2 bits
+// per entry ((4096 - 16) x 4 = 16320 entries each) with an index of them; a change to a count
+// shadows the bitmap block that holds it through the transaction manager, so the blocks a
+// transaction dirties are the kernel's. The counts themselves are kept in memory (counts of 3
+// and more live in the kernel's ref-count btree: not modelled as I/O).
+//
+// Allocation follows sm_ll_find_common_free_block: the first block from `begin` that is free
+// both now and in the last committed transaction (a block freed by this transaction may still
+// be referenced by the committed metadata, so it is not reused before the commit), wrapping
+// once to the start; `begin` goes back to 0 at each commit.
+//
+// The metadata space map allocates its own bitmap blocks' shadows: the kernel breaks that
+// recursion by queueing the inner operations (in()/out() and the uncommitted ops); here the
+// inner changes go to the counts at once and their bitmap blocks are touched after the outer
+// operation.
+import type { ProcessGenerator } from '../../sim/index.js';
+import { OpaqueBlock, PdataError } from './block-data.js';
+import type { DmTransactionManager } from './transaction-manager.js';
+
+export const BITMAP_HEADER_BYTES = 16;
+
+export function entriesPerBitmapBlock(blockSize: number): number {
+  return (blockSize - BITMAP_HEADER_BYTES) * 4;
+}
+
+export interface SpaceMapStats {
+  allocations: number;
+  incs: number;
+  decs: number;
+  bitmapTouches: number;
+}
+
+export class DmSpaceMap {
+  readonly stats: SpaceMapStats = { allocations: 0, incs: 0, decs: 0, bitmapTouches: 0 };
+  /** Reference counts (small ones; larger in `big`). */
+  private readonly counts: Uint8Array;
+  private readonly big = new Map<number, number>();
+  /** Blocks whose count fell to 0 but which committed metadata still references, by transaction. */
+  private pinned = new Set<number>();
+  /** Pinned sets of transactions being committed (cow commit), released when they are durable. */
+  private committing: Set<number>[] = [];
+  /** Blocks allocated in this transaction (free in the committed metadata). */
+  private allocatedNow = new Set<number>();
+  private begin = 0;
+  private nrAllocated = 0;
+  /** Where each bitmap block and the index are now (they move when shadowed). */
+  readonly bitmapRoots: number[] = [];
+  indexRoot = -1;
+  private recursing = 0;
+  private readonly pendingTouches = new Set<number>();
+  readonly perBitmap: number;
+
+  constructor(
+    readonly name: 'metadata' | 'data',
+    readonly nrBlocks: number,
+    /** The tm whose blocks hold this map's bitmaps (for the data map: the metadata tm). */
+    public tm: DmTransactionManager | null,
+    blockSize = 4096,
+  ) {
+    this.counts = new Uint8Array(nrBlocks);
+    this.perBitmap = entriesPerBitmapBlock(blockSize);
+  }
+
+  get nrBitmaps(): number {
+    return Math.ceil(this.nrBlocks / this.perBitmap);
+  }
+
+  /** dm_sm_get_nr_free */
+  get nrFree(): number {
+    return this.nrBlocks - this.nrAllocated;
+  }
+
+  /** dm_sm_get_count */
+  count(b: number): number {
+    const c = this.counts[b];
+    return c === 255 ? (this.big.get(b) as number) : c;
+  }
+
+  /**
+   * Lays the map out on the metadata device: the bitmap blocks and the index, allocated from
+   * `alloc` (the metadata map's own, when it is formatting itself) and written through the tm.
+   */
+  *format(alloc: DmSpaceMap): ProcessGenerator<void> {
+    const tm = this.mustTm();
+    this.recursing++;
+    for (let i = 0; i < this.nrBitmaps; i++) {
+      const blk = yield* tm.newBlockFrom(alloc, new OpaqueBlock('bitmap'));
+      this.bitmapRoots.push(blk.location);
+      yield* tm.unlock(blk);
+    }
+    const idx = yield* tm.newBlockFrom(alloc, new OpaqueBlock('sm-index'));
+    this.indexRoot = idx.location;
+    yield* tm.unlock(idx);
+    this.recursing--;
+    yield* this.flushTouches();
+  }
+
+  /** Marks a block in use without I/O (the superblock at format time). */
+  reserve(b: number): void {
+    this.setCount(b, this.count(b) + 1);
+  }
+
+  /** dm_sm_new_block: allocate a block with count 1. */
+  *newBlock(): ProcessGenerator<number> {
+    let b = this.findFree(this.begin, this.nrBlocks);
+    if (b < 0) b = this.findFree(0, this.begin);
+    if (b < 0) throw new PdataError('ENOSPC', `${this.name} space map: no free block (${this.nrBlocks} blocks)`);
+    this.begin = b + 1;
+    this.stats.allocations++;
+    this.allocatedNow.add(b);
+    yield* this.change(b, 1);
+    return b;
+  }
+
+  /** dm_sm_inc_block */
+  *inc(b: number): ProcessGenerator<void> {
+    this.stats.incs++;
+    yield* this.change(b, +1);
+  }
+
+  /** dm_sm_dec_block */
+  *dec(b: number): ProcessGenerator<void> {
+    this.stats.decs++;
+    if (this.count(b) === 0) throw new PdataError('EINVAL', `${this.name} space map: decrement of free block ${b}`);
+    yield* this.change(b, -1);
+  }
+
+  /**
+   * dm_sm_commit: the index is written (shadowed) and the allocation cursor rewinds. Blocks
+   * freed in the transaction become reusable once `durable()` says the commit reached the
+   * media (at once for the blocking commit, which calls it after its flush).
+   */
+  *commit(): ProcessGenerator<void> {
+    const tm = this.mustTm();
+    this.recursing++;
+    const { block } = yield* tm.shadowBlock(this.indexRoot);
+    this.indexRoot = block.location;
+    yield* tm.unlock(block);
+    this.recursing--;
+    yield* this.flushTouches();
+    this.committing.push(this.pinned);
+    this.pinned = new Set();
+    this.allocatedNow = new Set();
+    this.begin = 0;
+  }
+
+  /** The oldest commit in flight is on the media: what it freed may be reused. */
+  durable(): void {
+    this.committing.shift();
+  }
+
+  private findFree(from: number, to: number): number {
+    const counts = this.counts;
+    for (let b = from; b < to; b++) {
+      if (counts[b] === 0 && !this.isPinned(b)) return b;
+    }
+    return -1;
+  }
+
+  private isPinned(b: number): boolean {
+    if (this.pinned.has(b)) return true;
+    for (const s of this.committing) if (s.has(b)) return true;
+    return false;
+  }
+
+  private *change(b: number, delta: number): ProcessGenerator<void> {
+    const old = this.count(b);
+    const now = old + delta;
+    this.setCount(b, now);
+    if (old === 0 && now > 0) this.nrAllocated++;
+    if (old > 0 && now === 0) {
+      this.nrAllocated--;
+      if (!this.allocatedNow.has(b)) this.pinned.add(b);
+      else this.allocatedNow.delete(b);
+    }
+    this.pendingTouches.add(Math.floor(b / this.perBitmap));
+    if (this.recursing === 0) yield* this.flushTouches();
+  }
+
+  /** Shadows (dirties) the bitmap blocks whose counts changed. */
+  private *flushTouches(): ProcessGenerator<void> {
+    if (this.tm === null || this.bitmapRoots.length === 0) {
+      this.pendingTouches.clear();
+      return;
+    }
+    const tm = this.tm;
+    while (this.pendingTouches.size > 0) {
+      const [i] = this.pendingTouches;
+      this.pendingTouches.delete(i);
+      this.recursing++;
+      this.stats.bitmapTouches++;
+      const { block } = yield* tm.shadowBlock(this.bitmapRoots[i]);
+      this.bitmapRoots[i] = block.location;
+      yield* tm.unlock(block);
+      this.recursing--;
+    }
+  }
+
+  private setCount(b: number, c: number): void {
+    if (c >= 255) {
+      this.counts[b] = 255;
+      this.big.set(b, c);
+    } else {
+      this.counts[b] = c;
+      this.big.delete(b);
+    }
+  }
+
+  private mustTm(): DmTransactionManager {
+    if (this.tm === null) throw new Error(`${this.name} space map has no transaction manager`);
+    return this.tm;
+  }
+}
