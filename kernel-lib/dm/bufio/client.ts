@@ -1,7 +1,7 @@
 // struct dm_bufio_client: a cache of fixed-size metadata blocks of one device with its own
 // I/O through dm-io (dm-bufio.c). The locking of each era (params.ts) is the point of the
 // model: who holds the client lock (c->lock) while waiting for I/O decides who stalls behind
-// a commit (kernel-mechanisms.md §4.2, §4.3, §4.5).
+// a commit (docs/references.md#bufio-locking, #bufio-write-dirty, #bufio-flusher-blocks-writer).
 //
 // - 3.2:  every operation takes the client mutex; write_dirty_buffers submits its writes
 //         holding it, so a full device queue stalls every other user of the client.
@@ -173,7 +173,7 @@ export class DmBufioClient<T = unknown> {
     this.lock.unlock();
   }
 
-  /** dm_bufio_write_dirty_buffers (§4.3), without the flush. */
+  /** dm_bufio_write_dirty_buffers (docs/references.md#bufio-write-dirty), without the flush. */
   *writeDirtyBuffers(): ProcessGenerator<string | null> {
     yield this.lock.lock();
     if (this.locking === '3.2') {

@@ -3,14 +3,14 @@
 //
 //   version   change                                                          source
 //   3.2       dm-bufio merged: the client mutex is taken for every operation and
-//             write_dirty_buffers submits its writes holding it              [S B-3.2]
+//             write_dirty_buffers submits its writes holding it              [S B-3]
 //   3.15      writes are gathered on a write_list under the lock and submitted
 //             outside it, in a plug (__flush_write_list)                     [S pre-6.4; version R]
 //   4.18      background writeback when dirty > DM_BUFIO_WRITEBACK_RATIO (3) x clean;
 //             before: when dirty > DM_BUFIO_WRITEBACK_PERCENT (75) % of the
 //             client's share of the cache                                    [S constants; version R]
 //   6.4       "dm bufio: improve concurrency": cache hits take one of up to 64 sharded
-//             rw-semaphores, not the client lock; LRU becomes a clock         [S B-6.4, D]
+//             rw-semaphores, not the client lock; LRU becomes a clock         [S B-6, D]
 // Era names of `bufio.locking` are the first version of each era; any `kernel` maps to one.
 import { InputError } from '../../base/input-error.js';
 import { eraValues, kernelVersionOf, NEWEST_KERNEL, type EraTable } from '../../base/kernel-version.js';

@@ -17,7 +17,7 @@
 // What a block holds is its content's fingerprint (block/bio-payload.ts): the data device
 // keeps the fingerprint written at each PBN, and reads carry it back up.
 import { REQ_FUA, REQ_PREFLUSH, type Bio } from '../../block/bio.js';
-import { bioPayload, setBioPayload } from '../../block/bio-payload.js';
+import { blockFingerprint, setBioPayload } from '../../block/bio-payload.js';
 import type { BlockDevice } from '../../block/device.js';
 import { Deque } from '../../sim/deque.js';
 import { CpuSet, type Thread } from '../../sim/cpu.js';
@@ -229,7 +229,7 @@ export class DedupTarget implements DmTarget {
     const fp = this.pbnContent.get(pbn);
     if (fp !== undefined) {
       // What the read returns, on the clone and on the original dm core cloned it from.
-      const payload = { fingerprint: fp, compressPercentage: 0 };
+      const payload = { fingerprint: fp, blocks: 'distinct' as const, compressPercentage: 0 };
       setBioPayload(bio, payload);
       const parent = originalOf(bio);
       if (parent !== undefined) setBioPayload(parent, payload);
@@ -329,14 +329,13 @@ export class DedupTarget implements DmTarget {
 
   /** The fingerprint of the block this (one-block) bio writes. */
   private contentOf(bio: Bio, offset: number): number {
-    const p = bioPayload(bio);
-    if (p === undefined) return UNIQUE_BASE + this.uniqueContent++;
-    // A multi-block original: each block's content is derived from the buffer's and the
-    // block's index in it (dm core keeps the original on the clone's private DmIo).
-    const parent = originalOf(bio);
-    const index = parent !== undefined ? Math.floor((bio.sector - parent.sector) / this.sectorsPerBlock) : 0;
+    // The clone carries its piece of the original's content (block/bio-payload.ts): the
+    // fingerprint of its first 4 KiB block names the dedup block's content (a larger dedup
+    // block of a described buffer holds that block and the ones that follow it in the
+    // buffer, so the first identifies the rest).
     void offset;
-    return index === 0 ? p.fingerprint : UNIQUE_BASE + hashKey(p.fingerprint * 64 + index);
+    const fp = blockFingerprint(bio, 0);
+    return fp === null ? UNIQUE_BASE + this.uniqueContent++ : fp;
   }
 
   /** garbage_collect: hash entries whose PBN only they still reference are dropped. */

@@ -16,7 +16,19 @@
 // operation.
 import type { ProcessGenerator } from '../../sim/index.js';
 import { OpaqueBlock, PdataError } from './block-data.js';
-import type { DmTransactionManager } from './transaction-manager.js';
+import type { DmBlock } from './block-manager.js';
+
+/**
+ * What a space map uses of its transaction manager to write its own blocks (bitmaps, index):
+ * the kernel's sm_metadata/sm_disk call dm_tm_new_block, dm_tm_shadow_block and dm_tm_unlock.
+ * Declared here so that the space map does not depend on the transaction manager, which
+ * depends on space maps.
+ */
+export interface SpaceMapTm {
+  newBlockFrom(sm: DmSpaceMap, init: OpaqueBlock): ProcessGenerator<DmBlock>;
+  shadowBlock(orig: number): ProcessGenerator<{ block: DmBlock; inc: boolean }>;
+  unlock(blk: DmBlock): ProcessGenerator<void>;
+}
 
 export const BITMAP_HEADER_BYTES = 16;
 
@@ -55,7 +67,7 @@ export class DmSpaceMap {
     readonly name: 'metadata' | 'data',
     readonly nrBlocks: number,
     /** The tm whose blocks hold this map's bitmaps (for the data map: the metadata tm). */
-    public tm: DmTransactionManager | null,
+    public tm: SpaceMapTm | null,
     blockSize = 4096,
   ) {
     this.counts = new Uint8Array(nrBlocks);
@@ -207,7 +219,7 @@ export class DmSpaceMap {
     }
   }
 
-  private mustTm(): DmTransactionManager {
+  private mustTm(): SpaceMapTm {
     if (this.tm === null) throw new Error(`${this.name} space map has no transaction manager`);
     return this.tm;
   }

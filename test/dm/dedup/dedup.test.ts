@@ -24,7 +24,7 @@ function setup(backend: 'cowbtree' | 'inram', flushrq = 0, params: Record<string
 
 function* io(sim: Simulation, dev: { submit(b: Bio): ProcessGenerator<void> }, op: 'read' | 'write', lbn: number, fp?: number, flags = 0): ProcessGenerator<Bio> {
   const bio = new Bio(op, lbn * SPB, SPB, flags);
-  if (fp !== undefined) setBioPayload(bio, { fingerprint: fp, compressPercentage: 0 });
+  if (fp !== undefined) setBioPayload(bio, { fingerprint: fp, blocks: 'distinct', compressPercentage: 0 });
   const done = bio.wait(sim);
   yield* dev.submit(bio);
   yield done;
