@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { CellCompiler } from './compiler.js';
-import { findingOf } from './finding.js';
+import { findingOf, type Finding } from './finding.js';
 import { escapeHTML } from './html-escape.js';
 import { notebookPage, notebookTitle, pageShell, renderInlineMarkdown } from './html-page.js';
 import { readNotebook, writeFileAtomic, writeNotebook, type Notebook } from './nbformat.js';
@@ -16,7 +16,7 @@ export interface StudyResult {
   /** Path relative to the project, e.g. notebooks/getting-started.ipynb. */
   notebook: string;
   title: string;
-  finding: string;
+  finding: Finding;
   page: string;
   /** Whether reports/ holds a page for it (after a failure: the last good one). */
   hasPage: boolean;
@@ -39,7 +39,9 @@ function indexPage(studies: StudyResult[]): string {
           s.hasPage ? '; the page is from the last good run' : '; no page yet'
         }.</div>`
       : '';
-    const finding = s.finding ? `<p class="finding">${renderInlineMarkdown(s.finding)}</p>` : '';
+    // An author's markdown is rendered (and sanitised); computed text is shown as text.
+    const shown = s.finding.format === 'markdown' ? renderInlineMarkdown(s.finding.text) : escapeHTML(s.finding.text);
+    const finding = s.finding.text ? `<p class="finding">${shown}</p>` : '';
     const title = s.hasPage
       ? `<a class="title" href="${escapeHTML(s.page)}">${escapeHTML(s.title)}</a>`
       : `<span class="title">${escapeHTML(s.title)}</span>`;
@@ -67,7 +69,7 @@ async function reportNotebook(file: string, ctx: Context): Promise<StudyResult> 
   const study = (notebook: Notebook | undefined, rest: Pick<StudyResult, 'failure' | 'wallSeconds'>): StudyResult => ({
     notebook: name,
     title: notebook ? notebookTitle(notebook, file) : base,
-    finding: notebook ? findingOf(notebook) : '',
+    finding: notebook ? findingOf(notebook) : { text: '', format: 'text' },
     page,
     hasPage: existsSync(pagePath),
     ...rest,
