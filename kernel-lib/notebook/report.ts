@@ -9,6 +9,7 @@ import { findingOf, type Finding } from './finding.js';
 import { escapeHTML } from './html-escape.js';
 import { notebookPage, notebookTitle, pageShell, renderInlineMarkdown } from './html-page.js';
 import { readNotebook, writeFileAtomic, writeNotebook, type Notebook } from './nbformat.js';
+import { checkNoInjectedParameters } from './parameters.js';
 import { provenance } from './provenance.js';
 import { runNotebook, type CellFailure } from './runner.js';
 
@@ -77,6 +78,7 @@ async function reportNotebook(file: string, ctx: Context): Promise<StudyResult> 
   let source: Notebook | undefined;
   try {
     source = readNotebook(path.join(ctx.notebooksDir, file));
+    checkNoInjectedParameters(source, name);
     const result = await runNotebook(source, name, { compiler: ctx.compiler });
     if (result.failure) {
       const f = result.failure;
