@@ -162,9 +162,7 @@ export class Executor {
     interrupted.catch(() => {});
     const limitName = limits.limitName ?? 'cell time limit';
     const timeoutMs = limits.timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(limits.timeoutMs));
-    // The awaited part of the cell: a promise that never resolves ends here.
     let timer: NodeJS.Timeout | undefined;
-    if (timeoutMs !== undefined) timer = setTimeout(() => this.interruptNow(new CellTimeout('the cell', timeoutMs, limitName)), timeoutMs);
     const releaseExit = guardProcessExit();
     const savedLimit = Error.stackTraceLimit;
     try {
@@ -183,7 +181,10 @@ export class Executor {
         // Deep enough to reach the cell from inside the simulator; only while the cell runs,
         // since TypeScript's compiler throws and catches a lot and pays for every frame.
         Error.stackTraceLimit = 50;
-        // The synchronous part of the cell: vm's watchdog stops a busy loop at the limit.
+        // The limit counts from here, not from the compilation (which a loaded machine slows):
+        // the awaited part of the cell ends at the timer, a promise that never resolves too...
+        if (timeoutMs !== undefined) timer = setTimeout(() => this.interruptNow(new CellTimeout('the cell', timeoutMs, limitName)), timeoutMs);
+        // ...and its synchronous part at vm's watchdog, which stops a busy loop.
         const ran = vm.runInThisContext(code, { filename, breakOnSigint: true, ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}) }) as unknown;
         if (converted.hasToplevelAwait) await Promise.race([ran, interrupted]);
       }

@@ -28,27 +28,34 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called as each code cell starts (1-based index among all cells, and its label). */
   onCellStart?: (cell: number, label: string) => void;
+  /** Aborting it (Ctrl-C) stops the running cell with a KeyboardInterrupt, and the run there. */
+  signal?: AbortSignal;
 }
 
 /** Defaults: generous for a study (notebooks should take seconds), finite so nothing hangs forever. */
 export const DEFAULT_CELL_TIMEOUT_MS = 15 * 60_000;
 export const DEFAULT_NOTEBOOK_TIMEOUT_MS = 30 * 60_000;
 
-/** Which cell (0-based index) the running code, and every timer and promise it creates, belongs to. */
-const cellContext = new AsyncLocalStorage<number>();
+/** Which run and cell (0-based index) the running code, and every timer and promise it creates, belongs to. */
+const cellContext = new AsyncLocalStorage<{ run: symbol; cell: number }>();
 
-/** Lets uncaught errors and unhandled rejections come to `handler` only, until the returned function is called. */
-function captureLateErrors(handler: (error: unknown) => void): () => void {
+/**
+ * Lets uncaught errors and unhandled rejections come to `handler` only, until the returned
+ * function is called. `handler` gets the listeners it displaced, for errors that are not its own.
+ */
+function captureLateErrors(handler: (error: unknown, others: ((error: unknown) => void)[]) => void): () => void {
   const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const saved = events.map((event) => process.listeners(event as "uncaughtException"));
+  const saved = events.map((event) => process.listeners(event as 'uncaughtException'));
+  const others = saved[0] as unknown as ((error: unknown) => void)[];
   const on = process.on.bind(process) as (event: string, listener: (...args: unknown[]) => void) => void;
+  const listener = (error: unknown) => handler(error, others);
   for (const event of events) {
     process.removeAllListeners(event);
-    on(event, handler);
+    on(event, listener);
   }
   return () => {
     events.forEach((event, i) => {
-      process.removeListener(event, handler);
+      process.removeListener(event, listener);
       for (const listener of saved[i]!) on(event, listener as (...args: unknown[]) => void);
     });
   };
@@ -109,9 +116,17 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
   // The first error thrown outside a running cell's own code, and the cell it belongs to.
   let late: { cell: number; error: CellError } | undefined;
   const releaseExit = guardProcessExit();
-  const releaseErrors = captureLateErrors((thrown) => {
+  const thisRun = Symbol(name);
+  const releaseErrors = captureLateErrors((thrown, others) => {
+    const context = cellContext.getStore();
+    if (context && context.run !== thisRun) {
+      // Left behind by an earlier notebook of this process: not this run's failure.
+      if (others.length === 0) process.stderr.write(`uncaught error from an earlier notebook: ${(thrown as Error)?.stack ?? String(thrown)}\n`);
+      for (const other of others) other(thrown);
+      return;
+    }
     if (late) return;
-    const cell = cellContext.getStore() ?? running ?? lastRun;
+    const cell = context?.cell ?? running ?? lastRun;
     if (cell === undefined) return;
     const error = executor.describeError(thrown);
     late = { cell, error: { ...error, traceback: [...error.traceback, '(raised after the cell had finished, by a timer or promise it left behind)'] } };
@@ -123,11 +138,18 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
     const { cell, error } = late;
     const target = notebook.cells[cell]!;
     target.outputs = [...(target.outputs ?? []), { output_type: 'error', ename: error.ename, evalue: error.evalue, traceback: error.traceback }];
-    return { cell: cell + 1, location: error.location ?? `${name}, cell ${cell + 1}`, ...error };
+    return { cell: cell + 1, ...error, location: error.location ?? `${name}, cell ${cell + 1}` };
   };
+  const onAbort = () => executor.interrupt();
+  options.signal?.addEventListener('abort', onAbort);
   try {
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== 'code') continue;
+      if (!failure && options.signal?.aborted) {
+        // Interrupted between cells: the next one is where the run stopped.
+        const error = { ename: 'KeyboardInterrupt', evalue: 'interrupted by the user', traceback: [] };
+        failure = { cell: index + 1, ...error, location: `${name}, cell ${index + 1}` };
+      }
       if (failure) {
         // Not run: show no stale outputs from an earlier session.
         cell.outputs = [];
@@ -141,7 +163,7 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
       const left = deadline - performance.now();
       const limits = left < cellLimit ? { timeoutMs: Math.max(1, left), limitName: `notebook time limit of ${notebookLimit / 1000} s` } : { timeoutMs: cellLimit, limitName: 'cell time limit' };
       running = index;
-      const outcome = await cellContext.run(index, () =>
+      const outcome = await cellContext.run({ run: thisRun, cell: index }, () =>
         executor.execute(joinSource(cell.source), label, outputs, Number.isFinite(limits.timeoutMs) ? limits : {}),
       );
       running = undefined;
@@ -149,7 +171,7 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
       if (outcome.status === 'ok' && outcome.result) outputs.executeResult(count, outcome.result);
       if (outcome.status === 'error') {
         outputs.error(outcome.error);
-        failure = { cell: index + 1, location: outcome.error.location ?? label, ...outcome.error };
+        failure = { cell: index + 1, ...outcome.error, location: outcome.error.location ?? label };
       }
       // A progress bar tells how the run went, not what it found: keep it out of pages, and
       // leave its last state in the terminal's log instead.
@@ -169,6 +191,7 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
     const sweepCache = typeof stats === 'function' ? (stats() as RunResult['sweepCache']) : undefined;
     return { notebook, failure, wallSeconds: (performance.now() - started) / 1000, parameters: effective, sweepCache };
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     releaseErrors();
     releaseExit();
     executor.close();
