@@ -109,3 +109,39 @@ describe('notebook/`dmsim notebook run`', function () {
     expect(readdirSync(work)).to.deep.equal(['out.ipynb']);
   });
 });
+
+describe('notebook/`dmsim notebook run` on Ctrl-C', function () {
+  this.timeout(120_000);
+  it('stops the running cell, writes the part that ran and names where it stopped', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'dmsim-nbrun-int-'));
+    try {
+      const marker = path.join(dir, 'waiting');
+      const input = path.join(dir, 'nb.ipynb');
+      const nb: Notebook = {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          { id: 'a', cell_type: 'code', source: 'console.log("first ran")', metadata: {}, outputs: [], execution_count: null },
+          { id: 'b', cell_type: 'code', source: `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nawait new Promise(() => {});`, metadata: {}, outputs: [], execution_count: null },
+        ],
+      };
+      writeFileSync(input, serializeNotebook(nb));
+      const child = spawn(process.execPath, ['bin/dmsim.js', 'notebook', 'run', input], { cwd: path.join(FIXTURES, '..', '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // Wait for the condition (the cell is waiting), not for a time.
+      while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 100));
+      child.kill('SIGINT');
+      expect(await code, stderr).to.equal(130);
+      expect(stderr).to.match(/interrupted at .*nb\.ipynb, cell 2/);
+      const out = readNotebook(path.join(dir, 'nb.out.ipynb'));
+      expect(out.cells[0]!.outputs![0]).to.deep.include({ output_type: 'stream', text: ['first ran\n'] });
+      expect(out.cells[1]!.outputs![0]).to.deep.include({ output_type: 'error', ename: 'KeyboardInterrupt' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,12 +8,15 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../main.js';
 
 const USAGE = `usage: dmsim notebook run NOTEBOOK.ipynb [-p NAME=VALUE ...] [-o OUTPUT.ipynb | --inplace]
+                         [--cell-timeout S] [--notebook-timeout S]
 
 Runs every code cell in order and writes the executed notebook to OUTPUT (default: NAME.out.ipynb
 beside the input). The input itself is written only with --inplace.
 -p overrides a value of the cell tagged 'parameters' (VALUE is JSON if it parses, else text);
 the overrides go into a new cell tagged 'injected-parameters', as papermill does, in the output
-only (so -p and --inplace do not go together).`;
+only (so -p and --inplace do not go together).
+--cell-timeout S, --notebook-timeout S: time limits in seconds (defaults 900 and 1800; 'none').
+Ctrl-C stops the running cell and writes the part that ran (exit 130). Exit 1 if a cell failed.`;
 
 /** A command-line mistake: exit 2, no traceback. */
 class UsageError extends Error {}
@@ -26,6 +29,8 @@ async function run(args: string[]): Promise<number> {
       parameter: { type: 'string', short: 'p', multiple: true },
       output: { type: 'string', short: 'o' },
       inplace: { type: 'boolean' },
+      'cell-timeout': { type: 'string' },
+      'notebook-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -41,6 +46,9 @@ async function run(args: string[]): Promise<number> {
   const { checkWritable, readNotebook, writeNotebook } = await import('../../notebook/nbformat.js');
   const { runNotebook } = await import('../../notebook/runner.js');
   const { PROJECT_ROOT } = await import('../../notebook/versions.js');
+  const { parseSeconds } = await import('./report.js');
+  const cellTimeoutMs = parseSeconds('cell-timeout', values['cell-timeout']);
+  const timeoutMs = parseSeconds('notebook-timeout', values['notebook-timeout']);
   const given = positionals[0]!;
   const input = path.resolve(given);
   const parameters = Object.fromEntries((values.parameter ?? []).map(parseParameterArgument));
@@ -59,9 +67,22 @@ async function run(args: string[]): Promise<number> {
   const cwd = process.cwd();
   process.chdir(PROJECT_ROOT);
   const name = path.relative(PROJECT_ROOT, input);
-  const result = await runNotebook(notebook, name, { parameters });
-  process.chdir(cwd);
+  // Ctrl-C: the running cell stops (a KeyboardInterrupt), and the part that ran is written.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
+  let result;
+  try {
+    result = await runNotebook(notebook, name, { parameters, cellTimeoutMs, timeoutMs, signal: abort.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.chdir(cwd);
+  }
   writeNotebook(output, result.notebook);
+  if (abort.signal.aborted) {
+    console.error(`dmsim notebook: interrupted at ${result.failure?.location ?? name}; wrote the part that ran to ${shownOutput}`);
+    return 130;
+  }
   if (result.failure) {
     const f = result.failure;
     console.error(`dmsim notebook: ${f.location}: ${f.ename}: ${f.evalue}\n\n${f.traceback.join('\n')}`);
