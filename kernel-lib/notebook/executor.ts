@@ -15,7 +15,7 @@ import { isCompleteCode } from 'tslab/dist/converter.js';
 import { printQuickInfo } from 'tslab/dist/inspect.js';
 import { CellCompiler } from './compiler.js';
 import { mimeBundleOf, type MimeBundle } from './mime-bundle.js';
-import { guardProcessExit } from './process-exit-guard.js';
+import { guardProcessExit } from '../analysis/process-exit-guard.js';
 import { createDisplayProgress } from './progress-display.js';
 import { expandShorthandProperties } from './shorthand.js';
 import { errorFromDiagnostics, errorFromThrown, sourceLineOf, type CellCode, type CellError } from './traceback.js';

@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { CellCompiler } from './compiler.js';
 import { CellOutputs } from './cell-outputs.js';
 import { Executor } from './executor.js';
-import { guardProcessExit } from './process-exit-guard.js';
+import { guardProcessExit } from '../analysis/process-exit-guard.js';
 import type { CellError } from './traceback.js';
 import { joinSource, type Notebook } from './nbformat.js';
 import { injectParameters } from './parameters.js';
