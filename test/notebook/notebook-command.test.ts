@@ -6,7 +6,7 @@ import { readNotebook, serializeNotebook, writeFileAtomic, type Notebook } from 
 import { FIXTURES, runProgram, validateNotebooks } from './jupyter-env.js';
 
 describe('notebook/`dmsim notebook run`', function () {
-  this.timeout(60_000);
+  this.timeout(900_000);
   let dir: string;
   before(() => (dir = mkdtempSync(path.join(tmpdir(), 'dmsim-nbrun-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,7 +111,7 @@ describe('notebook/`dmsim notebook run`', function () {
 });
 
 describe('notebook/`dmsim notebook run` on Ctrl-C', function () {
-  this.timeout(120_000);
+  this.timeout(900_000);
   it('stops the running cell, writes the part that ran and names where it stopped', async () => {
     const { spawn } = await import('node:child_process');
     const dir = mkdtempSync(path.join(tmpdir(), 'dmsim-nbrun-int-'));

@@ -20,7 +20,7 @@ const codeNotebook = (title: string, ...sources: string[]): Notebook => ({
 });
 
 describe('notebook/report: limits, crashes and Ctrl-C', function () {
-  this.timeout(300_000);
+  this.timeout(900_000);
   let work: string;
   before(() => (work = mkdtempSync(path.join(tmpdir(), 'dmsim-report-limits-'))));
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ describe('notebook/report: limits, crashes and Ctrl-C', function () {
     const ran = await runProgram(
       process.execPath,
       ['bin/dmsim.js', 'report', '--notebooks', dir, '--out', reports, '--cell-timeout', '2', '--notebook-timeout', '4'],
-      { timeoutMs: 280_000 },
+      { timeoutMs: 600_000 },
     );
     expect(ran.code, ran.stderr).to.equal(1);
     const rel = (f: string) => path.relative(PROJECT, path.join(dir, f));

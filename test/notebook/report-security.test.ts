@@ -79,7 +79,7 @@ function executableBits(html: string): string[] {
 }
 
 describe('notebook/report: hostile notebooks give safe pages', function () {
-  this.timeout(180_000);
+  this.timeout(900_000);
   let work: string;
   let reports: string;
   let stderr: string;
@@ -91,7 +91,7 @@ describe('notebook/report: hostile notebooks give safe pages', function () {
     mkdirSync(notebooks);
     writeFileSync(path.join(notebooks, 'a-hostile.ipynb'), serializeNotebook(hostile));
     writeFileSync(path.join(notebooks, 'b-failing.ipynb'), serializeNotebook(failing));
-    const ran = await runProgram(process.execPath, ['bin/dmsim.js', 'report', '--notebooks', notebooks, '--out', reports], { timeoutMs: 150_000 });
+    const ran = await runProgram(process.execPath, ['bin/dmsim.js', 'report', '--notebooks', notebooks, '--out', reports], { timeoutMs: 600_000 });
     stderr = ran.stderr;
     expect(ran.code, ran.stderr).to.equal(1); // b-failing fails
   });

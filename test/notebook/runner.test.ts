@@ -8,7 +8,7 @@ import { sharedCompiler } from './shared-compiler.js';
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 describe('notebook/runner', function () {
-  this.timeout(60_000);
+  this.timeout(600_000);
 
   it('executes every code cell in order with parameters injected, outputs as Jupyter stores them', async () => {
     const source = readNotebook(path.join(FIXTURES, 'small.ipynb'));
