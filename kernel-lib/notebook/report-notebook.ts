@@ -123,7 +123,11 @@ export async function reportNotebook(
  */
 export function serveReportChild(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const send = (message: ChildMessage) => process.send!(message);
+    const send = (message: ChildMessage) => process.connected && process.send!(message);
+    let finished = false;
+    // The parent gone (killed, crashed): nobody is waiting for the pages; end (process.exit is
+    // guarded while a notebook runs, a signal is not).
+    process.on('disconnect', () => finished || process.kill(process.pid, 'SIGTERM'));
     process.once('message', (request: ChildRequest) => {
       const abort = new AbortController();
       process.on('SIGINT', () => abort.abort());
@@ -151,6 +155,7 @@ export function serveReportChild(): Promise<void> {
           }
         } finally {
           compiler.close();
+          finished = true;
           process.disconnect?.();
         }
       })().then(resolve, reject);
