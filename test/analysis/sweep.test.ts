@@ -10,6 +10,8 @@ const BURN = 'test/analysis/fixtures/burn.ts';
 const calls = () => (globalThis as { burnCalls?: number }).burnCalls ?? 0;
 
 describe('analysis/sweep', function () {
+  // Generous: sweeps start worker threads and real simulations; no outcome depends on how fast.
+  this.timeout(600_000);
   let cacheDir: string;
   beforeEach(() => {
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-sweep-test-'));
