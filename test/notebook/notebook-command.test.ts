@@ -124,7 +124,7 @@ describe('notebook/`dmsim notebook run` on Ctrl-C', function () {
         metadata: {},
         cells: [
           { id: 'a', cell_type: 'code', source: 'console.log("first ran")', metadata: {}, outputs: [], execution_count: null },
-          { id: 'b', cell_type: 'code', source: `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nawait new Promise(() => {});`, metadata: {}, outputs: [], execution_count: null },
+          { id: 'b', cell_type: 'code', source: `await Promise.resolve();\nrequire('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nawait new Promise(() => {});`, metadata: {}, outputs: [], execution_count: null },
         ],
       };
       writeFileSync(input, serializeNotebook(nb));

@@ -34,21 +34,22 @@ describe('notebook/report: limits, crashes and Ctrl-C', function () {
 
   it('reports a cell that exits, kills the process, loops after an await or waits forever, naming notebook and cell, and runs the rest', async () => {
     const { dir, reports } = setUp('bad', {
-      'a-exit.ipynb': codeNotebook('Exit', '1', 'process.exit(0);'),
+      'a-exit.ipynb': codeNotebook('Exit', 'process.exit(0);'),
       'b-kill.ipynb': codeNotebook('Kill', "process.kill(process.pid, 'SIGKILL');"),
-      'c-loop.ipynb': codeNotebook('Loop', '1', 'await Promise.resolve();\nwhile (true) {}'),
+      'c-loop.ipynb': codeNotebook('Loop', 'await Promise.resolve();\nwhile (true) {}'),
       'd-hang.ipynb': codeNotebook('Hang', 'await new Promise(() => {});'),
     });
     const ran = await runProgram(
       process.execPath,
-      ['bin/dmsim.js', 'report', '--notebooks', dir, '--out', reports, '--cell-timeout', '2', '--notebook-timeout', '4'],
+      ['bin/dmsim.js', 'report', '--notebooks', dir, '--out', reports, '--cell-timeout', '2', '--notebook-timeout', '60'],
       { timeoutMs: 600_000 },
     );
     expect(ran.code, ran.stderr).to.equal(1);
     const rel = (f: string) => path.relative(PROJECT, path.join(dir, f));
-    expect(ran.stderr).to.include(`report: FAILED ${rel('a-exit.ipynb')}, cell 3, line 1: ProcessExit: process.exit(0) was called`);
+    expect(ran.stderr).to.include(`report: FAILED ${rel('a-exit.ipynb')}, cell 2, line 1: ProcessExit: process.exit(0) was called`);
     expect(ran.stderr).to.match(new RegExp(`report: FAILED ${rel('b-kill.ipynb')}, cell 2: ProcessDied: .*signal SIGKILL`));
-    expect(ran.stderr).to.match(new RegExp(`report: FAILED ${rel('c-loop.ipynb')}, cell 3: TimeoutError: the notebook did not finish within its time limit of 4 s`));
+    // The notebook limit is generous (it counts compiling, slow on a loaded machine); the loop is endless anyway.
+    expect(ran.stderr).to.match(new RegExp(`report: FAILED ${rel('c-loop.ipynb')}, cell 2: TimeoutError: the notebook did not finish within its time limit of 60 s`));
     expect(ran.stderr).to.match(new RegExp(`report: FAILED ${rel('d-hang.ipynb')}, cell 2.*: TimeoutError: the cell did not finish within 2 s`));
     expect(ran.stderr).to.include('report: 0 of 4 notebooks ok');
     const index = readFileSync(path.join(reports, 'index.html'), 'utf8');
@@ -59,7 +60,7 @@ describe('notebook/report: limits, crashes and Ctrl-C', function () {
     const marker = path.join(work, 'waiting');
     const { dir, reports } = setUp('sigint', {
       'a-ok.ipynb': codeNotebook('Fine', '1 + 1'),
-      'b-wait.ipynb': codeNotebook('Wait', '1', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nawait new Promise(() => {});`),
+      'b-wait.ipynb': codeNotebook('Wait', '1', `await Promise.resolve();\nrequire('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nawait new Promise(() => {});`),
       'c-never.ipynb': codeNotebook('Never', '1'),
     });
     const child = spawn(process.execPath, ['bin/dmsim.js', 'report', '--notebooks', dir, '--out', reports], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -73,11 +73,11 @@ describe('notebook/runner', function () {
   });
 
   it('stops a cell waiting on a promise that never resolves at the cell time limit', async () => {
-    const result = await runNotebook(codeNotebook('1', 'await new Promise(() => {});', '3'), 'nb.ipynb', {
+    const result = await runNotebook(codeNotebook('await new Promise(() => {});', '3'), 'nb.ipynb', {
       compiler: sharedCompiler(),
       cellTimeoutMs: 200,
     });
-    expect(result.failure).to.include({ cell: 2, ename: 'TimeoutError' });
+    expect(result.failure).to.include({ cell: 1, ename: 'TimeoutError' });
     expect(result.failure!.evalue).to.match(/0\.2 s/);
   });
 
@@ -86,12 +86,11 @@ describe('notebook/runner', function () {
     expect(result.failure).to.include({ cell: 1, ename: 'TimeoutError' });
   });
 
-  it('applies the whole-notebook limit across cells', async () => {
-    const result = await runNotebook(codeNotebook('1', 'await new Promise(() => {});'), 'nb.ipynb', {
-      compiler: sharedCompiler(),
-      timeoutMs: 200,
-    });
-    expect(result.failure).to.include({ cell: 2, ename: 'TimeoutError' });
-    expect(result.failure!.evalue).to.match(/notebook/);
+  it('applies the whole-notebook limit when it is shorter than the cell limit', async () => {
+    // One never-ending cell only: the limit counts compilation too, so on a loaded machine a
+    // quick cell before it could be the one stopped.
+    const result = await runNotebook(codeNotebook('await new Promise(() => {});'), 'nb.ipynb', { compiler: sharedCompiler(), timeoutMs: 200 });
+    expect(result.failure).to.include({ cell: 1, ename: 'TimeoutError' });
+    expect(result.failure!.evalue).to.match(/notebook time limit of 0\.2 s/);
   });
 });
