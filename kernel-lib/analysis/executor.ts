@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Params } from './grid.js';
 import { ANALYSIS_DIR } from './module-location.js';
+import { guardProcessExit } from './process-exit-guard.js';
 
 export interface RunTask {
   module: string;
@@ -15,7 +16,8 @@ export interface RunTask {
 }
 
 export interface Executor {
-  run(task: RunTask): Promise<unknown>;
+  /** Runs a task; `timeoutMs` stops it (a worker thread is ended, so even a busy loop stops). */
+  run(task: RunTask, timeoutMs?: number): Promise<unknown>;
   /** Ends the worker threads so the process can exit. */
   close(): Promise<void>;
 }
@@ -28,6 +30,16 @@ const importModule = new Function('specifier', 'return import(specifier)') as (
   specifier: string,
 ) => Promise<{ default: (task: RunTask) => Promise<unknown> }>;
 
+/** A run stopped at its time limit. */
+export function pointTimeout(ms: number): Error {
+  return Object.assign(new Error(`the run did not finish within ${ms / 1000} s (the sweep's pointTimeoutMs)`), { name: 'TimeoutError' });
+}
+
+/**
+ * `workers` threads; 1 runs in the calling thread. Only an explicit 1: a sweep with one point
+ * left to run still uses a thread, or a runner's process.exit (or crash) ends the process that
+ * called the sweep — the cause of the rare whole-notebook exit.
+ */
 export function createExecutor(workers: number): Executor {
   if (!Number.isInteger(workers) || workers < 1) {
     throw new TypeError(`sweep: 'workers' must be a positive integer, got ${workers}`);
@@ -35,13 +47,29 @@ export function createExecutor(workers: number): Executor {
   return workers === 1 ? inProcess() : pool(workers);
 }
 
-/** Runs one task at a time, in submission order, like a single worker would. */
+/**
+ * Runs one task at a time, in submission order, like a single worker would. In this thread a
+ * time limit can only stop a task that waits (a busy loop runs on), and process.exit is turned
+ * into the task's failure.
+ */
 function inProcess(): Executor {
   const entry = importModule(pathToFileURL(WORKER_ENTRY).href);
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    run(task) {
-      const result = queue.then(async () => (await entry).default(task));
+    run(task, timeoutMs) {
+      const result = queue.then(async () => {
+        const release = guardProcessExit();
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const running = (await entry).default(task);
+          if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return await running;
+          const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(pointTimeout(timeoutMs)), timeoutMs)));
+          return await Promise.race([running, expired]);
+        } finally {
+          clearTimeout(timer);
+          release();
+        }
+      });
       queue = result.catch(() => {});
       return result;
     },
@@ -72,7 +100,17 @@ function pool(workers: number): Executor {
   }
   const p = piscina;
   return {
-    run: (task) => p.run(task),
+    // Aborting a running task ends its thread (piscina starts another): a busy loop stops too.
+    run: async (task, timeoutMs) => {
+      if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return p.run(task);
+      const signal = AbortSignal.timeout(timeoutMs);
+      try {
+        return await p.run(task, { signal });
+      } catch (e) {
+        if (signal.aborted) throw pointTimeout(timeoutMs);
+        throw e;
+      }
+    },
     // The pool is shared: nothing to end here (see closeSweepPools).
     close: async () => {},
   };

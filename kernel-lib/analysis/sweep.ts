@@ -41,7 +41,15 @@ export interface SweepOptions {
   label?: string;
   /** No progress display and no failure summary on stderr. */
   quiet?: boolean;
+  /**
+   * Time limit of one run, in ms (default DEFAULT_POINT_TIMEOUT_MS; Infinity for none). A run
+   * past it fails (its point only); in a worker thread even a busy loop is stopped.
+   */
+  pointTimeoutMs?: number;
 }
+
+/** Generous (a point is one simulation, seconds), finite so that a hung runner ends. */
+export const DEFAULT_POINT_TIMEOUT_MS = 10 * 60_000;
 
 export interface SweepFailure {
   params: Params;
@@ -98,13 +106,19 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
   const status = () => [cacheHits && `${cacheHits} cached`, failed && `${failed} failed`].filter(Boolean).join(', ');
   progress?.update(done, status());
 
-  const executor = todo.length > 0 ? createExecutor(Math.min(workers, todo.length)) : undefined;
+  const pointTimeoutMs = options.pointTimeoutMs ?? DEFAULT_POINT_TIMEOUT_MS;
+  if (!(pointTimeoutMs > 0)) throw new TypeError(`sweep: 'pointTimeoutMs' must be a positive number of ms, got ${pointTimeoutMs}`);
+  // In this thread only when asked (workers: 1); see createExecutor.
+  const threads = workers === 1 ? 1 : Math.max(2, Math.min(workers, todo.length));
+  const executor = todo.length > 0 ? createExecutor(threads) : undefined;
   let cacheError: unknown;
   try {
-    await Promise.all(
-      todo.map(async (run) => {
+    // No more runs in flight than threads: a run's time limit then counts its own time, not
+    // its wait in the pool's queue.
+    let next = 0;
+    const runOne = async (run: Run) => {
         try {
-          const value = await executor!.run({ module: runner.module, exportName: runner.exportName, params: run.params, seed: run.seed });
+          const value = await executor!.run({ module: runner.module, exportName: runner.exportName, params: run.params, seed: run.seed }, pointTimeoutMs);
           const problem = checkMetrics(value);
           if (problem) throw new Error(problem);
           run.metrics = value as Metrics;
@@ -121,6 +135,10 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
           }
         }
         progress?.update(++done, status());
+    };
+    await Promise.all(
+      Array.from({ length: threads }, async () => {
+        while (next < todo.length) await runOne(todo[next++]!);
       }),
     );
   } finally {

@@ -15,6 +15,7 @@ import { isCompleteCode } from 'tslab/dist/converter.js';
 import { printQuickInfo } from 'tslab/dist/inspect.js';
 import { CellCompiler } from './compiler.js';
 import { mimeBundleOf, type MimeBundle } from './mime-bundle.js';
+import { guardProcessExit } from '../analysis/process-exit-guard.js';
 import { createDisplayProgress } from './progress-display.js';
 import { expandShorthandProperties } from './shorthand.js';
 import { errorFromDiagnostics, errorFromThrown, sourceLineOf, type CellCode, type CellError } from './traceback.js';
@@ -24,6 +25,21 @@ export type { OutputSink } from './output-sink.js';
 import type { OutputSink } from './output-sink.js';
 
 export type CellOutcome = { status: 'ok'; result?: MimeBundle } | { status: 'error'; error: CellError };
+
+export interface CellLimits {
+  /** Wall time the cell may take, synchronous part and awaited part alike; none if undefined. */
+  timeoutMs?: number;
+  /** Says which limit it is in the error, e.g. `cell time limit, --cell-timeout`. */
+  limitName?: string;
+}
+
+/** A cell stopped at its time limit. */
+export class CellTimeout extends Error {
+  constructor(what: string, ms: number, limitName: string) {
+    super(`${what} did not finish within ${ms / 1000} s (${limitName})`);
+    this.name = 'TimeoutError';
+  }
+}
 
 export interface ExecutorOptions {
   /** Share one compiler between sessions (saves TypeScript's start-up); else a private one. */
@@ -134,12 +150,16 @@ export class Executor {
    * Runs one cell. `label` names it in tracebacks (`Cell In[3]`, `notebooks/x.ipynb, cell 4`).
    * Never throws: failures come back as `{status: 'error'}` with a Jupyter-shaped error.
    */
-  async execute(source: string, label: string, sink: OutputSink): Promise<CellOutcome> {
+  async execute(source: string, label: string, sink: OutputSink, limits: CellLimits = {}): Promise<CellOutcome> {
     this.sink = sink;
     this.redirectStreams(sink);
     const filename = `dmsim-cell-${this.session}-${++this.cellSerial}`;
     const interrupted = new Promise<never>((_, reject) => (this.interruptNow = reject));
     interrupted.catch(() => {});
+    const limitName = limits.limitName ?? 'cell time limit';
+    const timeoutMs = limits.timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(limits.timeoutMs));
+    let timer: NodeJS.Timeout | undefined;
+    const releaseExit = guardProcessExit();
     const savedLimit = Error.stackTraceLimit;
     try {
       const converted = this.compiler.convert(this.prevDecl, expandShorthandProperties(source));
@@ -157,7 +177,11 @@ export class Executor {
         // Deep enough to reach the cell from inside the simulator; only while the cell runs,
         // since TypeScript's compiler throws and catches a lot and pays for every frame.
         Error.stackTraceLimit = 50;
-        const ran = vm.runInThisContext(code, { filename, breakOnSigint: true }) as unknown;
+        // The limit counts from here, not from the compilation (which a loaded machine slows):
+        // the awaited part of the cell ends at the timer, a promise that never resolves too...
+        if (timeoutMs !== undefined) timer = setTimeout(() => this.interruptNow(new CellTimeout('the cell', timeoutMs, limitName)), timeoutMs);
+        // ...and its synchronous part at vm's watchdog, which stops a busy loop.
+        const ran = vm.runInThisContext(code, { filename, breakOnSigint: true, ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}) }) as unknown;
         if (converted.hasToplevelAwait) await Promise.race([ran, interrupted]);
       }
       await Promise.race([this.pendingDisplays, interrupted]);
@@ -166,15 +190,18 @@ export class Executor {
       if (!name) return { status: 'ok' };
       const value = this.locals[name];
       delete this.locals[name];
-      return value === undefined ? { status: 'ok' } : { status: 'ok', result: await mimeBundleOf(value) };
+      return value === undefined ? { status: 'ok' } : { status: 'ok', result: await Promise.race([mimeBundleOf(value), interrupted]) };
     } catch (thrown) {
       // vm's breakOnSigint stopped a busy cell: the same interrupt as an awaited one.
       if ((thrown as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') (thrown as Error).name = 'KeyboardInterrupt';
+      if ((thrown as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') thrown = new CellTimeout('the cell', timeoutMs!, limitName);
       return {
         status: 'error',
         error: errorFromThrown(thrown, this.cells, this.rootDir, EXECUTOR_FRAMES, (file, line) => this.libraryLine(file, line)),
       };
     } finally {
+      clearTimeout(timer);
+      releaseExit();
       Error.stackTraceLimit = savedLimit;
       this.pendingDisplays = Promise.resolve();
       this.displayFailure = null;
@@ -183,8 +210,13 @@ export class Executor {
   }
 
   /** Stops a cell waiting on a promise; a busy loop is stopped by SIGINT (breakOnSigint). */
-  interrupt(): void {
-    this.interruptNow(Object.assign(new Error('interrupted by the user'), { name: 'KeyboardInterrupt' }));
+  interrupt(reason?: Error): void {
+    this.interruptNow(reason ?? Object.assign(new Error('interrupted by the user'), { name: 'KeyboardInterrupt' }));
+  }
+
+  /** A Jupyter-shaped error for something thrown outside execute (a cell's late error). */
+  describeError(thrown: unknown): CellError {
+    return errorFromThrown(thrown, this.cells, this.rootDir, EXECUTOR_FRAMES, (file, line) => this.libraryLine(file, line));
   }
 
   complete(source: string, cursor: number): { start: number; end: number; matches: string[] } {

@@ -1,6 +1,9 @@
 // A study's one-line finding, shown under its title in reports/index.html. Convention
 // (docs/notebooks.md): the first cell tagged `finding` — a markdown cell's first paragraph, or
 // a code cell's first text output — else the notebook metadata `dmsim.finding` (a string).
+// What an author wrote (markdown, metadata, a text/markdown output) is markdown; what a cell
+// printed or returned is computed text (a scenario description, a trace's process name) and
+// is shown as text, never interpreted as markup.
 import { hasTag, joinSource, type Notebook } from './nbformat.js';
 
 function firstParagraph(markdown: string): string {
@@ -16,22 +19,30 @@ function text(value: unknown): string {
   return Array.isArray(value) ? value.join('') : typeof value === 'string' ? value : '';
 }
 
-/** The finding as markdown text (inline), or '' when the notebook states none. */
-export function findingOf(notebook: Notebook): string {
+export interface Finding {
+  text: string;
+  /** 'markdown': inline markdown (to be sanitised); 'text': plain text (to be escaped). */
+  format: 'markdown' | 'text';
+}
+
+/** The finding, or text '' when the notebook states none. */
+export function findingOf(notebook: Notebook): Finding {
+  const markdown = (text: string): Finding => ({ text, format: 'markdown' });
+  const plain = (text: string): Finding => ({ text, format: 'text' });
   for (const cell of notebook.cells) {
     if (!hasTag(cell, 'finding')) continue;
-    if (cell.cell_type === 'markdown') return firstParagraph(joinSource(cell.source));
+    if (cell.cell_type === 'markdown') return markdown(firstParagraph(joinSource(cell.source)));
     for (const output of cell.outputs ?? []) {
-      if (output.output_type === 'stream' && output.name === 'stdout') return text(output.text).trim().split('\n')[0]!;
+      if (output.output_type === 'stream' && output.name === 'stdout') return plain(text(output.text).trim().split('\n')[0]!);
       if (output.output_type === 'display_data' || output.output_type === 'execute_result') {
         const md = text(output.data['text/markdown']);
-        if (md) return firstParagraph(md);
+        if (md) return markdown(firstParagraph(md));
         // A string as last expression shows quoted ('...'): the finding is the string.
-        const plain = text(output.data['text/plain']).trim();
-        return plain.replace(/^(['"`])([\s\S]*)\1$/, '$2').split('\n')[0]!;
+        const shown = text(output.data['text/plain']).trim();
+        return plain(shown.replace(/^(['"`])([\s\S]*)\1$/, '$2').split('\n')[0]!);
       }
     }
   }
   const meta = (notebook.metadata.dmsim as { finding?: unknown } | undefined)?.finding;
-  return typeof meta === 'string' ? meta.trim() : '';
+  return markdown(typeof meta === 'string' ? meta.trim() : '');
 }

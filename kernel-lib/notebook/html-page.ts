@@ -4,6 +4,7 @@
 // figure is embedded as a data: image (several vega SVGs in one page would otherwise share
 // element ids), and the CSS adapts to phones and print. The page is a pure function of the
 // notebook and its provenance, so two runs give the same bytes except the timing line.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { hasTag, joinSource, type Cell, type Notebook, type Output } from './nbf
 import type { Provenance } from './provenance.js';
 import { provenanceHTML } from './provenance.js';
 import { escapeHTML } from './html-escape.js';
+import { sanitizeHTML } from './sanitize.js';
 
 hljs.registerLanguage('typescript', typescript);
 
@@ -27,12 +29,13 @@ export function pageCSS(): string {
   return theme + '\n' + readFileSync(path.join(HERE, 'report.css'), 'utf8');
 }
 
+/** Markdown as HTML, sanitised (marked passes raw HTML in markdown through as it is). */
 export function renderMarkdown(text: string): string {
-  return markdown.parse(text) as string;
+  return sanitizeHTML(markdown.parse(text) as string);
 }
 
 export function renderInlineMarkdown(text: string): string {
-  return markdown.parseInline(text) as string;
+  return sanitizeHTML(markdown.parseInline(text) as string);
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -44,7 +47,7 @@ function text(value: unknown): string {
 function renderOutput(output: Output): string {
   switch (output.output_type) {
     case 'stream':
-      return `<pre class="output stream ${output.name}">${escapeHTML(text(output.text))}</pre>`;
+      return `<pre class="output stream ${escapeHTML(String(output.name))}">${escapeHTML(text(output.text))}</pre>`;
     case 'error':
       return `<pre class="output error">${escapeHTML(output.traceback.join('\n').replace(ANSI, ''))}</pre>`;
     case 'display_data':
@@ -56,9 +59,11 @@ function renderOutput(output: Output): string {
         return `<figure class="output figure"><img alt="${alt}" src="data:image/svg+xml;base64,${svg}"></figure>`;
       }
       if (data['image/png'] !== undefined) {
-        return `<figure class="output figure"><img alt="${alt}" src="data:image/png;base64,${text(data['image/png']).trim()}"></figure>`;
+        // Base64 has no quote or markup character; anything else is not a PNG.
+        const png = text(data['image/png']).replace(/\s+/g, '');
+        if (/^[A-Za-z0-9+/=]*$/.test(png)) return `<figure class="output figure"><img alt="${alt}" src="data:image/png;base64,${png}"></figure>`;
       }
-      if (data['text/html'] !== undefined) return `<div class="output html">${text(data['text/html'])}</div>`;
+      if (data['text/html'] !== undefined) return `<div class="output html">${sanitizeHTML(text(data['text/html']))}</div>`;
       if (data['text/markdown'] !== undefined) return `<div class="output markdown">${renderMarkdown(text(data['text/markdown']))}</div>`;
       return `<pre class="output text">${escapeHTML(text(data['text/plain']))}</pre>`;
     }
@@ -95,20 +100,41 @@ export function notebookTitle(notebook: Notebook, file: string): string {
   return path.basename(file, '.ipynb');
 }
 
-export function pageShell(title: string, body: string): string {
+const hashSource = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/**
+ * The page's Content-Security-Policy: nothing from elsewhere, and of its own inline resources
+ * only those listed by hash — its style sheet and the given scripts (none today; an
+ * interactive chart's script would be listed here). An element injected into the body, had
+ * the sanitiser missed it, matches no hash and does not run; images are data: URLs only.
+ */
+export function contentSecurityPolicy(style: string, scripts: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    `style-src ${hashSource(style)}`,
+    `script-src ${scripts.length ? scripts.map(hashSource).join(' ') : "'none'"}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** A standalone page; `scripts` are inline scripts the CSP allows by hash. */
+export function pageShell(title: string, body: string, scripts: readonly string[] = []): string {
+  const style = `\n${pageCSS()}\n`;
+  const scriptTags = scripts.map((s) => `<script>${s}</script>\n`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(style, scripts)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHTML(title)}</title>
-<style>
-${pageCSS()}
-</style>
+<style>${style}</style>
 </head>
 <body>
 ${body}
-</body>
+${scriptTags}</body>
 </html>
 `;
 }

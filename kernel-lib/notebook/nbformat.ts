@@ -2,7 +2,9 @@
 // way Jupyter writes them (one-space indent, sorted keys, multi-line strings as lists of
 // lines), to a temporary file renamed into place.
 // https://nbformat.readthedocs.io/en/latest/format_description.html
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { isJSONMime, type MimeBundle } from './mime-bundle.js';
 
 export type MultilineString = string | string[];
@@ -99,11 +101,48 @@ export function serializeNotebook(notebook: Notebook): string {
   return JSON.stringify(forDisk(notebook), null, 1) + '\n';
 }
 
-/** Writes `text` to a temporary file beside `file`, then renames it: readers never see half a file. */
+/**
+ * Writes `text` to a temporary file beside `file`, then renames it: readers never see half a
+ * file. A failure names `file` (the temporary name means nothing to the user) and leaves no
+ * temporary file behind.
+ */
 export function writeFileAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
+    const { code } = e as NodeJS.ErrnoException;
+    throw new Error(`cannot write ${file}: ${code === 'EISDIR' || isDirectory(file) ? 'it is a directory' : code ?? (e as Error).message}`);
+  }
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws, naming `file`, unless it can be written: checked before a long run, so a typo in an
+ * output path costs nothing (the write itself stays atomic, see writeFileAtomic).
+ */
+export function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!isDirectory(dir)) throw new Error(`cannot write ${file}: folder ${dir} does not exist`);
+  if (isDirectory(file)) throw new Error(`cannot write ${file}: it is a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new Error(`cannot write ${file}: folder ${dir} is not writable`);
+  }
 }
 
 export function writeNotebook(file: string, notebook: Notebook): void {

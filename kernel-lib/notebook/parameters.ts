@@ -59,7 +59,15 @@ export function injectParameters(
   const effective: Record<string, string> = {};
   for (const d of declarations) effective[d.name] = d.valueText;
   const names = Object.keys(overrides);
-  if (names.length === 0) return { notebook, effective };
+  if (names.length === 0) {
+    // An executed notebook run again keeps its injection: what it computes with is that, so
+    // provenance must say so (not the defaults it overrides).
+    const old = index < 0 ? undefined : notebook.cells[index + 1];
+    if (old && old.cell_type === 'code' && hasTag(old, 'injected-parameters')) {
+      for (const d of parameterDeclarations(joinSource(old.source))) effective[d.name] = d.valueText;
+    }
+    return { notebook, effective };
+  }
   if (index < 0) throw new Error(`${notebookName}: no code cell is tagged 'parameters', so -p ${names[0]} cannot be set`);
 
   const lines = ['// Injected parameters'];
@@ -88,4 +96,19 @@ export function injectParameters(
   const replace = old && hasTag(old, 'injected-parameters') ? 1 : 0;
   cells.splice(index + 1, replace, injected);
   return { notebook: { ...notebook, cells }, effective };
+}
+
+/**
+ * Throws, naming the notebook and the cell, when a source notebook (one `make report`
+ * publishes) holds a cell tagged `injected-parameters`: an earlier `dmsim notebook run -p`
+ * wrote its overrides over the source, and the page would silently compute with them.
+ */
+export function checkNoInjectedParameters(notebook: Notebook, notebookName: string): void {
+  const index = notebook.cells.findIndex((cell) => hasTag(cell, 'injected-parameters'));
+  if (index >= 0) {
+    throw new Error(
+      `${notebookName}: cell ${index + 1} is tagged 'injected-parameters' (overrides written by an earlier ` +
+        `\`dmsim notebook run -p\`); a source notebook takes its values from the 'parameters' cell: delete that cell`,
+    );
+  }
 }

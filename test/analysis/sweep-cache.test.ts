@@ -54,7 +54,7 @@ describe('analysis/sweep-cache', () => {
   });
 
   it('treats a damaged file as a miss', () => {
-    const cache = new SweepCache(dir);
+    const cache = new SweepCache(dir, () => {});
     const key = SweepCache.key(run);
     fs.writeFileSync(path.join(dir, `${key}.json`), '{"metrics": {"bw": 1');
     expect(cache.get(key)).to.equal(undefined);
@@ -72,5 +72,56 @@ describe('analysis/sweep-cache', () => {
       if (saved === undefined) delete process.env.DMSIM_CACHE_DIR;
       else process.env.DMSIM_CACHE_DIR = saved;
     }
+  });
+
+  describe('cannot lie', () => {
+    const metrics = { iops: 176.5, ok: true };
+    const setUp = () => {
+      const warnings: string[] = [];
+      const cache = new SweepCache(dir, (w) => warnings.push(w));
+      const key = SweepCache.key(run);
+      cache.put(key, run, metrics);
+      const file = path.join(dir, `${key}.json`);
+      return { cache, key, file, warnings };
+    };
+
+    it('stores the key and a checksum in each entry', () => {
+      const { file, key } = setUp();
+      const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+      expect(entry.key).to.equal(key);
+      expect(entry.checksum).to.match(/^[0-9a-f]{64}$/);
+    });
+
+    it('refuses, with a warning naming the file, an entry whose metrics were changed (valid JSON)', () => {
+      const { cache, key, file, warnings } = setUp();
+      const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+      entry.metrics.iops = 3450.7;
+      fs.writeFileSync(file, JSON.stringify(entry));
+      expect(cache.get(key)).to.equal(undefined);
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.include(file).and.match(/checksum/);
+    });
+
+    it('refuses {"metrics":{}} and an entry stored under another key', () => {
+      const { cache, key, file, warnings } = setUp();
+      fs.writeFileSync(file, '{"metrics":{}}');
+      expect(cache.get(key)).to.equal(undefined);
+      // A whole valid entry of another run copied over this one.
+      const other = { ...run, seed: 6 };
+      cache.put(SweepCache.key(other), other, { iops: 1 });
+      fs.copyFileSync(path.join(dir, `${SweepCache.key(other)}.json`), file);
+      expect(cache.get(key)).to.equal(undefined);
+      expect(warnings).to.have.length(2);
+      expect(warnings[1]).to.match(/key/);
+    });
+
+    it('warns about a damaged file too, and a rewrite makes it good again', () => {
+      const { cache, key, file, warnings } = setUp();
+      fs.writeFileSync(file, '{"metrics": {"iops": 1');
+      expect(cache.get(key)).to.equal(undefined);
+      expect(warnings).to.have.length(1);
+      cache.put(key, run, metrics);
+      expect(cache.get(key)).to.deep.equal(metrics);
+    });
   });
 });

@@ -10,6 +10,8 @@ const BURN = 'test/analysis/fixtures/burn.ts';
 const calls = () => (globalThis as { burnCalls?: number }).burnCalls ?? 0;
 
 describe('analysis/sweep', function () {
+  // Generous: sweeps start worker threads and real simulations; no outcome depends on how fast.
+  this.timeout(600_000);
   let cacheDir: string;
   beforeEach(() => {
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-sweep-test-'));
@@ -81,6 +83,40 @@ describe('analysis/sweep', function () {
     });
   }
 
+  it('a runner calling process.exit costs only its point, even when it is the only point left to run (2 workers)', async () => {
+    // The cause of the rare whole-process exit: one uncached point ran in this thread.
+    const cached = await sweep(base({ runner: { module: BURN, export: 'exitRun' }, grid: [{ x: 1 }], replicates: 1, workers: 2, cache: true, cacheDir }));
+    expect(cached.info.failed).to.equal(0);
+    const t = await sweep(
+      base({ runner: { module: BURN, export: 'exitRun' }, grid: [{ x: 1 }, { x: 2, exit: true }], replicates: 1, workers: 2, cache: true, cacheDir }),
+    );
+    expect(t.array('x')).to.deep.equal([1]);
+    expect(t.failures).to.have.length(1);
+    expect(t.failures[0]!.params).to.deep.include({ x: 2 });
+    expect(t.failures[0]!.error).to.match(/exit/i);
+    // Every time: the pool still works afterwards.
+    const again = await sweep(base({ runner: { module: BURN, export: 'exitRun' }, grid: [{ x: 2, exit: true }, { x: 3 }], replicates: 1, workers: 2 }));
+    expect(again.array('x')).to.deep.equal([3]);
+  });
+
+  it('a runner calling process.exit in this thread (1 worker) fails its point only', async () => {
+    const t = await sweep(base({ runner: { module: BURN, export: 'exitRun' }, grid: [{ x: 1 }, { x: 2, exit: true }], replicates: 1, workers: 1 }));
+    expect(t.array('x')).to.deep.equal([1]);
+    expect(t.failures[0]!.error).to.match(/process\.exit\(3\)/);
+  });
+
+  it('stops a point at its time limit: a busy loop in a worker thread, a promise that never settles in this thread', async () => {
+    // Only the never-ending points are in these sweeps, so no outcome depends on the machine's speed.
+    for (const [hang, workers] of [[true, 2], ['await', 1]] as const) {
+      let error: Error | undefined;
+      await sweep(base({ runner: { module: BURN, export: 'hangRun' }, grid: [{ x: 2, hang }], replicates: 1, workers, pointTimeoutMs: 300 })).catch((e: Error) => (error = e));
+      expect(error?.message, `hang: ${hang}`).to.match(/"hang":.*the run did not finish within 0\.3 s/);
+    }
+    // The pool works on after its thread was ended.
+    const after = await sweep(base({ grid: [{ x: 1 }, { x: 2 }], replicates: 1, workers: 2 }));
+    expect(after.array('x')).to.deep.equal([1, 2]);
+  });
+
   it('throws when every run fails, naming the parameters and the cause', async () => {
     let error: Error | undefined;
     await sweep(base({ grid: { x: [5], fail: [true] }, replicates: 1 })).catch((e: Error) => (error = e));
@@ -92,7 +128,7 @@ describe('analysis/sweep', function () {
   it('says which export is missing and which exist', async () => {
     let error: Error | undefined;
     await sweep(base({ runner: { module: BURN, export: 'nope' }, replicates: 1 })).catch((e: Error) => (error = e));
-    expect(error?.message).to.match(/no function export 'nope' \(its function exports: badMetrics, run, runAsync\)/);
+    expect(error?.message).to.match(/no function export 'nope' \(its function exports: badMetrics, exitRun, hangRun, run, runAsync\)/);
   });
 
   it('rejects a missing runner module and bad options before running anything', async () => {

@@ -28,7 +28,10 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs a program to completion (killing it after `timeoutMs`) and collects its output. */
+/**
+ * Runs a program to completion (killing it after `timeoutMs`, default 10 minutes: a backstop for
+ * a hung program, far above what any test needs on a loaded machine) and collects its output.
+ */
 export function runProgram(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd ?? PROJECT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -36,7 +39,7 @@ export function runProgram(command: string, args: string[], options: { env?: Nod
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

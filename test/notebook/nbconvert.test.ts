@@ -17,7 +17,7 @@ function texts(notebook: Notebook): string[] {
 }
 
 describe('notebook/nbconvert (a notebook through Jupyter with the dmsim kernel)', function () {
-  this.timeout(90_000);
+  this.timeout(900_000);
   let dir: string;
   before(() => (dir = mkdtempSync(path.join(tmpdir(), 'dmsim-nbconvert-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +26,7 @@ describe('notebook/nbconvert (a notebook through Jupyter with the dmsim kernel)'
     const ran = await runProgram(
       '/usr/bin/jupyter',
       ['nbconvert', '--execute', '--to', 'notebook', '--output-dir', dir, '--ExecutePreprocessor.kernel_name=dmsim', path.join(FIXTURES, 'small.ipynb')],
-      { env: jupyterEnv(), timeoutMs: 80_000 },
+      { env: jupyterEnv(), timeoutMs: 600_000 },
     );
     expect(ran.code, ran.stderr).to.equal(0);
     const executed = path.join(dir, 'small.ipynb');

@@ -18,11 +18,11 @@ function withoutTiming(html: string): string {
 }
 
 describe('notebook/report (make report)', function () {
-  this.timeout(120_000);
+  this.timeout(900_000);
   let work: string;
   let notebooks: string;
   let reports: string;
-  const report = () => runProgram(process.execPath, ['bin/dmsim.js', 'report', '--notebooks', notebooks, '--out', reports], { timeoutMs: 100_000 });
+  const report = () => runProgram(process.execPath, ['bin/dmsim.js', 'report', '--notebooks', notebooks, '--out', reports], { timeoutMs: 600_000 });
 
   before(() => {
     work = mkdtempSync(path.join(tmpdir(), 'dmsim-report-'));
