@@ -2,6 +2,11 @@
 // target type registers itself in its own module, imported from here.
 import './linear.js';
 import './snapshot/index.js';
+import './targets/zero.js';
+import './targets/error.js';
+import './targets/striped.js';
+import './targets/delay.js';
+import './targets/flakey.js';
 import type { InputLocation } from '../base/input-error.js';
 import { MappedDevice } from './mapped-device.js';
 import { parseTable } from './table.js';
