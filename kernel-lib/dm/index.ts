@@ -36,7 +36,7 @@ export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from '.
 
 /** `dmsetup create NAME` with a table: parses it, constructs every target, and maps them. */
 export function createMappedDevice(ctx: TargetContext, table: string, where: InputLocation = {}): MappedDevice {
-  const lines = parseTable(table, { source: where.file, firstLine: where.line });
+  const lines = parseTable(table, { source: where.file, firstLine: where.line, deviceName: ctx.deviceName });
   const targets = lines.map((line) => ({ begin: line.start, length: line.length, target: constructTarget(ctx, line, where.file) }));
   return new MappedDevice(ctx.sim, ctx.deviceName, targets);
 }
