@@ -6,7 +6,8 @@
 //   - nvme namespaces: major 259 (blkext), minors handed out in creation order;
 //   - loopN: 7:N; ramN: 1:N;
 //   - device-mapper devices (volumes and targets): 253:N with N in creation order, as the
-//     dm-N names run; `dm-N` names the same device.
+//     dm-N names run; `dm-N` names the same device. dm's major is dynamic (register_blkdev(0)):
+//     253 on most machines, 254 on some (snapshot.rst's dump), so 254:N names it too.
 // Devices named otherwise (nullb0, or a scenario's own name such as `disk`) get no number:
 // their majors are dynamic on a real machine.
 import type { StackEntry } from './build.js';
@@ -28,6 +29,7 @@ export function deviceNumbers(entries: readonly StackEntry[]): Map<string, Stack
   for (const e of entries) {
     if (e.kind !== 'device') {
       out.set(`253:${dm}`, e);
+      out.set(`254:${dm}`, e);
       out.set(`dm-${dm}`, e);
       dm++;
       continue;

@@ -48,7 +48,7 @@ targets:
     first: 0 2048 linear 8:32 0
     first: 2048 2048 linear 259:1 0
   second: |
-    second: 0 4096 striped 4 128 253:0 0 253:1 0 7:3 0 8:16 0
+    second: 0 4096 striped 4 128 253:0 0 254:1 0 7:3 0 8:16 0
   third: |
     0 4096 linear dm-2 0
 `);
