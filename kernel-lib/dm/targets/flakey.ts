@@ -6,7 +6,7 @@
 //   - none: every bio fails with EIO (the kernel sets error_reads and error_writes);
 //   - drop_writes: writes complete at once without reaching the device, reads work;
 //   - error_writes: writes fail with EIO at once, reads work;
-//   - error_reads: reads fail with EIO (newer kernels);
+//   - error_reads: reads fail with EIO, writes work (kernels from 6.5);
 //   - corrupt_bio_byte <Nth byte> <r|w> <value> <flags>: the bios go through; the kernel
 //     overwrites one byte of their data, which changes no timing, so the model only counts them.
 import type { Bio } from '../../block/bio.js';
@@ -66,11 +66,11 @@ export class FlakeyTarget implements DmTarget {
         return null;
       } else if (f.errorWrites) {
         return this.kill(clone);
-      } else if (f.corrupt !== null) {
-        if (f.corrupt.rw === 'w') this.counts.corrupted++;
-      } else {
-        return this.kill(clone);
+      } else if (f.corrupt !== null && f.corrupt.rw === 'w' && clone.sectors > 0) {
+        this.counts.corrupted++;
       }
+      // Any other write goes through (current flakey_map; the default of erroring all I/O
+      // is the error_reads + error_writes pair flakey_ctr sets when no feature is given).
     }
     if (clone.sectors !== 0) clone.sector = this.start + (clone.sector - this.begin);
     return this.dev;
@@ -138,7 +138,8 @@ function parseFeatures(args: TargetArgs, first: number): FlakeyFeatures {
     }
   }
   if (f.corrupt?.rw === 'w' && f.dropWrites) throw args.error('drop_writes is incompatible with corrupt_bio_byte with the WRITE flag set', 'feature');
-  if (f.corrupt?.rw === 'w' && f.errorWrites) throw args.error('error_writes is incompatible with corrupt_bio_byte with the WRITE flag set', 'feature');
+  if (f.corrupt?.rw === 'w' && f.errorWrites) throw args.error('error_writes is incompatible with random_write_corrupt or corrupt_bio_byte with the WRITE flag set', 'feature');
+  if (f.corrupt?.rw === 'r' && f.errorReads) throw args.error('error_reads is incompatible with random_read_corrupt or corrupt_bio_byte with the READ flag set', 'feature');
   // flakey_ctr(): with no way to misbehave chosen, error everything while down.
   if (f.corrupt === null && !f.dropWrites && !f.errorWrites && !f.errorReads) {
     f.errorReads = true;

@@ -45,7 +45,17 @@ describe('dm/targets flakey', () => {
     expect(md.targets[1].target.statusLine!()).to.equal('');
   });
 
-  it('error_reads fails reads while down', () => {
+  it('error_reads alone fails reads while down and lets writes through', () => {
+    const { sim, devs, create } = setup();
+    const md = create('0 1000 flakey sdb 0 0 1 1 error_reads');
+    const r = submitAt(sim, md, 0, 'read', 0, 8);
+    const w = submitAt(sim, md, 0, 'write', 0, 8);
+    sim.run();
+    expect([r.bio.status, w.bio.status]).to.deep.equal(['EIO', null]);
+    expect(devs.sdb.seen.map((s) => s.op)).to.deep.equal(['write']);
+  });
+
+  it('error_reads with drop_writes: reads fail, writes are dropped', () => {
     const { sim, create } = setup();
     const md = create('0 1000 flakey sdb 0 0 1 2 error_reads drop_writes');
     const r = submitAt(sim, md, 0, 'read', 0, 8);
@@ -66,5 +76,6 @@ describe('dm/targets flakey', () => {
     expect(refusal(() => create('0 100 flakey sdb 0 1 1 3 drop_writes'))).to.match(/#feature args: flakey: Invalid number of feature args/);
     expect(refusal(() => create('0 100 flakey sdb 0 1 1 6 drop_writes corrupt_bio_byte 1 w 0 0'))).to.match(/drop_writes is incompatible with corrupt_bio_byte/);
     expect(refusal(() => create('0 100 flakey sdb 0 1 1 5 corrupt_bio_byte 1 x 0 0'))).to.match(/Invalid corrupt bio direction/);
+    expect(refusal(() => create('0 100 flakey sdb 0 1 1 6 error_reads corrupt_bio_byte 1 r 0 0'))).to.match(/error_reads is incompatible with/);
   });
 });
