@@ -3,6 +3,11 @@
 import './linear.js';
 import './snapshot/index.js';
 import './dedup/index.js';
+import './targets/zero.js';
+import './targets/error.js';
+import './targets/striped.js';
+import './targets/delay.js';
+import './targets/flakey.js';
 import type { InputLocation } from '../base/input-error.js';
 import { MappedDevice } from './mapped-device.js';
 import { parseTable } from './table.js';
@@ -34,7 +39,7 @@ export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from '.
 
 /** `dmsetup create NAME` with a table: parses it, constructs every target, and maps them. */
 export function createMappedDevice(ctx: TargetContext, table: string, where: InputLocation = {}): MappedDevice {
-  const lines = parseTable(table, { source: where.file, firstLine: where.line });
+  const lines = parseTable(table, { source: where.file, firstLine: where.line, deviceName: ctx.deviceName });
   const targets = lines.map((line) => ({ begin: line.start, length: line.length, target: constructTarget(ctx, line, where.file) }));
   return new MappedDevice(ctx.sim, ctx.deviceName, targets);
 }

@@ -2,7 +2,9 @@
 // 512-byte sectors. Like `dmsetup create`, blank lines and lines starting with '#' are
 // skipped. Like the kernel's dm_table_add_target(), the targets must tile the device: the
 // first starts at sector 0 and each next one starts where the previous one ended ("gap in
-// table"), and a target cannot be empty.
+// table"), and a target cannot be empty. A line as `dmsetup table` prints it for all devices,
+// `name: 0 2097152 linear 8:16 2048`, is taken as written: the `name:` prefix is dropped once
+// it is checked to name the device being built.
 import { InputError } from '../base/input-error.js';
 
 export interface TableLine {
@@ -23,6 +25,8 @@ export interface ParseTableOptions {
   source?: string;
   /** Line of the table's first line in that file (for tables embedded in a scenario). */
   firstLine?: number;
+  /** Name of the device the table is for: a `name:` prefix must match it. */
+  deviceName?: string;
 }
 
 /** Parses a sector count: a non-negative decimal integer, as dmsetup takes it. */
@@ -45,6 +49,16 @@ export function parseTable(text: string, options: ParseTableOptions = {}): Table
     if (words.length === 0 || words[0].startsWith('#')) return;
     const line = base + i + 1;
     const where = { file, line };
+    if (words[0].endsWith(':')) {
+      // `dmsetup table` without a device name prefixes each line with `<name>:`.
+      const named = words.shift()!.slice(0, -1);
+      if (options.deviceName !== undefined && named !== options.deviceName) {
+        throw new InputError(
+          `this line is dmsetup's table of device '${named}', but the device being built is '${options.deviceName}' (paste only its lines, or drop the '${named}:' prefix)`,
+          { ...where, field: 'name' },
+        );
+      }
+    }
     if (words.length < 3) {
       const missing = ['start', 'length', 'target'][words.length];
       throw new InputError(`expected '<start> <length> <target> <args...>', missing ${missing}`, { ...where, field: missing });

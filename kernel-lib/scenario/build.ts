@@ -14,6 +14,7 @@ import type { Simulation } from '../sim/index.js';
 import type { SourceMap } from './load.js';
 import { paramsUnder } from './params.js';
 import type { Scenario } from './schema.js';
+import { deviceNumbers } from './devno.js';
 
 export type StackKind = 'device' | 'volume' | 'target';
 
@@ -122,6 +123,9 @@ export function buildStack(
         lookupDevice: (dev) => {
           const base = baseName(dev);
           if (stack.has(base)) return stack.resolve(base);
+          // `dmsetup table` writes devices as major:minor; dm-N is a mapped device's kernel name.
+          if (/^\d+:\d+$/.test(dev)) return deviceNumbers(stack.entries).get(dev)?.dev;
+          if (/^dm-\d+$/.test(base) && !Object.hasOwn(scenario.targets, base)) return deviceNumbers(stack.entries).get(base)?.dev;
           return Object.hasOwn(scenario.targets, base) ? buildTarget(base) : undefined;
         },
       },
