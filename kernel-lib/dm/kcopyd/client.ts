@@ -127,6 +127,21 @@ export class KcopydClient {
     this.stats.jobsInFlight--;
   }
 
+  get workerCount(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * @internal pages went back to the shared pool from worker `by`. With one worker per CPU
+   * (the 2022 design) a job starved of pages on another CPU's list would otherwise wait for
+   * a completion on its own CPU that may never come (nothing else of the client runs
+   * there): wake the workers that have page-starved jobs. With a single worker, the pass
+   * that freed the pages goes on to the pages list itself, as do_work does.
+   */
+  pagesFreed(by: unknown): void {
+    for (const w of this.workers) if (w !== by && w.pagesJobs.length > 0) w.wake(w.pinnedCpu >= 0 ? w.pinnedCpu : 0);
+  }
+
   /** @internal softirq time on a CPU (complete_io). */
   chargeSoftirq(cpu: number, ns: number): void {
     chargeSoftirq(this.cpus, cpu, ns);

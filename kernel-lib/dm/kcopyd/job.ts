@@ -29,6 +29,10 @@ export interface KcopydJobClient {
   jobFinished(job: KcopydJob): void;
   /** Softirq time on a CPU (complete_io). */
   chargeSoftirq(cpu: number, ns: number): void;
+  /** Workers sharing the client's page pool (more than one only with per-CPU threading). */
+  readonly workerCount: number;
+  /** Pages went back to the pool on `by`'s CPU: the other workers' page-starved jobs may go on. */
+  pagesFreed(by: unknown): void;
 }
 
 /** struct dm_io_region */

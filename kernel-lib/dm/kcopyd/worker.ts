@@ -63,6 +63,7 @@ export class KcopydWorker extends KernelWorker {
       const client = job.client;
       if (job.pages > 0) {
         client.pool.put(job.pages);
+        if (client.workerCount > 1) client.pagesFreed(this);
         job.pages = 0;
       }
       if (!job.isSubJob) client.jobFinished(job);
@@ -136,6 +137,7 @@ export class KcopydWorker extends KernelWorker {
     const client = job.client;
     if (job.pages > 0) {
       client.pool.put(job.pages);
+      if (client.workerCount > 1) client.pagesFreed(w);
       job.pages = 0;
     }
     if (!job.isSubJob) client.jobFinished(job);

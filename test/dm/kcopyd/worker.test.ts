@@ -31,4 +31,16 @@ describe('dm/kcopyd/worker', () => {
       expect(b).to.equal(a);
     });
   }
+
+  it('per-CPU workers sharing a small page pool: pages freed on one CPU wake a job starved on another (no deadlock)', function () {
+    this.timeout(0);
+    const r = runScenario('examples/snapshot-2019-null_blk-origin-randwrite.yaml', {
+      set: { 'kcopyd.threading': 'per-cpu', 'kcopyd.pool': 'hard', 'kcopyd.pages': 32 },
+    });
+    const job = r.fio!.jobs[0];
+    expect(job.write.total_ios).to.be.greaterThan(1000);
+    const status = r.dmsim.devices.find((d) => d.name === 'snap')!.status as { kcopyd: { page_starvations: number } }[];
+    // The pool really was too small: jobs starved, and went on when pages came back.
+    expect(status[0].kcopyd.page_starvations).to.be.greaterThan(0);
+  });
 });
