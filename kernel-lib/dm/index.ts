@@ -2,6 +2,7 @@
 // target type registers itself in its own module, imported from here.
 import './linear.js';
 import './snapshot/index.js';
+import './raid/index.js';
 import type { InputLocation } from '../base/input-error.js';
 import { MappedDevice } from './mapped-device.js';
 import { parseTable } from './table.js';
