@@ -120,6 +120,18 @@ describe('block/devices/cloud-disk', () => {
     expect(tail.reduce((a, b) => a + b, 0) / tail.length).to.be.closeTo(10_000_000, 50_000);
   });
 
+  it('peak_iops bounds how fast the credit is spent: QD32 at the peak until the credit is gone, then at the cap', () => {
+    // gp2-like: 1000 IOPS sustained, bursts at 3000 from 2000 I/Os of credit. The credit
+    // drains at 3000 - 1000 per second: 1 s at the peak, then the cap.
+    const sim = new Simulation({ seed: 1 });
+    const dev = createDevice(sim, null, { name: 'pd0', profile: 'cloud-pd-375g-2019', overrides: { ...VOL, burst_ios: 2000, peak_iops: 3000 } });
+    const s = stream(sim, dev, 'read', 32, 3.1e9);
+    sim.run({ until: 3.1e9 });
+    const rate = (a: number, b: number): number => (countBefore(s.done, b) - countBefore(s.done, a)) / ((b - a) / 1e9);
+    expect(rate(0.1e9, 0.9e9)).to.be.closeTo(3000, 3000 * 0.01);
+    expect(rate(1.1e9, 3.1e9)).to.be.closeTo(1000, 1000 * 0.01);
+  });
+
   it('reads and writes have separate caps: both run at their own cap at the same time', () => {
     const sim = new Simulation({ seed: 1 });
     const dev = createDevice(sim, null, { name: 'pd0', profile: 'cloud-pd-375g-2019', overrides: VOL });
