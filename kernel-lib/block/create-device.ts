@@ -8,6 +8,7 @@ import { BlkMq } from './blk-mq.js';
 import type { BlkCore } from './blk-core.js';
 import type { BlockDevice } from './device.js';
 import type { BlockDriver } from './driver.js';
+import { CloudDisk, type CloudDiskParams } from './devices/cloud-disk.js';
 import { Hdd, type HddParams } from './devices/hdd.js';
 import { LoopDevice, type LoopParams } from './devices/loop.js';
 import { NullBlk, type NullBlkParams } from './devices/null-blk.js';
@@ -76,6 +77,8 @@ export function createDriver(sim: Simulation, cpus: CpuSet | null, spec: DeviceS
         return new Hdd(sim, spec.name, params as unknown as HddParams);
       case 'ssd':
         return new Ssd(sim, spec.name, params as unknown as SsdParams);
+      case 'cloud':
+        return new CloudDisk(sim, spec.name, params as unknown as CloudDiskParams);
       case 'null_blk':
         return new NullBlk(sim, spec.name, params as unknown as NullBlkParams);
       case 'ram':

@@ -6,7 +6,7 @@ import { LOOP_DEFAULTS } from './devices/loop.js';
 import { NULL_BLK_DEFAULTS } from './devices/null-blk.js';
 import { RAM_DEFAULTS } from './devices/ram.js';
 
-export type DeviceKind = 'hdd' | 'ssd' | 'null_blk' | 'ram' | 'loop';
+export type DeviceKind = 'hdd' | 'ssd' | 'cloud' | 'null_blk' | 'ram' | 'loop';
 export type ParamValue = number | boolean | string;
 
 export interface ParamDoc {
@@ -77,6 +77,23 @@ const SSD_DOCS: Record<string, ParamDoc> = {
   irq_cpu_ns: { unit: 'ns CPU', meaning: 'interrupt handler' },
 };
 
+const CLOUD_DOCS: Record<string, ParamDoc> = {
+  capacity_gb: { unit: 'GB (10^9 B)', meaning: 'provisioned size (the caps of a cloud volume scale with it)' },
+  read_iops: { unit: 'IOPS', meaning: 'sustained read IOPS cap (token bucket rate; 0 = none)' },
+  write_iops: { unit: 'IOPS', meaning: 'sustained write IOPS cap (token bucket rate; 0 = none)' },
+  read_mbps: { unit: 'MB/s (10^6 B/s)', meaning: 'sustained read bandwidth cap (0 = none)' },
+  write_mbps: { unit: 'MB/s (10^6 B/s)', meaning: 'sustained write bandwidth cap (0 = none)' },
+  burst_ios: { unit: 'I/Os', meaning: 'burst credit: depth of each direction\'s IOPS bucket (full at start)' },
+  burst_mb: { unit: 'MB', meaning: 'burst credit: depth of each direction\'s bandwidth bucket' },
+  peak_iops: { unit: 'IOPS', meaning: 'rate at which burst credit may be spent, per direction (0 = only the queue bounds it)' },
+  read_latency_ns: { unit: 'ns', meaning: 'base latency of an admitted read (network round trip + backend)' },
+  write_latency_ns: { unit: 'ns', meaning: 'base latency of an admitted write or flush' },
+  queue_depth: { unit: 'commands', meaning: 'commands the virtual controller accepts at once' },
+  max_io_kib: { unit: 'KiB', meaning: 'largest command (max_hw_sectors)' },
+  issue_cpu_ns: { unit: 'ns CPU', meaning: 'driver issue path (virtio-scsi)' },
+  irq_cpu_ns: { unit: 'ns CPU', meaning: 'interrupt handler' },
+};
+
 const NULL_BLK_DOCS: Record<string, ParamDoc> = {
   queue_mode: { unit: 'enum', meaning: '0 bio-based (modelled as blk-mq without scheduler), 1 single queue, 2 blk-mq', values: [0, 1, 2] },
   irqmode: { unit: 'enum', meaning: '0 inline, 1 softirq, 2 timer', values: [0, 1, 2] },
@@ -108,6 +125,7 @@ const LOOP_DOCS: Record<string, ParamDoc> = {
 export const PARAM_DOCS: Record<DeviceKind, Record<string, ParamDoc>> = {
   hdd: HDD_DOCS,
   ssd: SSD_DOCS,
+  cloud: CLOUD_DOCS,
   null_blk: NULL_BLK_DOCS,
   ram: RAM_DOCS,
   loop: LOOP_DOCS,
@@ -335,6 +353,123 @@ const NVME_GEN4: Profile = {
   },
 };
 
+// Cloud persistent disks (devices/cloud-disk.ts). Google Compute Engine's persistent-disk
+// documentation of the time gave per-GB caps [R, from recollection, not re-checked]:
+// pd-standard 0.75 read IOPS/GB, 1.5 write IOPS/GB, 0.12 MB/s per GB each way; pd-ssd
+// 30 IOPS/GB each way, 0.48 MB/s per GB; plus per-VM limits not modelled here.
+const PD_RECOLLECTION = 'GCE persistent-disk documentation, c. 2019';
+
+const CLOUD_COMMON_SOURCES: Record<string, string> = {
+  burst_ios: '[R] no burst credit documented: one queue of I/Os (the least a bucket needs to admit a full queue at once)',
+  burst_mb: '[R] one queue of 256 KiB I/Os',
+  peak_iops: '[R] none',
+  queue_depth: '[R] virtio-scsi queue of a guest',
+  max_io_kib: '[R] virtio-scsi max_sectors of 1024 sectors',
+  issue_cpu_ns: '[R] virtio-scsi issue on a 2019 core',
+  irq_cpu_ns: '[R]',
+};
+
+const CLOUD_PD_375G_2019: Profile = {
+  name: 'cloud-pd-375g-2019',
+  kind: 'cloud',
+  description:
+    'The "375 GB spinning disk" of docs/references.md#devices-2019 read as what its figures show: a rate-limited virtual disk (psync latency = 1 / QD32 IOPS in both directions, write cap = 2 x read cap, 1.4 ms random reads below half a turn at 7200 rpm)',
+  calibratedOn:
+    'docs/references.md#devices-2019, HDD row: all six fio figures within 4% (test/block/devices/cloud-disk-2019.test.ts; the +3% of the 2 s sequential read is the 8.4 MB burst credit). The caps are those of GCE pd-standard [R] at 950 GB (0.75 x 950 = 712.5 read IOPS, 1.5 x 950 = 1425 write IOPS, 0.12 x 950 = 114 MB/s), not at 375 GB (281 / 562 IOPS, 45 MB/s): either the disk was larger than its label or its caps were not the per-GB ones; the profile keeps the published caps [C]',
+  params: {
+    capacity_gb: 375,
+    read_iops: 712,
+    write_iops: 1425,
+    read_mbps: 120,
+    write_mbps: 120,
+    burst_ios: 32,
+    burst_mb: 8.4,
+    peak_iops: 0,
+    read_latency_ns: 500_000,
+    write_latency_ns: 400_000,
+    queue_depth: 128,
+    max_io_kib: 512,
+    issue_cpu_ns: 1500,
+    irq_cpu_ns: 1500,
+  },
+  sources: {
+    ...CLOUD_COMMON_SOURCES,
+    capacity_gb: '[D] 375 GB (docs/references.md#devices-2019)',
+    read_iops: `[C] QD32 random read 712 IOPS = 1 / 1.4 ms psync; equals pd-standard 0.75 IOPS/GB x 950 GB [R ${PD_RECOLLECTION}]`,
+    write_iops: `[C] QD32 random write 1425 IOPS = 1 / 701 us psync; equals pd-standard 1.5 IOPS/GB x 950 GB [R ${PD_RECOLLECTION}]`,
+    read_mbps: '[C] sequential read 120 MB/s',
+    write_mbps: '[C] sequential write 120 MB/s',
+    read_latency_ns: '[R] the rows only bound it: below 1 / read_iops = 1.40 ms, else psync latency would exceed the published 1.4 ms',
+    write_latency_ns: '[R] the rows only bound it: below 1 / write_iops = 702 us',
+  },
+};
+
+const CLOUD_PD_STANDARD_375G: Profile = {
+  name: 'cloud-pd-standard-375g',
+  kind: 'cloud',
+  description: 'A 375 GB GCE pd-standard volume with the per-GB caps as documented c. 2019 [R]: what the label "375 GB" would give',
+  calibratedOn: `none: caps from the per-GB rates (${PD_RECOLLECTION}, from recollection); predicts 3.6 ms psync random read, 1.8 ms random write, 45 MB/s`,
+  params: {
+    capacity_gb: 375,
+    read_iops: 281.25,
+    write_iops: 562.5,
+    read_mbps: 45,
+    write_mbps: 45,
+    burst_ios: 32,
+    burst_mb: 8.4,
+    peak_iops: 0,
+    read_latency_ns: 2_000_000,
+    write_latency_ns: 1_000_000,
+    queue_depth: 128,
+    max_io_kib: 512,
+    issue_cpu_ns: 1500,
+    irq_cpu_ns: 1500,
+  },
+  sources: {
+    ...CLOUD_COMMON_SOURCES,
+    capacity_gb: '[D] 375 GB',
+    read_iops: `[R] 0.75 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
+    write_iops: `[R] 1.5 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
+    read_mbps: `[R] 0.12 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
+    write_mbps: `[R] 0.12 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
+    read_latency_ns: '[R] a replicated HDD-backed store: a few ms; below 1 / read_iops, so the cap binds at QD1',
+    write_latency_ns: '[R] writes acknowledged from the replicas\' memory',
+  },
+};
+
+const CLOUD_PD_SSD_375G: Profile = {
+  name: 'cloud-pd-ssd-375g',
+  kind: 'cloud',
+  description: 'A 375 GB GCE pd-ssd volume with the per-GB caps as documented c. 2019 [R]',
+  calibratedOn: `none: caps from the per-GB rates (${PD_RECOLLECTION}, from recollection); predicts 11 250 IOPS each way at depth, base latency at QD1`,
+  params: {
+    capacity_gb: 375,
+    read_iops: 11250,
+    write_iops: 11250,
+    read_mbps: 180,
+    write_mbps: 180,
+    burst_ios: 32,
+    burst_mb: 8.4,
+    peak_iops: 0,
+    read_latency_ns: 500_000,
+    write_latency_ns: 700_000,
+    queue_depth: 128,
+    max_io_kib: 512,
+    issue_cpu_ns: 1500,
+    irq_cpu_ns: 1500,
+  },
+  sources: {
+    ...CLOUD_COMMON_SOURCES,
+    capacity_gb: '[D] 375 GB',
+    read_iops: `[R] 30 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
+    write_iops: `[R] 30 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
+    read_mbps: `[R] 0.48 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
+    write_mbps: `[R] 0.48 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
+    read_latency_ns: '[R] sub-millisecond network block store',
+    write_latency_ns: '[R] replicated write, a little longer than a read',
+  },
+};
+
 const NULL_BLK: Profile = {
   name: 'null_blk',
   kind: 'null_blk',
@@ -367,6 +502,9 @@ export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({
   'hdd-2019': HDD_2019,
   'ssd-sata-2019': SSD_SATA_2019,
   'nvme-gen4': NVME_GEN4,
+  'cloud-pd-375g-2019': CLOUD_PD_375G_2019,
+  'cloud-pd-standard-375g': CLOUD_PD_STANDARD_375G,
+  'cloud-pd-ssd-375g': CLOUD_PD_SSD_375G,
   null_blk: NULL_BLK,
   ram: RAM,
   loop: LOOP,
