@@ -1,4 +1,4 @@
-// The regression corpus of test/corpus/dmsetup: the kernel documentation's example tables, each
+// The regression corpus of test/corpus/dmsetup-docs: the kernel documentation's example tables, each
 // loaded unchanged (see that folder's README for the file format).
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { createMappedDevice, InputError, type TargetContext } from '../../../ker
 import { Simulation } from '../../../kernel-lib/sim/index.js';
 import { FakeDevice } from '../fake-device.js';
 
-const DIR = join(import.meta.dirname, '../../corpus/dmsetup');
+const DIR = join(import.meta.dirname, '../../corpus/dmsetup-docs');
 
 interface Table {
   name: string;
