@@ -4,16 +4,11 @@
 // time differs).
 //   const r = runScenario('examples/hdd-2019-randwrite.yaml', { set: { 'block.nr_requests': 64 }, seed: 7 });
 //   r.fio.jobs[0].write.iops
-import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../base/input-error.js';
 import { CpuSet } from '../sim/cpu.js';
-import { MAX_TIME, Simulation, type SimEvent } from '../sim/index.js';
-import { DdRun, parseDdOperands } from '../workload/dd.js';
-import { FioRun, type JobReport } from '../workload/fio/fio.js';
-import type { JobOption } from '../workload/fio/job-file.js';
+import { Simulation, type SimEvent } from '../sim/index.js';
 import { fioJson } from '../workload/fio/json-output.js';
-import { parseTrace, TraceReplay } from '../workload/trace/index.js';
 import { buildStack, type DeviceFactory, type Stack } from './build.js';
 import { loadScenarioFile, scenarioFromObject, type LoadedScenario } from './load.js';
 import { applyOverrides, checkParams, pageCacheOptions, ParamError } from './params.js';
@@ -21,8 +16,7 @@ import { ScenarioResult, type DmsimBlock } from './result.js';
 import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { locksOf, threadReport } from './where-time-went.js';
-import { startShellWorkload } from './shell-workload.js';
-import type { ShellRun } from '../workload/shell/index.js';
+import { startWorkload } from './workloads.js';
 import { createDevice } from '../block/create-device.js';
 import { MappedDevice } from '../dm/mapped-device.js';
 import type { BlockDevice } from '../block/device.js';
@@ -111,52 +105,9 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     return cache;
   };
 
-  let done: SimEvent<unknown>;
-  let reports: () => JobReport[] = () => [];
-  let globalOptions: JobOption[] = [];
-  let dd: DdRun | null = null;
-  let shell: ShellRun | null = null;
-  let interrupt = () => {};
   const w = sc.workload;
-  if (w.kind === 'fio') {
-    const fio = new FioRun({ sim, cpus, resolveFile, pageCache, cpuNsPerIo: tools.fioCpuNsPerIo, source: w.source, warn }, w.text, w.source, w.firstLine);
-    done = fio.start();
-    reports = () => fio.reports();
-    interrupt = () => fio.interrupt();
-    globalOptions = fio.globalOptions;
-  } else if (w.kind === 'dd') {
-    const where = { file: sc.file, line: loaded.source.lineOf(['workload', 'dd']) };
-    try {
-      dd = new DdRun(
-        { sim, cpus, resolveFile, pageCache, cpuNsPerIo: tools.ddCpuNsPerIo, copyNsPerByte: tools.ddCopyNsPerByte, source: sc.file, warn },
-        parseDdOperands(w.operands, sc.file),
-      );
-    } catch (err) {
-      throw err instanceof InputError ? new InputError(err.reason, { ...where, field: `workload.dd.${err.field ?? ''}`.replace(/\.$/, '') }) : err;
-    }
-    done = dd.start();
-    interrupt = () => dd!.interrupt();
-  } else if (w.kind === 'shell') {
-    ({ done, shell } = startShellWorkload(w, { sim, cpus, params: sc.params, resolveFile, pageCache, caches, tools, file: sc.file, warn }));
-  } else {
-    const dev = stack.resolve(w.device);
-    if (dev === undefined) throw loaded.source.error(['workload', 'trace', 'device'], `no device, volume or target called '${w.device}'`);
-    let text: string;
-    try {
-      text = fs.readFileSync(w.file, 'utf8');
-    } catch (err) {
-      throw loaded.source.error(['workload', 'trace', 'file'], `cannot read ${w.file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-    }
-    const records = parseTrace(w.format, text, w.file);
-    // A slow replay (speed 1e-9) stretches the trace beyond the clock's exact range.
-    if (w.mode === 'timed' && !(records[records.length - 1].timeNs / w.speed <= MAX_TIME)) {
-      throw loaded.source.error(['workload', 'trace', 'speed'], `at speed ${w.speed} the trace would last beyond the simulation's time range (2^53 ns, about 104 days)`);
-    }
-    const replay = new TraceReplay(sim, cpus, dev, records, w);
-    done = replay.start();
-    reports = () => [replay.report()];
-    interrupt = () => replay.interrupt();
-  }
+  const run = startWorkload(w, { scenario: sc, source: loaded.source, stack, sim, cpus, tools, resolveFile, pageCache, caches, warn });
+  const done = run.done;
 
   if (options.stopRequested !== undefined) sim.trace = stopCheck(options.stopRequested);
   let stopped = false;
@@ -165,12 +116,12 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   } catch (err) {
     if (!(err instanceof RunStopped)) throw err;
     stopped = true;
-    interrupt();
+    run.interrupt();
   }
   sim.trace = undefined;
   const elapsed = sim.now;
   const disks = diskUtil(stack);
-  const fio = w.kind === 'dd' || w.kind === 'shell' ? null : fioJson(reports(), disks, elapsed, globalOptions);
+  const fio = run.fioShaped ? fioJson(run.reports(), disks, elapsed, run.globalOptions) : null;
   const dmsim: DmsimBlock = {
     scenario: sc.file,
     seed: sc.seed,
@@ -204,7 +155,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   }
   if (stopped) warn(`interrupted at ${(elapsed / 1e9).toFixed(6)} s of simulated time: the results cover the run so far`);
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
-  return new ScenarioResult(sc, fio, dd?.result() ?? null, dmsim, trace, reports().map((r) => r.stats.jobs), shell);
+  return new ScenarioResult(sc, fio, run.dd?.result() ?? null, dmsim, trace, run.reports().map((r) => r.stats.jobs), run.shell);
 }
 
 /** What the targets' constructors still do in simulated time (their `ready`: a persistent snapshot's header I/O). */
