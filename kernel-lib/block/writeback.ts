@@ -107,21 +107,31 @@ export class Writeback {
         this.cursor = e;
         const pages = e - s;
         done += pages;
-        this.pagesUnderWriteback += pages;
-        cache.noteCleaned();
-        if (thread !== null && cache.options.writeback_ns_per_page > 0) yield thread.exec(pages * cache.options.writeback_ns_per_page);
-        const bio = new Bio('write', cache.firstSector + s * PAGE_SECTORS, pages * PAGE_SECTORS, sync ? 1 : 0);
-        bio.thread = thread;
-        bio.cpu = smpProcessorId(thread);
-        bio.endIo = this.endWrite;
-        this.counters.bios++;
-        this.counters.pages += pages;
-        yield* this.dev.submit(bio);
+        yield* this.submitPages(thread, s, pages, sync);
       }
     } finally {
       this.inodeBusy = false;
     }
     return done;
+  }
+
+  /**
+   * One writeback bio for `pages` pages from page `s`, already taken off the dirty set: the
+   * pages go under writeback, the CPU of preparing them is charged, the bio is submitted
+   * (__writepage -> submit_bio).
+   */
+  private *submitPages(thread: Thread | null, s: number, pages: number, sync: boolean): ProcessGenerator<void> {
+    const cache = this.cache;
+    this.pagesUnderWriteback += pages;
+    cache.noteCleaned();
+    if (thread !== null && cache.options.writeback_ns_per_page > 0) yield thread.exec(pages * cache.options.writeback_ns_per_page);
+    const bio = new Bio('write', cache.firstSector + s * PAGE_SECTORS, pages * PAGE_SECTORS, sync ? 1 : 0);
+    bio.thread = thread;
+    bio.cpu = smpProcessorId(thread);
+    bio.endIo = this.endWrite;
+    this.counters.bios++;
+    this.counters.pages += pages;
+    yield* this.dev.submit(bio);
   }
 
   /**
@@ -144,16 +154,7 @@ export class Writeback {
       if (stop < e) cache.dirty.add(stop, e);
       const pages = stop - s;
       done += pages;
-      this.pagesUnderWriteback += pages;
-      cache.noteCleaned();
-      if (thread !== null && cache.options.writeback_ns_per_page > 0) yield thread.exec(pages * cache.options.writeback_ns_per_page);
-      const bio = new Bio('write', cache.firstSector + s * PAGE_SECTORS, pages * PAGE_SECTORS, sync ? 1 : 0);
-      bio.thread = thread;
-      bio.cpu = smpProcessorId(thread);
-      bio.endIo = this.endWrite;
-      this.counters.bios++;
-      this.counters.pages += pages;
-      yield* this.dev.submit(bio);
+      yield* this.submitPages(thread, s, pages, sync);
       first = stop;
       if (first >= end) break;
     }

@@ -116,7 +116,7 @@ const startTrace: Starter<'trace'> = (w, ctx) => {
   return { done, reports: () => [replay.report()], globalOptions: [], interrupt: () => replay.interrupt(), fioShaped: true, dd: null, shell: null };
 };
 
-const STARTERS: { [K in WorkloadSpec['kind']]: Starter<K> } = { fio: startFio, dd: startDd, shell: startShell, trace: startTrace };
+const STARTERS: { [Kind in WorkloadSpec['kind']]: Starter<Kind> } = { fio: startFio, dd: startDd, shell: startShell, trace: startTrace };
 
 /** Builds and starts the scenario's workload on its stack. */
 export function startWorkload(w: WorkloadSpec, ctx: WorkloadContext): StartedWorkload {
