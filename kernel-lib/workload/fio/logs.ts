@@ -90,8 +90,7 @@ export class JobLogs {
     if (this.closed) return;
     this.closed = true;
     if (this.current < 0) this.begin(now);
-    const last = this.indexOf(now);
-    while (this.current < last) this.emit(this.current, this.intervalNs), this.current++;
+    while (this.origin + (this.current + 1) * this.intervalNs <= now) this.emit(this.current, this.intervalNs), this.current++;
     const start = this.origin + this.current * this.intervalNs;
     if (now > start) this.emit(this.current, now - start, true);
   }
