@@ -187,10 +187,11 @@ export class FioJob {
     const o = this.options;
     if (o.startDelay > 0) yield sim.timeout(o.startDelay);
     this.startedAt = sim.now;
-    if (o.writeBwLog !== null || o.writeIopsLog !== null || o.writeLatLog !== null) {
-      this.logs = new JobLogs(o, sim.now, [o.ddirs.read, o.ddirs.write, o.ddirs.trim]);
-    }
     this.rampEnd = sim.now + o.rampTime;
+    if (o.writeBwLog !== null || o.writeIopsLog !== null || o.writeLatLog !== null) {
+      // fio resets the job's epoch when ramp_time ends (reset_all_stats): the logs count from there.
+      this.logs = new JobLogs(o, this.rampEnd, [o.ddirs.read, o.ddirs.write, o.ddirs.trim]);
+    }
     this.rateStart = sim.now;
     if (o.rampTime === 0) this.beginMeasuring();
     const end = o.runtime > 0 ? this.rampEnd + o.runtime : Infinity;

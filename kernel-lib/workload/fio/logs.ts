@@ -3,7 +3,7 @@
 // NAME_clat.N.log, NAME_slat.N.log (N the job's thread number from 1; without the .N with
 // per_job_logs=0), each line `time, value, ddir, bs, prio` (with log_offset=1:
 // `time, value, ddir, bs, offset, prio`). time is ms since the job started and is the end of
-// the interval; bw is KiB/s and iops I/Os per second over the interval; latencies are ns,
+// the interval (ms since the end of ramp_time, where fio resets the job's epoch); bw is KiB/s and iops I/Os per second over the interval; latencies are ns,
 // the interval's mean (or its maximum with log_max_value=1). Like fio's averaged samples, bs,
 // offset and prio are 0. Memory stays flat in the number of I/Os: one running sum per
 // direction for the current interval, and one line per interval once it has passed.
@@ -43,7 +43,7 @@ export class JobLogs {
 
   constructor(
     private readonly o: JobOptions,
-    /** Simulated ns at which the job started (time 0 of its logs). */
+    /** Simulated ns at which the job's measurement started, after ramp_time (time 0 of its logs). */
     private readonly origin: number,
     /** Which directions the job issues: they get a line (0 if idle) in every interval. */
     private readonly active: boolean[],
