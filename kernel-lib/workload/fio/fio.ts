@@ -8,6 +8,7 @@ import { FioJob, type JobEnvironment } from './job.js';
 import { parseJobFile, type JobOption } from './job-file.js';
 import { jobOptions, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
+import { writeJobLogs } from './logs.js';
 
 /** What one entry of fio's jobs[] reports: a job clone, or a group summed. */
 export interface JobReport {
@@ -35,6 +36,7 @@ export class FioRun {
   private readonly groupOf = new Map<FioJob, number>();
   private readonly phases: Phase[] = [];
   private readonly given = new Map<FioJob, JobOption[]>();
+  private logsWritten = false;
 
   constructor(
     private readonly env: JobEnvironment,
@@ -64,14 +66,27 @@ export class FioRun {
   start(): SimEvent<unknown> {
     const sim = this.env.sim;
     const phases = this.phases;
+    const self = this;
     return sim.process(function* (): ProcessGenerator<void> {
       for (const phase of phases) yield sim.allOf(phase.jobs.map((j) => j.start()));
+      self.writeLogs();
     }, 'fio');
+  }
+
+  /**
+   * Writes the jobs' write_bw_log / write_iops_log / write_lat_log files once the run is over
+   * (relative names under `dir`, the current directory as with fio). Returns the files written.
+   */
+  writeLogs(dir: string = process.cwd()): string[] {
+    if (this.logsWritten) return [];
+    this.logsWritten = true;
+    return writeJobLogs(dir, this.jobs);
   }
 
   /** Ctrl-C: every running job ends its accounting now (see FioJob.interrupt). */
   interrupt(): void {
     for (const j of this.jobs) j.interrupt();
+    this.writeLogs();
   }
 
   /** The jobs[] entries, in job order. */

@@ -26,6 +26,7 @@ import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } f
 import { MAX_RANDOM_MAP_BLOCKS, RandomMapOffsets, SequentialOffsets, SkewedOffsets, UnmappedRandomOffsets, type OffsetGenerator } from './offsets.js';
 import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
+import { JobLogs } from './logs.js';
 
 export interface JobEnvironment {
   sim: Simulation;
@@ -95,6 +96,10 @@ export class FioJob {
   private usrNs = 0;
   startedAt = NaN;
   endedAt = NaN;
+  /** write_*_log: the job's interval logs (created when it starts), or null. */
+  logs: JobLogs | null = null;
+  /** fio's td->thread_number: N in the log files' names NAME_bw.N.log. */
+  readonly threadNumber: number;
 
   constructor(
     private readonly env: JobEnvironment,
@@ -107,6 +112,7 @@ export class FioJob {
     threadIndex = clone,
   ) {
     const o = options;
+    this.threadNumber = threadIndex + 1;
     const at = (option: string) => ({ file: env.source, line: o.lines[option] ?? o.line, field: option });
     const fileName = o.filename ?? o.name;
     const dev = env.resolveFile(fileName);
@@ -182,6 +188,10 @@ export class FioJob {
     if (o.startDelay > 0) yield sim.timeout(o.startDelay);
     this.startedAt = sim.now;
     this.rampEnd = sim.now + o.rampTime;
+    if (o.writeBwLog !== null || o.writeIopsLog !== null || o.writeLatLog !== null) {
+      // fio resets the job's epoch when ramp_time ends (reset_all_stats): the logs count from there.
+      this.logs = new JobLogs(o, this.rampEnd, [o.ddirs.read, o.ddirs.write, o.ddirs.trim]);
+    }
     this.rateStart = sim.now;
     if (o.rampTime === 0) this.beginMeasuring();
     const end = o.runtime > 0 ? this.rampEnd + o.runtime : Infinity;
@@ -375,11 +385,14 @@ export class FioJob {
     const lat = now - io.tStart;
     if (this.async) this.stats.complete(now, io.ddir, io.bytes, io.tSubmitted - io.tStart, now - io.tSubmitted, lat, true);
     else this.stats.complete(now, io.ddir, io.bytes, 0, lat, lat, false);
+    // No slat for sync engines (-1), as fio records none.
+    this.logs?.complete(now, io.ddir, io.bytes, this.async ? io.tSubmitted - io.tStart : -1, this.async ? now - io.tSubmitted : lat, lat);
   }
 
   private beginMeasuring(): void {
     this.measuring = true;
     this.stats.startSampling(this.rampEnd);
+    this.logs?.begin(this.rampEnd);
     this.cpuAtMeasure = this.thread?.cpuNs ?? 0;
     this.ctxAtMeasure = this.thread?.contextSwitches ?? 0;
     this.usrNs = 0;
@@ -416,6 +429,7 @@ export class FioJob {
     const s = this.stats;
     s.runtimeNs = s.totalRunNs = this.endedAt - this.rampEnd;
     s.flushSamples(this.endedAt);
+    this.logs?.close(this.endedAt);
     if (this.thread !== null) {
       const cpu = this.thread.cpuNs - this.cpuAtMeasure;
       s.usrNs = Math.min(this.usrNs, cpu);

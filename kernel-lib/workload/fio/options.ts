@@ -75,6 +75,18 @@ export interface JobOptions {
   cpusAllowed: number[] | null;
   /** cpus_allowed_policy: `shared` (each thread may use the whole set) or `split` (thread i gets the i-th CPU of the set, round robin). */
   cpusAllowedPolicy: 'shared' | 'split';
+  /** write_bw_log / write_iops_log / write_lat_log: the logs' NAME (see logs.ts), or null for none. */
+  writeBwLog: string | null;
+  writeIopsLog: string | null;
+  writeLatLog: string | null;
+  /** log_avg_msec: the logs' interval, ms (0: fio's per-I/O logs, which are not modelled). */
+  logAvgMsec: number;
+  /** log_max_value: latency logs hold the interval's maximum rather than its mean. */
+  logMaxValue: boolean;
+  /** log_offset: lines carry an offset column (0 for averaged samples, as in fio). */
+  logOffset: boolean;
+  /** per_job_logs (default on): one file per job (NAME_bw.N.log); off: the jobs share NAME_bw.log. */
+  perJobLogs: boolean;
 }
 
 export function defaultOptions(name: string, line: number): JobOptions {
@@ -87,6 +99,7 @@ export function defaultOptions(name: string, line: number): JobOptions {
     filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
     bufferPattern: null, zeroBuffers: false, refillBuffers: false, scrambleBuffers: true,
     cpusAllowed: null, cpusAllowedPolicy: 'shared',
+    writeBwLog: null, writeIopsLog: null, writeLatLog: null, logAvgMsec: 0, logMaxValue: false, logOffset: false, perJobLogs: true,
   };
 }
 
@@ -269,6 +282,14 @@ const SETTERS: Record<string, Setter> = {
   zero_buffers: (o, v, fail) => void (o.zeroBuffers = v === null ? true : bool(v, fail)),
   refill_buffers: (o, v, fail) => void (o.refillBuffers = v === null ? true : bool(v, fail)),
   scramble_buffers: (o, v, fail) => void (o.scrambleBuffers = v === null ? true : bool(v, fail)),
+  // Per-interval logs (logs.ts).
+  write_bw_log: (o, v, fail) => void (o.writeBwLog = need(v, fail)),
+  write_iops_log: (o, v, fail) => void (o.writeIopsLog = need(v, fail)),
+  write_lat_log: (o, v, fail) => void (o.writeLatLog = need(v, fail)),
+  log_avg_msec: (o, v, fail) => void (o.logAvgMsec = int(v, fail, 0, 2 ** 31)),
+  log_max_value: (o, v, fail) => void (o.logMaxValue = bool(v, fail)),
+  log_offset: (o, v, fail) => void (o.logOffset = bool(v, fail)),
+  per_job_logs: (o, v, fail) => void (o.perJobLogs = bool(v, fail)),
 };
 
 /** fio accepts these spellings too. */
@@ -299,6 +320,15 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
   if (o.timeBased && o.runtime === 0) {
     // fio would run such a job forever; a simulation that never ends helps nobody.
     throw new InputError('time_based needs a runtime (e.g. runtime=30)', { file: source, line: o.lines.time_based ?? o.line, field: 'time_based' });
+  }
+  if ((o.writeBwLog ?? o.writeIopsLog ?? o.writeLatLog) !== null && o.logAvgMsec === 0) {
+    // fio's per-I/O logs grow with every I/O; dmsim keeps one sum per interval.
+    const field = o.writeBwLog !== null ? 'write_bw_log' : o.writeIopsLog !== null ? 'write_iops_log' : 'write_lat_log';
+    throw new InputError('per-I/O logs (log_avg_msec=0, the default) are not modelled: give log_avg_msec=N (e.g. 1000) for one line per N ms', {
+      file: source,
+      line: o.lines.log_avg_msec ?? o.lines[field] ?? o.line,
+      field: o.lines.log_avg_msec !== undefined ? 'log_avg_msec' : field,
+    });
   }
   return o;
 }
