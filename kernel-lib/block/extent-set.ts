@@ -1,5 +1,5 @@
-// A set of page numbers kept as sorted, disjoint, non-adjacent [start, end) runs: the page
-// cache's dirty and cached sets. A sequential writer keeps it at one run, so dirtying a
+// A set of page (or block) numbers kept as sorted, disjoint, non-adjacent [start, end) runs:
+// the page cache's dirty and cached sets, a file system's used blocks. A sequential writer keeps it at one run, so dirtying a
 // gigabyte costs a few thousand operations, not a quarter million.
 
 export class ExtentSet {
@@ -87,6 +87,25 @@ export class ExtentSet {
     }
     this.size -= removed;
     return removed;
+  }
+
+  /** Members in [s, e). */
+  countIn(s: number, e: number): number {
+    let n = 0;
+    for (let i = this.firstEndingAtOrAfter(s + 1); i < this.starts.length && this.starts[i] < e; i++) n += Math.min(this.ends[i], e) - Math.max(this.starts[i], s);
+    return n;
+  }
+
+  /** The first number >= x not in the set (runs are never adjacent, so it ends x's run). */
+  firstAbsent(x: number): number {
+    const i = this.firstEndingAtOrAfter(x + 1);
+    return i < this.starts.length && this.starts[i] <= x ? this.ends[i] : x;
+  }
+
+  /** The first member >= x, or Infinity. */
+  firstPresent(x: number): number {
+    const i = this.firstEndingAtOrAfter(x + 1);
+    return i < this.starts.length ? Math.max(this.starts[i], x) : Infinity;
   }
 
   clear(): void {

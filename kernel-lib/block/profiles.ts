@@ -404,71 +404,90 @@ const CLOUD_PD_375G_2019: Profile = {
   },
 };
 
-const CLOUD_PD_STANDARD_375G: Profile = {
-  name: 'cloud-pd-standard-375g',
-  kind: 'cloud',
-  description: 'A 375 GB GCE pd-standard volume with the per-GB caps as documented c. 2019 [R]: what the label "375 GB" would give',
-  calibratedOn: `none: caps from the per-GB rates (${PD_RECOLLECTION}, from recollection); predicts 3.6 ms psync random read, 1.8 ms random write, 45 MB/s`,
-  params: {
-    capacity_gb: 375,
-    read_iops: 281.25,
-    write_iops: 562.5,
-    read_mbps: 45,
-    write_mbps: 45,
-    burst_ios: 32,
-    burst_mb: 8.4,
-    peak_iops: 0,
+/** Per-GB caps of a GCE persistent-disk type, as documented c. 2019 [R]. */
+interface PdType {
+  readIopsPerGb: number;
+  writeIopsPerGb: number;
+  mbpsPerGb: number;
+}
+
+/**
+ * A persistent-disk volume of `gb` GB: its caps are the type's per-GB rates times the size
+ * (the arithmetic the sources spell out); latencies are the caller's.
+ */
+function persistentDisk(
+  name: string,
+  description: string,
+  predicts: string,
+  type: PdType,
+  gb: number,
+  latency: { read_latency_ns: number; write_latency_ns: number; readWhy: string; writeWhy: string },
+): Profile {
+  const perGb = (x: number, unit: string) => `[R] ${x} ${unit} x ${gb} GB (${PD_RECOLLECTION})`;
+  return {
+    name,
+    kind: 'cloud',
+    description,
+    calibratedOn: `none: caps from the per-GB rates (${PD_RECOLLECTION}, from recollection); ${predicts}`,
+    params: {
+      capacity_gb: gb,
+      read_iops: type.readIopsPerGb * gb,
+      write_iops: type.writeIopsPerGb * gb,
+      read_mbps: type.mbpsPerGb * gb,
+      write_mbps: type.mbpsPerGb * gb,
+      burst_ios: 32,
+      burst_mb: 8.4,
+      peak_iops: 0,
+      read_latency_ns: latency.read_latency_ns,
+      write_latency_ns: latency.write_latency_ns,
+      queue_depth: 128,
+      max_io_kib: 512,
+      issue_cpu_ns: 1500,
+      irq_cpu_ns: 1500,
+    },
+    sources: {
+      ...CLOUD_COMMON_SOURCES,
+      capacity_gb: `[D] ${gb} GB`,
+      read_iops: perGb(type.readIopsPerGb, 'IOPS/GB'),
+      write_iops: perGb(type.writeIopsPerGb, 'IOPS/GB'),
+      read_mbps: perGb(type.mbpsPerGb, 'MB/s per GB'),
+      write_mbps: perGb(type.mbpsPerGb, 'MB/s per GB'),
+      read_latency_ns: latency.readWhy,
+      write_latency_ns: latency.writeWhy,
+    },
+  };
+}
+
+const PD_STANDARD: PdType = { readIopsPerGb: 0.75, writeIopsPerGb: 1.5, mbpsPerGb: 0.12 };
+const PD_SSD: PdType = { readIopsPerGb: 30, writeIopsPerGb: 30, mbpsPerGb: 0.48 };
+
+const CLOUD_PD_STANDARD_375G = persistentDisk(
+  'cloud-pd-standard-375g',
+  'A 375 GB GCE pd-standard volume with the per-GB caps as documented c. 2019 [R]: what the label "375 GB" would give',
+  'predicts 3.6 ms psync random read, 1.8 ms random write, 45 MB/s',
+  PD_STANDARD,
+  375,
+  {
     read_latency_ns: 2_000_000,
     write_latency_ns: 1_000_000,
-    queue_depth: 128,
-    max_io_kib: 512,
-    issue_cpu_ns: 1500,
-    irq_cpu_ns: 1500,
+    readWhy: '[R] a replicated HDD-backed store: a few ms; below 1 / read_iops, so the cap binds at QD1',
+    writeWhy: "[R] writes acknowledged from the replicas' memory",
   },
-  sources: {
-    ...CLOUD_COMMON_SOURCES,
-    capacity_gb: '[D] 375 GB',
-    read_iops: `[R] 0.75 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
-    write_iops: `[R] 1.5 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
-    read_mbps: `[R] 0.12 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
-    write_mbps: `[R] 0.12 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
-    read_latency_ns: '[R] a replicated HDD-backed store: a few ms; below 1 / read_iops, so the cap binds at QD1',
-    write_latency_ns: '[R] writes acknowledged from the replicas\' memory',
-  },
-};
+);
 
-const CLOUD_PD_SSD_375G: Profile = {
-  name: 'cloud-pd-ssd-375g',
-  kind: 'cloud',
-  description: 'A 375 GB GCE pd-ssd volume with the per-GB caps as documented c. 2019 [R]',
-  calibratedOn: `none: caps from the per-GB rates (${PD_RECOLLECTION}, from recollection); predicts 11 250 IOPS each way at depth, base latency at QD1`,
-  params: {
-    capacity_gb: 375,
-    read_iops: 11250,
-    write_iops: 11250,
-    read_mbps: 180,
-    write_mbps: 180,
-    burst_ios: 32,
-    burst_mb: 8.4,
-    peak_iops: 0,
+const CLOUD_PD_SSD_375G = persistentDisk(
+  'cloud-pd-ssd-375g',
+  'A 375 GB GCE pd-ssd volume with the per-GB caps as documented c. 2019 [R]',
+  'predicts 11 250 IOPS each way at depth, base latency at QD1',
+  PD_SSD,
+  375,
+  {
     read_latency_ns: 500_000,
     write_latency_ns: 700_000,
-    queue_depth: 128,
-    max_io_kib: 512,
-    issue_cpu_ns: 1500,
-    irq_cpu_ns: 1500,
+    readWhy: '[R] sub-millisecond network block store',
+    writeWhy: '[R] replicated write, a little longer than a read',
   },
-  sources: {
-    ...CLOUD_COMMON_SOURCES,
-    capacity_gb: '[D] 375 GB',
-    read_iops: `[R] 30 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
-    write_iops: `[R] 30 IOPS/GB x 375 GB (${PD_RECOLLECTION})`,
-    read_mbps: `[R] 0.48 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
-    write_mbps: `[R] 0.48 MB/s per GB x 375 GB (${PD_RECOLLECTION})`,
-    read_latency_ns: '[R] sub-millisecond network block store',
-    write_latency_ns: '[R] replicated write, a little longer than a read',
-  },
-};
+);
 
 const NULL_BLK: Profile = {
   name: 'null_blk',

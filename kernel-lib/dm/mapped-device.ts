@@ -26,14 +26,14 @@ class DmIo {
   /** Clones not yet completed, plus one held by the submitter until all are issued. */
   declare ioCount: number;
   declare status: string | null;
-  declare readonly md: MappedDevice;
+  declare readonly mappedDevice: MappedDevice;
   declare readonly bio: Bio;
   declare readonly start: number;
 
   constructor(md: MappedDevice, bio: Bio, start: number) {
     this.ioCount = 1;
     this.status = null;
-    this.md = md;
+    this.mappedDevice = md;
     this.bio = bio;
     this.start = start;
   }
@@ -46,7 +46,7 @@ function cloneEndIo(clone: Bio): void {
 }
 
 function decIoCount(io: DmIo): void {
-  if (--io.ioCount === 0) io.md._complete(io);
+  if (--io.ioCount === 0) io.mappedDevice._complete(io);
 }
 
 export class MappedDevice implements BlockDevice {

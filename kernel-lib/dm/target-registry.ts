@@ -12,7 +12,7 @@
 import type { Bio } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
-import type { CpuSet } from '../sim/cpu.js';
+import { CpuSet } from '../sim/cpu.js';
 import { InputError } from '../base/input-error.js';
 import { parseSectors, type TableLine } from './table.js';
 
@@ -75,6 +75,19 @@ export interface TargetContext {
   readonly params: Readonly<Record<string, unknown>>;
   /** Name of the mapped device being built (for naming threads, streams and statistics). */
   readonly deviceName: string;
+}
+
+/**
+ * The machine's CPUs, for a target that runs kernel threads (kcopyd's worker, dedup's
+ * worker). A stack built without a CPU model (tests, plain simulations) still needs one: a
+ * set of `fallbackCores` per simulation, shared by every target that asks.
+ */
+const fallbackCpus = new WeakMap<Simulation, CpuSet>();
+export function targetCpus(ctx: TargetContext, fallbackCores: number): CpuSet {
+  if (ctx.cpus !== null) return ctx.cpus;
+  let c = fallbackCpus.get(ctx.sim);
+  if (c === undefined) fallbackCpus.set(ctx.sim, (c = new CpuSet(ctx.sim, { cores: fallbackCores })));
+  return c;
 }
 
 export type TargetConstructor = (ctx: TargetContext, line: TableLine, args: TargetArgs) => DmTarget;

@@ -3,7 +3,7 @@
 // blocks. The allocators follow fs/ext2 (balloc.c ext2_new_blocks, ialloc.c find_group_other
 // and find_group_orlov); the I/O they cause is the mounted file system's business (ext2.ts).
 import type { RandomStream } from '../sim/index.js';
-import { BlockBitmap } from './block-bitmap.js';
+import { ExtentSet } from '../block/extent-set.js';
 import type { Ext2Layout } from './ext2-layout.js';
 import { newInode, type Inode } from './inode.js';
 
@@ -28,7 +28,8 @@ export interface JournalInfo {
 }
 
 export class Ext2Image {
-  readonly bitmap = new BlockBitmap();
+  /** The in-use blocks of all groups' block bitmaps, as runs (a streaming writer keeps a few per group). */
+  readonly bitmap = new ExtentSet();
   readonly inodes = new Map<number, Inode>();
   readonly freeInodes: number[];
   readonly dirs: number[];
@@ -45,7 +46,7 @@ export class Ext2Image {
     this.freeInodes = L.groups.map(() => L.inodesPerGroup);
     this.dirs = L.groups.map(() => 0);
     for (const g of L.groups) {
-      this.bitmap.mark(g.first, g.inodeTable + L.inodeTableBlocks);
+      this.bitmap.add(g.first, g.inodeTable + L.inodeTableBlocks);
     }
     // Inodes 1-10 are reserved (bad blocks, root, ACL, boot loader, undelete, resize, journal).
     for (let i = 1; i < EXT2_FIRST_INO; i++) this.useInode(i);
@@ -75,11 +76,11 @@ export class Ext2Image {
 
   freeBlocksIn(g: number): number {
     const grp = this.layout.groups[g];
-    return grp.last + 1 - grp.first - this.bitmap.usedIn(grp.first, grp.last + 1);
+    return grp.last + 1 - grp.first - this.bitmap.countIn(grp.first, grp.last + 1);
   }
 
   get freeBlocks(): number {
-    return this.layout.blocksCount - this.layout.firstDataBlock - this.bitmap.used;
+    return this.layout.blocksCount - this.layout.firstDataBlock - this.bitmap.size;
   }
 
   private useInode(ino: number): void {
@@ -179,16 +180,16 @@ export class Ext2Image {
       const grp = L.groups[g];
       const from = k === 0 ? goal : grp.first;
       const end = grp.last + 1;
-      const b = this.bitmap.firstFree(from, end);
-      if (b < 0) continue;
-      const n = this.bitmap.freeRun(b, count, end);
-      this.bitmap.mark(b, b + n);
+      const b = this.bitmap.firstAbsent(from);
+      if (b >= end) continue;
+      const n = Math.min(this.bitmap.firstPresent(b), end, b + count) - b;
+      this.bitmap.add(b, b + n);
       return [b, n];
     }
     throw new FsError('ENOSPC');
   }
 
   freeBlocks_(s: number, n: number): void {
-    this.bitmap.clear(s, s + n);
+    this.bitmap.remove(s, s + n);
   }
 }

@@ -35,7 +35,7 @@ function setup(bytes: number, journal: boolean, params: Partial<FsParams> = {}, 
 describe('fs/ext2', () => {
   it('a 4 GiB file needs the indirect blocks its size implies, allocated around its data', () => {
     const { fs, run, image } = setup(6 * GiB, false, {}, 512);
-    const usedBefore = image.bitmap.used;
+    const usedBefore = image.bitmap.size;
     const blocks = (4 * GiB) / 4096;
     // 12 direct, 1 indirect of 1024, 1 double-indirect with ceil((2^20 - 12 - 1024) / 1024) indirect blocks.
     const expected = 1 + 1 + Math.ceil((blocks - 12 - 1024) / 1024);
@@ -53,7 +53,7 @@ describe('fs/ext2', () => {
       yield* fs.umount(null);
     });
     // The directory entry fits in root's first block: data + indirect blocks only.
-    expect(image.bitmap.used - usedBefore).to.equal(blocks + expected);
+    expect(image.bitmap.size - usedBefore).to.equal(blocks + expected);
   });
 
   it('umount leaves no dirty page, and the cache is dropped', () => {

@@ -27,22 +27,27 @@ export class CowbtreeBackend implements DedupBackend {
   private currLpmax = 0;
 
   constructor(
-    readonly md: PersistentMetadata,
+    readonly metadata: PersistentMetadata,
     digestBytes: number,
   ) {
-    this.lbnTree = md.btree({ size: 8 });
-    this.hashTree = md.btree({ size: digestBytes + 8 });
-    md.rootsProvider = () => ({ lbn_pbn: this.lbnRoot, hash_pbn: this.hashRoot });
+    this.lbnTree = metadata.btree({ size: 8 });
+    this.hashTree = metadata.btree({ size: digestBytes + 8 });
+    metadata.rootsProvider = () => ({ lbn_pbn: this.lbnRoot, hash_pbn: this.hashRoot });
+  }
+
+  /** The data space map (made by format(), which every use follows). */
+  private get dataSm(): NonNullable<PersistentMetadata['dataSm']> {
+    return this.metadata.dataSm as NonNullable<PersistentMetadata['dataSm']>;
   }
 
   get usedDataBlocks(): number {
-    const sm = this.md.dataSm;
+    const sm = this.metadata.dataSm;
     return sm === null ? 0 : sm.nrBlocks - sm.nrFree;
   }
 
   /** init_meta + kvs_create_*: format the device and commit. */
   *create(): ProcessGenerator<void> {
-    yield* this.md.format();
+    yield* this.metadata.format();
     this.hashRoot = yield* this.hashTree.empty();
     this.lbnRoot = yield* this.lbnTree.empty();
     yield* this.flushMeta();
@@ -103,22 +108,22 @@ export class CowbtreeBackend implements DedupBackend {
   }
 
   *allocDataBlock(): ProcessGenerator<number> {
-    return yield* (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).newBlock();
+    return yield* this.dataSm.newBlock();
   }
 
   *incRefcount(pbn: number): ProcessGenerator<void> {
-    yield* (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).inc(pbn);
+    yield* this.dataSm.inc(pbn);
   }
 
   *decRefcount(pbn: number): ProcessGenerator<void> {
-    yield* (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).dec(pbn);
+    yield* this.dataSm.dec(pbn);
   }
 
   refcount(pbn: number): number {
-    return (this.md.dataSm as NonNullable<PersistentMetadata['dataSm']>).count(pbn);
+    return this.dataSm.count(pbn);
   }
 
   *flushMeta(): ProcessGenerator<void> {
-    yield* this.md.commit();
+    yield* this.metadata.commit();
   }
 }

@@ -20,7 +20,7 @@ import { REQ_FUA, REQ_PREFLUSH, type Bio } from '../../block/bio.js';
 import { blockFingerprint, setBioPayload } from '../../block/bio-payload.js';
 import type { BlockDevice } from '../../block/device.js';
 import { Deque } from '../../sim/deque.js';
-import { CpuSet, type Thread } from '../../sim/cpu.js';
+import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import { InputError } from '../../base/input-error.js';
 import { dmIo } from '../dm-io.js';
@@ -29,7 +29,7 @@ import { PdataError } from '../persistent-data/block-data.js';
 import { parsePdataParams } from '../persistent-data/params.js';
 import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
 import type { TableLine } from '../table.js';
-import type { DmTarget, TargetArgs, TargetContext, TargetHealth } from '../target-registry.js';
+import { targetCpus, type DmTarget, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
 import { hashKey, type DedupBackend } from './backend.js';
 import { CowbtreeBackend } from './backend-cowbtree.js';
 import { InramBackend } from './backend-inram.js';
@@ -356,14 +356,6 @@ function originalOf(clone: Bio): Bio | undefined {
   return p !== null && typeof p === 'object' && p.bio instanceof Object && p.bio !== clone ? (p.bio as Bio) : undefined;
 }
 
-/** Machines built without a CPU model still need a thread for the worker. */
-const fallbackCpus = new WeakMap<Simulation, CpuSet>();
-function cpusOf(ctx: TargetContext): CpuSet {
-  if (ctx.cpus !== null) return ctx.cpus;
-  let c = fallbackCpus.get(ctx.sim);
-  if (c === undefined) fallbackCpus.set(ctx.sim, (c = new CpuSet(ctx.sim, { cores: 2 })));
-  return c;
-}
 
 const NAMES = ['meta_dev', 'data_dev', 'block_size', 'hash_algo', 'backend', 'flushrq'];
 
@@ -404,5 +396,5 @@ export function dedupCtr(ctx: TargetContext, line: TableLine, args: TargetArgs):
     if (err instanceof PdataError) throw args.error(`metadata device: ${err.message}`, 'meta_dev');
     throw err;
   }
-  return new DedupTarget(ctx.sim, cpusOf(ctx), ctx.deviceName, line.start, meta, data, bs, algo, backend, flushrq, params, line.length);
+  return new DedupTarget(ctx.sim, targetCpus(ctx, 2), ctx.deviceName, line.start, meta, data, bs, algo, backend, flushrq, params, line.length);
 }

@@ -4,13 +4,12 @@
 // (params.ts) and `kcopyd.*` (../kcopyd/params.ts), with era presets from `kernel`.
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
-import { CpuSet } from '../../sim/cpu.js';
-import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import type { ProcessGenerator } from '../../sim/index.js';
 import { InputError } from '../../base/input-error.js';
 import { parseKcopydParams } from '../kcopyd/params.js';
 import type { TableLine } from '../table.js';
 import type { SimEvent } from '../../sim/index.js';
-import type { DmTarget, TargetArgs, TargetContext, TargetHealth } from '../target-registry.js';
+import { targetCpus, type DmTarget, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
 import type { ExceptionStore } from './exception-store.js';
 import { originFor } from './origin.js';
 import { parseSnapshotParams } from './params.js';
@@ -67,14 +66,6 @@ export class SnapshotTarget implements DmTarget {
   }
 }
 
-/** Machines built without a CPU model still need one for kcopyd's worker thread. */
-const fallbackCpus = new WeakMap<Simulation, CpuSet>();
-function cpusOf(ctx: TargetContext): CpuSet {
-  if (ctx.cpus !== null) return ctx.cpus;
-  let c = fallbackCpus.get(ctx.sim);
-  if (c === undefined) fallbackCpus.set(ctx.sim, (c = new CpuSet(ctx.sim, { cores: 1 })));
-  return c;
-}
 
 /** Rethrows a parameter error at the table line, naming the parameter. */
 function paramError(args: TargetArgs, err: unknown): never {
@@ -115,7 +106,7 @@ export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArg
   const origin = originFor(ctx.sim, originDev);
   let snap: Snapshot;
   try {
-    snap = new Snapshot(ctx.sim, cpusOf(ctx), ctx.deviceName, origin, cow, store, line.length, params, kcopyd);
+    snap = new Snapshot(ctx.sim, targetCpus(ctx, 1), ctx.deviceName, origin, cow, store, line.length, params, kcopyd);
   } catch (err) {
     paramError(args, err);
   }

@@ -89,7 +89,7 @@ describe('dm/dedup target', () => {
     });
     s.sim.run();
     expect(s.target.counters.commits).to.equal(2 + 1); // after 8 and 16 writes, then the FUA
-    const md = (s.target.backend as unknown as { md: { bufio: { media: Parameters<typeof checkMetadata>[0] } } }).md;
+    const md = (s.target.backend as unknown as { metadata: { bufio: { media: Parameters<typeof checkMetadata>[0] } } }).metadata;
     const check = checkMetadata(md.bufio.media);
     expect(check.problems).to.deep.equal([]);
     expect(check.trees.lbn_pbn.size).to.equal(21);
@@ -172,7 +172,7 @@ describe('dm/dedup flusher stall (the 2013 mechanism, in miniature)', () => {
     });
     sim.run({ until: target.ready as NonNullable<typeof target.ready> });
     sim.run({ until: start + 3e9 });
-    return { longest, commitNs: (target.backend as unknown as { md: { commitStats: { maxCommitNs: number } } }).md.commitStats.maxCommitNs };
+    return { longest, commitNs: (target.backend as unknown as { metadata: { commitStats: { maxCommitNs: number } } }).metadata.commitStats.maxCommitNs };
   }
 
   it('blocking commit under 3.2: the writer waits for tens of the commit\'s metadata writes; cow: for none', async function () {
