@@ -24,7 +24,7 @@ describe('dm/kcopyd/worker', () => {
     ['examples/snapshot-2019-null_blk-origin-randwrite.yaml', { 'kcopyd.pages': 32, 'kcopyd.pool': 'hard', 'kcopyd.requeue': 'tail' }],
   ] as const) {
     it(`the inlined do_work and the named process_jobs version give identical runs: ${file} ${JSON.stringify(set)}`, function () {
-      this.timeout(120_000);
+      this.timeout(0); // wall time depends on the load, the result does not
       const a = run(file, true, set);
       const b = run(file, false, set);
       expect(a.length).to.be.greaterThan(1000);

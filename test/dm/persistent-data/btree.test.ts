@@ -25,7 +25,7 @@ describe('dm/persistent-data btree', () => {
 
   for (const split of ['sibling', 'rebalance'] as const) {
     it(`inserts and lookups agree with a Map over 100k random keys (${split})`, function () {
-      this.timeout(120_000);
+      this.timeout(0); // wall time depends on the load, the result does not
       const sim = new Simulation({ seed: 11 });
       const { md } = makeMetadata(sim, { split, bufio: { cacheBlocks: 4096 } });
       const rng = sim.rng('keys');
