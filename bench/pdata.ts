@@ -1,4 +1,4 @@
-// persistent-data and dm-dedup benchmark and mechanism probe (not yet in `make bench`):
+// persistent-data and dm-dedup benchmark and mechanism probe (`make bench`, topic pdata):
 // 1. btree inserts: 100k random keys into a 4 KiB-node btree through tm/bm/dm-bufio, with a
 //    commit every 10k; metadata block operations (block-manager read and write locks) per
 //    wall second.
@@ -7,7 +7,7 @@
 //    requests and writes a random 4 KiB block in 5 ms [R: a plausible 7200 rpm disk], data on
 //    a fast device; a flusher thread commits every 10 s. Per design: the writes completed in
 //    each simulated second, and the seconds with none.
-//   node --import ./bin/register-ts.mjs bench/pdata.ts [seconds]
+//   node --import ./bin/register-ts.mjs bench/run.ts pdata
 import { Bio } from '../kernel-lib/block/bio.js';
 import { createMappedDevice } from '../kernel-lib/dm/index.js';
 import type { DedupTarget } from '../kernel-lib/dm/dedup/index.js';
@@ -74,12 +74,20 @@ function stall(label: string, params: Record<string, unknown>, seconds: number):
     if (i > 0 && zero[i] === zero[i - 1] + 1) runs[runs.length - 1]++;
     else runs.push(1);
   }
-  const md = (target.backend as unknown as { md: { commitStats: object; bufio: { stats: object } } }).md;
+  const md = (target.backend as unknown as { metadata: { commitStats: object; bufio: { stats: object } } }).metadata;
   return { name: `dedup-stall.${label}`, value: wallS, unit: 's wall', simulated_s: seconds, writes: perSecond.reduce((a, b) => a + b, 0), zero_second_runs: runs, per_second: perSecond, commit: md.commitStats, bufio: md.bufio.stats };
 }
 
-const seconds = Number(process.argv[2] ?? 60);
-if (process.env.PDATA_BENCH_SKIP_BTREE === undefined) console.log(JSON.stringify(btreeInserts()));
-console.log(JSON.stringify(stall('blocking-3.2', {}, seconds)));
-console.log(JSON.stringify(stall('cow-3.2', { 'pdata.commit': 'cow' }, seconds)));
-console.log(JSON.stringify(stall('blocking-6.4', { 'bufio.locking': '6.4' }, seconds)));
+/**
+ * make bench: 100k btree inserts, then the stall probe over 12 simulated seconds (one flusher
+ * commit at 10 s) under each design.
+ */
+export async function run(): Promise<object[]> {
+  const seconds = 12;
+  return [
+    btreeInserts(),
+    stall('blocking-3.2', {}, seconds),
+    stall('cow-3.2', { 'pdata.commit': 'cow' }, seconds),
+    stall('blocking-6.4', { 'bufio.locking': '6.4' }, seconds),
+  ];
+}
