@@ -264,11 +264,28 @@ export class PowerCut {
   }
 }
 
-/** The cache tracking `dev`'s media, if it is one (layers above ask through this). */
-export function volatileCacheOf(dev: BlockDevice): VolatileWriteCache | null {
-  // Through wrappers that keep the device they wrap as `inner` (the block tracer).
-  for (let d: BlockDevice | undefined = dev; d !== undefined; d = (d as { inner?: BlockDevice }).inner) {
-    if (d instanceof VolatileWriteCache) return d;
+/** Where a device's sectors lie on a physical device's media. */
+export interface MediaLocation {
+  cache: VolatileWriteCache;
+  /** Sector 0 of the device is this sector of the physical one. */
+  offsetSectors: number;
+}
+
+/**
+ * The cache holding `dev`'s media and where `dev` starts on it, or null when no power-cut
+ * model is in use. Followed through wrappers that keep the device they wrap as `inner` (the
+ * block tracer) and through single linear mappings (`linearMapping()`: an LVM volume).
+ */
+export function mediaOf(dev: BlockDevice): MediaLocation | null {
+  let offset = 0;
+  let d: BlockDevice | undefined = dev;
+  while (d !== undefined) {
+    if (d instanceof VolatileWriteCache) return { cache: d, offsetSectors: offset };
+    const lin: { dev: BlockDevice; offsetSectors: number } | null = (d as { linearMapping?(): { dev: BlockDevice; offsetSectors: number } | null }).linearMapping?.() ?? null;
+    if (lin !== null) {
+      offset += lin.offsetSectors;
+      d = lin.dev;
+    } else d = (d as { inner?: BlockDevice }).inner;
   }
   return null;
 }

@@ -17,7 +17,7 @@
 // themselves is not modelled.
 import { REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
-import { volatileCacheOf } from '../../block/power-cut.js';
+import { mediaOf } from '../../block/power-cut.js';
 import { Mutex, RwLock, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { dmIo } from '../dm-io.js';
 import { DmBuffer } from './buffer.js';
@@ -106,11 +106,11 @@ export class DmBufioClient<T = unknown> {
     this.maxBuffers = opts.cacheBlocks ?? 20480;
     this.copy = opts.copy;
     this.media = opts.media ?? new BlockMedia<T>(opts.copy);
-    const cache = volatileCacheOf(opts.dev);
-    if (cache !== null) {
-      const start = this.startSector;
+    const where = mediaOf(opts.dev);
+    if (where !== null) {
+      const start = where.offsetSectors + this.startSector;
       const spb = this.sectorsPerBlock;
-      this.media.trackDurability(cache, (b) => start + b * spb);
+      this.media.trackDurability(where.cache, (b) => start + b * spb);
     }
     this.name = opts.name ?? `bufio-${opts.dev.name}`;
     this.lock = new Mutex(sim, `${this.name}.lock`);

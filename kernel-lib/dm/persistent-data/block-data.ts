@@ -38,8 +38,9 @@ export class PdataError extends Error {
  */
 export class BitmapBlock implements BlockData {
   readonly kind = 'bitmap';
-  constructor(readonly counts: Uint8Array) {}
+  /** null: every count 0 (a fresh bitmap; a large device has tens of thousands). */
+  constructor(public counts: Uint8Array | null) {}
   clone(): BitmapBlock {
-    return new BitmapBlock(this.counts.slice());
+    return new BitmapBlock(this.counts === null ? null : this.counts.slice());
   }
 }

@@ -10,6 +10,10 @@ import type { BlockMedia } from '../bufio/media.js';
 import { BitmapBlock, type BlockData } from './block-data.js';
 import { BtreeNode } from './btree-node.js';
 import { SUPERBLOCK_LOCATION, Superblock } from './persistent-metadata.js';
+import { entriesPerBitmapBlock } from './space-map.js';
+
+/** The checker reads 4 KiB metadata blocks, as every client here formats them. */
+const ENTRIES_PER_BITMAP = entriesPerBitmapBlock(4096);
 
 export interface MetadataCheck {
   ok: boolean;
@@ -38,29 +42,28 @@ export function checkMetadata(media: BlockMedia<BlockData>): MetadataCheck {
   const refs = new Map<number, number>();
   const ref = (b: number) => refs.set(b, (refs.get(b) ?? 0) + 1);
   ref(SUPERBLOCK_LOCATION);
-  const smCounts = (label: string, sm: { index: number; bitmaps: number[] } | null): Uint8Array[] | null => {
+  const smCounts = (label: string, sm: { index: number; bitmaps: number[] } | null): (Uint8Array | null)[] | null => {
     if (sm === null) return null;
     ref(sm.index);
     const idx = media.peek(sm.index);
     if (idx?.kind !== 'sm-index') problems.push(`${label} space map: index block ${sm.index} is ${idx === undefined ? 'not on the media' : `a ${idx.kind}`}`);
-    const out: Uint8Array[] = [];
+    const out: (Uint8Array | null)[] = [];
     for (const b of sm.bitmaps) {
       ref(b);
       const bm = media.peek(b);
       if (bm instanceof BitmapBlock) out.push(bm.counts);
       else {
         problems.push(`${label} space map: bitmap block ${b} is ${bm === undefined ? 'not on the media' : `a ${bm.kind}`}`);
-        out.push(new Uint8Array(0));
+        out.push(null);
       }
     }
     return out;
   };
-  const metaBitmaps = smCounts('metadata', sb.metadataSm) as Uint8Array[];
+  const metaBitmaps = smCounts('metadata', sb.metadataSm) as (Uint8Array | null)[];
   const dataBitmaps = smCounts('data', sb.dataSm);
-  const countIn = (bitmaps: Uint8Array[], b: number): number => {
-    const per = bitmaps.length > 0 && bitmaps[0].length > 0 ? bitmaps[0].length : 1;
-    const m = bitmaps[Math.floor(b / per)];
-    return m === undefined ? 0 : (m[b % per] ?? 0);
+  const countIn = (bitmaps: (Uint8Array | null)[], b: number): number => {
+    const m = bitmaps[Math.floor(b / ENTRIES_PER_BITMAP)];
+    return m == null ? 0 : (m[b % ENTRIES_PER_BITMAP] ?? 0);
   };
   for (const [name, root] of Object.entries(sb.roots)) {
     const kv = new Map<number, unknown>();
@@ -96,7 +99,7 @@ export function checkMetadata(media: BlockMedia<BlockData>): MetadataCheck {
   // The metadata space map against the references found.
   let leakedBlocks = 0;
   if (problems.length === 0) {
-    const per = metaBitmaps.length > 0 ? metaBitmaps[0].length : 0;
+    const per = ENTRIES_PER_BITMAP;
     const undercounted: number[] = [];
     for (const [b, n] of refs) if (countIn(metaBitmaps, b) < Math.min(n, 255)) undercounted.push(b);
     if (undercounted.length > 0) {
@@ -104,6 +107,7 @@ export function checkMetadata(media: BlockMedia<BlockData>): MetadataCheck {
     }
     for (let i = 0; i < metaBitmaps.length; i++) {
       const m = metaBitmaps[i];
+      if (m === null) continue;
       for (let j = 0; j < m.length; j++) if (m[j] > 0 && !refs.has(i * per + j)) leakedBlocks++;
     }
   }

@@ -99,7 +99,7 @@ export class DmSpaceMap {
     const tm = this.mustTm();
     this.recursing++;
     for (let i = 0; i < this.nrBitmaps; i++) {
-      const blk = yield* tm.newBlockFrom(alloc, new BitmapBlock(new Uint8Array(Math.min(this.perBitmap, this.nrBlocks - i * this.perBitmap))));
+      const blk = yield* tm.newBlockFrom(alloc, new BitmapBlock(null));
       this.bitmapRoots.push(blk.location);
       yield* tm.unlock(blk);
     }
@@ -226,7 +226,7 @@ export class DmSpaceMap {
       const { block } = yield* tm.shadowBlock(this.bitmapRoots[i]);
       this.bitmapRoots[i] = block.location;
       const from = i * this.perBitmap;
-      (block.data as BitmapBlock).counts.set(this.counts.subarray(from, Math.min(from + this.perBitmap, this.nrBlocks)));
+      (block.data as BitmapBlock).counts = this.counts.slice(from, Math.min(from + this.perBitmap, this.nrBlocks));
       yield* tm.unlock(block);
     }
     this.recursing--;
