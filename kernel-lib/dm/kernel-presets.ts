@@ -24,6 +24,7 @@
 //   2.6.37    kcopyd I/O no longer REQ_SYNC ("dm io: remove BIO_RW_SYNCIO flag from kcopyd") [R]
 //   3.1       full-chunk snapshot writes skip the copy (a6e50b40)              [D]
 //   3.1       kcopyd reserves only one sub-job's pages, then uses the allocator [R 3.0-3.1]
+//   3.16      rwsem writers spin on a running owner (the snapshot lock)         [D]
 //   3.18      in-order exception completion (exception sequence numbers)      [R post-2015]
 //   5.1       snapshot fine-grained locking (rwsem + per-bucket locks)          [R]
 //   5.3       kcopyd sub-job 512 KiB ("Increase default sub-job size to 512KB") [R]
@@ -58,6 +59,9 @@ export const DM_ERAS: EraTable = {
   'snapshot.skipFullChunkCopy': { oldest: false, steps: [{ since: '3.1', value: true }] },
   'snapshot.inOrderCompletion': { oldest: false, steps: [{ since: '3.18', value: true }] },
   'snapshot.locking': { oldest: 'mutex', steps: [{ since: '5.1', value: 'fine-grained' }] },
+  // The exclusive snapshot lock: an rwsem taken for write, whose writers spin on a running
+  // owner since 3.16; then a mutex (ae1093be5a0e, about 4.8 [R]), spinning since 2.6.29.
+  'snapshot.lockSpin': { oldest: false, steps: [{ since: '3.16', value: true }] },
   'snapshot.cowThreshold': { oldest: 0, steps: [{ since: '5.4', value: 2048 }] },
   // "dm snapshot: track snapshot reads" with "fix race during exception creation", which relies
   // on the per-device kcopyd of 2.6.26 [R for the exact release].

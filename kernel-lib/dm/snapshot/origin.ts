@@ -18,9 +18,9 @@
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
-import type { ProcessGenerator, Simulation, SpinLock } from '../../sim/index.js';
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { cpuTime } from './locking.js';
+import { cpuTime, type BucketPair } from './locking.js';
 import type { PendingException } from './pending-exception.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
 
@@ -83,10 +83,14 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
       snap.locks.exit(lock);
       continue;
     }
-    let pe = snap.pending.lookup(chunk);
+    // dm_lookup_exception(&snap->complete): a walk of the chunk's hash chain.
+    const done = snap.complete.lookup(chunk) !== undefined;
+    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    if (walk !== null) yield walk;
+    let pe = done ? undefined : snap.pending.lookup(chunk);
     let toStartNow: PendingException | null = null;
     if (pe === undefined) {
-      if (snap.complete.lookup(chunk) !== undefined) {
+      if (done) {
         snap.locks.exit(lock);
         continue;
       }
@@ -141,7 +145,10 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     if (!snap.active || bio.sector >= snap.lengthSectors) continue;
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
-    if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+    const done = snap.complete.lookup(chunk) !== undefined;
+    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    if (walk !== null) yield walk;
+    if (!snap.valid || done) {
       snap.locks.exit(lock);
       continue;
     }
@@ -201,7 +208,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
  * alloc_pending_exception may sleep: the lock is dropped, the allocation paid for, and the
  * lock taken again (the caller then looks again: things may have changed meanwhile).
  */
-function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<SpinLock | null> {
+function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: BucketPair | null): ProcessGenerator<BucketPair | null> {
   snap.locks.exit(lock);
   const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
   if (cost !== null) yield cost;
@@ -213,7 +220,7 @@ function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread |
  * the snapshot is invalid now, its lock is released and the write goes on without it. A plain
  * function (not a generator) so that both bookkeeping schemes share it at no allocation.
  */
-function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: SpinLock | null): PendingException | null {
+function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: BucketPair | null): PendingException | null {
   if (fresh === null) {
     snap.locks.exit(lock);
     return null;

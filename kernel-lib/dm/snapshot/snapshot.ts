@@ -83,7 +83,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   /** Why the snapshot became invalid ('ENOSPC' when the COW device filled up, 'EIO'). */
   invalidReason: string | null = null;
   invalidAt = NaN;
-  readonly complete = new CompleteTable();
+  readonly complete: CompleteTable;
   readonly pending = new PendingTable();
   readonly kc: KcopydClient;
   readonly locks: SnapshotLocks;
@@ -110,8 +110,10 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     kcopyd: KcopydParams,
   ) {
     this.kc = new KcopydClient(sim, cpus, name, kcopyd);
-    const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors));
-    this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending);
+    // The bucket heads became 8-byte hlist_bl heads with the fine-grained locking series.
+    const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
+    this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
+    this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
     this.cowCount = params.cowThreshold > 0 ? new Semaphore(sim, params.cowThreshold, `${name}.cow_count`) : null;
     if (store.readMetadata !== undefined) {
       // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
@@ -221,6 +223,8 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       return null;
     }
     let newChunk = this.complete.lookup(chunk);
+    const walk = cpuTime(this.sim, thread, this.complete.lookupSteps(chunk, newChunk !== undefined) * C.chainStepNs);
+    if (walk !== null) yield walk;
     if (newChunk !== undefined) {
       this.locks.exit(lock);
       clone.sector = newChunk * cs + within;
@@ -299,6 +303,9 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       yield* this.invalidateSnapshot(success ? (this.invalidReason ?? 'EIO') : 'EIO', worker);
       error = 'EIO';
     } else {
+      // dm_insert_exception: the walk back along the chain to the sorted position.
+      const walk = cpuTime(sim, worker, this.complete.insertSteps(chunk) * C.chainStepNs);
+      if (walk !== null) yield walk;
       this.complete.insert(chunk, pe.newChunk);
       if (this.isTracked(chunk)) {
         // __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient".
