@@ -7,6 +7,7 @@ import type { ParamNamespace } from '../target-registry.js';
 export type SnapshotLocking = 'mutex' | 'fine-grained';
 export type CommitFlags = 'plain' | 'barrier' | 'flush-fua';
 export type OriginWrite = 'primary-pe' | 'retry';
+export type ZeroNextArea = 'after-write' | 'before-write';
 
 export interface SnapshotParams {
   /**
@@ -24,6 +25,13 @@ export interface SnapshotParams {
   cowThreshold: number;
   /** The persistent store's area write: plain WRITE (2.6.18), WRITE_BARRIER (2.6.29), PREFLUSH|FUA (modern). */
   commitFlags: CommitFlags;
+  /**
+   * When a commit fills its area, the next area is zeroed `after-write` (2.6.18's
+   * persistent_commit, from 2.6.18-rc7: area_io(WRITE), then zero_area(current + 1), then the
+   * callbacks) or `before-write` (the later persistent_commit_exception: zero_disk_area
+   * first, so a crash cannot leave a full area followed by stale entries).
+   */
+  zeroNextArea: ZeroNextArea;
   /**
    * How an origin write waits for the copies it triggers in several snapshots.
    * `primary-pe` (2.6.18 to 2.6.35 [R for the end]): the exceptions are tied to the first one
@@ -65,6 +73,7 @@ const CHOICES: Record<string, readonly unknown[]> = {
   originWrite: ['primary-pe', 'retry'],
   trackReads: [true, false],
   lockSpin: [true, false],
+  zeroNextArea: ['after-write', 'before-write'],
 };
 
 const COUNTS = ['cowThreshold', 'initialExceptions'];

@@ -9,6 +9,7 @@ import { Semaphore, type ProcessGenerator, type SimEvent, type Simulation } from
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
+import { KcopydThrottle } from '../kcopyd/throttle.js';
 import { beforeSleep } from '../../block/plug.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
@@ -18,6 +19,15 @@ import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
 import { doOrigin, putPendingException, type Origin } from './origin.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
+
+/** snapshot_copy_throttle: dm-snapshot's one kcopyd throttle (a module parameter), per simulation. */
+const copyThrottles = new WeakMap<Simulation, KcopydThrottle>();
+
+function snapshotCopyThrottle(sim: Simulation, kcopyd: KcopydParams): KcopydThrottle {
+  let t = copyThrottles.get(sim);
+  if (t === undefined) copyThrottles.set(sim, (t = new KcopydThrottle(sim, kcopyd.throttle)));
+  return t;
+}
 
 /** A snapshot read sent to the origin, tracked until it completes (track_chunk). */
 class TrackedRead {
@@ -109,7 +119,9 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     readonly params: SnapshotParams,
     kcopyd: KcopydParams,
   ) {
-    this.kc = new KcopydClient(sim, cpus, name, kcopyd);
+    // Callbacks of per-CPU kcopyd workers: serialized for the persistent store (its commits
+    // go in order), in parallel for the transient one; one copy throttle for all snapshots.
+    this.kc = new KcopydClient(sim, cpus, name, kcopyd, { serializeCallbacks: store.kind === 'P', throttle: snapshotCopyThrottle(sim, kcopyd) });
     // The bucket heads became 8-byte hlist_bl heads with the fine-grained locking series.
     const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
     this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
