@@ -28,7 +28,7 @@
 //             single thread (create_singlethread_workqueue)                   [R: 2.6.36-3.1]
 //   3.1       full-chunk snapshot writes skip the copy (a6e50b40)              [D]
 //   3.1       kcopyd reserves only one sub-job's pages, then uses the allocator [R 3.0-3.1]
-//   3.16      rwsem writers spin on a running owner (the snapshot lock)         [D]
+//   3.16      rwsem writers spin on a running owner (the snapshot lock)         [R]
 //   3.18      in-order exception completion (exception sequence numbers)      [R post-2015]
 //   5.1       snapshot fine-grained locking (rwsem + per-bucket locks)          [R]
 //   5.3       kcopyd sub-job 512 KiB ("Increase default sub-job size to 512KB") [R]
