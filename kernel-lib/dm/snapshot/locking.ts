@@ -21,6 +21,9 @@ import { COMPLETE_HASH_SHIFT } from './exception-table.js';
 
 /** The two bucket locks of a chunk (dm_exception_table_lock), held together. */
 export class BucketPair {
+  /** The thread holding both (its preemption is off meanwhile). */
+  holder: Thread | null = null;
+
   constructor(
     readonly complete: SpinLock,
     readonly pending: SpinLock,
@@ -100,8 +103,13 @@ export class SnapshotLocks {
     }
     yield beforeSleep(thread, (this.rw as RwLock).readLock());
     const b = this.bucketPair(chunk);
+    // A spinlock is taken by a task running on a CPU, which then cannot be preempted until it
+    // drops it: a woken thread first gets its core back.
+    if (thread !== null && thread.core === null) yield thread.exec(0);
+    if (thread !== null) thread.preemptCount++;
     yield b.complete.lock();
     yield b.pending.lock();
+    b.holder = thread;
     const cost = cpuTime(this.sim, thread, holdNs);
     if (cost !== null) yield cost;
     return b;
@@ -112,8 +120,12 @@ export class SnapshotLocks {
       this.mutex.unlock();
       return;
     }
-    (bucket as BucketPair).pending.unlock();
-    (bucket as BucketPair).complete.unlock();
+    const b = bucket as BucketPair;
+    const holder = b.holder;
+    b.holder = null;
+    b.pending.unlock();
+    b.complete.unlock();
+    if (holder !== null) holder.preemptCount--;
     (this.rw as RwLock).readUnlock();
   }
 
@@ -124,10 +136,13 @@ export class SnapshotLocks {
       if (cost !== null) yield cost;
       return;
     }
+    if (thread !== null && thread.core === null) yield thread.exec(0);
+    if (thread !== null) thread.preemptCount++;
     yield this.allocation.lock();
     const cost = cpuTime(this.sim, thread, holdNs);
     if (cost !== null) yield cost;
     this.allocation.unlock();
+    if (thread !== null) thread.preemptCount--;
   }
 
   /** lock_stat-like figures for status(). */

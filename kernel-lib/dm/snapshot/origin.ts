@@ -69,7 +69,10 @@ export function doOrigin(origin: Origin, bio: Bio, thread: Thread | null, limit:
 }
 
 /** The modern __origin_write: wait on the first snapshot's exception, re-run when it completes. */
-function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _limit: boolean): ProcessGenerator<boolean> {
+function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
+  // do_origin(limit): origin_map's writes first wait for every snapshot's in-flight COW
+  // limit (5.4 on), before any lock; a write re-run from pending_complete does not.
+  if (limit) for (let i = 0; i < origin.snapshots.length; i++) if (origin.snapshots[i].cowThrottle !== null) yield* origin.snapshots[i].waitForInProgress(thread);
   let held = false;
   let toStartLast: PendingException | null = null;
   let pending: Bio | null = bio;

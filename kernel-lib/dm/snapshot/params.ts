@@ -21,7 +21,7 @@ export interface SnapshotParams {
   skipFullChunkCopy: boolean;
   /** Exceptions complete in the order they were allocated (exception sequence numbers). */
   inOrderCompletion: boolean;
-  /** Chunk copies in flight per snapshot before the mapping thread waits (cow_count; 0 = no limit). */
+  /** Chunk copies in flight per snapshot above which a new write waits before mapping (cow_threshold, cow-throttle.ts; 0 = no limit). */
   cowThreshold: number;
   /** The persistent store's area write: plain WRITE (2.6.18), WRITE_BARRIER (2.6.29), PREFLUSH|FUA (modern). */
   commitFlags: CommitFlags;

@@ -5,7 +5,8 @@
 import { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import { Semaphore, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
+import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import { CowThrottle } from './cow-throttle.js';
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
@@ -78,7 +79,7 @@ function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, wo
   } else {
     s.outOfOrder.set(pe.sequence, pe);
   }
-  if (s.cowCount !== null) s.cowCount.up();
+  if (s.cowThrottle !== null) s.cowThrottle.end();
 }
 
 export class Snapshot implements PendingOwner, OriginSnapshot {
@@ -97,8 +98,8 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   readonly pending = new PendingTable();
   readonly kc: KcopydClient;
   readonly locks: SnapshotLocks;
-  /** cow_count: chunk copies in flight (null: no threshold). */
-  readonly cowCount: Semaphore | null;
+  /** in_progress and cow_threshold (null: no threshold). */
+  readonly cowThrottle: CowThrottle | null;
   /** exception_start_sequence / exception_complete_sequence and the out-of-order "tree". */
   startSequence = 0;
   completeSequence = 0;
@@ -126,7 +127,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
     this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
     this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
-    this.cowCount = params.cowThreshold > 0 ? new Semaphore(sim, params.cowThreshold, `${name}.cow_count`) : null;
+    this.cowThrottle = params.cowThreshold > 0 ? new CowThrottle(sim, params.cowThreshold) : null;
     if (store.readMetadata !== undefined) {
       // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
       // I/O goes through its own single-thread workqueue, ksnaphd.
@@ -195,9 +196,15 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     return pe;
   }
 
+  /** wait_for_in_progress, looked at again after every wake, before any snapshot lock is taken. */
+  *waitForInProgress(thread: Thread | null): ProcessGenerator<void> {
+    const t = this.cowThrottle as CowThrottle;
+    for (let ev = t.wait(); ev !== null; ev = t.wait()) yield beforeSleep(thread, ev);
+  }
+
   /** start_copy: copy the origin chunk to its COW chunk through kcopyd. */
   *startCopy(pe: PendingException, thread: Thread | null): ProcessGenerator<void> {
-    if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
+    if (this.cowThrottle !== null) this.cowThrottle.start();
     const cost = cpuTime(this.sim, thread, KCOPYD_COSTS.copyCallNs);
     if (cost !== null) yield cost;
     const cs = this.chunkSectors;
@@ -210,7 +217,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   *startFullBio(pe: PendingException, clone: Bio, thread: Thread | null): ProcessGenerator<void> {
     pe.fullBio = clone;
     this.counters.fullChunkWrites++;
-    if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
+    if (this.cowThrottle !== null) this.cowThrottle.start();
     pe.callbackJob = this.kc.prepareCallback(copyCallback, pe, thread);
     const child = clone.child('write', clone.sector, clone.sectors, clone.flags, pe, fullBioEnd);
     yield* this.cow.submit(child);
@@ -225,6 +232,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     const thread = clone.thread;
     if (!this.active && this.setup !== null) yield beforeSleep(thread, this.setup);
     if (clone.sectors === 0) return this.cow; // a flush goes to the COW device
+    if (this.cowThrottle !== null && clone.op === 'write') yield* this.waitForInProgress(thread);
     const chunk = this.chunkOf(offset);
     const cs = this.chunkSectors;
     const within = offset - chunk * cs;

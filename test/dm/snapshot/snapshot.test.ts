@@ -73,6 +73,20 @@ describe('dm-snapshot', () => {
     expect(modern.zero).to.be.below(modern.area);
   });
 
+  it('cowThreshold (5.4): writes wait before mapping while too many copies are in flight; starting a copy never waits', () => {
+    const s = snapStack({ params: { kernel: '6.x', 'snapshot.cowThreshold': 2 } });
+    const ios = Array.from({ length: 8 }, (_, i) => s.io(s.base, 'write', 16 * i, 8));
+    s.sim.run();
+    const t = s.target.snap.cowThrottle!;
+    expect(ios.map((io) => io.tComplete > 0)).to.deep.equal(ios.map(() => true));
+    // 4 writers are admitted at once (in_progress 0 <= 2: nothing started yet), the next 4 wait.
+    expect(t.waits).to.equal(4);
+    // Woken together when in_progress falls back to 2, all 4 look again and go: the limit is
+    // a gate, not a semaphore, and can be passed by writers admitted at the same moment.
+    expect(t.maxInProgress).to.be.within(3, 2 + 4);
+    expect(t.inProgress).to.equal(0);
+  });
+
   it('places data chunks around the metadata areas (epa = chunk bytes / 16)', () => {
     const s = snapStack({ chunk: 8, params: { kernel: '6.x' } }); // 4 KiB chunks: epa 256
     const store = s.target.snap.store as PersistentStore;
