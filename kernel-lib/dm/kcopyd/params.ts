@@ -21,7 +21,7 @@ export interface KcopydParams {
    * `global`: one kcopyd thread and one set of job lists for the whole machine (before
    * 2.6.26); `per-client`: one worker per client (2.6.26 on); `per-cpu`: the 2022 redesign,
    * job lists and worker per CPU so that I/O is submitted and completed on the CPU that asked
-   * for the copy (callbacks stay serialized per client).
+   * for the copy (callbacks serialized only when the client asks: a persistent snapshot).
    */
   threading: Threading;
   /**
