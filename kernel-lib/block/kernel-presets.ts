@@ -17,6 +17,9 @@ export const BLOCK_ERAS: EraTable = {
   rq_affinity: { oldest: 0, steps: [{ since: '2.6.28', value: 1 }] },
   // BLK_DEF_MAX_SECTORS 1024 (512 KiB) in 2.6; 2560 (1280 KiB) later.
   max_sectors: { oldest: 1024, steps: [{ since: '3.0', value: 2560 }] },
+  // The legacy queue's own plug (blk_plug_device, unplug_thresh, the unplug timer) went in
+  // 2.6.39 ("block: remove per-queue plugging"); on-stack plugging replaced it.
+  queue_plugging: { oldest: true, steps: [{ since: '2.6.39', value: false }] },
   // On-stack plugging flushes at BLK_MAX_REQUEST_COUNT: 16 from 2.6.39, 32 from 5.16. Before
   // 2.6.39 the legacy queue's own plug (unplug_thresh / unplug_delay_ms) applies and this
   // knob is unused (it stays at the layer's default).

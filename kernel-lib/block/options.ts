@@ -35,6 +35,12 @@ export interface BlockOptions {
   max_segments: number;
   /** Bytes per segment, MAX_SEGMENT_SIZE = 65536 [S]. */
   max_segment_size: number;
+  /**
+   * Legacy queue: whether an empty queue plugs itself when a request arrives (2.6's
+   * blk_plug_device, with unplug_thresh and the unplug timer). Removed in 2.6.39, when on-stack
+   * (per-task) plugging replaced it; with `false` the legacy queue runs at once.
+   */
+  queue_plugging: boolean;
   /** Legacy plugging: unplug once this many requests are queued (unplug_thresh = 4) [S]. */
   unplug_thresh: number;
   /** Legacy plugging: unplug timer (unplug_delay = 3 ms) [S]. */
@@ -83,6 +89,7 @@ export const DEFAULT_BLOCK_OPTIONS: Readonly<BlockOptions> = Object.freeze({
   max_sectors: 1024,
   max_segments: 128,
   max_segment_size: 65536,
+  queue_plugging: true,
   unplug_thresh: 4,
   unplug_delay_ms: 3,
   plug_max_requests: 32,
@@ -120,6 +127,7 @@ const CHECKS: Record<keyof BlockOptions, Check> = {
   max_sectors: (v) => (Number.isSafeInteger(v) && (v as number) >= 8 ? null : 'an integer >= 8 sectors'),
   max_segments: positiveInt,
   max_segment_size: (v) => (Number.isSafeInteger(v) && (v as number) >= 4096 ? null : 'an integer >= 4096 bytes'),
+  queue_plugging: bool,
   unplug_thresh: positiveInt,
   unplug_delay_ms: nonNegative,
   plug_max_requests: positiveInt,

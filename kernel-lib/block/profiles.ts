@@ -163,7 +163,7 @@ const HDD_SATA_2007: Profile = {
   },
   sources: {
     capacity_gb: '[R] a common 2007 desktop size',
-    rpm: '[D] docs/references.md#device-facts: 7200 rpm, 8.33 ms per turn',
+    rpm: '[D] docs/references.md#device-facts: 7200 rpm, 8.33 ms per turn (a generic 2007 desktop-disk figure; the published machine\'s disk model is not known)',
     heads: '[R] two platters',
     zones: '[R] 2007 drives: 15-30 zones',
     outer_mbps: '[D] docs/references.md#device-facts: about 78 MB/s outer-zone sustained rate',
@@ -190,7 +190,7 @@ const HDD_SATA_2007: Profile = {
 const HDD_2019: Profile = {
   name: 'hdd-2019',
   kind: 'hdd',
-  description: '2019 7200 rpm SATA disk, 375 GB test device, 6 Gb/s, large cache with write-back on',
+  description: '2019 SATA disk, 375 GB test device (7200 rpm, 8.5 ms seek and NCQ 31 assumed: generic figures), 6 Gb/s, large cache with write-back on',
   calibratedOn:
     'docs/references.md#devices-2019, HDD row: 120 MB/s sequential (reproduced); random write 701 us / 1425 IOPS (model ~850 us / ~1150 IOPS, a gap); random read 1.4 ms / 712 IOPS out of mechanical reach (see docs/devices.md)',
   params: {
@@ -219,7 +219,7 @@ const HDD_2019: Profile = {
   },
   sources: {
     capacity_gb: '[D] 375 GB (docs/references.md#devices-2019)',
-    rpm: '[D] 7200 rpm (docs/references.md#device-facts)',
+    rpm: '[R] 7200 rpm assumed: the 2019 source does not give the disk\'s speed; the figure is the generic one of docs/references.md#device-facts',
     heads: '[R]',
     zones: '[R]',
     inner_mbps: '[R] about half the outer rate',
@@ -229,12 +229,12 @@ const HDD_2019: Profile = {
     read_ahead_kib: '[R]',
     write_cache: '[D] write cache on (docs/references.md#devices-2019)',
     destage_max_kib: '[R]',
-    queue_depth: '[D] NCQ 31',
-    scheduling: '[D] NCQ rotational-position ordering',
+    queue_depth: '[R] NCQ 31 assumed: the generic SATA figure (docs/references.md#device-facts), not published for this disk',
+    scheduling: '[R] NCQ rotational-position ordering assumed (what NCQ drives do in general)',
     issue_cpu_ns: '[R] libata/AHCI issue on a 2019 core',
     irq_cpu_ns: '[R]',
     outer_mbps: '[C] so that 256 KiB sequential I/O at the start of the disk gives 120 MB/s',
-    avg_seek_ns: '[D] about 8.5 ms (docs/references.md#device-facts)',
+    avg_seek_ns: '[R] 8.5 ms assumed: the generic figure of docs/references.md#device-facts (2007 desktop SATA disks), not published for this disk',
     write_buffer_extents: '[C] dirty extents tracked: sets the destage positioning time under random writes (701 us target)',
     write_buffer_kib: '[R] half of a 256 MiB cache',
     track_to_track_ns: '[R] short-stroke read seeks of 2019 drives are quoted at 0.2-0.5 ms; taken at 0.3 ms',

@@ -93,7 +93,7 @@ export class RequestQueue extends BlkCore {
     const rq = new Request(bio, this.sim.now, this.limits.maxSegmentSize);
     this.counters.requests++;
     // Plug an empty queue, then add; enough queued requests unplug it (elv_insert).
-    if (this.elevator.count === 0 && this.dispatchList.length === 0) this.plug();
+    if (o.queue_plugging && this.elevator.count === 0 && this.dispatchList.length === 0) this.plug();
     this.insertAccounting(rq);
     this.elevator.add(rq, this.sim.now);
     this.hash(rq);

@@ -316,6 +316,12 @@ export class Thread implements ProcessContext {
   cpuNs = 0;
   /** When the thread last got its core (for time slicing). */
   sliceStart = 0;
+  /**
+   * preempt_count: while above 0 (a spinlock held), the thread is not preempted at its exec()
+   * calls, as spin_lock disables preemption; otherwise a holder could lose its core to a
+   * runnable thread while others spin on the lock with every core.
+   */
+  preemptCount = 0;
   /** The busy core whose runqueue this floating thread waits on after a preemption, or null. */
   queuedOn: Core | null = null;
   /** When it was put there (it stays cache-hot for migrationCostNs). */
@@ -359,6 +365,7 @@ export class Thread implements ProcessContext {
     let woken = true;
     if (
       core !== null &&
+      this.preemptCount === 0 &&
       (core.preemptRequested || sim.now - this.sliceStart >= this.cpus.timesliceNs) &&
       this.cpus._othersWaiting(core)
     ) {

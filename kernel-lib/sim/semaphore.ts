@@ -1,6 +1,6 @@
 // Counting semaphore (struct semaphore): down() takes a unit or sleeps in FIFO order; up()
 // gives one back, waking the first sleeper. Like the kernel's, it has no owner: any process
-// may up() (dm-snapshot's cow_count is taken in map and given back in the kcopyd callback).
+// may up() (5.3's dm-snapshot cow_count was taken in start_copy and given back in the kcopyd callback).
 import { Deque } from './deque.js';
 import { SimulationError, describe } from './errors.js';
 import { PROCESSED, SimEvent } from './event.js';

@@ -20,6 +20,12 @@ describe('block/kernel-presets', () => {
     expect(pageCacheDefaultsForKernel('3.2')).to.include({ throttle: 'io-less' });
   });
 
+  it('the legacy queue plugs itself until 2.6.39 only: 3.x and 4.x presets (still the legacy queue) do not', () => {
+    expect(blockDefaultsForKernel('2.6.38')).to.include({ queue: 'legacy', queue_plugging: true });
+    expect(blockDefaultsForKernel('2.6.39')).to.include({ queue: 'legacy', queue_plugging: false });
+    expect(blockDefaultsForKernel('4.19')).to.include({ queue: 'legacy', queue_plugging: false });
+  });
+
   it("every era's values, taken together, pass the layer's own validators", () => {
     const versions = new Set(['2.6.0']);
     for (const table of [BLOCK_ERAS, PAGE_CACHE_ERAS]) for (const h of Object.values(table)) for (const st of h.steps) versions.add(st.since);

@@ -21,6 +21,18 @@ describe('block/request-queue (legacy, 2.6)', () => {
     for (const b of bios) expect(b.tComplete).to.equal(3e6 + drv.serviceNs + q.options.complete_cpu_ns);
   });
 
+  it('without queue plugging (2.6.39 on) the queue never plugs itself: the first bio goes to the driver at once', () => {
+    const sim = new Simulation();
+    const drv = new FakeDriver(sim);
+    const q = legacy(sim, drv, { queue_plugging: false });
+    const bios = Array.from({ length: 8 }, (_, i) => new Bio('write', 1000 + 8 * i, 8));
+    submitAll(sim, q, bios);
+    sim.run();
+    expect(q.counters.plugs).to.equal(0);
+    expect(q.counters.unplugTimer).to.equal(0);
+    expect(drv.seen[0].at).to.be.below(3e6);
+  });
+
   it('front-merges a bio that ends where a queued request starts (deadline)', () => {
     const sim = new Simulation();
     const drv = new FakeDriver(sim);

@@ -19,6 +19,23 @@ import type { KcopydParams } from './params.js';
 import { KcopydThrottle } from './throttle.js';
 import { KcopydWorker } from './worker.js';
 
+/** What a client asks of kcopyd beyond the parameters (all optional: the public API is unchanged without them). */
+export interface KcopydClientOptions {
+  /**
+   * With per-CPU workers (`threading: per-cpu`), whether the client's notify functions must
+   * not run concurrently. The 2022 description (dm-devel, copy-offload thread) says only that
+   * callbacks stay serialized for persistent snapshots (the store commits in order) and run in
+   * parallel for transient ones. HOW they are serialized is not described: the model ASSUMES a
+   * sleeping lock around each callback. Ignored with a single worker, which serializes anyway.
+   */
+  serializeCallbacks?: boolean;
+  /**
+   * A throttle shared with other clients: dm-snapshot has ONE (the module parameter
+   * snapshot_copy_throttle) for all its snapshots. Default: the client's own.
+   */
+  throttle?: KcopydThrottle;
+}
+
 /** The one machine-wide kcopyd of the 2.6.18-2.6.25 era, per simulated machine. */
 const globalWorkers = new WeakMap<CpuSet, KcopydWorker>();
 
@@ -35,7 +52,10 @@ export class KcopydClient {
   readonly ioFlags: number;
   /** The workers this client's jobs go to: one, or one per CPU. */
   readonly workers: KcopydWorker[];
-  /** Serializes callbacks across per-CPU workers (null when there is a single worker). */
+  /**
+   * Serializes notify functions across per-CPU workers when the client asks for it (null:
+   * a single worker, or parallel callbacks). See KcopydClientOptions.serializeCallbacks.
+   */
   readonly callbackLock: Mutex | null;
   readonly stats = { copies: 0, subJobs: 0, callbacks: 0, sectorsCopied: 0, jobsInFlight: 0, maxJobsInFlight: 0 };
   private readonly splitWhenEqual: boolean;
@@ -45,6 +65,7 @@ export class KcopydClient {
     readonly cpus: CpuSet,
     readonly name: string,
     readonly params: KcopydParams,
+    options: KcopydClientOptions = {},
   ) {
     this.subJobSectors = params.subJobKiB * 2;
     this.splitWhenEqual = params.pool === 'hard';
@@ -54,28 +75,30 @@ export class KcopydClient {
       throw new InputError(`${pages} pages cannot hold one ${params.subJobKiB} KiB sub-job (${subJobPages} pages): every large copy would wait forever`, { field: 'kcopyd.pages' });
     }
     this.pool = new PagePool(params.pool, pages, params.memoryPressure);
-    this.throttle = new KcopydThrottle(sim, params.throttle);
+    this.throttle = options.throttle ?? new KcopydThrottle(sim, params.throttle);
     this.offload = new KcopydOffload(sim, params.offloadLatencyUs * 1e3, params.offloadMBps);
     this.ioFlags = params.syncIo ? REQ_SYNC : 0;
+    // Where the work item runs is `kcopyd.bound` (the era's workqueue), not the threading:
+    // create_singlethread_workqueue("kcopyd") is one floating thread (ordered, unbound);
+    // alloc_workqueue("kcopyd", WQ_MEM_RECLAIM, 0) runs the item on the CPU it was queued from.
+    const wqOptions = (wqName: string) => (params.bound ? { name: wqName, bound: true } : { name: wqName, ordered: true });
     if (params.threading === 'global') {
       let w = globalWorkers.get(cpus);
       if (w === undefined) {
-        // create_singlethread_workqueue("kcopyd"): one thread, shared by every client.
-        const wq = new Workqueue(cpus, { name: 'kcopyd', ordered: true });
-        w = new KcopydWorker(wq, 'kcopyd', params.requeue, -1);
+        // One work item and one set of lists, shared by every client of the machine.
+        w = new KcopydWorker(new Workqueue(cpus, wqOptions('kcopyd')), 'kcopyd', params.requeue, -1);
         globalWorkers.set(cpus, w);
       }
       this.workers = [w];
       this.callbackLock = null;
     } else if (params.threading === 'per-client') {
-      // alloc_workqueue("kcopyd", WQ_MEM_RECLAIM, 0): bound, one work item per client.
-      const wq = new Workqueue(cpus, { name: `kcopyd-${name}`, bound: true });
-      this.workers = [new KcopydWorker(wq, `kcopyd-${name}`, params.requeue, -1)];
+      this.workers = [new KcopydWorker(new Workqueue(cpus, wqOptions(`kcopyd-${name}`)), `kcopyd-${name}`, params.requeue, -1)];
       this.callbackLock = null;
     } else {
+      // The 2022 design: lists and a work item per CPU, each queued on its own CPU.
       const wq = new Workqueue(cpus, { name: `kcopyd-${name}`, bound: true });
       this.workers = cpus.cores.map((c) => new KcopydWorker(wq, `kcopyd-${name}/${c.index}`, params.requeue, c.index));
-      this.callbackLock = new Mutex(sim, `kcopyd-${name}.callbacks`);
+      this.callbackLock = options.serializeCallbacks === true ? new Mutex(sim, `kcopyd-${name}.callbacks`) : null;
     }
   }
 

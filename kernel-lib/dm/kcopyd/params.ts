@@ -21,9 +21,17 @@ export interface KcopydParams {
    * `global`: one kcopyd thread and one set of job lists for the whole machine (before
    * 2.6.26); `per-client`: one worker per client (2.6.26 on); `per-cpu`: the 2022 redesign,
    * job lists and worker per CPU so that I/O is submitted and completed on the CPU that asked
-   * for the copy (callbacks stay serialized per client).
+   * for the copy (callbacks serialized only when the client asks: a persistent snapshot).
    */
   threading: Threading;
+  /**
+   * The work item's workqueue: `false`, one dedicated thread that floats over the CPUs
+   * (create_singlethread_workqueue: the global kcopyd, and the per-client one from 2.6.26);
+   * `true`, a bound workqueue (alloc_workqueue(WQ_MEM_RECLAIM), about 3.1 on [R]): the item
+   * runs on the CPU that queued it, or on the one it is running on when re-queued. The per-CPU
+   * design is always bound.
+   */
+  bound: boolean;
   /**
    * `hard`: the client's preallocated pages and nothing else (all-or-nothing, no allocator
    * fallback; before about 3.1); `reserve`: the page allocator first, the reserve only when it
@@ -55,6 +63,7 @@ const CHOICES: Record<string, readonly (string | boolean)[]> = {
   offload: ['none', 'device'],
   syncIo: [true, false],
   memoryPressure: [true, false],
+  bound: [true, false],
 };
 
 const NUMBERS: Record<string, { min: number; max: number; integer: boolean }> = {

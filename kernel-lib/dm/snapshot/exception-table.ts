@@ -1,24 +1,60 @@
 // The complete and pending exception tables. The kernel hashes chunks into buckets (complete:
 // (chunk >> 8) & mask, cow_size / chunk buckets capped at 2 MiB of heads, minimum 64; pending:
-// chunk & mask, an eighth of that, minimum 64). Lookup time is in costs.ts; the bucket count
-// only matters for which operations share a bucket lock (locking.ts), so the tables here are
-// plain maps keyed by origin chunk.
+// chunk & mask, an eighth of that, minimum 64). The tables here are maps keyed by origin
+// chunk, plus the length of each complete-table hash chain: dm_lookup_exception walks the
+// chain of its bucket (all of it when the chunk is not there, the common case of a first
+// write), and dm_insert_exception keeps a chain sorted by old_chunk, walking it backwards
+// from the tail to the insertion point. So the time under the snapshot's lock grows with the
+// table's occupancy (chain entries are separately allocated: one cache miss each on a big
+// table, SNAPSHOT_COSTS.chainStepNs). The pending table (hash_shift 0, few entries) is not
+// walked in any length worth counting. Random chunks are not merged into consecutive-chunk
+// entries, so one exception is one chain entry.
 import type { PendingException } from './pending-exception.js';
 
-/** calc_max_buckets: 2 MiB of 8-byte bucket heads. */
-const MAX_BUCKETS = (2 * 1024 * 1024) / 8;
+/** DM_CHUNK_CONSECUTIVE_BITS: the complete table's hash shift (256 consecutive chunks share a bucket). */
+export const COMPLETE_HASH_SHIFT = 8;
+
+/**
+ * calc_max_buckets: 2 MiB of bucket heads: struct list_head (16 bytes) until the 2019 series
+ * ("dm snapshot: Make exception tables scalable", with the fine-grained locking), then
+ * struct hlist_bl_head (8 bytes).
+ */
+export function maxBuckets(headBytes: 8 | 16): number {
+  return (2 * 1024 * 1024) / headBytes;
+}
 
 /** Bucket counts of the complete and pending tables for a COW device of `cowChunks` chunks. */
-export function bucketCounts(cowChunks: number): { complete: number; pending: number } {
-  let complete = Math.max(64, Math.min(cowChunks, MAX_BUCKETS));
+export function bucketCounts(cowChunks: number, headBytes: 8 | 16 = 8): { complete: number; pending: number } {
+  let complete = Math.max(64, Math.min(cowChunks, maxBuckets(headBytes)));
   complete = 2 ** Math.floor(Math.log2(complete));
   const pending = Math.max(64, complete >> 3);
   return { complete, pending };
 }
 
-/** The complete table: origin chunk -> COW chunk (struct dm_exception). */
+/** The complete table: origin chunk -> COW chunk (struct dm_exception), with its chain lengths. */
 export class CompleteTable {
   private readonly map = new Map<number, number>();
+  /** Exceptions inserted per bucket (index: (chunk >> 8) & mask). */
+  private readonly chains: Uint32Array;
+  private readonly mask: number;
+  /**
+   * Chain entries every used bucket starts with: `initialExceptions` spread evenly over the
+   * buckets the origin's chunks hash to (a table that already holds that many exceptions of
+   * chunks the workload does not write again).
+   */
+  readonly baseChain: number;
+
+  constructor(
+    buckets = 64,
+    /** Chunks of the origin (which buckets are used), and exceptions already in the table. */
+    originChunks = 0,
+    initialExceptions = 0,
+  ) {
+    this.mask = buckets - 1;
+    this.chains = new Uint32Array(buckets);
+    const used = Math.max(1, Math.min(buckets, Math.ceil(originChunks / 2 ** COMPLETE_HASH_SHIFT)));
+    this.baseChain = initialExceptions / used;
+  }
 
   get size(): number {
     return this.map.size;
@@ -29,7 +65,38 @@ export class CompleteTable {
   }
 
   insert(oldChunk: number, newChunk: number): void {
+    if (!this.map.has(oldChunk) && !this.merges(oldChunk, newChunk)) this.chains[Math.floor(oldChunk / 2 ** COMPLETE_HASH_SHIFT) & this.mask]++;
     this.map.set(oldChunk, newChunk);
+  }
+
+  /**
+   * dm_insert_exception's merge: an exception next to an entry of the same bucket whose old
+   * AND new chunks are both consecutive with it extends that entry instead of adding one (a
+   * sequential stream copied into sequentially allocated COW chunks stays one entry).
+   */
+  private merges(oldChunk: number, newChunk: number): boolean {
+    const bucket = Math.floor(oldChunk / 2 ** COMPLETE_HASH_SHIFT);
+    if (oldChunk > 0 && Math.floor((oldChunk - 1) / 2 ** COMPLETE_HASH_SHIFT) === bucket && this.map.get(oldChunk - 1) === newChunk - 1) return true;
+    return Math.floor((oldChunk + 1) / 2 ** COMPLETE_HASH_SHIFT) === bucket && this.map.get(oldChunk + 1) === newChunk + 1;
+  }
+
+  /** Entries on `chunk`'s hash chain. */
+  chainLength(chunk: number): number {
+    return this.baseChain + this.chains[Math.floor(chunk / 2 ** COMPLETE_HASH_SHIFT) & this.mask];
+  }
+
+  /**
+   * Chain entries dm_lookup_exception visits for `chunk`: the whole chain when it is absent,
+   * on average half of it when present (the chain is sorted, the chunk anywhere in it).
+   */
+  lookupSteps(chunk: number, present: boolean): number {
+    const n = this.chainLength(chunk);
+    return present ? (n + 1) / 2 : n;
+  }
+
+  /** Entries dm_insert_exception visits walking back from the tail to the insertion point (on average half the chain). */
+  insertSteps(chunk: number): number {
+    return this.chainLength(chunk) / 2;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { CompleteTable, PendingTable } from './exception-table.js';
 import type { SnapshotLocks } from './locking.js';
+import type { CowThrottle } from './cow-throttle.js';
 import type { SnapshotParams } from './params.js';
 import type { PendingException, PendingOwner } from './pending-exception.js';
 
@@ -24,6 +25,10 @@ export interface OriginSnapshot extends PendingOwner {
   readonly complete: CompleteTable;
   readonly pending: PendingTable;
   readonly locks: SnapshotLocks;
+  /** The in-flight COW limit (5.4 on), or null. */
+  readonly cowThrottle: CowThrottle | null;
+  /** wait_for_in_progress */
+  waitForInProgress(thread: Thread | null): ProcessGenerator<void>;
   readonly counters: { originCopies: number; heldOriginBios: number };
   chunkOf(sector: number): number;
   /** alloc + __insert_pending_exception with the store's prepare; null when the COW is full. */

@@ -18,9 +18,9 @@
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
-import type { ProcessGenerator, Simulation, SpinLock } from '../../sim/index.js';
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { cpuTime } from './locking.js';
+import { cpuTime, type BucketPair } from './locking.js';
 import type { PendingException } from './pending-exception.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
 
@@ -69,7 +69,10 @@ export function doOrigin(origin: Origin, bio: Bio, thread: Thread | null, limit:
 }
 
 /** The modern __origin_write: wait on the first snapshot's exception, re-run when it completes. */
-function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _limit: boolean): ProcessGenerator<boolean> {
+function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
+  // do_origin(limit): origin_map's writes first wait for every snapshot's in-flight COW
+  // limit (5.4 on), before any lock; a write re-run from pending_complete does not.
+  if (limit) for (let i = 0; i < origin.snapshots.length; i++) if (origin.snapshots[i].cowThrottle !== null) yield* origin.snapshots[i].waitForInProgress(thread);
   let held = false;
   let toStartLast: PendingException | null = null;
   let pending: Bio | null = bio;
@@ -83,10 +86,14 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, _lim
       snap.locks.exit(lock);
       continue;
     }
-    let pe = snap.pending.lookup(chunk);
+    // dm_lookup_exception(&snap->complete): a walk of the chunk's hash chain.
+    const done = snap.complete.lookup(chunk) !== undefined;
+    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    if (walk !== null) yield walk;
+    let pe = done ? undefined : snap.pending.lookup(chunk);
     let toStartNow: PendingException | null = null;
     if (pe === undefined) {
-      if (snap.complete.lookup(chunk) !== undefined) {
+      if (done) {
         snap.locks.exit(lock);
         continue;
       }
@@ -141,7 +148,10 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     if (!snap.active || bio.sector >= snap.lengthSectors) continue;
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
-    if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+    const done = snap.complete.lookup(chunk) !== undefined;
+    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    if (walk !== null) yield walk;
+    if (!snap.valid || done) {
       snap.locks.exit(lock);
       continue;
     }
@@ -201,7 +211,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
  * alloc_pending_exception may sleep: the lock is dropped, the allocation paid for, and the
  * lock taken again (the caller then looks again: things may have changed meanwhile).
  */
-function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: SpinLock | null): ProcessGenerator<SpinLock | null> {
+function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: BucketPair | null): ProcessGenerator<BucketPair | null> {
   snap.locks.exit(lock);
   const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
   if (cost !== null) yield cost;
@@ -213,7 +223,7 @@ function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread |
  * the snapshot is invalid now, its lock is released and the write goes on without it. A plain
  * function (not a generator) so that both bookkeeping schemes share it at no allocation.
  */
-function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: SpinLock | null): PendingException | null {
+function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: BucketPair | null): PendingException | null {
   if (fresh === null) {
     snap.locks.exit(lock);
     return null;

@@ -7,6 +7,7 @@ import type { ParamNamespace } from '../target-registry.js';
 export type SnapshotLocking = 'mutex' | 'fine-grained';
 export type CommitFlags = 'plain' | 'barrier' | 'flush-fua';
 export type OriginWrite = 'primary-pe' | 'retry';
+export type ZeroNextArea = 'after-write' | 'before-write';
 
 export interface SnapshotParams {
   /**
@@ -20,10 +21,17 @@ export interface SnapshotParams {
   skipFullChunkCopy: boolean;
   /** Exceptions complete in the order they were allocated (exception sequence numbers). */
   inOrderCompletion: boolean;
-  /** Chunk copies in flight per snapshot before the mapping thread waits (cow_count; 0 = no limit). */
+  /** Chunk copies in flight per snapshot above which a new write waits before mapping (cow_threshold, cow-throttle.ts; 0 = no limit). */
   cowThreshold: number;
   /** The persistent store's area write: plain WRITE (2.6.18), WRITE_BARRIER (2.6.29), PREFLUSH|FUA (modern). */
   commitFlags: CommitFlags;
+  /**
+   * When a commit fills its area, the next area is zeroed `after-write` (2.6.18's
+   * persistent_commit, from 2.6.18-rc7: area_io(WRITE), then zero_area(current + 1), then the
+   * callbacks) or `before-write` (the later persistent_commit_exception: zero_disk_area
+   * first, so a crash cannot leave a full area followed by stale entries).
+   */
+  zeroNextArea: ZeroNextArea;
   /**
    * How an origin write waits for the copies it triggers in several snapshots.
    * `primary-pe` (2.6.18 to 2.6.35 [R for the end]): the exceptions are tied to the first one
@@ -41,6 +49,20 @@ export interface SnapshotParams {
    * that let it return the newly written data.
    */
   trackReads: boolean;
+  /**
+   * Whether a task that finds the exclusive snapshot lock (`locking: mutex`) taken spins on a
+   * running owner before sleeping (optimistic spinning). It follows the lock type the kernel
+   * used: an rw-semaphore taken for write until 2016, whose writers spin since 3.16
+   * ("locking/rwsem: Implement optimistic spinning"), then a mutex (spinning since 2.6.29).
+   * Sleeping only before 3.16. (The fine-grained scheme's bucket locks are bit spinlocks.)
+   */
+  lockSpin: boolean;
+  /**
+   * Exceptions already in the complete table when the run starts, of chunks the workload does
+   * not write again (a snapshot some way into a long run): they lengthen the hash chains that
+   * every lookup and insert under the lock walks. 0 = a new snapshot.
+   */
+  initialExceptions: number;
 }
 
 const CHOICES: Record<string, readonly unknown[]> = {
@@ -50,19 +72,23 @@ const CHOICES: Record<string, readonly unknown[]> = {
   commitFlags: ['plain', 'barrier', 'flush-fua'],
   originWrite: ['primary-pe', 'retry'],
   trackReads: [true, false],
+  lockSpin: [true, false],
+  zeroNextArea: ['after-write', 'before-write'],
 };
 
-export const SNAPSHOT_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES), 'cowThreshold'];
+const COUNTS = ['cowThreshold', 'initialExceptions'];
+
+export const SNAPSHOT_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES), ...COUNTS];
 
 export function parseSnapshotParams(params: Readonly<Record<string, unknown>>): SnapshotParams {
   const era: Record<string, unknown> = eraDefaultsOf(params);
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { initialExceptions: 0 };
   for (const [k, v] of Object.entries(era)) if (k.startsWith('snapshot.')) out[k.slice(9)] = v;
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('snapshot.')) continue;
     const name = key.slice(9);
-    if (name === 'cowThreshold') {
-      if (!(Number.isInteger(value) && (value as number) >= 0)) throw new InputError(`expected an integer >= 0 (0 = no limit), got ${JSON.stringify(value)}`, { field: key });
+    if (COUNTS.includes(name)) {
+      if (!(Number.isInteger(value) && (value as number) >= 0)) throw new InputError(`expected an integer >= 0${name === 'cowThreshold' ? ' (0 = no limit)' : ''}, got ${JSON.stringify(value)}`, { field: key });
     } else if (CHOICES[name] !== undefined) {
       if (!CHOICES[name].includes(value)) {
         throw new InputError(`expected one of ${CHOICES[name].map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`, { field: key });

@@ -29,7 +29,7 @@ import { dmIo } from '../dm-io.js';
 import { cpuOf } from '../kcopyd/client.js';
 import { beforeSleep } from '../../block/plug.js';
 import type { ExceptionStore } from './exception-store.js';
-import type { CommitFlags } from './params.js';
+import type { CommitFlags, ZeroNextArea } from './params.js';
 import type { PendingException } from './pending-exception.js';
 
 /** sizeof(struct disk_exception) */
@@ -67,6 +67,8 @@ export class PersistentStore implements ExceptionStore {
     readonly cow: BlockDevice,
     readonly chunkSectors: number,
     flags: CommitFlags,
+    /** `snapshot.zeroNextArea`: zero a full area's successor after writing it (2.6.18) or before (later). */
+    private readonly zeroNext: ZeroNextArea = 'before-write',
   ) {
     this.epa = (chunkSectors * 512) / DISK_EXCEPTION_BYTES;
     this.flagBits = commitFlagBits(flags);
@@ -97,17 +99,18 @@ export class PersistentStore implements ExceptionStore {
     return this.commitArea(worker);
   }
 
-  /** The group commit proper: write the area (zeroing the next one first if full), then call back every queued exception. */
+  /**
+   * The group commit proper: write the area and, if it is full, zero the next one (first, or
+   * after the write in 2.6.18's order), then call back every queued exception.
+   */
   private *commitArea(worker: Thread): ProcessGenerator<void> {
     const full = this.currentCommitted === this.epa;
-    if (full) {
-      this.counters.areaZeroes++;
-      if ((yield* this.chunkIo(this.areaLocation(this.currentArea + 1), 0, worker)) !== null) this.valid = false;
-    }
+    if (full && this.zeroNext === 'before-write') yield* this.zeroNextArea(worker);
     if (this.valid) {
       this.counters.areaWrites++;
       if ((yield* this.chunkIo(this.areaLocation(this.currentArea), this.flagBits, worker)) !== null) this.valid = false;
     }
+    if (full && this.zeroNext === 'after-write') yield* this.zeroNextArea(worker);
     if (full) {
       this.currentCommitted = 0;
       this.currentArea++;
@@ -121,6 +124,12 @@ export class PersistentStore implements ExceptionStore {
     for (let i = 0; i < cbs.length; i++) yield* cbs[i].commitDone(this.valid, worker);
     cbs.length = 0;
     this.spare = cbs;
+  }
+
+  /** zero_area / zero_disk_area of the area after the current one: a plain synchronous write. */
+  private *zeroNextArea(worker: Thread): ProcessGenerator<void> {
+    this.counters.areaZeroes++;
+    if ((yield* this.chunkIo(this.areaLocation(this.currentArea + 1), 0, worker)) !== null) this.valid = false;
   }
 
   /** read_metadata for a new snapshot: read_header (magic 0), write_header, zero_area(0). */

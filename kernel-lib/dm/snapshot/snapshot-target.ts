@@ -100,7 +100,7 @@ export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArg
   }
   // 2.6 kernels gave each snapshot's kcopyd client SNAPSHOT_PAGES; modern ones only the reserve.
   if (kcopyd.pool === 'hard' && ctx.params['kcopyd.pages'] === undefined) kcopyd.pages = SNAPSHOT_PAGES;
-  const store: ExceptionStore = kind === 'P' ? new PersistentStore(ctx.sim, cow, chunk, params.commitFlags) : new TransientStore(cow, chunk);
+  const store: ExceptionStore = kind === 'P' ? new PersistentStore(ctx.sim, cow, chunk, params.commitFlags, params.zeroNextArea) : new TransientStore(cow, chunk);
   const minSectors = kind === 'P' ? 3 * chunk : chunk;
   if (cow.sizeSectors < minSectors) throw args.error(`COW device ${cow.name} (${cow.sizeSectors} sectors) cannot hold even one exception with chunk ${chunk}`, 'COW dev');
   const origin = originFor(ctx.sim, originDev);

@@ -5,10 +5,12 @@
 import { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import { Semaphore, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
+import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import { CowThrottle } from './cow-throttle.js';
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
+import { KcopydThrottle } from '../kcopyd/throttle.js';
 import { beforeSleep } from '../../block/plug.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
@@ -18,6 +20,15 @@ import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
 import { doOrigin, putPendingException, type Origin } from './origin.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
+
+/** snapshot_copy_throttle: dm-snapshot's one kcopyd throttle (a module parameter), per simulation. */
+const copyThrottles = new WeakMap<Simulation, KcopydThrottle>();
+
+function snapshotCopyThrottle(sim: Simulation, kcopyd: KcopydParams): KcopydThrottle {
+  let t = copyThrottles.get(sim);
+  if (t === undefined) copyThrottles.set(sim, (t = new KcopydThrottle(sim, kcopyd.throttle)));
+  return t;
+}
 
 /** A snapshot read sent to the origin, tracked until it completes (track_chunk). */
 class TrackedRead {
@@ -68,7 +79,7 @@ function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, wo
   } else {
     s.outOfOrder.set(pe.sequence, pe);
   }
-  if (s.cowCount !== null) s.cowCount.up();
+  if (s.cowThrottle !== null) s.cowThrottle.end();
 }
 
 export class Snapshot implements PendingOwner, OriginSnapshot {
@@ -83,12 +94,12 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   /** Why the snapshot became invalid ('ENOSPC' when the COW device filled up, 'EIO'). */
   invalidReason: string | null = null;
   invalidAt = NaN;
-  readonly complete = new CompleteTable();
+  readonly complete: CompleteTable;
   readonly pending = new PendingTable();
   readonly kc: KcopydClient;
   readonly locks: SnapshotLocks;
-  /** cow_count: chunk copies in flight (null: no threshold). */
-  readonly cowCount: Semaphore | null;
+  /** in_progress and cow_threshold (null: no threshold). */
+  readonly cowThrottle: CowThrottle | null;
   /** exception_start_sequence / exception_complete_sequence and the out-of-order "tree". */
   startSequence = 0;
   completeSequence = 0;
@@ -109,10 +120,14 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     readonly params: SnapshotParams,
     kcopyd: KcopydParams,
   ) {
-    this.kc = new KcopydClient(sim, cpus, name, kcopyd);
-    const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors));
-    this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending);
-    this.cowCount = params.cowThreshold > 0 ? new Semaphore(sim, params.cowThreshold, `${name}.cow_count`) : null;
+    // Callbacks of per-CPU kcopyd workers: serialized for the persistent store (its commits
+    // go in order), in parallel for the transient one; one copy throttle for all snapshots.
+    this.kc = new KcopydClient(sim, cpus, name, kcopyd, { serializeCallbacks: store.kind === 'P', throttle: snapshotCopyThrottle(sim, kcopyd) });
+    // The bucket heads became 8-byte hlist_bl heads with the fine-grained locking series.
+    const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
+    this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
+    this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
+    this.cowThrottle = params.cowThreshold > 0 ? new CowThrottle(sim, params.cowThreshold) : null;
     if (store.readMetadata !== undefined) {
       // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
       // I/O goes through its own single-thread workqueue, ksnaphd.
@@ -181,9 +196,15 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     return pe;
   }
 
+  /** wait_for_in_progress, looked at again after every wake, before any snapshot lock is taken. */
+  *waitForInProgress(thread: Thread | null): ProcessGenerator<void> {
+    const t = this.cowThrottle as CowThrottle;
+    for (let ev = t.wait(); ev !== null; ev = t.wait()) yield beforeSleep(thread, ev);
+  }
+
   /** start_copy: copy the origin chunk to its COW chunk through kcopyd. */
   *startCopy(pe: PendingException, thread: Thread | null): ProcessGenerator<void> {
-    if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
+    if (this.cowThrottle !== null) this.cowThrottle.start();
     const cost = cpuTime(this.sim, thread, KCOPYD_COSTS.copyCallNs);
     if (cost !== null) yield cost;
     const cs = this.chunkSectors;
@@ -196,7 +217,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   *startFullBio(pe: PendingException, clone: Bio, thread: Thread | null): ProcessGenerator<void> {
     pe.fullBio = clone;
     this.counters.fullChunkWrites++;
-    if (this.cowCount !== null) yield beforeSleep(thread, this.cowCount.down());
+    if (this.cowThrottle !== null) this.cowThrottle.start();
     pe.callbackJob = this.kc.prepareCallback(copyCallback, pe, thread);
     const child = clone.child('write', clone.sector, clone.sectors, clone.flags, pe, fullBioEnd);
     yield* this.cow.submit(child);
@@ -211,6 +232,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     const thread = clone.thread;
     if (!this.active && this.setup !== null) yield beforeSleep(thread, this.setup);
     if (clone.sectors === 0) return this.cow; // a flush goes to the COW device
+    if (this.cowThrottle !== null && clone.op === 'write') yield* this.waitForInProgress(thread);
     const chunk = this.chunkOf(offset);
     const cs = this.chunkSectors;
     const within = offset - chunk * cs;
@@ -221,6 +243,8 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       return null;
     }
     let newChunk = this.complete.lookup(chunk);
+    const walk = cpuTime(this.sim, thread, this.complete.lookupSteps(chunk, newChunk !== undefined) * C.chainStepNs);
+    if (walk !== null) yield walk;
     if (newChunk !== undefined) {
       this.locks.exit(lock);
       clone.sector = newChunk * cs + within;
@@ -299,6 +323,9 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       yield* this.invalidateSnapshot(success ? (this.invalidReason ?? 'EIO') : 'EIO', worker);
       error = 'EIO';
     } else {
+      // dm_insert_exception: the walk back along the chain to the sorted position.
+      const walk = cpuTime(sim, worker, this.complete.insertSteps(chunk) * C.chainStepNs);
+      if (walk !== null) yield walk;
       this.complete.insert(chunk, pe.newChunk);
       if (this.isTracked(chunk)) {
         // __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient".

@@ -89,11 +89,13 @@ describe('kcopyd', () => {
     expect(d.workers).to.have.length(2);
   });
 
-  it('callbacks never run concurrently, even with per-CPU workers', () => {
+  // The 2022 per-CPU design (docs/kcopyd.md): callbacks serialized for persistent snapshots,
+  // in parallel for transient ones. The client says which (KcopydClientOptions).
+  function perCpuCallbacks(serializeCallbacks: boolean | undefined): { copies: number; maxInside: number } {
     const sim = new Simulation({ seed: 1 });
     const cpus = new CpuSet(sim, { cores: 4 });
     const src = new FakeDevice(sim, 'src', 1 << 20, 10_000);
-    const kc = new KcopydClient(sim, cpus, 'p', parseKcopydParams({ 'kcopyd.threading': 'per-cpu' }));
+    const kc = new KcopydClient(sim, cpus, 'p', parseKcopydParams({ 'kcopyd.threading': 'per-cpu' }), serializeCallbacks === undefined ? undefined : { serializeCallbacks });
     let inside = 0;
     let maxInside = 0;
     function* notify(): ProcessGenerator<void> {
@@ -110,8 +112,28 @@ describe('kcopyd', () => {
       });
     }
     sim.run();
-    expect(kc.stats.copies).to.equal(20);
-    expect(maxInside).to.equal(1);
+    return { copies: kc.stats.copies, maxInside };
+  }
+
+  it('per-CPU workers: callbacks serialized when the client asks (persistent snapshot), one per CPU at once otherwise', () => {
+    const serialized = perCpuCallbacks(true);
+    expect(serialized.copies).to.equal(20);
+    expect(serialized.maxInside).to.equal(1);
+    // Each of the 4 CPUs' workers runs its own callbacks: up to 4 at once, never more.
+    expect(perCpuCallbacks(false).maxInside).to.equal(4);
+    expect(perCpuCallbacks(undefined).maxInside).to.equal(4);
+  });
+
+  it('kcopyd.bound follows the era, not the threading: one floating thread per client before 3.1, a bound work item after', () => {
+    const sim = new Simulation({ seed: 1 });
+    const cpus = new CpuSet(sim, { cores: 2 });
+    expect(parseKcopydParams({ kernel: '2.6.26' }).bound).to.equal(false);
+    expect(parseKcopydParams({ kernel: '5.0' }).bound).to.equal(true);
+    const old = new KcopydClient(sim, cpus, 'old', parseKcopydParams({ kernel: '2.6.26' }));
+    const modern = new KcopydClient(sim, cpus, 'new', parseKcopydParams({ kernel: '2.6.26', 'kcopyd.bound': true }));
+    expect(old.params.threading).to.equal(modern.params.threading);
+    expect(old.workers[0].wq.bound).to.equal(false);
+    expect(modern.workers[0].wq.bound).to.equal(true);
   });
 
   it('copy offload moves no data through the host', () => {

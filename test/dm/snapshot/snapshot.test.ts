@@ -58,6 +58,35 @@ describe('dm-snapshot', () => {
     expect(zero.at).to.be.below(50_000_000);
   });
 
+  it('2.6.18 order (snapshot.zeroNextArea: after-write): a full area is written, then the next one zeroed', () => {
+    const order = (zeroNextArea: string) => {
+      const s = snapStack({ chunk: 2, params: { kernel: '6.x', 'snapshot.zeroNextArea': zeroNextArea } });
+      for (let i = 0; i < 64; i++) s.io(s.base, 'write', 2 * i, 2);
+      s.sim.run();
+      const store = s.target.snap.store as PersistentStore;
+      const at = (chunk: number) => s.cow.seen.filter((x) => x.op === 'write' && x.sector === chunk * 2).map((x) => x.at);
+      return { zero: at(store.areaLocation(1))[0], area: Math.max(...at(store.areaLocation(0))) };
+    };
+    const old = order('after-write');
+    expect(old.zero).to.be.above(old.area);
+    const modern = order('before-write');
+    expect(modern.zero).to.be.below(modern.area);
+  });
+
+  it('cowThreshold (5.4): writes wait before mapping while too many copies are in flight; starting a copy never waits', () => {
+    const s = snapStack({ params: { kernel: '6.x', 'snapshot.cowThreshold': 2 } });
+    const ios = Array.from({ length: 8 }, (_, i) => s.io(s.base, 'write', 16 * i, 8));
+    s.sim.run();
+    const t = s.target.snap.cowThrottle!;
+    expect(ios.map((io) => io.tComplete > 0)).to.deep.equal(ios.map(() => true));
+    // 4 writers are admitted at once (in_progress 0 <= 2: nothing started yet), the next 4 wait.
+    expect(t.waits).to.equal(4);
+    // Woken together when in_progress falls back to 2, all 4 look again and go: the limit is
+    // a gate, not a semaphore, and can be passed by writers admitted at the same moment.
+    expect(t.maxInProgress).to.be.within(3, 2 + 4);
+    expect(t.inProgress).to.equal(0);
+  });
+
   it('places data chunks around the metadata areas (epa = chunk bytes / 16)', () => {
     const s = snapStack({ chunk: 8, params: { kernel: '6.x' } }); // 4 KiB chunks: epa 256
     const store = s.target.snap.store as PersistentStore;
