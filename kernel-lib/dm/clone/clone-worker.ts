@@ -7,15 +7,24 @@
 //   4. background hydration.
 // A pass that commits sleeps on the metadata and destination I/O, and everything queued
 // behind it waits: a serial server, as the kernel's work item is.
+import type { Bio } from '../../block/bio.js';
 import type { Thread } from '../../sim/cpu.js';
-import type { ProcessGenerator, Workqueue } from '../../sim/index.js';
-import { KernelWorker } from '../kernel-worker.js';
-import type { Clone } from './clone.js';
+import type { Deque, ProcessGenerator, Workqueue } from '../../sim/index.js';
+import { KernelWorker, type JobFn } from '../kernel-worker.js';
+
+/** What the worker drains: struct clone's lists and steps (clone.ts). */
+export interface CloneWork {
+  readonly deferredBios: Deque<Bio>;
+  readonly submitDeferred: JobFn<Bio>;
+  processDeferredDiscards(t: Thread): ProcessGenerator<void>;
+  processDeferredFlushBios(t: Thread): ProcessGenerator<void>;
+  doHydration(t: Thread): ProcessGenerator<void>;
+}
 
 export class CloneWorker extends KernelWorker {
   constructor(
     wq: Workqueue,
-    readonly clone: Clone,
+    readonly clone: CloneWork,
   ) {
     super(wq, wq.name, -1);
   }
