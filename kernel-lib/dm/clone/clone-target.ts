@@ -63,6 +63,9 @@ export class CloneTarget implements DmTarget {
       hydrationBatchSize: c.hydrationBatchSize,
       ...c.counters,
       metadataWrites: c.cmd.pm.bufio.stats.writes,
+      metadataCommits: c.cmd.commits,
+      /** Hydrated regions at setup and at every waker tick (once a second). */
+      progress: c.progress.map((p) => [p.t / 1e9, p.hydrated]),
       dmsetup: this.statusLine(),
     };
   }
