@@ -57,7 +57,11 @@ export class HydrationHash {
     this.byRegion.set(hd.regionNr, hd);
   }
 
-  /** hlist_del, from bio completion: no sleeping, so the lock is taken only if free. */
+  /**
+   * hlist_del in hydration_update_metadata, called from bio completion. The kernel takes the
+   * bucket lock there too; the model does not spin in completion context (nothing in it may
+   * sleep, and the lock's holders never sleep while holding it but for their own CPU charge).
+   */
   remove(hd: RegionHydration): void {
     this.byRegion.delete(hd.regionNr);
   }
