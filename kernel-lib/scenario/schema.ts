@@ -166,7 +166,7 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   } else if (root.stack !== undefined) fail(['stack'], 'names one of `stacks`, and there are none');
   for (const [name, t] of Object.entries(targets)) {
     const path = targetPaths.get(name) ?? ['targets', name];
-    t.table = expandVars(t.table, vars, { file: source.file, line: source.lineOf(path), field: path.join('.') });
+    t.table = expandVars(t.table, vars, { file: source.file, line: t.line ?? source.lineOf(path), field: path.join('.') });
   }
 
   const params: Record<string, unknown> = {};
@@ -179,7 +179,7 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   flatten(obj(root.params ?? {}, ['params']), []);
 
   const workload = validateWorkload(loaded, obj(root.workload ?? fail(['workload'], 'a workload is needed (fio, dd or trace)'), ['workload']), fail, onlyKeys, obj);
-  if (workload.kind === 'fio') workload.text = expandVars(workload.text, vars, { file: workload.source, line: source.lineOf(['workload', 'fio']), field: 'workload.fio' });
+  if (workload.kind === 'fio') workload.text = expandVars(workload.text, vars, { file: workload.source, line: workload.firstLine, field: 'workload.fio' });
   if (workload.kind === 'dd') workload.operands = workload.operands.map((o) => expandVars(o, vars, { file: source.file, line: source.lineOf(['workload', 'dd']), field: 'workload.dd' }));
   const out: Scenario = { seed: seed as number | string, description: description as string, devices, volumes, targets, params, workload, file: source.file };
   if (stack !== undefined) out.stack = stack;

@@ -19,14 +19,18 @@ export function varValue(name: string, value: unknown): { text: string } | { err
   return { error: 'must be a number, a boolean or a one-line string' };
 }
 
-/** `${name}` -> its value, everywhere in `text`. `where` locates an error. */
+/**
+ * `${name}` -> its value, everywhere in `text`. `where` locates an error: `line` is the line
+ * the text starts on, so the error names the line of the reference itself.
+ */
 export function expandVars(text: string, vars: Vars, where: { file?: string; line?: number; field?: string }): string {
   if (!text.includes('${')) return text;
-  return text.replace(REF, (_m, name: string) => {
+  return text.replace(REF, (_m, name: string, offset: number) => {
     const v = vars[name];
     if (v === undefined || !Object.hasOwn(vars, name)) {
       const known = Object.keys(vars);
-      throw new InputError(`unknown variable \${${name}} (defined in vars: ${known.length ? known.join(', ') : 'none'})`, where);
+      const line = where.line === undefined ? undefined : where.line + text.slice(0, offset).split('\n').length - 1;
+      throw new InputError(`unknown variable \${${name}} (defined in vars: ${known.length ? known.join(', ') : 'none'})`, { ...where, line });
     }
     return v;
   });

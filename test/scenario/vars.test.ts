@@ -50,7 +50,7 @@ describe('scenario vars and stacks', () => {
     const e1 = error(() => check(TEXT, { stack: 'nope' }));
     expect(e1.message).to.match(/stack: no stack 'nope' in stacks \(known: raw, lin\)/);
     const e2 = error(() => check(TEXT.replace('${chunk}', '${chunck}')));
-    expect(e2.line).to.equal(14);
+    expect(e2.line).to.equal(14); // the table line itself
     expect(e2.message).to.match(/unknown variable \$\{chunck\} \(defined in vars: chunk, bs, filename, stack\)/);
     const e3 = error(() => check(TEXT.replace('chunk: 8', 'chunk: [8]')));
     expect(e3.field).to.equal('vars.chunk');
