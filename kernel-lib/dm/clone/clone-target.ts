@@ -16,10 +16,11 @@ import { parseKcopydParams } from '../kcopyd/params.js';
 import { PdataError } from '../persistent-data/block-data.js';
 import { parsePdataParams } from '../persistent-data/params.js';
 import type { TableLine } from '../table.js';
-import { targetCpus, type DmTarget, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
+import { targetCpus, type DmTarget, type PowerCutRecovery, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
 import { Clone, type CloneOptions } from './clone.js';
 import { CloneMetadata, METADATA_BLOCK_SECTORS } from './clone-metadata.js';
 import { parseCloneParams } from './params.js';
+import { recoverClone } from './recover.js';
 
 /** MIN_REGION_SIZE, MAX_REGION_SIZE (sectors). */
 export const MIN_REGION_SIZE = 1 << 3;
@@ -111,6 +112,11 @@ export class CloneTarget implements DmTarget {
       return;
     }
     throw new InputError(`clone: unsupported message '${words[0] ?? ''}' (known: enable_hydration, disable_hydration, hydration_threshold N, hydration_batch_size N)`, { field: 'message' });
+  }
+
+  /** The re-open after a power cut: metadata check, then regions recorded hydrated against the destination's media. */
+  recoverAfterPowerCut(): PowerCutRecovery {
+    return recoverClone(this.clone);
   }
 
   suspend(): ProcessGenerator<void> {

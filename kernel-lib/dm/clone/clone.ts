@@ -133,6 +133,8 @@ export class Clone {
     writeHydrations: 0, overwrites: 0, backgroundHydrations: 0, copies: 0, sectorsCopied: 0, sourceReads: 0, destReads: 0,
     deferredOnHydration: 0, discardedRegions: 0, commits: 0, flushCommits: 0, periodicCommits: 0, writeHydrationNs: 0,
   };
+  /** Regions a discard hydrated: they hold no data by design (the power-cut check exempts them). */
+  readonly discardedRegions = new Set<number>();
   /** (simulated ns, hydrated regions) at setup and at every waker tick: hydration progress. */
   readonly progress: { t: number; hydrated: number }[] = [];
   /** Runs when the target's setup (metadata format) is done. */
@@ -391,6 +393,7 @@ export class Clone {
       for (const bio of discards) {
         const [rs, re] = this.regionRange(bio);
         const before = this.cmd.nrHydrated;
+        for (let r = rs; r < re; r++) if (!this.cmd.isRegionHydrated(r)) this.discardedRegions.add(r);
         ok = this.cmd.condSetRange(rs, re - rs);
         this.counters.discardedRegions += this.cmd.nrHydrated - before;
         if (!ok) break;
