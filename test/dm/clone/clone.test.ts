@@ -1,35 +1,7 @@
 import { expect } from 'chai';
 import { Bio, REQ_FUA, REQ_PREFLUSH } from '../../../kernel-lib/block/bio.js';
-import { createMappedDevice, InputError } from '../../../kernel-lib/dm/index.js';
-import type { CloneTarget } from '../../../kernel-lib/dm/clone/index.js';
-import { hashLong } from '../../../kernel-lib/dm/clone/index.js';
 import { Simulation, type ProcessGenerator } from '../../../kernel-lib/sim/index.js';
-import { FakeDevice } from '../fake-device.js';
-
-const REGION = 128; // 64 KiB
-const SIZE = 1 << 16; // 32 MiB: 512 regions
-
-function setup(opts: { table?: string; params?: Record<string, unknown>; metaSectors?: number; destSectors?: number; sourceNs?: number } = {}) {
-  const sim = new Simulation({ seed: 1 });
-  const meta = new FakeDevice(sim, 'meta', opts.metaSectors ?? 1 << 14, 20_000);
-  const dest = new FakeDevice(sim, 'dest', opts.destSectors ?? SIZE, 50_000);
-  const source = new FakeDevice(sim, 'source', SIZE, opts.sourceNs ?? 1_000_000);
-  const devs: Record<string, FakeDevice> = { meta, dest, source };
-  const ctx = { sim, cpus: null, params: opts.params ?? {}, deviceName: 'cl', lookupDevice: (d: string) => devs[d] };
-  const dev = createMappedDevice(ctx, opts.table ?? `0 ${SIZE} clone meta dest source ${REGION} 1 no_hydration`);
-  const target = dev.targets[0].target as unknown as CloneTarget;
-  return { sim, meta, dest, source, dev, target, c: target.clone };
-}
-
-function* io(sim: Simulation, dev: { submit(b: Bio): ProcessGenerator<void> }, op: 'read' | 'write' | 'flush' | 'discard', sector: number, sectors: number, flags = 0): ProcessGenerator<Bio> {
-  const bio = new Bio(op, sector, sectors, flags);
-  const done = bio.wait(sim);
-  yield* dev.submit(bio);
-  yield done;
-  return bio;
-}
-
-const dataOps = (d: FakeDevice) => d.seen.filter((s) => s.op === 'read' || s.op === 'write');
+import { dataOps, io, REGION, setup, SIZE } from './helpers.js';
 
 describe('dm/clone target', () => {
   it('a read of an unhydrated region reads the source and copies nothing', () => {
@@ -236,29 +208,6 @@ describe('dm/clone target', () => {
     expect(s.target.statusLine()).to.match(/^8 \d+\/\d+ 128 512\/512 0 0 4 hydration_threshold 8 hydration_batch_size 4 rw$/);
   });
 
-  it('status and messages are the kernel\'s', () => {
-    const s = setup();
-    s.sim.run({ until: 1e6 });
-    expect(s.target.statusLine()).to.match(/^8 \d+\/2048 128 0\/512 0 1 no_hydration 4 hydration_threshold 1 hydration_batch_size 1 rw$/);
-    s.target.message(['hydration_threshold', '16']);
-    s.target.message(['hydration_batch_size', '8']);
-    s.target.message(['enable_hydration']);
-    expect(s.target.statusLine()).to.match(/ 0 4 hydration_threshold 16 hydration_batch_size 8 rw$/);
-    s.target.message(['disable_hydration']);
-    expect(s.target.statusLine()).to.match(/ 1 no_hydration 4 /);
-    expect(() => s.target.message(['hydration_threshold', 'x'])).to.throw(InputError, /hydration_threshold/);
-    expect(() => s.target.message(['frobnicate'])).to.throw(InputError, /unsupported message 'frobnicate'/);
-  });
-
-  it('hashes regions into 2^15 buckets as hash_long does on 64-bit', () => {
-    // hash_64(v, 15) = (v * 0x61C8864680B583EB mod 2^64) >> 49
-    expect(hashLong(0, 15)).to.equal(0);
-    expect(hashLong(1, 15)).to.equal(Number(0x61c8864680b583ebn >> 49n));
-    const buckets = new Set<number>();
-    for (let r = 0; r < 4096; r++) buckets.add(hashLong(r, 15));
-    expect(buckets.size).to.be.greaterThan(4000);
-  });
-
   it('is deterministic', () => {
     const run = () => {
       const s = setup({ table: `0 ${SIZE} clone meta dest source ${REGION} 0 2 hydration_threshold 2` });
@@ -272,39 +221,4 @@ describe('dm/clone target', () => {
     expect(run()).to.equal(run());
   });
 
-  describe('bad table lines name the field', () => {
-    const bad = (table: string, opts: { metaSectors?: number; destSectors?: number } = {}) => {
-      try {
-        setup({ table, ...opts });
-      } catch (e) {
-        expect(e).to.be.instanceOf(InputError);
-        return e as InputError;
-      }
-      throw new Error('no error');
-    };
-    it('region size not a power of two', () => {
-      const e = bad(`0 ${SIZE} clone meta dest source 96`);
-      expect(e.field).to.equal('region size');
-      expect(e.message).to.match(/power of 2/);
-    });
-    it('region size outside 8 sectors .. 1 GiB', () => {
-      expect(bad(`0 ${SIZE} clone meta dest source 4`).field).to.equal('region size');
-      expect(bad(`0 ${SIZE} clone meta dest source ${1 << 22}`).field).to.equal('region size');
-    });
-    it('destination smaller than the source', () => {
-      const e = bad(`0 ${SIZE} clone meta dest source 128`, { destSectors: SIZE / 2 });
-      expect(e.field).to.equal('destination dev');
-      expect(e.message).to.match(/destination device/);
-    });
-    it('metadata device too small', () => {
-      const e = bad(`0 ${SIZE} clone meta dest source 128`, { metaSectors: 64 });
-      expect(e.field).to.equal('metadata dev');
-      expect(e.message).to.match(/too small/);
-    });
-    it('unknown feature, odd core args', () => {
-      expect(bad(`0 ${SIZE} clone meta dest source 128 1 fast`).field).to.equal('feature arg');
-      expect(bad(`0 ${SIZE} clone meta dest source 128 0 1 hydration_threshold`).field).to.equal('#core args');
-      expect(bad(`0 ${SIZE} clone meta dest source 128 0 2 speed 3`).field).to.equal('core arg');
-    });
-  });
 });
