@@ -23,6 +23,7 @@ import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import type { KcopydParams } from '../kcopyd/params.js';
 import { JOB_DONE } from '../kernel-worker.js';
 import type { CloneMetadata } from './clone-metadata.js';
+import { doHydration } from './background-hydration.js';
 import { CloneWorker } from './clone-worker.js';
 import { HydrationHash } from './hydration-hash.js';
 import type { CloneParams } from './params.js';
@@ -375,7 +376,8 @@ export class Clone {
     if (--this.hydrationsInFlight === 0) this.wakeupHydrationWaiters();
   }
 
-  private wakeupHydrationWaiters(): void {
+  /** wakeup_hydration_waiters: the last hydration in flight finished (suspend waits for it). */
+  wakeupHydrationWaiters(): void {
     const w = this.hydrationStopped;
     if (w !== null) {
       this.hydrationStopped = null;
@@ -461,66 +463,9 @@ export class Clone {
     return err;
   }
 
-  /** do_hydration: start background hydrations while nobody does I/O, up to the threshold. */
-  *doHydration(t: Thread): ProcessGenerator<void> {
-    if (this.mode !== 'rw' || this.cmd.hydrationDone) return;
-    this.hydrationsInFlight++; // against a race with suspension, as the kernel does
-    let offset = this.hydrationOffset;
-    const batch: Batch = { head: null, n: 0 };
-    const nr = this.nrRegions;
-    while (!this.hydrationSuspended && this.iosInFlight === 0 && this.hydrationEnabled && offset < nr) {
-      if (this.hydrationsInFlight + batch.n > this.hydrationThreshold) break;
-      offset = yield* this.startNextHydration(offset, batch, t);
-    }
-    if (batch.head !== null) this.hydrationCopy(batch.head, batch.n, t);
-    if (offset >= nr) offset = 0;
-    this.hydrationOffset = offset;
-    if (--this.hydrationsInFlight === 0) this.wakeupHydrationWaiters();
-  }
-
-  /** __start_next_hydration: the next unhydrated region nobody is hydrating, into the batch. */
-  private *startNextHydration(offset: number, batch: Batch, t: Thread): ProcessGenerator<number> {
-    const nr = this.nrRegions;
-    do {
-      offset = this.cmd.findNextUnhydrated(offset);
-      if (offset === nr) break;
-      const lock = yield* this.hash.lock(t, offset);
-      if (!this.cmd.isRegionHydrated(offset) && this.hash.find(offset) === undefined) {
-        const hd = new RegionHydration(this, offset, this.sim.now);
-        this.hash.insert(hd);
-        lock.unlock();
-        this.counters.backgroundHydrations++;
-        this.batchHydration(batch, hd, t);
-        return offset + 1;
-      }
-      lock.unlock();
-    } while (++offset < nr);
-    return offset;
-  }
-
-  /** __batch_hydration: extend the batch with an adjacent region, or issue it and start anew. */
-  private batchHydration(batch: Batch, hd: RegionHydration, t: Thread): void {
-    const max = this.hydrationBatchSize;
-    let next: RegionHydration | null = hd;
-    if (batch.head !== null) {
-      if (batch.n < max && batch.head.regionNr + batch.n === hd.regionNr) {
-        batch.head.batch.push(hd);
-        batch.n++;
-        next = null;
-      }
-      if (batch.n >= max || next !== null) {
-        this.hydrationCopy(batch.head, batch.n, t);
-        batch.head = null;
-        batch.n = 0;
-      }
-    }
-    if (next === null) return;
-    if (max <= 1) {
-      this.hydrationCopy(next, 1, t);
-      return;
-    }
-    batch.head = next;
-    batch.n = 1;
+  /** do_hydration (background-hydration.ts). */
+  doHydration(t: Thread): ProcessGenerator<void> {
+    return doHydration(this, t);
   }
 
   /** clone_resume: background hydration may run; the waker starts (and runs at once). */
@@ -575,9 +520,4 @@ export class Clone {
   disableHydration(): void {
     this.hydrationEnabled = false;
   }
-}
-
-interface Batch {
-  head: RegionHydration | null;
-  n: number;
 }
