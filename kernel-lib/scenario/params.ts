@@ -168,7 +168,7 @@ export function paramsUnder(params: Readonly<Record<string, unknown>>, ns: strin
   return out;
 }
 
-const STRUCTURE_KEYS = ['seed', 'description', 'devices', 'volumes', 'targets', 'workload', 'params'];
+const STRUCTURE_KEYS = ['seed', 'description', 'devices', 'volumes', 'targets', 'workload', 'params', 'vars', 'stack', 'stacks'];
 
 /**
  * Applies overrides by dotted path to the raw scenario data: a path starting with a scenario

@@ -10,6 +10,7 @@ import type { VolumeSpec } from '../dm/volume.js';
 import { findUnsafeKey, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath, LoadedScenario } from './load.js';
 import { validateShellWorkload, type ShellWorkloadSpec } from './shell-workload.js';
+import { expandVars, varValue } from './vars.js';
 
 export interface DeviceSpec {
   profile: string;
@@ -49,9 +50,13 @@ export interface Scenario {
   workload: WorkloadSpec;
   /** The file it came from, for messages. */
   file: string;
+  /** The stack of `stacks` that was built (`stack`), or undefined when the file has none. */
+  stack?: string;
+  /** The variables, as expanded into tables and the workload (`vars`, the stack's, `stack`). */
+  vars?: Record<string, string>;
 }
 
-const TOP_KEYS = ['seed', 'description', 'devices', 'volumes', 'targets', 'params', 'workload'];
+const TOP_KEYS = ['seed', 'description', 'devices', 'volumes', 'targets', 'params', 'workload', 'vars', 'stack', 'stacks'];
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 
 type Obj = Record<string, unknown>;
@@ -128,6 +133,42 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
     targets[name] = { table: table as string, line: source.textLineOf(['targets', name]) };
   }
 
+  // `stacks`: alternative sets of targets (and variables) over the same devices; `stack`
+  // picks the one built (default: the first). Its variables override the top-level ones.
+  const vars: Record<string, string> = {};
+  const targetPaths = new Map<string, KeyPath>();
+  const addVars = (o: Obj, p: KeyPath) => {
+    for (const [k, v] of Object.entries(o)) {
+      const r = varValue(k, v);
+      if ('error' in r) fail([...p, k], r.error);
+      else vars[k] = r.text;
+    }
+  };
+  addVars(obj(root.vars ?? {}, ['vars']), ['vars']);
+  let stack: string | undefined;
+  if (root.stacks !== undefined) {
+    const stacks = obj(root.stacks, ['stacks']);
+    const names = Object.keys(stacks);
+    if (names.length === 0) fail(['stacks'], 'at least one stack is needed');
+    stack = root.stack === undefined ? names[0] : String(root.stack);
+    if (!Object.hasOwn(stacks, stack)) fail(['stack'], `no stack '${stack}' in stacks (known: ${names.join(', ')})`);
+    const p = ['stacks', stack];
+    const chosen = obj(stacks[stack] ?? {}, p);
+    onlyKeys(chosen, p, ['targets', 'vars']);
+    for (const [name, table] of Object.entries(obj(chosen.targets ?? {}, [...p, 'targets']))) {
+      claim('targets', name);
+      if (typeof table !== 'string') fail([...p, 'targets', name], 'must be dmsetup table text, e.g. "0 2097152 linear sda 0"');
+      targets[name] = { table: table as string, line: source.textLineOf([...p, 'targets', name]) };
+      targetPaths.set(name, [...p, 'targets', name]);
+    }
+    addVars(obj(chosen.vars ?? {}, [...p, 'vars']), [...p, 'vars']);
+    vars.stack = stack;
+  } else if (root.stack !== undefined) fail(['stack'], 'names one of `stacks`, and there are none');
+  for (const [name, t] of Object.entries(targets)) {
+    const path = targetPaths.get(name) ?? ['targets', name];
+    t.table = expandVars(t.table, vars, { file: source.file, line: t.line ?? source.lineOf(path), field: path.join('.') });
+  }
+
   const params: Record<string, unknown> = {};
   const flatten = (o: Obj, prefix: string[]) => {
     for (const [k, v] of Object.entries(o)) {
@@ -138,7 +179,12 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   flatten(obj(root.params ?? {}, ['params']), []);
 
   const workload = validateWorkload(loaded, obj(root.workload ?? fail(['workload'], 'a workload is needed (fio, dd or trace)'), ['workload']), fail, onlyKeys, obj);
-  return { seed: seed as number | string, description: description as string, devices, volumes, targets, params, workload, file: source.file };
+  if (workload.kind === 'fio') workload.text = expandVars(workload.text, vars, { file: workload.source, line: workload.firstLine, field: 'workload.fio' });
+  if (workload.kind === 'dd') workload.operands = workload.operands.map((o) => expandVars(o, vars, { file: source.file, line: source.lineOf(['workload', 'dd']), field: 'workload.dd' }));
+  const out: Scenario = { seed: seed as number | string, description: description as string, devices, volumes, targets, params, workload, file: source.file };
+  if (stack !== undefined) out.stack = stack;
+  if (Object.keys(vars).length > 0) out.vars = vars;
+  return out;
 }
 
 function validateWorkload(

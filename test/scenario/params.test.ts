@@ -18,7 +18,7 @@ function problem(params: Record<string, unknown>): ParamError {
 
 describe('scenario/params', () => {
   it('a namespace no registered target reads is an unknown parameter, named with its key', () => {
-    for (const key of ['clone.region_size', 'vdo.threads', 'dm.x']) {
+    for (const key of ['cowd.region_size', 'vdo.threads', 'dm.x']) {
       const err = problem({ [key]: 1 });
       expect(err.key).to.equal(key);
       expect(err.message).to.match(/unknown parameter/);
@@ -26,7 +26,7 @@ describe('scenario/params', () => {
   });
 
   it('the dedup target reads dedup.*, bufio.* and pdata.*: their own parsers name a bad key', () => {
-    for (const [key, value] of [['dedup.x', 1], ['bufio.locking', '5.0'], ['pdata.commit', 'sometimes']] as const) {
+    for (const [key, value] of [['dedup.x', 1], ['clone.region_size', 1], ['clone.preCommitFlush', 'yes'], ['bufio.locking', '5.0'], ['pdata.commit', 'sometimes']] as const) {
       const err = problem({ [key]: value });
       expect(err.key).to.equal(key);
     }

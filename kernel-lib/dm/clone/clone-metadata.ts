@@ -1,0 +1,172 @@
+// dm-clone's metadata (dm-clone-metadata.c): an on-disk dm-bitset, one bit per region, in a
+// persistent-data transaction on the metadata device, and in core:
+//   region_map     the bitset's copy, tested on every bio (no metadata I/O on the I/O path);
+//   dmap[2]        dirty maps (dirty_regions plus dirty_words, one flag per 64-bit word):
+//                  which regions became hydrated in the current transaction. Marking a region
+//                  touches only memory and never sleeps (it runs in bio completion).
+// A commit writes only the dirty words into the bitset (dm_bitset_set_bit per dirty region,
+// the bitset caching one word), flushes the bitset, and commits the transaction (dirty blocks,
+// flush, superblock, flush). With the pre-commit (5.5), the current dirty map is swapped out
+// first, so regions hydrated while the destination is being flushed wait for the next commit.
+import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import type { BlockDevice } from '../../block/device.js';
+import type { BufioParams } from '../bufio/params.js';
+import { DmBitset } from '../persistent-data/bitset.js';
+import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
+import type { PdataParams } from '../persistent-data/params.js';
+
+/** DM_CLONE_METADATA_BLOCK_SIZE, sectors. */
+export const METADATA_BLOCK_SECTORS = 8;
+const BITS_PER_LONG = 64;
+
+/** struct dirty_map */
+class DirtyMap {
+  readonly dirtyWords: Uint8Array;
+  readonly dirtyRegions: Uint8Array;
+  changed = false;
+  constructor(nrWords: number, nrRegions: number) {
+    this.dirtyWords = new Uint8Array(nrWords);
+    this.dirtyRegions = new Uint8Array(nrRegions);
+  }
+}
+
+export class CloneMetadata {
+  readonly pm: PersistentMetadata;
+  readonly bitset: DmBitset;
+  readonly nrWords: number;
+  /** region_map: 1 = hydrated. */
+  readonly regionMap: Uint8Array;
+  nrHydrated = 0;
+  hydrationDone = false;
+  readOnly = false;
+  private readonly dmap: [DirtyMap, DirtyMap];
+  private current: DirtyMap;
+  private committing: DirtyMap | null = null;
+  /** Metadata commits that wrote something (statistics). */
+  commits = 0;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly dev: BlockDevice,
+    readonly nrRegions: number,
+    bufio: Partial<BufioParams>,
+    pdata: PdataParams,
+    name: string,
+  ) {
+    this.pm = new PersistentMetadata(sim, { dev, bufio, pdata, name });
+    this.bitset = new DmBitset(this.pm.tm, (vt) => this.pm.btree(vt));
+    this.pm.rootsProvider = () => ({ bitset: this.bitset.root });
+    this.nrWords = Math.ceil(nrRegions / BITS_PER_LONG);
+    this.regionMap = new Uint8Array(nrRegions);
+    this.dmap = [new DirtyMap(this.nrWords, nrRegions), new DirtyMap(this.nrWords, nrRegions)];
+    this.current = this.dmap[0];
+  }
+
+  /**
+   * Metadata blocks a freshly formatted device needs: the superblock, the space map's index
+   * and bitmaps, the bitset's array blocks (509 words each) and the btree over them, and as
+   * many again for the shadows of one transaction.
+   */
+  static blocksNeeded(nrRegions: number): number {
+    const words = Math.ceil(nrRegions / BITS_PER_LONG);
+    const arrayBlocks = Math.ceil(words / 509);
+    const btreeNodes = Math.ceil(arrayBlocks / 126) + 1;
+    return 1 + 2 + 2 * (arrayBlocks + btreeNodes) + 8;
+  }
+
+  /** __format_metadata: the transaction manager, an all-zero bitset of nr_regions bits, a commit. */
+  *format(): ProcessGenerator<void> {
+    yield* this.pm.format();
+    yield* this.bitset.create(this.nrRegions, false);
+    yield* this.pm.commit();
+  }
+
+  get metadataBlocks(): number {
+    return this.pm.metadataSm.nrBlocks;
+  }
+
+  get freeMetadataBlocks(): number {
+    return this.pm.metadataSm.nrFree;
+  }
+
+  isRegionHydrated(region: number): boolean {
+    return this.hydrationDone || this.regionMap[region] === 1;
+  }
+
+  /** dm_clone_is_range_hydrated */
+  isRangeHydrated(start: number, n: number): boolean {
+    if (this.hydrationDone) return true;
+    for (let r = start; r < start + n; r++) if (this.regionMap[r] !== 1) return false;
+    return true;
+  }
+
+  /** dm_clone_find_next_unhydrated_region: nrRegions when there is none from `start` on. */
+  findNextUnhydrated(start: number): number {
+    const m = this.regionMap;
+    for (let r = start; r < this.nrRegions; r++) if (m[r] === 0) return r;
+    return this.nrRegions;
+  }
+
+  changedThisTransaction(): boolean {
+    return this.dmap[0].changed || this.dmap[1].changed;
+  }
+
+  /** dm_clone_set_region_hydrated: memory only (called from bio completion). */
+  setRegionHydrated(region: number): boolean {
+    if (this.readOnly) return false;
+    this.mark(this.current, region);
+    return true;
+  }
+
+  /** dm_clone_cond_set_range: a discard hydrates the regions it covers without copying. */
+  condSetRange(start: number, n: number): boolean {
+    if (this.readOnly) return false;
+    for (let r = start; r < start + n; r++) if (this.regionMap[r] === 0) this.mark(this.current, r);
+    return true;
+  }
+
+  /** dm_clone_metadata_pre_commit: swap the dirty maps; the old one is what commits. */
+  preCommit(): void {
+    if (this.committing !== null) throw new Error('clone metadata: pre-commit with a commit pending');
+    this.committing = this.current;
+    this.current = this.current === this.dmap[0] ? this.dmap[1] : this.dmap[0];
+  }
+
+  /**
+   * dm_clone_metadata_commit: the committing dirty map into the bitset, then the transaction
+   * commits. 5.4 had no separate pre-commit: the swap happened here, with nothing flushed on
+   * the destination before the metadata naming its regions was written.
+   */
+  *commit(): ProcessGenerator<string | null> {
+    if (this.committing === null) this.preCommit();
+    const dmap = this.committing as DirtyMap;
+    for (let w = 0; w < this.nrWords; w++) {
+      if (dmap.dirtyWords[w] === 0) continue;
+      const end = Math.min(this.nrRegions, (w + 1) * BITS_PER_LONG);
+      for (let r = w * BITS_PER_LONG; r < end; r++) {
+        if (dmap.dirtyRegions[r] === 0) continue;
+        yield* this.bitset.setBit(r);
+        dmap.dirtyRegions[r] = 0;
+      }
+      dmap.dirtyWords[w] = 0;
+    }
+    yield* this.bitset.flush();
+    const err = yield* this.pm.commit();
+    if (err !== null) return err;
+    this.commits++;
+    if (this.nrHydrated === this.nrRegions) this.hydrationDone = true;
+    dmap.changed = false;
+    this.committing = null;
+    return null;
+  }
+
+  private mark(dmap: DirtyMap, region: number): void {
+    dmap.dirtyWords[Math.floor(region / BITS_PER_LONG)] = 1;
+    dmap.dirtyRegions[region] = 1;
+    if (this.regionMap[region] === 0) {
+      this.regionMap[region] = 1;
+      this.nrHydrated++;
+    }
+    dmap.changed = true;
+  }
+}
