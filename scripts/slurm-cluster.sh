@@ -6,11 +6,11 @@
 #   scripts/slurm-cluster.sh start DIR [CTLD_PORT]   # waits until the node is idle
 #   scripts/slurm-cluster.sh stop DIR
 #
-# Must run as root (slurmd starts jobs as their users). The settings are those verified in
-# the project's notes on Slurm in a sandbox: cgroup process tracking fails silently here (jobs
-# die in slurmstepd, the node drains), so linuxproc; a fresh state folder and `slurmctld -c`,
-# or a drained node or another cluster's name comes back from saved state; munged runs as the
-# munge user; cred_expire=10 so a requeued job waits 10 s, not 120.
+# Must run as root (slurmd starts jobs as their users). Why each setting (docs/references.md#slurm):
+# cgroup process tracking fails silently in a sandbox (jobs die in slurmstepd, the node
+# drains), so linuxproc; a fresh state folder and `slurmctld -c`, or a drained node or another
+# cluster's name comes back from saved state; munged runs as the munge user; cred_expire=10 so
+# a requeued job waits 10 s, not 120.
 set -euo pipefail
 cmd=${1:?usage: slurm-cluster.sh start|stop DIR [CTLD_PORT]}
 dir=$(realpath -m "${2:?usage: slurm-cluster.sh start|stop DIR [CTLD_PORT]}")
@@ -43,8 +43,8 @@ rm -rf "$dir/ctld" "$dir/d" "$dir/munge"
 mkdir -p "$dir/ctld" "$dir/d" "$dir/munge" "$dir/log"
 chown munge:munge "$dir/munge"
 chmod 0755 "$dir/munge"
-# munged checks that every folder above its socket and key is not writable by others.
-chmod go-w "$dir"
+# munged (as the munge user) must reach its folder, which no one else may write to.
+chmod 0755 "$dir"
 # A throwaway key: this cluster trusts nothing but itself.
 head -c 1024 /dev/urandom > "$dir/munge/munge.key"
 chown munge:munge "$dir/munge/munge.key"

@@ -212,16 +212,14 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
   let marker: Marker = { ...base, runs: runs.length, cached: before.size, done: before.size };
   writeJson(markerFile(dir, shard, shards), marker);
 
-  // The marker follows the sweep's progress (at most once a second), so `status` and
-  // `--watch` see a shard advance without any scheduler.
-  let lastWrite = 0;
+  // The marker follows the sweep's progress, so `status` and `--watch` see a shard advance
+  // without any scheduler, and a killed shard's marker says how far it got. One small write
+  // per run: a run is a simulation of seconds.
   setProgressFactory(() => ({
     update(done) {
+      if (done === marker.done) return;
       marker = { ...marker, done };
-      if (Date.now() - lastWrite >= 1000) {
-        lastWrite = Date.now();
-        writeJson(markerFile(dir, shard, shards), marker);
-      }
+      writeJson(markerFile(dir, shard, shards), marker);
     },
     stop() {},
   }));

@@ -19,7 +19,7 @@ import { PROJECT_DIR } from './module-location.js';
 import { sweep, type SweepOptions, type SweepTable } from './sweep.js';
 
 /** The runner a `scenario:` sweep uses: the scenario layer's, as notebooks name it. */
-export const SCENARIO_RUNNER = { module: 'kernel-lib/scenario/sweep-runner.ts', export: 'run' } as const;
+export const SCENARIO_RUNNER = { module: 'kernel-lib/scenario/sweep-runner.ts', export: 'scenarioPoint' } as const;
 
 export interface SweepSpec {
   /** The sweep's name: the file name without its extension. */

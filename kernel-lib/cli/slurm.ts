@@ -55,7 +55,7 @@ export function slurmScripts(spec: SweepSpec, dir: string, shards: readonly numb
   }
   const site = sbatchArgs.map((a) => `#SBATCH ${a}`);
   const cpus = sbatchArgs.some((a) => /^(--cpus-per-task|-c)\b/.test(a)) ? [] : ['#SBATCH --cpus-per-task=1'];
-  const dmsim = `exec node bin/dmsim.js sweep ${shellWord(spec.file)}`;
+  const dmsim = (sub: string) => `exec node bin/dmsim.js sweep ${sub}${shellWord(spec.file)}`;
   const head = (what: string) => [
     '#!/bin/bash',
     `# ${what} of the dmsim sweep ${spec.file} (plan ${planId}); written by dmsim sweep --slurm.`,
@@ -70,7 +70,7 @@ export function slurmScripts(spec: SweepSpec, dir: string, shards: readonly numb
     `#SBATCH --chdir=${PROJECT_DIR}`,
     ...cpus,
     ...site,
-    `${dmsim} --shard "$SLURM_ARRAY_TASK_ID/${total}"`,
+    `${dmsim('')} --shard "$SLURM_ARRAY_TASK_ID/${total}"`,
     '',
   ].join('\n');
   const merge = [
@@ -80,7 +80,7 @@ export function slurmScripts(spec: SweepSpec, dir: string, shards: readonly numb
     `#SBATCH --chdir=${PROJECT_DIR}`,
     '#SBATCH --cpus-per-task=1',
     ...site.filter((l) => !/--(cpus-per-task|array)\b|^#SBATCH -c\b/.test(l)),
-    `${dmsim} merge --out ${shellWord(path.join(dir, 'table.csv'))}`,
+    `${dmsim('merge ')} --out ${shellWord(path.join(dir, 'table.csv'))}`,
     '',
   ].join('\n');
   return { array, merge };
@@ -129,7 +129,9 @@ export async function submitSlurm(spec: SweepSpec, options: SlurmOptions): Promi
     say(`dmsim sweep: ${merged.present} of ${merged.runs} runs in the cache; the table is not complete:\n  ${merged.problems.join('\n  ')}`);
     return 1;
   }
-  if (options.out !== undefined) writeAtomically(options.out, merged.table.toCSV() + '\n', '--out');
+  const csv = merged.table.toCSV() + '\n';
+  if (options.out !== undefined) writeAtomically(options.out, csv, '--out');
+  else process.stdout.write(csv);
   say(`merged ${plan.shards} shards: ${merged.runs} runs${options.out ? ` -> ${path.relative(process.cwd(), options.out) || options.out}` : ''}`);
   return 0;
 }

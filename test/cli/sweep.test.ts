@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadSweepSpec, runSweepSpec } from '../../kernel-lib/analysis/sweep-spec.js';
 import { dmsim, SIXTEEN, sweepWithOwnRunner, workspace } from '../helpers/sweep-cli.js';
 
 describe('cli/sweep (sharded over the cache)', function () {
@@ -47,6 +48,13 @@ describe('cli/sweep (sharded over the cache)', function () {
     expect(again.code, again.stderr).to.equal(0);
     expect(fs.readFileSync(merged, 'utf8')).to.equal(table);
     expect(fs.readdirSync(path.join(ws.jobs, 'sixteen', 'history'))).to.have.length(4);
+    // A notebook's sweep of the same file finds every run in the cache: nothing recomputed
+    // (the runner counts its calls in this thread; one worker runs them here), same table.
+    const before = (globalThis as { burnCalls?: number }).burnCalls ?? 0;
+    const t = await runSweepSpec(loadSweepSpec(SIXTEEN), { cacheDir: path.join(ws.dir, 'cache'), workers: 1, quiet: true });
+    expect(t.info).to.include({ runs: 16, cacheHits: 16 });
+    expect((globalThis as { burnCalls?: number }).burnCalls ?? 0).to.equal(before);
+    expect(t.toCSV() + '\n').to.equal(table);
   });
 
   it('merge names the shard that never ran and its points, exits 1, and writes no table', async () => {
@@ -92,6 +100,15 @@ describe('cli/sweep (sharded over the cache)', function () {
     for (const x of [1, 5, 9, 13]) {
       expect(m.stderr).to.match(new RegExp(`nondeterminism: \\{"iterations":20000,"x":${x}\\} replicate 0 gave different results on (alpha|beta) .* vs (alpha|beta)`));
     }
+  });
+
+  it('--k8s-manifest prints the Indexed Job stored as the expected text, and plans the sweep', async () => {
+    const r = await dmsim(['sweep', SIXTEEN, '--k8s-manifest', '--shards', '4'], ws.env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(fs.readFileSync('test/cli/fixtures/sixteen.k8s.yaml', 'utf8'));
+    // Each pod is one shard by its completion index; the plan lets a pod refuse a changed model.
+    expect(r.stdout).to.include('completionMode: Indexed').and.include('--shard \\"$JOB_COMPLETION_INDEX/4\\"');
+    expect(JSON.parse(fs.readFileSync(path.join(ws.jobs, 'sixteen', 'plan.json'), 'utf8'))).to.include({ shards: 4, runs: 16 });
   });
 
   it('bad command lines exit 2 with a message; a bad sweep file names its line and field', async () => {

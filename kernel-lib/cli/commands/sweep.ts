@@ -147,8 +147,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     }
     if (values['k8s-manifest']) {
       const { k8sManifest } = await import('../k8s-manifest.js');
-      const { chooseShards } = await import('../sweep-jobs.js');
-      process.stdout.write(k8sManifest(spec, chooseShards(spec, shards), { image: values.image, claim: values.claim }));
+      const { planForLaunch } = await import('../sweep-jobs.js');
+      // Planned now: a pod started after a change to the model refuses, as a Slurm task does.
+      const { plan } = planForLaunch(spec, shards);
+      process.stdout.write(k8sManifest(spec, plan.shards, { image: values.image, claim: values.claim }));
       return 0;
     }
     const t = await runSweepSpec(spec, workers === undefined ? {} : { workers });
