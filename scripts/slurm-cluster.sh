@@ -16,21 +16,21 @@ cmd=${1:?usage: slurm-cluster.sh start|stop DIR [CTLD_PORT]}
 dir=$(realpath -m "${2:?usage: slurm-cluster.sh start|stop DIR [CTLD_PORT]}")
 port=${3:-6817}
 
-stop_pid() { # pidfile: TERM, wait up to 10 s, then KILL
-  local f=$1 pid
-  [ -s "$f" ] || return 0
-  pid=$(cat "$f")
-  kill "$pid" 2>/dev/null || { rm -f "$f"; return 0; }
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+stop_pid() { # pid: TERM, wait up to 10 s, then KILL
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
-  rm -f "$f"
 }
 
 if [ "$cmd" = stop ]; then
+  # Pids first: the daemons remove their pid files as they end.
+  pids=()
+  for f in slurmd slurmctld munged; do pids+=("$(cat "$dir/$f.pid" 2>/dev/null || true)"); done
   SLURM_CONF=$dir/slurm.conf timeout 10 scontrol shutdown >/dev/null 2>&1 || true
-  stop_pid "$dir/slurmd.pid"
-  stop_pid "$dir/slurmctld.pid"
-  stop_pid "$dir/munged.pid"
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  rm -f "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munged.pid"
   exit 0
 fi
 [ "$cmd" = start ] || { echo "slurm-cluster.sh: unknown command $cmd" >&2; exit 2; }

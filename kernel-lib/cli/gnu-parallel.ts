@@ -7,11 +7,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_DIR } from '../analysis/module-location.js';
-import { mergeSweep } from '../analysis/sweep-merge.js';
 import type { SweepSpec } from '../analysis/sweep-spec.js';
-import { writeAtomically } from './output-file.js';
 import { shellWord } from './slurm.js';
-import { planForLaunch } from './sweep-jobs.js';
+import { mergeToOutput, planForLaunch } from './sweep-jobs.js';
 
 export interface ParallelOptions {
   /** GNU parallel's --sshlogin: `2/node1,2/node2`, `:` for this machine, or `N/ssh -p P user@host`. */
@@ -56,14 +54,5 @@ export async function runParallel(spec: SweepSpec, options: ParallelOptions): Pr
   } else {
     say(`all ${plan.shards} shards of ${spec.file} are done: nothing to run`);
   }
-  const merged = await mergeSweep(spec);
-  if (merged.table === undefined) {
-    say(`dmsim sweep: ${merged.present} of ${merged.runs} runs in the cache; the table is not complete:\n  ${merged.problems.join('\n  ')}`);
-    return 1;
-  }
-  const csv = merged.table.toCSV() + '\n';
-  if (options.out !== undefined) writeAtomically(options.out, csv, '--out');
-  else process.stdout.write(csv);
-  say(`merged ${plan.shards} shards: ${merged.runs} runs`);
-  return 0;
+  return mergeToOutput(spec, options.out);
 }

@@ -10,9 +10,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_DIR } from '../analysis/module-location.js';
 import type { SweepSpec } from '../analysis/sweep-spec.js';
-import { mergeSweep } from '../analysis/sweep-merge.js';
 import { writeAtomically } from './output-file.js';
-import { planForLaunch, watchShards } from './sweep-jobs.js';
+import { mergeToOutput, planForLaunch, watchShards } from './sweep-jobs.js';
 
 const run = promisify(execFile);
 
@@ -124,14 +123,5 @@ export async function submitSlurm(spec: SweepSpec, options: SlurmOptions): Promi
   if (!options.watch) return 0;
   const watched = [...new Set([...todo, ...queued])].sort((a, b) => a - b);
   if (watched.length > 0) await watchShards(spec, plan, watched, () => queuedShards(spec));
-  const merged = await mergeSweep(spec);
-  if (merged.table === undefined) {
-    say(`dmsim sweep: ${merged.present} of ${merged.runs} runs in the cache; the table is not complete:\n  ${merged.problems.join('\n  ')}`);
-    return 1;
-  }
-  const csv = merged.table.toCSV() + '\n';
-  if (options.out !== undefined) writeAtomically(options.out, csv, '--out');
-  else process.stdout.write(csv);
-  say(`merged ${plan.shards} shards: ${merged.runs} runs${options.out ? ` -> ${path.relative(process.cwd(), options.out) || options.out}` : ''}`);
-  return 0;
+  return mergeToOutput(spec, options.out);
 }

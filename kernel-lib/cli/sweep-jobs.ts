@@ -5,6 +5,8 @@ import { currentMarkers, jobDir, makePlan, readPlan, writePlan, type Marker, typ
 import { describeShard, mergeSweep, shardUnfinished } from '../analysis/sweep-merge.js';
 import type { SweepSpec } from '../analysis/sweep-spec.js';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeAtomically } from './output-file.js';
 
 /** Default shard count: enough to spread over a few nodes, never more than the points. */
 const DEFAULT_SHARDS = 8;
@@ -88,4 +90,21 @@ export async function watchShards(
     if (ended.size < shards.length) await new Promise((r) => setTimeout(r, intervalMs));
   }
   return lost;
+}
+
+/**
+ * The merge every launcher ends with (and `dmsim sweep merge`): the table to `out` (else
+ * stdout) and exit status 0, or what is missing on stderr and exit status 1.
+ */
+export async function mergeToOutput(spec: SweepSpec, out: string | undefined): Promise<number> {
+  const merged = await mergeSweep(spec);
+  if (merged.table === undefined) {
+    process.stderr.write(`dmsim sweep: ${spec.file}: ${merged.present} of ${merged.runs} runs in the cache; the table is not complete:\n  ${merged.problems.join('\n  ')}\n`);
+    return 1;
+  }
+  const csv = merged.table.toCSV() + '\n';
+  if (out !== undefined) writeAtomically(out, csv, '--out');
+  else process.stdout.write(csv);
+  process.stderr.write(`dmsim sweep: merged ${merged.runs} runs of ${spec.file} from the cache${out ? ` -> ${path.relative(process.cwd(), out) || out}` : ''}\n`);
+  return 0;
 }

@@ -97,15 +97,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     process.chdir(PROJECT_DIR);
     const shown = path.relative(PROJECT_DIR, specFile).startsWith('..') ? specFile : path.relative(PROJECT_DIR, specFile);
     const spec = loadSweepSpec(shown);
-    const writeTable = (csv: string) => (out === undefined ? process.stdout.write(csv) : writeAtomically(out, csv, '--out'));
 
     if (sub === 'merge') {
-      const { mergeSweep } = await import('../../analysis/sweep-merge.js');
-      const r = await mergeSweep(spec);
-      if (r.table === undefined) return fail(`${spec.file}: ${r.present} of ${r.runs} runs in the cache; the table is not complete:\n  ${r.problems.join('\n  ')}`);
-      writeTable(r.table.toCSV() + '\n');
-      console.error(`dmsim sweep merge: ${r.runs} runs of ${spec.file} from the cache${out ? ` -> ${values.out}` : ''}`);
-      return 0;
+      const { mergeToOutput } = await import('../sweep-jobs.js');
+      return await mergeToOutput(spec, out);
     }
     if (sub === 'status') {
       const { statusLines } = await import('../sweep-jobs.js');
@@ -154,7 +149,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const t = await runSweepSpec(spec, workers === undefined ? {} : { workers });
-    writeTable(t.toCSV() + '\n');
+    const csv = t.toCSV() + '\n';
+    if (out === undefined) process.stdout.write(csv);
+    else writeAtomically(out, csv, '--out');
     return t.failures.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) return fail(`${e.message}\n\n${HELP}`, 2);
