@@ -241,7 +241,6 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
     if (metrics !== undefined) computed.push({ key: r.key, params: r.params, replicate: r.replicate, digest: hash(canonicalJSON(metrics)).slice(0, 16) });
   }
   const failures: SweepFailure[] = table?.failures ?? runs.filter((r) => !before.has(r.key)).map((r) => ({ params: r.params, replicate: r.replicate, seed: r.seed, error: 'every run of the shard failed (see its log)' }));
-  if (table) selectMetrics(spec, table); // an unknown metric is found here, not at the merge
   marker = {
     ...marker,
     status: 'done',
@@ -253,6 +252,8 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
     wallMs: Date.now() - started,
   };
   writeJson(markerFile(dir, shard, shards), marker);
+  // An unknown metric in the spec is found here, by the first shard, not only at the merge.
+  if (table) selectMetrics(spec, table);
   return marker;
 }
 

@@ -40,6 +40,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** Reads and checks a sweep file; every mistake is an InputError naming file, line and field. */
 export function loadSweepSpec(file: string): SweepSpec {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) throw new InputError(`cannot read the sweep file: ${st ? 'a directory, not a file' : 'ENOENT (no such file)'}`, { file });
   const { data, source } = loadScenarioFile(file);
   const fail = (field: string | (string | number)[], reason: string): never => {
     throw source.error(Array.isArray(field) ? field : [field], reason);
