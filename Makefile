@@ -1,12 +1,14 @@
 # dmsim: the two commands a newcomer runs are `make report` and `make test`.
 # Each installs what it needs by itself: npm packages from package-lock.json, and Debian
-# packages only for the test steps that drive real Jupyter clients and a real browser.
+# packages only for the test steps that drive real Jupyter clients and a real browser, and
+# for the sharded-sweep tests (a one-machine Slurm cluster; GNU parallel over a throwaway sshd).
 
 NODE        ?= node
 NPM_STAMP   := node_modules/.dmsim-npm-stamp
 DEB_STAMP   := node_modules/.dmsim-deb-stamp
 TEST_DEBS   := jupyter-nbconvert python3-nbclient python3-jupyter-client jupyter-core \
-               python3-jupyter-kernel-test python3-nbformat python3-ipykernel chromium
+               python3-jupyter-kernel-test python3-nbformat python3-ipykernel chromium \
+               slurmctld slurmd slurm-client munge parallel openssh-server openssh-client
 TSC         := $(NODE) node_modules/typescript/bin/tsc
 
 .PHONY: all test report bench typecheck setup clean kernelspec
@@ -17,7 +19,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(DEB_STAMP): $(NPM_STAMP) scripts/ensure-debian-packages.sh
+$(DEB_STAMP): $(NPM_STAMP) scripts/ensure-debian-packages.sh Makefile
 	scripts/ensure-debian-packages.sh $(TEST_DEBS)
 	@touch $@
 

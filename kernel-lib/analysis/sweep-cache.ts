@@ -62,6 +62,12 @@ export function inputFileHashes(params: Params): Record<string, string> | undefi
   return out;
 }
 
+/** The key of one run of `runner` (its id) at `params` and `seed` under model `version`. */
+export function runKeyOf(runner: string, version: string, params: Params, seed: number): RunKey {
+  const inputs = inputFileHashes(params);
+  return { runner, params, seed, modelVersion: version, ...(inputs ? { inputs } : {}) };
+}
+
 /** What one cache file holds: the run (so it explains itself), its key, the metrics, a checksum. */
 interface Entry extends RunKey {
   key: string;

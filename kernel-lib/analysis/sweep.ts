@@ -19,7 +19,7 @@ import { modelVersion } from './model-version.js';
 import { createProgress } from './progress.js';
 import { checkMetrics, resolveRunner, type Metrics, type RunnerSpec } from './runner.js';
 import { deriveSeed } from './seeds.js';
-import { SweepCache, inputFileHashes, sweepCacheDir, type RunKey } from './sweep-cache.js';
+import { SweepCache, runKeyOf, sweepCacheDir } from './sweep-cache.js';
 
 export interface SweepOptions {
   runner: RunnerSpec;
@@ -46,6 +46,11 @@ export interface SweepOptions {
    * past it fails (its point only); in a worker thread even a busy loop is stopped.
    */
   pointTimeoutMs?: number;
+  /**
+   * Compute nothing: runs not in the cache are listed in `info.missing` and left out of the
+   * table (how `dmsim sweep merge` builds a sharded sweep's table from the cache alone).
+   */
+  cacheOnly?: boolean;
 }
 
 /** Generous (a point is one simulation, seconds), finite so that a hung runner ends. */
@@ -66,6 +71,8 @@ export interface SweepInfo {
   failed: number;
   cacheHits: number;
   wallMs: number;
+  /** With `cacheOnly`: the runs the cache did not have. */
+  missing?: { params: Params; replicate: number; seed: number }[];
 }
 
 /** The result table, plus the runs that failed and how the sweep went. */
@@ -92,13 +99,12 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
 
   const version = modelVersion(runner.module);
   const cache = options.cache === false ? undefined : new SweepCache(sweepCacheDir(options.cacheDir));
-  const keyOf = (run: Run): RunKey => {
-    const inputs = inputFileHashes(run.params);
-    return { runner: runner.id, params: run.params, seed: run.seed, modelVersion: version, ...(inputs ? { inputs } : {}) };
-  };
+  const keyOf = (run: Run) => runKeyOf(runner.id, version, run.params, run.seed);
+  if (options.cacheOnly && !cache) throw new TypeError("sweep: 'cacheOnly' needs the cache (cache: false was given)");
   for (const run of runs) run.metrics = cache?.get(SweepCache.key(keyOf(run)));
-  const todo = runs.filter((run) => run.metrics === undefined);
-  const cacheHits = runs.length - todo.length;
+  const uncached = runs.filter((run) => run.metrics === undefined);
+  const todo = options.cacheOnly ? [] : uncached;
+  const cacheHits = runs.length - uncached.length;
 
   const progress = options.quiet ? undefined : createProgress(options.label ?? `sweep ${runner.id}`, runs.length);
   let done = cacheHits;
@@ -165,6 +171,7 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
     failed: failures.length,
     cacheHits,
     wallMs: Date.now() - started,
+    ...(options.cacheOnly ? { missing: uncached.map(({ params, replicate, seed }) => ({ params, replicate, seed })) } : {}),
   };
   return Object.assign(toTable(runs, points), { failures, info });
 }

@@ -188,6 +188,21 @@ describe('analysis/sweep', function () {
     expect((await sweep(options)).objects()).to.deep.equal(t.objects());
   });
 
+  it('with cacheOnly computes nothing: the cached runs as a table, the others listed as missing', async () => {
+    await sweep(base({ cache: true, cacheDir, grid: { x: [2] } }));
+    const before = calls();
+    const t = await sweep(base({ cache: true, cacheDir, cacheOnly: true }));
+    expect(calls()).to.equal(before);
+    expect(t.array('x')).to.deep.equal([2, 2]);
+    expect(t.info.missing!.map((m) => [m.params.x, m.replicate])).to.deep.equal([[1, 0], [1, 1], [3, 0], [3, 1]]);
+    expect(t.info).to.include({ runs: 6, cacheHits: 2, failed: 0 });
+    // The same rows as the full sweep's, once it has run.
+    const full = await sweep(base({ cache: true, cacheDir }));
+    const merged = await sweep(base({ cache: true, cacheDir, cacheOnly: true }));
+    expect(merged.objects()).to.deep.equal(full.objects());
+    expect(merged.info.missing).to.deep.equal([]);
+  });
+
   it('writes nothing with cache: false', async () => {
     await sweep(base({ cache: false, cacheDir }));
     expect(fs.readdirSync(cacheDir)).to.deep.equal([]);

@@ -1,0 +1,125 @@
+// `dmsim sweep`: a sweep file run whole, in shards by separate processes, and merged from the
+// cache alone; what merge says when something is missing, refused or nondeterministic.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadSweepSpec, runSweepSpec } from '../../kernel-lib/analysis/sweep-spec.js';
+import { dmsim, SIXTEEN, sweepWithOwnRunner, workspace } from '../helpers/sweep-cli.js';
+
+describe('cli/sweep (sharded over the cache)', function () {
+  // Child processes on a shared machine: no outcome depends on how fast they are.
+  this.timeout(0);
+  let ws: ReturnType<typeof workspace>;
+  beforeEach(() => (ws = workspace('dmsim-sweep-cli-')));
+  afterEach(() => fs.rmSync(ws.dir, { recursive: true, force: true }));
+
+  it('4 shards as separate processes, then merge, give the one-machine table byte for byte', async () => {
+    const one = path.join(ws.dir, 'one.csv');
+    const merged = path.join(ws.dir, 'merged.csv');
+    const alone = workspace('dmsim-sweep-cli-one-');
+    try {
+      const r = await dmsim(['sweep', SIXTEEN, '--out', one], alone.env);
+      expect(r.code, r.stderr).to.equal(0);
+    } finally {
+      fs.rmSync(alone.dir, { recursive: true, force: true });
+    }
+    const shards = await Promise.all([0, 1, 2, 3].map((i) => dmsim(['sweep', SIXTEEN, '--shard', `${i}/4`], ws.env)));
+    for (const s of shards) expect(s.code, s.stderr).to.equal(0);
+    const m = await dmsim(['sweep', 'merge', SIXTEEN, '--out', merged], ws.env);
+    expect(m.code, m.stderr).to.equal(0);
+    const table = fs.readFileSync(one, 'utf8');
+    expect(fs.readFileSync(merged, 'utf8')).to.equal(table);
+    // The spec's metrics only, after the parameters, replicate and seed; 16 rows.
+    expect(table.split('\n')[0]).to.equal('x,iterations,replicate,seed,y,noise');
+    expect(table.trim().split('\n')).to.have.length(17);
+    // Each shard left a marker saying where it ran and what it did (every 4th point).
+    for (let i = 0; i < 4; i++) {
+      const marker = JSON.parse(fs.readFileSync(path.join(ws.jobs, 'sixteen', `shard-${i}-of-4.json`), 'utf8'));
+      expect(marker).to.include({ status: 'done', shard: i, shards: 4, runs: 4, cached: 0, failed: 0, node: process.version });
+      expect(marker.host).to.be.a('string').and.not.equal('');
+      expect(marker.computed.map((c: { params: { x: number } }) => c.params.x)).to.deep.equal([i, i + 4, i + 8, i + 12]);
+    }
+    // Computed again from scratch (the cache lost), the same code agrees with itself: the
+    // nondeterminism check, which compares every marker ever written, has nothing to say.
+    fs.rmSync(path.join(ws.dir, 'cache'), { recursive: true });
+    const rerun = await Promise.all([0, 1, 2, 3].map((i) => dmsim(['sweep', SIXTEEN, '--shard', `${i}/4`], ws.env)));
+    for (const s of rerun) expect(s.code, s.stderr).to.equal(0);
+    const again = await dmsim(['sweep', 'merge', SIXTEEN, '--out', merged], ws.env);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(fs.readFileSync(merged, 'utf8')).to.equal(table);
+    expect(fs.readdirSync(path.join(ws.jobs, 'sixteen', 'history'))).to.have.length(4);
+    // A notebook's sweep of the same file finds every run in the cache: nothing recomputed
+    // (the runner counts its calls in this thread; one worker runs them here), same table.
+    const before = (globalThis as { burnCalls?: number }).burnCalls ?? 0;
+    const t = await runSweepSpec(loadSweepSpec(SIXTEEN), { cacheDir: path.join(ws.dir, 'cache'), workers: 1, quiet: true });
+    expect(t.info).to.include({ runs: 16, cacheHits: 16 });
+    expect((globalThis as { burnCalls?: number }).burnCalls ?? 0).to.equal(before);
+    expect(t.toCSV() + '\n').to.equal(table);
+  });
+
+  it('merge names the shard that never ran and its points, exits 1, and writes no table', async () => {
+    const done = await Promise.all([0, 1, 3].map((i) => dmsim(['sweep', SIXTEEN, '--shard', `${i}/4`], ws.env)));
+    for (const d of done) expect(d.code, d.stderr).to.equal(0);
+    const out = path.join(ws.dir, 'table.csv');
+    const m = await dmsim(['sweep', 'merge', SIXTEEN, '--out', out], ws.env);
+    expect(m.code).to.equal(1);
+    expect(m.stderr).to.include('12 of 16 runs in the cache');
+    expect(m.stderr).to.include('shard 2/4: not started');
+    expect(m.stderr).to.match(/missing: \{"iterations":20000,"x":14\} replicate 0 \(seed \d+\) of shard 2\/4/);
+    expect(m.stderr).to.not.match(/shard [013]\/4/);
+    expect(fs.existsSync(out)).to.equal(false);
+    const s = await dmsim(['sweep', 'status', SIXTEEN], ws.env);
+    expect(s.stdout).to.include('shard 2/4: not started').and.include('cache: 12 of 16 runs');
+  });
+
+  it('a shard refuses to run when the model changed since the plan, naming both versions', async () => {
+    const { spec, changeModel } = sweepWithOwnRunner(ws.dir);
+    const plan = await dmsim(['sweep', 'plan', spec, '--shards', '2'], ws.env);
+    expect(plan.code, plan.stderr).to.equal(0);
+    const planned = /model version ([0-9a-f]{16})/.exec(plan.stdout)![1]!;
+    changeModel();
+    const r = await dmsim(['sweep', spec, '--shard', '1/2'], ws.env);
+    expect(r.code).to.equal(1);
+    const m = /shard 1\/2 refused: the model changed: this checkout's model version is ([0-9a-f]{16}), the sweep was planned with ([0-9a-f]{16})/.exec(r.stderr);
+    expect(m, r.stderr).to.not.equal(null);
+    expect(m![2]).to.equal(planned);
+    expect(m![1]).to.not.equal(planned);
+    // Nothing was computed under the new model, and merge says why the shard is missing.
+    const merge = await dmsim(['sweep', 'merge', spec], ws.env);
+    expect(merge.code).to.equal(1);
+    expect(merge.stderr).to.include('shard 1/2: refused').and.include('shard 0/2: not started');
+  });
+
+  it('a point computed on two hosts with different results is reported as nondeterminism', async () => {
+    expect((await dmsim(['sweep', SIXTEEN, '--shard', '1/4'], { ...ws.env, DMSIM_HOST: 'alpha' })).code).to.equal(0);
+    // The cache is not shared with the second host: it computes the shard again, differently.
+    fs.rmSync(path.join(ws.dir, 'cache'), { recursive: true });
+    expect((await dmsim(['sweep', SIXTEEN, '--shard', '1/4'], { ...ws.env, DMSIM_HOST: 'beta', DMSIM_TEST_SALT: '1' })).code).to.equal(0);
+    const m = await dmsim(['sweep', 'merge', SIXTEEN], ws.env);
+    expect(m.code).to.equal(1);
+    for (const x of [1, 5, 9, 13]) {
+      expect(m.stderr).to.match(new RegExp(`nondeterminism: \\{"iterations":20000,"x":${x}\\} replicate 0 gave different results on (alpha|beta) .* vs (alpha|beta)`));
+    }
+  });
+
+  it('--k8s-manifest prints the Indexed Job stored as the expected text, and plans the sweep', async () => {
+    const r = await dmsim(['sweep', SIXTEEN, '--k8s-manifest', '--shards', '4'], ws.env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(fs.readFileSync('test/cli/fixtures/sixteen.k8s.yaml', 'utf8'));
+    // Each pod is one shard by its completion index; the plan lets a pod refuse a changed model.
+    expect(r.stdout).to.include('completionMode: Indexed').and.include('--shard \\"$JOB_COMPLETION_INDEX/4\\"');
+    expect(JSON.parse(fs.readFileSync(path.join(ws.jobs, 'sixteen', 'plan.json'), 'utf8'))).to.include({ shards: 4, runs: 16 });
+  });
+
+  it('bad command lines exit 2 with a message; a bad sweep file names its line and field', async () => {
+    const r = await dmsim(['sweep', SIXTEEN, '--shard', '4/4'], ws.env);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include('--shard 4/4: expected I/N with 0 <= I < N');
+    const bad = path.join(ws.dir, 'bad.yaml');
+    fs.writeFileSync(bad, 'scenario: examples/ram-dd.yaml\ngrid:\n  seed: [1, 2]\nreplicates: 0\n');
+    const b = await dmsim(['sweep', bad], ws.env);
+    expect(b.code).to.equal(1);
+    expect(b.stderr).to.include(`${bad}:4: replicates: must be a positive integer, got 0`);
+    expect(b.stderr).to.not.include('    at ');
+  });
+});
