@@ -91,6 +91,14 @@ export class ScenarioResult {
         if (r.dd !== undefined) m[`cmd${i + 1}_dd_mb_s`] = r.dd.bytes_per_second / 1e6;
       });
       m.shell_s = total;
+      // From the start of the first mount to the end of the last umount (the 2006 "time to
+      // mount, copy and unmount"), when the run has both.
+      const mount = this.shell.results.find((r) => /^mount\s/.test(r.cmd));
+      let umount: (typeof this.shell.results)[number] | undefined;
+      for (const r of this.shell.results) if (/^umount\s/.test(r.cmd)) umount = r;
+      if (mount !== undefined && umount !== undefined && umount.start_ns >= mount.start_ns) {
+        m.mount_to_umount_s = (umount.start_ns + umount.elapsed_ns - mount.start_ns) / 1e9;
+      }
       m.shell_failed = this.shell.results.some((r) => r.exit_status !== 0);
     }
     const jobs: Json[] = this.fio?.jobs ?? [];
