@@ -10,7 +10,7 @@ const remap = (block: number): DmuMap => {
   return m;
 };
 
-describe('dm/userspace remap stores', () => {
+describe('dm/userspace remap hash table', () => {
   it('the hash table starts with 2048 buckets and doubles, rehashing synchronously, when more than half full', () => {
     const ht = new RemapHashTable();
     expect(ht.size).to.equal(2048);
@@ -35,14 +35,5 @@ describe('dm/userspace remap stores', () => {
     expect(ht.visits).to.equal(3);
     expect(ht.find(6)).to.equal(null);
     expect(ht.visits).to.equal(0);
-  });
-
-  it('the list store looks at every remap before the one it finds, and at all of them on a miss', () => {
-    const l = new RemapList();
-    for (let b = 0; b < 500; b++) l.insert(remap(b));
-    l.find(250);
-    expect(l.visits).to.equal(251);
-    expect(l.find(10_000)).to.equal(null);
-    expect(l.visits).to.equal(500);
   });
 });

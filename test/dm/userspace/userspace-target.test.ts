@@ -1,14 +1,11 @@
 import { expect } from 'chai';
 import { Bio } from '../../../kernel-lib/block/bio.js';
-import {
-  DM_USERSPACE_MAP_BLOCK_REQ, DM_USERSPACE_STATUS, DM_USERSPACE_SYNC_COMPLETE, DMU_FLAG_COPY_FIRST, DMU_FLAG_RD,
-  DMU_FLAG_SYNC, DMU_FLAG_WR, type DmuUpMessage,
-} from '../../../kernel-lib/dm/userspace/protocol.js';
+import { DM_USERSPACE_MAP_BLOCK_REQ, DMU_FLAG_RD, DMU_FLAG_WR, type DmuUpMessage } from '../../../kernel-lib/dm/userspace/protocol.js';
 import { USERSPACE_COSTS as C } from '../../../kernel-lib/dm/userspace/costs.js';
 import { refusal, submitAt } from '../targets/helpers.js';
 import { dmuStack, mapResp, readUp, writeDown } from './helpers.js';
 
-describe('dm/userspace target (dmu_map, remap_request)', () => {
+describe('dm/userspace target (dmu_map)', () => {
   it('a bio to a block with a valid remap is remapped at once, with no message to the daemon', () => {
     const { sim, md, dmu, devs } = dmuStack();
     const first = submitAt(sim, md, 0, 'read', 80, 8); // block 10
@@ -79,53 +76,6 @@ describe('dm/userspace target (dmu_map, remap_request)', () => {
     expect(second[0].id).to.not.equal(first[0].id);
   });
 
-  it('a read remapped to the base without WR: a later write asks again, and the new remap replaces it', () => {
-    const { sim, md, dmu, devs } = dmuStack();
-    submitAt(sim, md, 0, 'read', 40, 8);
-    sim.process(function* () {
-      yield sim.timeout(10_000);
-      const up = yield* readUp(dmu);
-      yield* writeDown(dmu, [mapResp(up[0], 5, DMU_FLAG_RD, 'sdb')]);
-      const w = submitAt(sim, md, 0, 'write', 40, 8);
-      yield sim.timeout(10_000);
-      const up2 = yield* readUp(dmu);
-      expect(up2.map((m) => m.flags)).to.deep.equal([DMU_FLAG_RD | DMU_FLAG_WR]);
-      yield* writeDown(dmu, [mapResp(up2[0], 9, DMU_FLAG_RD | DMU_FLAG_WR | DMU_FLAG_COPY_FIRST, 'sdc', 'sdb')]);
-      yield sim.timeout(50_000_000);
-      expect(w.at).to.not.be.NaN;
-    });
-    sim.run();
-    expect(dmu.counters.replaced).to.equal(1);
-    expect(dmu.remaps.count).to.equal(1);
-    // COPY_FIRST: kcopyd read block 5 of the base, wrote block 9 of sdc, then the write went there.
-    expect(devs.sdb.seen.map((s) => [s.op, s.sector])).to.deep.include(['read', 40]);
-    const sdc = devs.sdc.seen.map((s) => [s.op, s.sector]);
-    expect(sdc).to.deep.equal([['write', 72], ['write', 72]]);
-  });
-
-  it('a SYNC remap holds the write\'s completion until the daemon answers SYNC_COMPLETE', () => {
-    const { sim, md, dmu } = dmuStack();
-    const w = submitAt(sim, md, 0, 'write', 8, 8);
-    let status: DmuUpMessage[] = [];
-    let heldUntil = 0;
-    sim.process(function* () {
-      yield sim.timeout(10_000);
-      const up = yield* readUp(dmu);
-      yield* writeDown(dmu, [mapResp(up[0], 2, DMU_FLAG_RD | DMU_FLAG_WR | DMU_FLAG_SYNC)]);
-      yield sim.timeout(1_000_000);
-      expect(w.at, 'held').to.be.NaN;
-      status = yield* readUp(dmu);
-      heldUntil = sim.now;
-      yield* writeDown(dmu, [{ type: DM_USERSPACE_STATUS, id: 0, status: DM_USERSPACE_SYNC_COMPLETE, idOfOp: status[0].id }]);
-    });
-    sim.run();
-    expect(status.map((m) => [m.type, m.status])).to.deep.equal([[DM_USERSPACE_STATUS, DM_USERSPACE_SYNC_COMPLETE]]);
-    expect(status[0].id).to.equal(dmu.counters.requests + 1); // the remap's id: the request's
-    expect(w.at).to.be.at.least(heldUntil);
-    expect(dmu.counters.syncHeld).to.equal(1);
-    expect(dmu.counters.syncCompleted).to.equal(1);
-  });
-
   it('with remapCache: list a lookup costs in proportion to the remaps stored', () => {
     // Unsolicited maps (id 0) fill the store; then the CPU time a miss spends in dmu_map
     // grows by nodeVisitNs per remap.
@@ -153,45 +103,6 @@ describe('dm/userspace target (dmu_map, remap_request)', () => {
     const h100 = delayWith(100, 'hash');
     const h400 = delayWith(400, 'hash');
     expect(h400 - h100).to.be.below(2 * C.nodeVisitNs);
-  });
-
-  it('an answer for a request id nobody asked for is an unsolicited map: inserted, nothing released', () => {
-    const { sim, dmu } = dmuStack();
-    sim.process(function* () {
-      yield* writeDown(dmu, [mapResp({ id: 4242, block: 3 }, 1)]);
-      yield* writeDown(dmu, [{ type: DM_USERSPACE_STATUS, id: 0, status: DM_USERSPACE_SYNC_COMPLETE, idOfOp: 77 }]);
-    });
-    sim.run();
-    expect(dmu.counters.unsolicited).to.equal(1);
-    expect(dmu.remaps.count).to.equal(1);
-    expect(dmu.log).to.deep.equal(['device-mapper: dm-userspace: Unable to complete unknown request 77']);
-  });
-
-  it('an answer naming a device the table did not list fails its bios with EIO and says so', () => {
-    const { sim, md, dmu } = dmuStack();
-    const r = submitAt(sim, md, 0, 'read', 0, 8);
-    sim.process(function* () {
-      yield sim.timeout(10_000);
-      const up = yield* readUp(dmu);
-      yield* writeDown(dmu, [mapResp(up[0], 1, DMU_FLAG_RD, '8:99')]);
-    });
-    sim.run();
-    expect(r.bio.status).to.equal('EIO');
-    expect(dmu.log).to.deep.equal(['device-mapper: dm-userspace: Failed to find dest device 8:99']);
-  });
-
-  it('a read buffer smaller than one message reads nothing; a whole one reads FIFO, stopping at the first that does not fit', () => {
-    const { sim, md, dmu } = dmuStack();
-    for (let b = 0; b < 3; b++) submitAt(sim, md, 0, 'read', b * 8, 8);
-    const got: number[][] = [];
-    sim.process(function* () {
-      yield sim.timeout(10_000);
-      got.push((yield* readUp(dmu, 27)).map((m) => m.block));
-      got.push((yield* readUp(dmu, 28 * 2 + 27)).map((m) => m.block));
-      got.push((yield* readUp(dmu, 4096)).map((m) => m.block));
-    });
-    sim.run({ until: 100_000 });
-    expect(got).to.deep.equal([[], [0, 1], [2]]);
   });
 
   it('refuses tables as dmu_ctr does, and a block size that is not a power of two', () => {
