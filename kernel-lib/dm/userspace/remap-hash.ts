@@ -3,7 +3,7 @@
 // twice the buckets, inside the insert, as soon as more than half as many remaps as buckets
 // are stored (ht_should_grow: count > 2 * (size / 4)).
 import type { DmuMap } from './remap.js';
-import type { RemapStore } from './remap-store.js';
+import { walk, type RemapStore } from './remap-store.js';
 
 export const DMU_HASH_INITIAL_BUCKETS = 2048;
 
@@ -25,16 +25,9 @@ export class RemapHashTable implements RemapStore {
   }
 
   find(block: number): DmuMap | null {
-    const chain = this.buckets[block & this.mask];
-    for (let i = 0; i < chain.length; i++) {
-      if (chain[i].orgBlock === block) {
-        this.visits = i + 1;
-        return chain[i];
-      }
-    }
-    this.visits = chain.length;
-    return null;
+    return walk(this.buckets[block & this.mask], block, this);
   }
+
 
   insert(map: DmuMap, costs: { rehashNs: number; bucketInitNs: number }): number {
     this.buckets[map.orgBlock & this.mask].push(map);

@@ -4,7 +4,7 @@
 // appended at the tail and found by walking from the head, so a lookup looks at every remap
 // before the one it finds (all of them on a miss).
 import type { DmuMap } from './remap.js';
-import type { RemapStore } from './remap-store.js';
+import { walk, type RemapStore } from './remap-store.js';
 
 export class RemapList implements RemapStore {
   private readonly list: DmuMap[] = [];
@@ -15,16 +15,9 @@ export class RemapList implements RemapStore {
   }
 
   find(block: number): DmuMap | null {
-    const l = this.list;
-    for (let i = 0; i < l.length; i++) {
-      if (l[i].orgBlock === block) {
-        this.visits = i + 1;
-        return l[i];
-      }
-    }
-    this.visits = l.length;
-    return null;
+    return walk(this.list, block, this);
   }
+
 
   insert(map: DmuMap): number {
     this.list.push(map);

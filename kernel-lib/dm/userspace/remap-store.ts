@@ -16,3 +16,15 @@ export interface RemapStore {
   /** Remaps stored. */
   readonly count: number;
 }
+
+/** A list walk from the head for `block` (a hash chain, or the whole list store); `into.visits` gets the remaps looked at. */
+export function walk(chain: readonly DmuMap[], block: number, into: { visits: number }): DmuMap | null {
+  for (let i = 0; i < chain.length; i++) {
+    if (chain[i].orgBlock === block) {
+      into.visits = i + 1;
+      return chain[i];
+    }
+  }
+  into.visits = chain.length;
+  return null;
+}
