@@ -52,4 +52,34 @@ describe('dm/userspace remap_request', () => {
     expect(r.bio.status).to.equal('EIO');
     expect(dmu.log).to.deep.equal(['device-mapper: dm-userspace: Failed to find dest device 8:99']);
   });
+
+  it('an answer for a block whose remap is still copying joins it when it agrees (merge), else waits behind it (chain)', () => {
+    const both = (secondNewBlock: number) => {
+      const { sim, md, dmu, devs } = dmuStack();
+      const r = submitAt(sim, md, 0, 'read', 0, 8);
+      let w = r;
+      sim.process(function* () {
+        yield sim.timeout(10_000);
+        const up1 = yield* readUp(dmu); // the read's request, sent
+        w = submitAt(sim, md, 0, 'write', 0, 8); // a write to the same block: a new request
+        yield sim.timeout(10_000);
+        const up2 = yield* readUp(dmu);
+        const rw = DMU_FLAG_RD | DMU_FLAG_WR;
+        yield* writeDown(dmu, [mapResp(up1[0], 9, rw | DMU_FLAG_COPY_FIRST, 'sdc', 'sdb'), mapResp(up2[0], secondNewBlock, rw)]);
+      });
+      sim.run();
+      return { dmu, r, w, sdc: devs.sdc.seen.map((x) => [x.op, x.sector]) };
+    };
+    const merged = both(9);
+    expect(merged.dmu.counters.merged).to.equal(1);
+    expect(merged.r.at).to.not.be.NaN;
+    expect(merged.w.at).to.not.be.NaN;
+    expect(merged.sdc).to.deep.equal([['write', 72], ['read', 72], ['write', 72]]);
+    const chained = both(10);
+    expect(chained.dmu.counters.chained).to.equal(1);
+    expect(chained.w.at).to.be.above(chained.r.at);
+    // The copy to block 9, the read there, then the chained remap sends the write to block 10.
+    expect(chained.sdc).to.deep.equal([['write', 72], ['read', 72], ['write', 80]]);
+    expect(chained.dmu.remaps.count).to.equal(1);
+  });
 });
