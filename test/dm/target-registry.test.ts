@@ -46,8 +46,10 @@ describe('dm/target-registry', () => {
     expect(names.filter((n) => n === 'kcopyd')).to.have.length(1);
     // The dedup target brings its own namespace and the metadata stack's (bufio, pdata).
     expect(names).to.include.members(['dedup', 'bufio', 'pdata']);
+    // The userspace target brings its own and its daemon's (cowd).
+    expect(names).to.include.members(['userspace', 'cowd']);
     // No placeholder namespaces for targets that do not exist yet.
-    for (const absent of ['clone', 'vdo', 'userspace', 'cowd', 'dm']) expect(names).not.to.include(absent);
+    for (const absent of ['clone', 'vdo', 'dm']) expect(names).not.to.include(absent);
   });
 
   it('dm core splits bios at the target\'s max_io_len boundaries', () => {
