@@ -27,6 +27,7 @@ describe('scenario: dm-userspace copy (2006 machine, 2 MB)', function () {
     const m = r.metrics();
     const cmds = [2, 3, 4].reduce((s, i) => s + (m[`cmd${i}_s`] as number), 0);
     expect(m.mount_to_umount_s).to.be.closeTo(cmds, 1e-9);
+    expect((r.toJSON() as { mount_to_umount_s: number }).mount_to_umount_s, '--json has it too').to.equal(m.mount_to_umount_s);
     const status = (r.dmsim.devices.find((d) => d.name === 'cow') as { status: Record<string, number>[] }).status[0];
     expect(status.requests).to.equal(status.responses);
     expect(status.erroredBios).to.equal(0);
