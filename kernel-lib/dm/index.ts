@@ -10,6 +10,7 @@ import './targets/delay.js';
 import './targets/flakey.js';
 import './raid/index.js';
 import './clone/index.js';
+import './userspace/index.js';
 import type { InputLocation } from '../base/input-error.js';
 import { MappedDevice } from './mapped-device.js';
 import { parseTable } from './table.js';

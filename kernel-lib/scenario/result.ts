@@ -63,7 +63,10 @@ export class ScenarioResult {
 
   /** The document `dmsim run --json` prints: fio's shape plus a `dmsim` block. */
   toJSON(): Json {
-    if (this.shell !== null) return { commands: this.shell.results, dmsim: this.dmsim };
+    if (this.shell !== null) {
+      const span = this.mountToUmountS();
+      return { commands: this.shell.results, ...(span === null ? {} : { mount_to_umount_s: span }), dmsim: this.dmsim };
+    }
     if (this.fio !== null) return { ...this.fio, dmsim: this.dmsim };
     const dd = this.dd!;
     return { dd: { records_in: dd.recordsIn, records_out: dd.recordsOut, bytes: dd.bytes, seconds: dd.seconds, bytes_per_second: dd.seconds > 0 ? dd.bytes / dd.seconds : 0, text: dd.text }, dmsim: this.dmsim };
@@ -80,6 +83,20 @@ export class ScenarioResult {
     return lines.join('\n');
   }
 
+  /**
+   * From the start of the first mount to the end of the last umount after it (the 2006
+   * "time to mount, copy and unmount"), s; null without both.
+   */
+  private mountToUmountS(): number | null {
+    if (this.shell === null) return null;
+    const results = this.shell.results;
+    const mount = results.find((r) => /^mount\s/.test(r.cmd));
+    let umount: (typeof results)[number] | undefined;
+    for (const r of results) if (/^umount\s/.test(r.cmd)) umount = r;
+    if (mount === undefined || umount === undefined || umount.start_ns < mount.start_ns) return null;
+    return (umount.start_ns + umount.elapsed_ns - mount.start_ns) / 1e9;
+  }
+
   /** One flat row for sweep tables: per job and direction bw, iops, latencies; dd's rate. */
   metrics(): Record<string, number | string | boolean> {
     const m: Record<string, number | string | boolean> = { simulated_s: this.dmsim.simulated_s, events: this.dmsim.events };
@@ -89,7 +106,7 @@ export class ScenarioResult {
       m.dd_mb_s = this.dd.seconds > 0 ? this.dd.bytes / this.dd.seconds / 1e6 : 0;
     }
     if (this.shell !== null) {
-      // One number per command ("time to mount, copy and unmount" is their sum), dd's rates.
+      // One number per command, their sum, dd's rates, and the span from mount to umount.
       let total = 0;
       this.shell.results.forEach((r, i) => {
         total += r.elapsed_ns / 1e9;
@@ -97,6 +114,8 @@ export class ScenarioResult {
         if (r.dd !== undefined) m[`cmd${i + 1}_dd_mb_s`] = r.dd.bytes_per_second / 1e6;
       });
       m.shell_s = total;
+      const span = this.mountToUmountS();
+      if (span !== null) m.mount_to_umount_s = span;
       m.shell_failed = this.shell.results.some((r) => r.exit_status !== 0);
     }
     const jobs: Json[] = this.fio?.jobs ?? [];

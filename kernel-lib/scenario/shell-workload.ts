@@ -105,15 +105,16 @@ export function startShellWorkload(w: ShellWorkloadSpec, ctx: ShellStartContext)
 
 /**
  * The device whose contents a mapped device shows unchanged: a snapshot-origin, or a linear
- * map of a whole device from its start. A file system made on the LV before the snapshot
- * was taken (mkfs on base-real) is the one the origin (base) mounts.
+ * map of a whole device from its start, or a dm-userspace copy-on-write device (its first
+ * device is the base image, which it shows until written). A file system made on the LV
+ * before the snapshot was taken (mkfs on base-real) is the one the origin (base) mounts.
  */
 function sameContents(dev: BlockDevice): BlockDevice | undefined {
   if (!(dev instanceof MappedDevice) || dev.targets.length !== 1) return undefined;
   const t = dev.targets[0].target;
   const under = t.devices[0];
   if (under === undefined) return undefined;
-  if (t.type === 'snapshot-origin') return under;
+  if (t.type === 'snapshot-origin' || t.type === 'userspace') return under;
   if (t.type === 'linear' && (t as unknown as { start: number }).start === 0 && under.sizeSectors === dev.sizeSectors) return under;
   return undefined;
 }

@@ -1,0 +1,50 @@
+// The dm-userspace copy test of 9 May 2006 (docs/references.md#dm-userspace-2006): mount,
+// copy about 20 MB, unmount, on a plain loop file (about 1 s) and on dm-userspace/qcow over
+// loop files with poll() and the hash table (about 10 s). Validation: nothing was fitted to
+// these numbers (the machine, the costs and cowd's parameters were fixed before the first
+// run, docs/userspace.md). Tolerance 50% each, as the issue asks; the published figures are
+// rounded ("approximately"). Rows the model misses are pending with their cause.
+import { runScenario } from '../../../kernel-lib/scenario/run.js';
+import { checkRow } from './miss.js';
+
+const seconds = (file: string): number => runScenario(file).metrics().mount_to_umount_s as number;
+
+/** The misses, and why (docs/userspace.md, "Calibration"). */
+const PENDING: Record<string, string> = {
+  loop:
+    'the assumed machine is about 2.4x faster than the undocumented one: the time is the writeback of 20 MB at the modelled disk\'s sequential rate, and the published 1 s leaves room for a slower disk or Xen dom0 overheads that are not described',
+  userspace: 'the same common factor as the plain loop (the ratio of the two is reproduced): the machine, not the mechanism',
+  boot:
+    'the modelled loop device reads its backing disk directly, with no host page cache and read-ahead under it: each 4 KiB block remapped to the base is a disk command of its own, 8x as many as through LVM (docs/userspace.md)',
+};
+
+/** The boot trace's I/O time (closed loop, one request at a time), s. */
+const ioSeconds = (file: string): number => runScenario(file).fio!.jobs[0].job_runtime / 1e3;
+
+describe('scenario/calibration/userspace-2006', function () {
+  this.timeout(0); // whole simulations: their wall time depends on the load, their results do not
+
+  describe('held-out rows (validation)', () => {
+    let loop = NaN;
+    let dmu = NaN;
+    it('plain loop file: mount, copy 20 MB, umount in about 1 s (within 50%)', function () {
+      loop = seconds('examples/loop-2006-copy.yaml');
+      checkRow(this, 'plain loop, mount to umount (s)', loop, 1, 0.5, PENDING.loop);
+    });
+    it('dm-userspace/qcow (poll, hash): the same in about 10 s (within 50%)', function () {
+      dmu = seconds('examples/userspace-2006-copy.yaml');
+      checkRow(this, 'dm-userspace/qcow, mount to umount (s)', dmu, 10, 0.5, PENDING.userspace);
+    });
+    it('the cost of asking userspace: dm-userspace/qcow over the plain loop, published 10x (within 50%)', function () {
+      if (Number.isNaN(loop)) loop = seconds('examples/loop-2006-copy.yaml');
+      if (Number.isNaN(dmu)) dmu = seconds('examples/userspace-2006-copy.yaml');
+      checkRow(this, 'dm-userspace/qcow over plain loop', dmu / loop, 10, 0.5);
+    });
+    it('Xen FC4 first boot: dm-userspace/qcow adds about 1 s to the 26 s of an LVM root (the difference within 50%)', function () {
+      // The generated boot trace's I/O time on each stack; the rest of the boot is the same.
+      const extra = ioSeconds('examples/xen-2006-firstboot-userspace.yaml') - ioSeconds('examples/xen-2006-firstboot-lvm.yaml');
+      console.log(`      dm-userspace/qcow first boot predicted: ${(26 + extra).toFixed(1)} s (published 27 s)`);
+      checkRow(this, 'first boot, dm-userspace/qcow minus LVM root (s)', extra, 1, 0.5, PENDING.boot);
+    });
+  });
+});
