@@ -67,12 +67,16 @@ export function* runCompletions(
   let c: VdoCompletion | undefined = first;
   while (c !== undefined) {
     let lock: Mutex | null = null;
-    let ns = runner.costOf(c);
+    const ns = runner.costOf(c);
     if (lockOf !== null) {
       lock = lockOf(c);
       if (lock !== null) {
+        // The step takes its lock once it runs, on a core: a kworker still waking up, or
+        // waiting for a core, gets there after one that was already running.
+        runner.cpuByThread[c.thread] += lockNs;
+        yield t.exec(lockNs + carry);
+        carry = 0;
         if (!lock.tryLock()) yield lock.lock();
-        ns += lockNs;
       }
     }
     runner.cpuByThread[c.thread] += ns;

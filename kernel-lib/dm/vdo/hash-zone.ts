@@ -40,6 +40,6 @@ export class HashZone {
 export function selectHashZone(name: number, zones: number): number {
   // The fingerprint stands for a MurmurHash3 digest: mix it so consecutive blocks spread.
   let h = Math.imul(name ^ (name / 4294967296), 0x9e3779b1) >>> 0;
-  h ^= h >>> 15;
+  h = (h ^ (h >>> 15)) >>> 0;
   return h % zones;
 }

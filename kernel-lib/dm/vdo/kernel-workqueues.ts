@@ -93,10 +93,10 @@ export class KernelWorkqueues implements VdoExecutor {
       carry = yield* runCompletions(this.runner, t, c, carry, null, 0, local);
       // The item ended: activate the ordered queue's next one (a queue operation), or idle it.
       if (q.size > 0) {
-        carry += this.queueNs;
-        this.runner.ctx.chargeNs = 0;
+        this.runner.ctx.chargeNs = this.queueNs;
         this.activate(id);
         carry += this.runner.ctx.chargeNs;
+        this.runner.cpuByThread[id] += this.runner.ctx.chargeNs;
         this.runner.ctx.chargeNs = 0;
       } else {
         this.active[id] = false;

@@ -5,6 +5,7 @@
 // cpu thread without I/O, as zeros. Then the logical lock goes and the data_vio returns.
 import type { Bio, BioPayload } from '../../block/bio.js';
 import { setBioPayload, ZERO_PAYLOAD } from '../../block/bio-payload.js';
+import { dmOriginalBio } from '../mapped-device.js';
 import type { VdoCompletion } from './completion.js';
 import { type DataVio, IO_READ } from './data-vio.js';
 import { PRIORITY_HIGH, S } from './steps.js';
@@ -32,13 +33,17 @@ export function runReadStep(vdo: Vdo, c: VdoCompletion): boolean {
   if (c.step !== S.completeRead && c.step !== S.completeZeroRead) return false;
   const dv = c as DataVio;
   const bio = dv.userBio as Bio;
-  if (c.step === S.completeZeroRead) setBioPayload(bio, ZERO_PAYLOAD);
+  // What the read returns, on the clone and on the original dm core cloned it from.
+  let payload: BioPayload | null = null;
+  if (c.step === S.completeZeroRead) payload = ZERO_PAYLOAD;
   else {
     const fp = vdo.content.get(dv.mappedPbn * 16 + dv.mappedState);
-    if (fp !== undefined) {
-      const payload: BioPayload = { fingerprint: fp, blocks: 'distinct', compressPercentage: 0 };
-      setBioPayload(bio, payload);
-    }
+    if (fp !== undefined) payload = { fingerprint: fp, blocks: 'distinct', compressPercentage: 0 };
+  }
+  if (payload !== null) {
+    setBioPayload(bio, payload);
+    const parent = dmOriginalBio(bio);
+    if (parent !== undefined) setBioPayload(parent, payload);
   }
   vdo.acknowledge(dv);
   vdo.toLogical(dv, S.releaseLogicalLock, dv.logicalZone);
