@@ -1,5 +1,5 @@
 // dm-vdo's constants (drivers/md/dm-vdo/constants.h, encodings.h, data-vio.h; vdo.rst), named as
-// the kernel names them. docs/references.md#dm-vdo.
+// the kernel names them. docs/references.md#vdo-constants, #vdo-sources.
 
 /** VDO_BLOCK_SIZE: the only block size; every data_vio covers one. */
 export const VDO_BLOCK_SIZE = 4096;

@@ -1,5 +1,5 @@
-// The thread config (vdo.c initialize_thread_config, get_thread_name): which VDO "thread" (a
-// work queue with its own thread; the cpu "thread" is a round-robin queue served by `cpu`
+// The thread config (vdo.c initialize_thread_config, get_thread_name; docs/references.md#vdo-threads):
+// which VDO "thread" (a work queue with its own thread; the cpu "thread" is a round-robin queue served by `cpu`
 // threads) owns which zone. When the logical, physical and hash zone counts are all 0, one
 // thread ("reqQ") runs all three zones plus the packer and the recovery journal; otherwise the
 // journal (which is also the admin thread) and the packer get one each, then every logical,

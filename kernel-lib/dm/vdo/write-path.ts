@@ -1,5 +1,5 @@
 // The write path of a data_vio (data-vio.c, dedupe.c, packer.c, recovery-journal.c,
-// slab-depot.c, block-map.c), step by step, each step on the thread that owns what it touches:
+// slab-depot.c, block-map.c; docs/references.md#vdo-write-steps, #vdo-ordering), step by step, each step on the thread that owns what it touches:
 //   logical zone   attempt_logical_block_lock, find the block-map slot, flush-generation lock
 //   physical zone  allocate_block
 //   ack thread     acknowledge_write_callback (bio_endio; skipped for FUA writes, acked at the end)
