@@ -8,7 +8,7 @@
 //   kworkers       kworker threads of the workqueue designs' pool (0: one per core);
 //   udsThreads     threads of the dedupe index (UDS zones; 0: one per hash zone, as VDO sizes it),
 //                  the same in all three designs;
-//   costs (ns of CPU, the same in the three designs; fitted once on calibration.md section 6,
+//   costs (ns of CPU, the same in the three designs; fitted once on docs/references.md#vdo-2023,
 //   see scenario/calibration/vdo-2023.ts):
 //     stepNs       one callback of the write path on its thread (lookups, list and map updates);
 //     queueNs      putting a completion on a queue (funnel-queue put, or queue_work);
@@ -52,7 +52,7 @@ export interface VdoParams {
   costs: VdoCosts;
 }
 
-/** The fitted costs [R: fitted on calibration.md section 6; see scenario/calibration/vdo-2023.ts]. */
+/** The fitted costs [C: docs/references.md#vdo-2023, the busiest threads' load; see scenario/calibration/vdo-2023.ts]. */
 export const DEFAULT_VDO_COSTS: VdoCosts = {
   stepNs: 500,
   queueNs: 100,
