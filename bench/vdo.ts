@@ -26,7 +26,7 @@ function once(design: string, ms: number): object {
     messages,
     events: r.dmsim.events,
     events_per_wall_s: Math.round(r.dmsim.events / wallS),
-    write_MBps: Number(st?.biosInWrite ?? 0) * 4096 / simulatedS / 1e6,
+    write_MBps: (Number(st?.writesCompleted ?? 0) * 4096) / simulatedS / 1e6,
     projected_wall_s_for_2_simulated_s: (wallS * 2) / simulatedS,
     goal_wall_s_for_2_simulated_s: 20,
   };

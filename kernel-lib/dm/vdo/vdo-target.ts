@@ -102,6 +102,8 @@ export class VdoTarget implements DmTarget {
       slabJournalParks: zones.reduce((a, z) => a + z.parks, 0),
       blockMapOutOfOrder: v.blockMap.orderViolations,
       threads,
+      // The traced data_vios (vdo.traceDataVios > 0): thread by thread, for pictures of the path.
+      ...(v.params.traceDataVios > 0 ? { traces: this.traces() } : {}),
     };
   }
 

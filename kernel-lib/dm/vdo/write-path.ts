@@ -339,22 +339,47 @@ function completeJournalWrite(vdo: Vdo, m: import('./completion.js').MetadataVio
 
 /**
  * increment_reference_count / decrement_reference_count, in the block's physical zone, in
- * journal order. Under structure-locking a data_vio ahead of its turn parks and is relaunched
- * by the entry before it; the thread designs never get one out of turn unless the order is
- * broken on purpose, which is then counted.
+ * journal order. Under structure-locking an update ahead of its turn parks; the update that
+ * fills the gap applies the parked ones that follow it while it holds the zone's lock (a step's
+ * CPU each). The thread designs never get one out of turn unless the order is broken on
+ * purpose, which is then counted.
  */
 function modifyReferenceCount(vdo: Vdo, c: VdoCompletion): void {
-  const inc = c.step === S.incrementReferenceCount;
-  const dv = inc ? (c as DataVio) : (c as ReferenceUpdate).owner;
-  const pbn = inc ? dv.newPbn : dv.mappedPbn;
-  const ticket = inc ? dv.incrementTicket : dv.decrementTicket;
-  const zone = vdo.depot.zones[vdo.depot.zoneOf(pbn)];
+  const zone = vdo.depot.zones[vdo.depot.zoneOf(updatePbn(c))];
   const enforce = vdo.params.threads === 'structure-locking' && vdo.params.journalOrder === 'kept';
+  const ticket = updateTicket(c);
   if (enforce && ticket !== zone.nextTicket) {
     zone.parks++;
     zone.parked.set(ticket, c);
     return;
   }
+  applyReferenceUpdate(vdo, zone, c);
+  if (!enforce) return;
+  for (let next = zone.parked.get(zone.nextTicket); next !== undefined; next = zone.parked.get(zone.nextTicket)) {
+    zone.parked.delete(zone.nextTicket);
+    vdo.ctx.chargeNs += vdo.params.costs.stepNs;
+    applyReferenceUpdate(vdo, zone, next);
+  }
+}
+
+function updateOwner(c: VdoCompletion): DataVio {
+  return c.step === S.incrementReferenceCount ? (c as DataVio) : (c as ReferenceUpdate).owner;
+}
+
+function updatePbn(c: VdoCompletion): number {
+  return c.step === S.incrementReferenceCount ? updateOwner(c).newPbn : updateOwner(c).mappedPbn;
+}
+
+function updateTicket(c: VdoCompletion): number {
+  return c.step === S.incrementReferenceCount ? updateOwner(c).incrementTicket : updateOwner(c).decrementTicket;
+}
+
+/** vdo_modify_reference_count: the slab-journal entry and the count, then on to the block map. */
+function applyReferenceUpdate(vdo: Vdo, zone: import('./slab-depot.js').PhysicalZone, c: VdoCompletion): void {
+  const inc = c.step === S.incrementReferenceCount;
+  const dv = updateOwner(c);
+  const pbn = updatePbn(c);
+  const ticket = updateTicket(c);
   if (ticket < zone.nextTicket) zone.outOfOrder++;
   zone.nextTicket = Math.max(zone.nextTicket, ticket + 1);
   if (inc) zone.increments++;
@@ -365,14 +390,6 @@ function modifyReferenceCount(vdo: Vdo, c: VdoCompletion): void {
   }
   if (inc && dv.newState >= 2 && dv.newPbn === dv.allocationPbn) zone.pbnLocks.delete(pbn);
   vdo.toLogical(c, S.updateBlockMap, dv.logicalZone);
-  if (enforce) {
-    const next = zone.parked.get(zone.nextTicket);
-    if (next !== undefined) {
-      zone.parked.delete(zone.nextTicket);
-      next.requeue = true;
-      vdo.launch(next);
-    }
-  }
 }
 
 /** update_block_map: the rendezvous of the two reference updates, then the new mapping. */

@@ -29,7 +29,7 @@ describe('calibration: VDO 2023 (NVMe, LVM default threads, 4 KiB random writes)
     this.timeout(0);
     const r = runScenario('examples/vdo-2023-nvme.yaml', { set: { 'workload.fio': nvmeFioJob('20ms') } });
     st = vdoStatus(r);
-    gbps = ((st.biosInWrite as number) * 4096) / r.dmsim.simulated_s / 1e9;
+    gbps = ((st.writesCompleted as number) * 4096) / r.dmsim.simulated_s / 1e9;
     cpuThreads = 2;
   });
 
