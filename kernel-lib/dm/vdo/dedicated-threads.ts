@@ -9,7 +9,7 @@ import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import type { VdoCompletion } from './completion.js';
-import { runCompletions, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, idleServer, runCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class DedicatedThreads implements VdoExecutor {
@@ -49,17 +49,9 @@ export class DedicatedThreads implements VdoExecutor {
       ctx.inline.push(c);
       return;
     }
-    c.requeue = false;
-    c.handoffs++;
     const i = c.thread - this.firstId;
-    this.queues[i].put(c);
-    ctx.chargeNs += this.queueNs;
-    const sleepers = this.idle[i];
-    if (sleepers.length > 0) {
-      this.queues[i].wakeups++;
-      ctx.chargeNs += this.wakeNs;
-      (sleepers.pop() as SimEvent<undefined>).succeed(undefined);
-    }
+    handOff(ctx, c, this.queues[i], this.queueNs);
+    wakeOne(ctx, this.idle[i], this.queues[i], this.wakeNs);
   }
 
   private *serve(t: Thread, i: number): ProcessGenerator<void> {
@@ -69,14 +61,8 @@ export class DedicatedThreads implements VdoExecutor {
     for (;;) {
       const c = q.poll();
       if (c === null) {
-        if (carry > 0) {
-          yield t.exec(carry);
-          carry = 0;
-          continue;
-        }
-        const ev = this.sim.event<undefined>();
-        this.idle[i].push(ev);
-        yield ev;
+        yield* idleServer(this.sim, t, carry, this.idle[i]);
+        carry = 0;
         continue;
       }
       q.served++;

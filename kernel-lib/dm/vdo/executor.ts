@@ -7,9 +7,10 @@
 import type { Bio } from '../../block/bio.js';
 import type { Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
-import type { ProcessGenerator } from '../../sim/index.js';
+import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import type { Mutex } from '../../sim/mutex.js';
 import type { VdoCompletion } from './completion.js';
+import type { VdoWorkQueue } from './work-queue.js';
 
 /** Where the running step is: which VDO thread's work, on which kernel thread. */
 export class ExecContext {
@@ -103,4 +104,31 @@ export function* runCompletions(
     c = local.shift();
   }
   return carry;
+}
+
+/** A handoff: `c` waits on `q` for its thread; the launcher pays the queue operation. */
+export function handOff(ctx: ExecContext, c: VdoCompletion, q: VdoWorkQueue, queueNs: number): void {
+  c.requeue = false;
+  c.handoffs++;
+  q.put(c);
+  ctx.chargeNs += queueNs;
+}
+
+/** Wakes one sleeping server of `q`, if any; the waker pays the wake-up. */
+export function wakeOne(ctx: ExecContext, idle: SimEvent<undefined>[], q: VdoWorkQueue, wakeNs: number): void {
+  if (idle.length === 0) return;
+  q.wakeups++;
+  ctx.chargeNs += wakeNs;
+  (idle.pop() as SimEvent<undefined>).succeed(undefined);
+}
+
+/** A server found its queue empty: it first spends the CPU it still owes, else sleeps until woken. */
+export function* idleServer(sim: Simulation, t: Thread, carry: number, idle: SimEvent<undefined>[]): ProcessGenerator<void> {
+  if (carry > 0) {
+    yield t.exec(carry);
+    return;
+  }
+  const ev = sim.event<undefined>();
+  idle.push(ev);
+  yield ev;
 }

@@ -12,7 +12,7 @@ import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import type { VdoCompletion } from './completion.js';
-import { runCompletions, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, idleServer, runCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class KernelWorkqueues implements VdoExecutor {
@@ -50,11 +50,7 @@ export class KernelWorkqueues implements VdoExecutor {
       ctx.inline.push(c);
       return;
     }
-    c.requeue = false;
-    c.handoffs++;
-    const q = this.queues[c.thread];
-    q.put(c);
-    ctx.chargeNs += this.queueNs;
+    handOff(ctx, c, this.queues[c.thread], this.queueNs);
     if (!this.active[c.thread]) {
       this.active[c.thread] = true;
       this.activate(c.thread);
@@ -64,11 +60,7 @@ export class KernelWorkqueues implements VdoExecutor {
   /** The ordered workqueue's next item goes onto the pool's worklist; an idle kworker is woken for it. */
   private activate(id: number): void {
     this.worklist.push(id);
-    if (this.idle.length > 0) {
-      this.queues[id].wakeups++;
-      this.runner.ctx.chargeNs += this.wakeNs;
-      (this.idle.pop() as SimEvent<undefined>).succeed(undefined);
-    }
+    wakeOne(this.runner.ctx, this.idle, this.queues[id], this.wakeNs);
   }
 
   private *worker(t: Thread): ProcessGenerator<void> {
@@ -77,14 +69,8 @@ export class KernelWorkqueues implements VdoExecutor {
     for (;;) {
       const id = this.worklist.shift();
       if (id === undefined) {
-        if (carry > 0) {
-          yield t.exec(carry);
-          carry = 0;
-          continue;
-        }
-        const ev = this.sim.event<undefined>();
-        this.idle.push(ev);
-        yield ev;
+        yield* idleServer(this.sim, t, carry, this.idle);
+        carry = 0;
         continue;
       }
       const q = this.queues[id];

@@ -28,7 +28,7 @@ import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js'
 import type { Mutex } from '../../sim/mutex.js';
 import { SpinLock } from '../../sim/spinlock.js';
 import type { VdoCompletion } from './completion.js';
-import { runCompletions, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, idleServer, runCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class StructureLocking implements VdoExecutor {
@@ -67,15 +67,8 @@ export class StructureLocking implements VdoExecutor {
       ctx.inline.push(c);
       return;
     }
-    c.requeue = false;
-    c.handoffs++;
-    this.queue.put(c);
-    ctx.chargeNs += this.queueNs;
-    if (this.idle.length > 0) {
-      this.queue.wakeups++;
-      ctx.chargeNs += this.wakeNs;
-      (this.idle.pop() as SimEvent<undefined>).succeed(undefined);
-    }
+    handOff(ctx, c, this.queue, this.queueNs);
+    wakeOne(ctx, this.idle, this.queue, this.wakeNs);
   }
 
   private *worker(t: Thread): ProcessGenerator<void> {
@@ -84,14 +77,8 @@ export class StructureLocking implements VdoExecutor {
     for (;;) {
       const c = this.queue.poll();
       if (c === null) {
-        if (carry > 0) {
-          yield t.exec(carry);
-          carry = 0;
-          continue;
-        }
-        const ev = this.sim.event<undefined>();
-        this.idle.push(ev);
-        yield ev;
+        yield* idleServer(this.sim, t, carry, this.idle);
+        carry = 0;
         continue;
       }
       this.queue.served++;
