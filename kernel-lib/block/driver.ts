@@ -43,6 +43,11 @@ export interface BlockDriver {
    * queueRq returns, so the submitter sees them done when it goes on.
    */
   readonly completesDirect?: boolean;
+  /**
+   * Whether completed writes may sit in a volatile cache until a flush (power-cut.ts);
+   * absent: yes. A drive with its write cache turned off says false.
+   */
+  readonly volatileWriteCache?: boolean;
   /** Called once by the queue in front of the driver. */
   attach(host: DriverHost): void;
   /** Starts a request; the driver calls host.completeRequest later (or inline). */

@@ -11,6 +11,8 @@ export interface RunJob {
   seed?: string | number;
   trace: boolean;
   json: boolean;
+  /** --power-cut-at, as given. */
+  powerCutAt?: string;
 }
 
 export interface RunReply {
@@ -27,11 +29,15 @@ export interface RunReply {
 
 export function runJob(job: RunJob, stopRequested: () => boolean): RunReply {
   try {
-    const result = runScenario(job.scenario, { set: job.set, seed: job.seed, trace: job.trace, stopRequested });
+    const result = runScenario(job.scenario, { set: job.set, seed: job.seed, trace: job.trace, stopRequested, powerCutAt: job.powerCutAt });
     const text = job.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
     return { text, trace: job.trace ? result.trace!.text() : null, stopped: stopRequested(), simulatedS: result.dmsim.simulated_s };
   } catch (err) {
-    if (err instanceof InputError) return { input: { reason: err.reason, file: err.file, line: err.line, field: err.field } };
+    if (err instanceof InputError) {
+      // The cut's time came from the command line, not from the scenario file.
+      if (err.field === 'power-cut-at' || err.field === 'powerCutAt') return { input: { reason: err.reason, file: '--power-cut-at' } };
+      return { input: { reason: err.reason, file: err.file, line: err.line, field: err.field } };
+    }
     const e = err as NodeJS.ErrnoException;
     if (err instanceof Error && e.code !== undefined && e.syscall !== undefined) return { system: err.message };
     throw err;

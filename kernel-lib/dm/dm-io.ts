@@ -10,7 +10,7 @@ import { Bio, type BioOp } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
-import { inheritBioPayload } from '../block/bio-payload.js';
+import { CONTENT_BLOCK_SECTORS, inheritBioPayload, setBioPayload, type BioPayload } from '../block/bio-payload.js';
 
 /** struct dm_io_region */
 export interface DmIoRegion {
@@ -32,6 +32,8 @@ export interface DmIoRequest {
   notify?: (error: string | null) => void;
   /** A bio whose payload (data description) the writes carry. */
   payloadFrom?: Bio;
+  /** Or the payload itself (the first bio's first block holds its fingerprint). */
+  payload?: BioPayload;
 }
 
 /** struct io: the countdown of one dm_io call. */
@@ -75,6 +77,7 @@ export function* dmIo(sim: Simulation, req: DmIoRequest): ProcessGenerator<SimEv
       bio.private = call;
       bio.endIo = endIo;
       if (req.payloadFrom !== undefined) inheritBioPayload(bio, req.payloadFrom);
+      else if (req.payload !== undefined) setBioPayload(bio, req.payload, Math.floor((sector - region.sector) / CONTENT_BLOCK_SECTORS));
       call.count++;
       yield* region.dev.submit(bio);
       sector += n;

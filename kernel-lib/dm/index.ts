@@ -29,6 +29,7 @@ export {
   type TargetContext,
   type TargetType,
   type TargetHealth,
+  type PowerCutRecovery,
   type ParamNamespace,
 } from './target-registry.js';
 export { LinearTarget } from './linear.js';

@@ -5,6 +5,7 @@
 // the last clone does (struct dm_io's io_count, which starts at 1 so that a clone completing
 // during submission cannot end the original early). A flush goes to every target.
 import { Bio } from '../block/bio.js';
+import { LinearTarget } from './linear.js';
 import type { BlockDevice, DiskStats } from '../block/device.js';
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
 import type { DmTarget } from './target-registry.js';
@@ -86,6 +87,17 @@ export class MappedDevice implements BlockDevice {
     this.logicalBlockSize = lbs;
     const only = targets.length === 1 ? targets[0].target : null;
     this.soleSyncTarget = only !== null && only.mapSync !== undefined && only.maxIoLen === undefined ? (only as SyncDmTarget) : null;
+  }
+
+  /**
+   * Where this device's sector 0 lies on the device below, when the table is one linear target
+   * from sector 0 (an LVM volume): the power-cut model (block/power-cut.ts) follows it to the
+   * physical device's media. Null for any other table.
+   */
+  linearMapping(): { dev: BlockDevice; offsetSectors: number } | null {
+    const t = this.targets.length === 1 ? this.targets[0] : null;
+    if (t === null || t.begin !== 0 || !(t.target instanceof LinearTarget)) return null;
+    return { dev: t.target.dev, offsetSectors: t.target.start };
   }
 
   /** The target covering a sector (dm_table_find_target: binary search on the begins). */

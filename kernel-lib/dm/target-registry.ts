@@ -52,6 +52,12 @@ export interface DmTarget {
   readonly ready?: SimEvent<unknown> | null;
   /** `dmsetup message <dev> 0 <words...>`; returns what the kernel would print, or throws an InputError. */
   message?(words: readonly string[]): string | void;
+  /**
+   * After a power cut (block/power-cut.ts; the devices now read what reached their media):
+   * re-open the target's metadata from the media, as its constructor would on the next boot,
+   * and check it (docs/power-cut.md). Targets without persistent state leave it out.
+   */
+  recoverAfterPowerCut?(): PowerCutRecovery;
   /** `dmsetup suspend`: stop taking new I/O and finish what is in flight (presuspend/postsuspend). */
   suspend?(): ProcessGenerator<void>;
   /** `dmsetup resume` (preresume/resume). */
@@ -63,6 +69,20 @@ export interface TargetHealth {
   state: string;
   /** For a target that stopped: what happened, as one sentence. */
   warning?: string;
+}
+
+/** What a target found when it re-opened its metadata after a power cut. */
+export interface PowerCutRecovery {
+  /** The metadata (and what it promises of the data) hold together: the check found no problem. */
+  consistent: boolean;
+  /** Each problem the check found, one sentence each (empty when consistent). */
+  problems: string[];
+  /** What the cut lost, in the target's terms (commits, mappings...), as numbers or words. */
+  lost: Record<string, number | string>;
+  /** What the re-opened target holds (generation, mappings...). */
+  recovered: Record<string, number | string>;
+  /** One sentence for the run's text output. */
+  summary: string;
 }
 
 /** What a constructor may use from the stack being built. */

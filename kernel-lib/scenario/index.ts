@@ -1,5 +1,6 @@
 // Scenarios: a stack and a workload described in a file, run to fio-shaped results.
-export { runScenario, loadScenario, type RunOptions } from './run.js';
+export { runScenario, loadScenario, powerCut, type RunOptions } from './run.js';
+export { parseCutTime, powerCutText, type PowerCutReport, type TargetRecoveryReport } from './power-cut.js';
 export { ScenarioResult, type DmsimBlock } from './result.js';
 export { scenarioPoint } from './sweep-runner.js';
 export { buildStack, baseName, Stack, type DeviceFactory, type StackEntry } from './build.js';

@@ -8,6 +8,7 @@ import type { Scenario } from './schema.js';
 import type { BlockTrace } from './trace-writer.js';
 import { whereTheTimeWent, type ThreadReportRow } from './where-time-went.js';
 import type { LockReportRow } from '../sim/lock-report.js';
+import { powerCutText, type PowerCutReport } from './power-cut.js';
 
 type Json = Record<string, any>;
 
@@ -34,6 +35,10 @@ export interface DmsimBlock {
   locks: LockReportRow[];
   /** The thread report: every simulated thread and kernel worker with its CPU time. */
   threads: ThreadReportRow[];
+  /** With a power cut (runScenario's powerCutAt, `--power-cut-at`): what was lost and what the targets found. */
+  power_cut?: PowerCutReport;
+  /** With powerCutProbes: what a cut at each instant would have left. */
+  power_cut_probes?: PowerCutReport[];
 }
 
 const DIRS = ['read', 'write', 'trim'] as const;
@@ -70,6 +75,7 @@ export class ScenarioResult {
     const d = this.dmsim;
     const lines = [body, '', `dmsim: ${d.simulated_s.toFixed(3)} s simulated, ${d.events} events, ${d.wall_ms.toFixed(0)} ms wall, seed ${d.seed}`];
     for (const w of d.warnings) lines.push(`dmsim: warning: ${w}`);
+    if (d.power_cut !== undefined) lines.push(...powerCutText(d.power_cut));
     lines.push('', ...whereTheTimeWent(d.threads, d.locks, d.cpu_util));
     return lines.join('\n');
   }
@@ -110,6 +116,12 @@ export class ScenarioResult {
       }
     });
     for (const dev of this.dmsim.devices) if (dev.kind === 'device' && typeof dev.util === 'number') m[`${dev.name}_util`] = dev.util;
+    const cut = this.dmsim.power_cut;
+    if (cut !== undefined) {
+      m.power_cut_s = cut.at_s;
+      m.power_cut_consistent = cut.consistent;
+      m.power_cut_lost_writes = cut.devices.reduce((n, d) => n + d.lostWrites + d.inFlightWrites, 0);
+    }
     // Targets that can become invalid (a snapshot: state Active / Invalid) get a column.
     for (const dev of this.dmsim.devices) {
       const states = ((dev.status ?? []) as Json[]).filter((t) => typeof t.state === 'string');

@@ -16,6 +16,8 @@ import { ScenarioResult, type DmsimBlock } from './result.js';
 import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { locksOf, threadReport } from './where-time-went.js';
+import { cutPower, parseCutTime, probePowerCut, type PowerCutReport } from './power-cut.js';
+import { PowerCut } from '../block/power-cut.js';
 import { startWorkload } from './workloads.js';
 import { createDevice } from '../block/create-device.js';
 import { MappedDevice } from '../dm/mapped-device.js';
@@ -36,6 +38,18 @@ export interface RunOptions {
    * result covers what was done so far, with a warning saying so.
    */
   stopRequested?: () => boolean;
+  /**
+   * Cuts the power at this simulated time (seconds, or "12.5s" / "800ms"; from the start of
+   * the run, the targets' setup included): the run stops there, each device loses what its
+   * volatile cache held, each target re-opens and checks its metadata (result.dmsim.power_cut).
+   * A time at or after the run's end is an error.
+   */
+  powerCutAt?: number | string;
+  /**
+   * Instants (seconds) at which to look at what a cut would leave, the run going on
+   * (result.dmsim.power_cut_probes); instants after the run's end are not probed.
+   */
+  powerCutProbes?: readonly number[];
 }
 
 /** Thrown out of the event loop when stopRequested() says so. */
@@ -80,7 +94,11 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     wakeupPreemption: machine.wakeupPreemption,
   });
   const trace = options.trace ? new BlockTrace(sim) : null;
-  const make = options.createDevice ?? createDevice;
+  const cutNs = options.powerCutAt === undefined ? NaN : parseCutTime(options.powerCutAt, 'powerCutAt') * 1e9;
+  const probeNs = (options.powerCutProbes ?? []).map((t) => parseCutTime(t, 'powerCutProbes') * 1e9).sort((a, b) => a - b);
+  const pc = cutNs === cutNs || probeNs.length > 0 ? new PowerCut(sim) : null;
+  const base = options.createDevice ?? createDevice;
+  const make: DeviceFactory = pc !== null ? (s, c, spec) => pc.wrap(base(s, c, spec)) : base;
   const factory: DeviceFactory = trace ? (s, c, spec) => trace.wrap(make(s, c, spec)) : make;
   const stack = buildStack(sc, loaded.source, sim, cpus, factory);
   // `dmsetup create` returns once the targets' constructors are done: a persistent snapshot
@@ -111,8 +129,28 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
 
   if (options.stopRequested !== undefined) sim.trace = stopCheck(options.stopRequested);
   let stopped = false;
+  let powerCut: PowerCutReport | undefined;
+  const probes: PowerCutReport[] = [];
+  let endedAt = NaN;
+  if (pc !== null) done.then(() => (endedAt = sim.now));
   try {
-    sim.run({ until: done });
+    for (const t of probeNs) {
+      if (!(t < cutNs) && cutNs === cutNs) break;
+      if (t > sim.now) sim.run({ until: t });
+      if (done.processed) break;
+      probes.push(probePowerCut(pc as PowerCut, stack));
+    }
+    if (cutNs === cutNs) {
+      if (cutNs < sim.now) throw new InputError(`the cut at ${(cutNs / 1e9).toFixed(6)} s falls before the workload started (the targets' setup ran to ${(sim.now / 1e9).toFixed(6)} s)`, { field: 'power-cut-at' });
+      sim.run({ until: cutNs });
+      if (done.processed) {
+        throw new InputError(`the cut at ${(cutNs / 1e9).toFixed(6)} s is after the end of the run (it ended at ${(endedAt / 1e9).toFixed(6)} s of simulated time): give an earlier time`, { field: 'power-cut-at' });
+      }
+      powerCut = cutPower(pc as PowerCut, stack);
+      run.interrupt();
+    } else {
+      sim.run({ until: done });
+    }
   } catch (err) {
     if (!(err instanceof RunStopped)) throw err;
     stopped = true;
@@ -145,6 +183,8 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
     params: sc.params,
     locks: locksOf(sim, elapsed),
     threads: threadReport(sim, cpus, elapsed),
+    ...(powerCut !== undefined ? { power_cut: powerCut } : {}),
+    ...(probeNs.length > 0 ? { power_cut_probes: probes } : {}),
   };
   for (const e of stack.entries) {
     if (e.kind !== 'target' || !(e.dev instanceof MappedDevice)) continue;
@@ -153,9 +193,18 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       if (warning !== undefined) warn(warning);
     }
   }
+  if (powerCut !== undefined) warn(`the power was cut at ${powerCut.at_s.toFixed(6)} s of simulated time: the results cover the run until then`);
   if (stopped) warn(`interrupted at ${(elapsed / 1e9).toFixed(6)} s of simulated time: the results cover the run so far`);
   if (trace?.truncated) warnings.push(`trace truncated after ${trace.eventCount} events`);
   return new ScenarioResult(sc, fio, run.dd?.result() ?? null, dmsim, trace, run.reports().map((r) => r.stats.jobs), run.shell);
+}
+
+/**
+ * The scenario run until a power cut at `atSeconds` (a number of seconds or "12.5s"): what
+ * each device lost and what each target found on re-opening are `result.dmsim.power_cut`.
+ */
+export function powerCut(scenario: string | object, atSeconds: number | string, options: RunOptions = {}): ScenarioResult {
+  return runScenario(scenario, { ...options, powerCutAt: atSeconds });
 }
 
 /** What the targets' constructors still do in simulated time (their `ready`: a persistent snapshot's header I/O). */

@@ -69,6 +69,8 @@ export class Hdd implements BlockDriver {
   readonly maxHwSectors = 65535;
   readonly issueCpuNs: number;
   readonly irqCpuNs: number;
+  /** hdparm -W: the write-back cache loses what was not destaged when the power is cut. */
+  readonly volatileWriteCache: boolean;
   readonly geometry: HddGeometry;
   readonly seek: SeekCurve;
   readonly stats = { mediaOps: 0, seeks: 0, seekCylinders: 0, seekNs: 0, rotationNs: 0, transferNs: 0, cacheHits: 0, streamed: 0, destages: 0, bufferFullWaits: 0 };
@@ -102,6 +104,7 @@ export class Hdd implements BlockDriver {
     this.irqCpuNs = params.irq_cpu_ns;
     this.nsPerLinkByte = 1e3 / params.link_mbps;
     this.readCache = new ReadCache(params.read_segments, params.read_ahead_kib * 2);
+    this.volatileWriteCache = params.write_cache;
     this.writeCache = params.write_cache ? new WriteBackCache(this.geometry, params.write_buffer_kib * 2, params.write_buffer_extents) : null;
     // Where the platter is at time 0: drawn once per device from its own stream.
     this.phase = sim.rng(`hdd:${name}:phase`).random();

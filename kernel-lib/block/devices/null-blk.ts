@@ -43,6 +43,8 @@ export const NULL_BLK_DEFAULTS: Readonly<NullBlkParams> = Object.freeze({
 } satisfies NullBlkParams);
 
 export class NullBlk implements BlockDriver {
+  /** No cache to lose: what completed stays (the power-cut model treats it as write-through). */
+  readonly volatileWriteCache = false;
   readonly sizeSectors: number;
   readonly logicalBlockSize: number;
   readonly queueDepth: number;

@@ -22,6 +22,9 @@ options:
   --seed N          the run's seed (same as --set seed=N)
   --json            print fio's JSON output (--output-format=json) plus a "dmsim" block
   --trace FILE      write blkparse-style text of the Q, D and C events the devices saw
+  --power-cut-at T  cut the power at simulated time T (12.5s, 800ms; from the start of the
+                    run): the run stops, each device loses what its volatile write cache held,
+                    each target re-opens and checks its metadata (docs/power-cut.md)
   --output FILE     write the output to FILE instead of stdout (via a temporary file)
   -h, --help        this help
 
@@ -38,6 +41,7 @@ interface Args {
   json: boolean;
   trace?: string;
   output?: string;
+  powerCutAt?: string;
 }
 
 class UsageError extends Error {}
@@ -68,6 +72,7 @@ function parseArgs(argv: string[]): Args | 'help' {
       }
       out.seed = /^-?\d+$/.test(v) ? Number(v) : v;
     } else if (a === '--trace') out.trace = value();
+    else if (a === '--power-cut-at') out.powerCutAt = value();
     else if (a === '--output' || a === '-o') out.output = value();
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else if (out.scenario === undefined) out.scenario = a;
@@ -118,7 +123,7 @@ function runOnWorker(args: Args, signals: NodeJS.EventEmitter, thread: 'worker' 
   };
   // Before the worker starts, so that no Ctrl-C falls between the two.
   signals.on('SIGINT', onSigint);
-  const job: RunJob = { scenario: args.scenario, set: args.set, seed: args.seed, trace: args.trace !== undefined, json: args.json };
+  const job: RunJob = { scenario: args.scenario, set: args.set, seed: args.seed, trace: args.trace !== undefined, json: args.json, powerCutAt: args.powerCutAt };
   if (thread === 'main') {
     // Tests: the same job without a thread's start-up (which loads the library again).
     return import('../run-job.js')

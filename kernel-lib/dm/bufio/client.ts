@@ -17,6 +17,7 @@
 // themselves is not modelled.
 import { REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
+import { mediaOf } from '../../block/power-cut.js';
 import { Mutex, RwLock, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { dmIo } from '../dm-io.js';
 import { DmBuffer } from './buffer.js';
@@ -105,6 +106,12 @@ export class DmBufioClient<T = unknown> {
     this.maxBuffers = opts.cacheBlocks ?? 20480;
     this.copy = opts.copy;
     this.media = opts.media ?? new BlockMedia<T>(opts.copy);
+    const where = mediaOf(opts.dev);
+    if (where !== null) {
+      const start = where.offsetSectors + this.startSector;
+      const spb = this.sectorsPerBlock;
+      this.media.trackDurability(where.cache, (b) => start + b * spb);
+    }
     this.name = opts.name ?? `bufio-${opts.dev.name}`;
     this.lock = new Mutex(sim, `${this.name}.lock`);
     const cpus = opts.cpus ?? 2;
@@ -431,12 +438,15 @@ export class DmBufioClient<T = unknown> {
     this.stats.writes++;
     const data = b.data === undefined ? undefined : this.copy(b.data);
     const self = this;
+    // Under a power-cut model the write names the version it carries (media.ts).
+    const token = this.media.tracksDurability ? this.media.nextWriteToken() : 0;
     yield* dmIo(this.sim, {
       op: 'write',
       regions: [{ dev: this.dev, sector: this.startSector + b.block * this.sectorsPerBlock, count: this.sectorsPerBlock }],
+      payload: token === 0 ? undefined : { fingerprint: token, blocks: 'same', compressPercentage: 0 },
       notify(error) {
         // write_endio
-        if (error === null) self.media.put(b.block, data);
+        if (error === null) self.media.put(b.block, data, token);
         else {
           b.writeError = error;
           self.asyncWriteError ??= error;

@@ -30,7 +30,9 @@ import { PdataError } from '../persistent-data/block-data.js';
 import { parsePdataParams } from '../persistent-data/params.js';
 import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
 import type { TableLine } from '../table.js';
-import { targetCpus, type DmTarget, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
+import { targetCpus, type DmTarget, type PowerCutRecovery, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
+import { mediaOf } from '../../block/power-cut.js';
+import { recoverDedup } from './recover.js';
 import { hashKey, type DedupBackend } from './backend.js';
 import { CowbtreeBackend } from './backend-cowbtree.js';
 import { InramBackend } from './backend-inram.js';
@@ -83,6 +85,8 @@ export class DedupTarget implements DmTarget {
   private outOfMetadataAt = NaN;
   /** Bios handed to the data device (or completed): an error after that cannot fail them again. */
   private readonly issued = new WeakSet<Bio>();
+  /** Under a power-cut model, data writes name their content for the data device's media. */
+  private readonly dataTracked: boolean;
 
   constructor(
     readonly sim: Simulation,
@@ -104,6 +108,7 @@ export class DedupTarget implements DmTarget {
     this.lblocks = Math.floor(lengthSectors / this.sectorsPerBlock);
     this.pblocks = Math.floor(dataDev.sizeSectors / this.sectorsPerBlock);
     this.thread = cpus.thread(`dm-dedup/${name}`);
+    this.dataTracked = mediaOf(dataDev) !== null;
     const self = this;
     const setup = sim.process(function* () {
       if (self.backend instanceof CowbtreeBackend) yield* self.backend.create();
@@ -158,6 +163,10 @@ export class DedupTarget implements DmTarget {
       state: 'ok',
       warning: `dedup ${this.name}: out of metadata space at ${(this.outOfMetadataAt / 1e9).toFixed(3)} s; ${this.counters.enospc} bios failed with ENOSPC, the device went on`,
     };
+  }
+
+  recoverAfterPowerCut(): PowerCutRecovery {
+    return recoverDedup(this);
   }
 
   private enqueue(item: WorkItem): void {
@@ -318,14 +327,17 @@ export class DedupTarget implements DmTarget {
     this.pbnContent.set(pbn, fp);
     this.issued.add(bio);
     const spb = this.sectorsPerBlock;
+    // The content the hash entry will name: what the media holds after a cut is checked against it.
+    const payload = this.dataTracked && (partial || bio.payload === null) ? { fingerprint: fp, blocks: 'same' as const, compressPercentage: 0 } : undefined;
     if (!partial) {
+      if (payload !== undefined) setBioPayload(bio, payload);
       bio.sector = pbn * spb;
       yield* this.dataDev.submit(bio);
       return;
     }
     // The merged block is a new bio of the whole block; the original completes with it.
     const sim = this.sim;
-    yield* dmIo(sim, { op: 'write', regions: [{ dev: this.dataDev, sector: pbn * spb, count: spb }], thread: this.thread, notify: (e) => bio.endio(sim, e) });
+    yield* dmIo(sim, { op: 'write', regions: [{ dev: this.dataDev, sector: pbn * spb, count: spb }], thread: this.thread, payload, notify: (e) => bio.endio(sim, e) });
   }
 
   /** The fingerprint of the block this (one-block) bio writes. */

@@ -30,3 +30,17 @@ export class PdataError extends Error {
     this.name = 'PdataError';
   }
 }
+
+/**
+ * A space-map bitmap block: the reference counts of its range as they were at the space
+ * map's last commit (the kernel keeps 2 bits per entry and counts above 2 in a btree; here a
+ * byte, 255 standing for "255 or more"). What a re-open after a power cut reads.
+ */
+export class BitmapBlock implements BlockData {
+  readonly kind = 'bitmap';
+  /** null: every count 0 (a fresh bitmap; a large device has tens of thousands). */
+  constructor(public counts: Uint8Array | null) {}
+  clone(): BitmapBlock {
+    return new BitmapBlock(this.counts === null ? null : this.counts.slice());
+  }
+}

@@ -9,6 +9,10 @@
 //                across any wait, flushes, and only the superblock switch is serialized.
 //   btreeSplit   'sibling' (btree_split_sibling, to 5.x) or 'rebalance' (2021 "improve
 //                btree residency": rebalance with a sibling, two-into-three) [R version].
+//   commitFlush  true (every kernel): the device cache is flushed between a commit's blocks
+//                and its superblock. false skips that flush: a deliberately broken order, for
+//                study only (power cuts then leave superblocks naming blocks that never
+//                reached the media; docs/power-cut.md).
 import { InputError } from '../../base/input-error.js';
 import { eraValues, kernelVersionOf, NEWEST_KERNEL, type EraTable } from '../../base/kernel-version.js';
 import type { ParamNamespace } from '../target-registry.js';
@@ -19,29 +23,32 @@ export type CommitMode = 'blocking' | 'cow';
 export interface PdataParams {
   commit: CommitMode;
   btreeSplit: BtreeSplit;
+  /** For study only: false skips the flush between a commit's blocks and its superblock. */
+  commitFlush: boolean;
 }
 
 export const PDATA_ERAS: EraTable = {
   'pdata.btreeSplit': { oldest: 'sibling', steps: [{ since: '5.14', value: 'rebalance' }] },
 };
 
-const CHOICES: Record<string, readonly string[]> = {
+const CHOICES: Record<string, readonly unknown[]> = {
   commit: ['blocking', 'cow'],
   btreeSplit: ['sibling', 'rebalance'],
+  commitFlush: [true, false],
 };
 
 export const PDATA_PARAM_NAMES: readonly string[] = Object.keys(CHOICES);
 
 export function parsePdataParams(params: Readonly<Record<string, unknown>>): PdataParams {
   const era = eraValues(PDATA_ERAS, kernelVersionOf(params.kernel) ?? NEWEST_KERNEL);
-  const out: Record<string, unknown> = { commit: 'blocking' };
+  const out: Record<string, unknown> = { commit: 'blocking', commitFlush: true };
   for (const [k, v] of Object.entries(era)) out[k.slice('pdata.'.length)] = v;
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('pdata.')) continue;
     const name = key.slice('pdata.'.length);
     const choices = CHOICES[name];
     if (choices === undefined) throw new InputError(`unknown pdata parameter (known: ${PDATA_PARAM_NAMES.join(', ')})`, { field: key });
-    if (!choices.includes(value as string)) {
+    if (!choices.includes(value)) {
       throw new InputError(`expected one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`, { field: key });
     }
     out[name] = value;

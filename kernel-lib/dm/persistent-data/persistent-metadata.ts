@@ -142,7 +142,7 @@ export class PersistentMetadata {
   private *commitBlocking(): ProcessGenerator<string | null> {
     const others = this.dataSm === null ? [] : [this.dataSm];
     this.commitStats.lastCommitBlocks = this.bufio.nrDirtyList;
-    const e1 = yield* this.tm.preCommit(others);
+    const e1 = yield* this.tm.preCommit(others, this.pdata.commitFlush);
     const sb = yield* this.bm.writeLock(SUPERBLOCK_LOCATION);
     this.generation++;
     sb.data = this.superblockContent();
@@ -159,7 +159,7 @@ export class PersistentMetadata {
     const content = this.superblockContent();
     this.commitStats.lastCommitBlocks = frozen.size;
     const e1 = yield* this.bufio.writeBlocks(frozen);
-    const f1 = yield* this.bufio.issueFlush();
+    const f1 = this.pdata.commitFlush ? yield* this.bufio.issueFlush() : null;
     // The superblock switch.
     const sb = yield* this.bm.writeLock(SUPERBLOCK_LOCATION);
     sb.data = content;

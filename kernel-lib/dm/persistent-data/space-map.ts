@@ -15,7 +15,7 @@
 // inner changes go to the counts at once and their bitmap blocks are touched after the outer
 // operation.
 import type { ProcessGenerator } from '../../sim/index.js';
-import { OpaqueBlock, PdataError } from './block-data.js';
+import { BitmapBlock, OpaqueBlock, PdataError, type BlockData } from './block-data.js';
 import type { DmBlock } from './block-manager.js';
 
 /**
@@ -25,7 +25,7 @@ import type { DmBlock } from './block-manager.js';
  * depends on space maps.
  */
 export interface SpaceMapTm {
-  newBlockFrom(sm: DmSpaceMap, init: OpaqueBlock): ProcessGenerator<DmBlock>;
+  newBlockFrom(sm: DmSpaceMap, init: BlockData): ProcessGenerator<DmBlock>;
   shadowBlock(orig: number): ProcessGenerator<{ block: DmBlock; inc: boolean }>;
   unlock(blk: DmBlock): ProcessGenerator<void>;
 }
@@ -61,6 +61,8 @@ export class DmSpaceMap {
   indexRoot = -1;
   private recursing = 0;
   private readonly pendingTouches = new Set<number>();
+  /** Bitmap blocks whose counts changed in this transaction: their content is refreshed at commit. */
+  private readonly changedBitmaps = new Set<number>();
   readonly perBitmap: number;
 
   constructor(
@@ -97,7 +99,7 @@ export class DmSpaceMap {
     const tm = this.mustTm();
     this.recursing++;
     for (let i = 0; i < this.nrBitmaps; i++) {
-      const blk = yield* tm.newBlockFrom(alloc, new OpaqueBlock('bitmap'));
+      const blk = yield* tm.newBlockFrom(alloc, new BitmapBlock(null));
       this.bitmapRoots.push(blk.location);
       yield* tm.unlock(blk);
     }
@@ -151,6 +153,7 @@ export class DmSpaceMap {
     yield* tm.unlock(block);
     this.recursing--;
     yield* this.flushTouches();
+    yield* this.writeCounts();
     this.committing.push(this.pinned);
     this.pinned = new Set();
     this.allocatedNow = new Set();
@@ -186,7 +189,9 @@ export class DmSpaceMap {
       if (!this.allocatedNow.has(b)) this.pinned.add(b);
       else this.allocatedNow.delete(b);
     }
-    this.pendingTouches.add(Math.floor(b / this.perBitmap));
+    const i = Math.floor(b / this.perBitmap);
+    this.pendingTouches.add(i);
+    this.changedBitmaps.add(i);
     if (this.recursing === 0) yield* this.flushTouches();
   }
 
@@ -207,6 +212,26 @@ export class DmSpaceMap {
       yield* tm.unlock(block);
       this.recursing--;
     }
+  }
+
+  /**
+   * The counts of this transaction's changed bitmaps into their blocks (already shadowed in
+   * this transaction, so written in place): what the commit writes, a re-open reads.
+   */
+  private *writeCounts(): ProcessGenerator<void> {
+    const tm = this.tm;
+    if (tm === null || this.bitmapRoots.length === 0) return;
+    this.recursing++;
+    for (const i of this.changedBitmaps) {
+      const { block } = yield* tm.shadowBlock(this.bitmapRoots[i]);
+      this.bitmapRoots[i] = block.location;
+      const from = i * this.perBitmap;
+      (block.data as BitmapBlock).counts = this.counts.slice(from, Math.min(from + this.perBitmap, this.nrBlocks));
+      yield* tm.unlock(block);
+    }
+    this.recursing--;
+    this.changedBitmaps.clear();
+    yield* this.flushTouches();
   }
 
   private setCount(b: number, c: number): void {

@@ -101,11 +101,14 @@ export class DmTransactionManager {
     return this.sm.count(b);
   }
 
-  /** dm_tm_pre_commit: the space maps commit, then every dirty buffer is written and flushed. */
-  *preCommit(others: readonly DmSpaceMap[] = []): ProcessGenerator<string | null> {
+  /**
+   * dm_tm_pre_commit: the space maps commit, then every dirty buffer is written and flushed
+   * (the flush skipped with `cacheFlush` false: pdata.commitFlush, for study only).
+   */
+  *preCommit(others: readonly DmSpaceMap[] = [], cacheFlush = true): ProcessGenerator<string | null> {
     for (const sm of others) yield* sm.commit();
     yield* this.sm.commit();
-    return yield* this.bm.flush();
+    return yield* this.bm.flush(cacheFlush);
   }
 
   /**
