@@ -31,4 +31,6 @@ export class MetadataVio extends VdoCompletion {
   op: 'read' | 'write' | 'flush' = 'write';
   pbn = 0;
   flags = 0;
+  /** The content token the write carries (bio payload fingerprint), 0 for none. */
+  token = 0;
 }

@@ -22,6 +22,10 @@ export class Slab {
   free: number;
   journalEntries = 0;
   journalBlocksWritten = 0;
+  /** The entries (recovery-journal entry x 2, + 1 for an increment) of the journal block being filled. */
+  journalCurrent: number[] = [];
+  /** Slab-journal blocks written: their content token, block and entries (for the power-cut check). */
+  readonly journalWritten: { token: number; pbn: number; entries: number[] }[] = [];
 
   constructor(
     readonly index: number,

@@ -9,11 +9,12 @@ import type { BlockDevice } from '../../block/device.js';
 import { InputError } from '../../base/input-error.js';
 import type { ProcessGenerator } from '../../sim/index.js';
 import type { TableLine } from '../table.js';
-import { targetCpus, type DmTarget, type TargetArgs, type TargetContext } from '../target-registry.js';
+import { targetCpus, type DmTarget, type PowerCutRecovery, type TargetArgs, type TargetContext } from '../target-registry.js';
 import { VDO_SECTORS_PER_BLOCK } from './constants.js';
 import { VDO_DATA_PATH } from './data-path.js';
 import { parseDeviceConfig } from './device-config.js';
 import { parseVdoParams } from './params.js';
+import { recoverVdo } from './recover.js';
 import { STEP_NAMES } from './steps.js';
 import { makeThreadConfig } from './thread-config.js';
 import { Vdo, vdoLayout } from './vdo.js';
@@ -39,6 +40,11 @@ export class VdoTarget implements DmTarget {
   statusLine(): string {
     const v = this.vdo;
     return `/dev/${v.storage.name} normal - ${v.config.deduplication ? 'online' : 'offline'} ${v.config.compression ? 'online' : 'offline'} ${v.depot.usedBlocks() + v.overheadBlocks} ${v.config.physicalBlocks}`;
+  }
+
+  /** The next start's recovery after a power cut (recover.ts). */
+  recoverAfterPowerCut(): PowerCutRecovery {
+    return recoverVdo(this.vdo);
   }
 
   message(words: readonly string[]): string | void {

@@ -9,6 +9,7 @@
 // zone: (pbn / bioRotationInterval) mod bio threads, so a run of contiguous blocks goes to one
 // thread), and the dedupe index's own threads.
 import { REQ_FUA, REQ_PREFLUSH, Bio } from '../../block/bio.js';
+import { setBioPayload } from '../../block/bio-payload.js';
 import type { BlockDevice } from '../../block/device.js';
 import { chargeCpu, chargeSoftirq, type CpuSet } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
@@ -94,6 +95,14 @@ export class Vdo implements StepRunner {
   private nextUnique = 0;
   private tracesLeft: number;
   readonly traces: number[][] = [];
+  /**
+   * For the power-cut check (recover.ts): every recovery-journal entry made (its LBN, new and
+   * old mapping, the content written), each journal block's block and content token, and the
+   * token of each compressed block.
+   */
+  readonly journalLog: { entry: number; block: number; lbn: number; newPbn: number; newState: number; mappedPbn: number; fingerprint: number }[] = [];
+  readonly journalBlockTokens = new Map<number, { pbn: number; token: number }>();
+  private nextToken = 2 ** 51;
   readonly stats = {
     biosInRead: 0,
     biosInWrite: 0,
@@ -255,20 +264,29 @@ export class Vdo implements StepRunner {
     let bio: Bio;
     if (c instanceof MetadataVio) {
       bio = new Bio(c.op, c.pbn * VDO_SECTORS_PER_BLOCK, c.op === 'flush' ? 0 : VDO_SECTORS_PER_BLOCK, c.flags);
+      if (c.token !== 0) setBioPayload(bio, { fingerprint: c.token, blocks: 'same', compressPercentage: 0 });
     } else {
       const dv = c as DataVio;
       const pbn = dv.ioKind === IO_VERIFY ? dv.duplicatePbn : dv.ioKind === IO_READ ? dv.mappedPbn : dv.allocationPbn;
       bio = new Bio(dv.ioKind === IO_READ || dv.ioKind === IO_VERIFY ? 'read' : 'write', pbn * VDO_SECTORS_PER_BLOCK, VDO_SECTORS_PER_BLOCK, 0);
       if (dv.ioKind === IO_WRITE || dv.ioKind === IO_COMPRESSED_WRITE) this.stats.dataBlocksWritten++;
+      // What reaches the media: the block's content (a compressed block's is its own).
+      if (dv.ioKind === IO_WRITE) setBioPayload(bio, { fingerprint: dv.fingerprint, blocks: 'same', compressPercentage: 0 });
     }
     bio.private = c;
     bio.endIo = this.endio;
     this.ctx.bios.push(bio);
   }
 
+  /** A content token for a metadata write (positive, above any workload's fingerprints' range). */
+  token(): number {
+    return this.nextToken++;
+  }
+
   /** A metadata block I/O from the running step; `doneStep` runs on `doneThread` when it ends. */
-  metadataIo(op: 'read' | 'write', pbn: number, flags: number, doneStep: number, doneThread: number, doneStructure: number, owner: unknown, key = 0): void {
+  metadataIo(op: 'read' | 'write', pbn: number, flags: number, doneStep: number, doneThread: number, doneStructure: number, owner: unknown, key = 0, token = 0): void {
     const m = new MetadataVio();
+    m.token = token;
     m.op = op;
     m.pbn = pbn;
     m.flags = flags;

@@ -131,7 +131,9 @@ export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
       return true;
     }
     case S.journalRemapping: {
-      const b = vdo.journal.add(c as DataVio);
+      const dv = c as DataVio;
+      const b = vdo.journal.add(dv);
+      vdo.journalLog.push({ entry: dv.journalEntry, block: dv.journalBlock, lbn: dv.lbn, newPbn: dv.newPbn, newState: dv.newState, mappedPbn: dv.mappedPbn, fingerprint: dv.fingerprint });
       if (b !== null) writeJournalBlock(vdo, b);
       return true;
     }
@@ -309,7 +311,10 @@ function writeBin(vdo: Vdo, bin: PackerBin): void {
 }
 
 function writeJournalBlock(vdo: Vdo, b: import('./recovery-journal.js').JournalBlock): void {
-  vdo.metadataIo('write', vdo.journal.blockPbn(b), REQ_PREFLUSH | REQ_FUA, S.completeJournalWrite, vdo.tc.journalThread, vdo.journalStructure(), b);
+  const pbn = vdo.journal.blockPbn(b);
+  const token = vdo.token();
+  vdo.journalBlockTokens.set(b.sequence, { pbn, token });
+  vdo.metadataIo('write', pbn, REQ_PREFLUSH | REQ_FUA, S.completeJournalWrite, vdo.tc.journalThread, vdo.journalStructure(), b, 0, token);
 }
 
 /**
@@ -384,9 +389,15 @@ function applyReferenceUpdate(vdo: Vdo, zone: import('./slab-depot.js').Physical
   zone.nextTicket = Math.max(zone.nextTicket, ticket + 1);
   if (inc) zone.increments++;
   else zone.decrements++;
+  const slab = vdo.depot.slabOf(pbn);
+  slab.journalCurrent.push(dv.journalEntry * 2 + (inc ? 1 : 0));
   if (vdo.depot.adjust(pbn, inc)) {
     vdo.stats.slabJournalBlocksWritten++;
-    vdo.metadataIo('write', vdo.depot.journalBlockPbn(pbn), 0, S.slabJournalWritten, c.thread, c.structure, null);
+    const at = vdo.depot.journalBlockPbn(pbn);
+    const token = vdo.token();
+    slab.journalWritten.push({ token, pbn: at, entries: slab.journalCurrent });
+    slab.journalCurrent = [];
+    vdo.metadataIo('write', at, 0, S.slabJournalWritten, c.thread, c.structure, null, 0, token);
   }
   if (inc && dv.newState >= 2 && dv.newPbn === dv.allocationPbn) zone.pbnLocks.delete(pbn);
   vdo.toLogical(c, S.updateBlockMap, dv.logicalZone);
