@@ -5,7 +5,7 @@
 // launched completion waits; the cost of a step, a queue operation, a wake-up and a lock is
 // the same in all three.
 import type { Bio } from '../../block/bio.js';
-import type { Thread } from '../../sim/cpu.js';
+import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import type { Mutex } from '../../sim/mutex.js';
@@ -131,4 +131,15 @@ export function* idleServer(sim: Simulation, t: Thread, carry: number, idle: Sim
   const ev = sim.event<undefined>();
   idle.push(ev);
   yield ev;
+}
+
+/** The kworkers of a workqueue design's pool (unbound: they float over the cores). */
+export function spawnKworkers(cpus: CpuSet, prefix: string, n: number, body: (t: Thread) => ProcessGenerator<void>): Thread[] {
+  const out: Thread[] = [];
+  for (let k = 0; k < n; k++) {
+    const t = cpus.thread(`kworker/u:${prefix}/${k}`);
+    out.push(t);
+    t.spawn(body(t));
+  }
+  return out;
 }

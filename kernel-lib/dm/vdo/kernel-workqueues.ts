@@ -12,12 +12,12 @@ import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, idleServer, runCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, idleServer, runCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class KernelWorkqueues implements VdoExecutor {
   readonly design = 'workqueue';
-  readonly threads: Thread[] = [];
+  readonly threads: Thread[];
   /** One ordered workqueue per VDO thread id. */
   readonly queues: VdoWorkQueue[];
   private readonly active: boolean[];
@@ -37,11 +37,7 @@ export class KernelWorkqueues implements VdoExecutor {
   ) {
     this.queues = names.map((n) => new VdoWorkQueue(n));
     this.active = names.map(() => false);
-    for (let k = 0; k < kworkers; k++) {
-      const t = cpus.thread(`kworker/u:${prefix}/${k}`);
-      this.threads.push(t);
-      t.spawn(this.worker(t));
-    }
+    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => this.worker(t));
   }
 
   launch(c: VdoCompletion): void {

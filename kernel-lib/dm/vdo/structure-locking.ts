@@ -28,12 +28,12 @@ import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js'
 import type { Mutex } from '../../sim/mutex.js';
 import { SpinLock } from '../../sim/spinlock.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, idleServer, runCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, idleServer, runCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class StructureLocking implements VdoExecutor {
   readonly design = 'structure-locking';
-  readonly threads: Thread[] = [];
+  readonly threads: Thread[];
   readonly queue: VdoWorkQueue;
   /** One lock per structure id. */
   readonly locks: Mutex[];
@@ -54,11 +54,7 @@ export class StructureLocking implements VdoExecutor {
   ) {
     this.queue = new VdoWorkQueue(`${prefix}-wq`);
     this.locks = structureNames.map((n) => new SpinLock(sim, n));
-    for (let k = 0; k < kworkers; k++) {
-      const t = cpus.thread(`kworker/u:${prefix}/${k}`);
-      this.threads.push(t);
-      t.spawn(this.worker(t));
-    }
+    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => this.worker(t));
   }
 
   launch(c: VdoCompletion): void {
