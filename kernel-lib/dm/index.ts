@@ -3,6 +3,7 @@
 import './linear.js';
 import './snapshot/index.js';
 import './dedup/index.js';
+import './vdo/index.js';
 import './targets/zero.js';
 import './targets/error.js';
 import './targets/striped.js';

@@ -40,6 +40,15 @@ class DmIo {
   }
 }
 
+/**
+ * The original bio a clone was made from (dm_io's orig_bio), for a target that answers a read
+ * itself and must give the original its content; undefined for a bio that is no clone.
+ */
+export function dmOriginalBio(clone: Bio): Bio | undefined {
+  const io = clone.private;
+  return io instanceof DmIo && io.bio !== clone ? io.bio : undefined;
+}
+
 function cloneEndIo(clone: Bio): void {
   const io = clone.private as DmIo;
   if (clone.status !== null && io.status === null) io.status = clone.status;

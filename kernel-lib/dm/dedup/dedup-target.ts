@@ -24,6 +24,7 @@ import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import { InputError } from '../../base/input-error.js';
 import { dmIo } from '../dm-io.js';
+import { dmOriginalBio } from '../mapped-device.js';
 import { parseBufioParams } from '../bufio/params.js';
 import { PdataError } from '../persistent-data/block-data.js';
 import { parsePdataParams } from '../persistent-data/params.js';
@@ -240,7 +241,7 @@ export class DedupTarget implements DmTarget {
       // What the read returns, on the clone and on the original dm core cloned it from.
       const payload = { fingerprint: fp, blocks: 'distinct' as const, compressPercentage: 0 };
       setBioPayload(bio, payload);
-      const parent = originalOf(bio);
+      const parent = dmOriginalBio(bio);
       if (parent !== undefined) setBioPayload(parent, payload);
     }
     bio.sector = pbn * this.sectorsPerBlock + (offset % this.sectorsPerBlock);
@@ -362,11 +363,6 @@ export class DedupTarget implements DmTarget {
   }
 }
 
-/** The bio dm core cloned this one from (it keeps it on the clone's private struct dm_io). */
-function originalOf(clone: Bio): Bio | undefined {
-  const p = clone.private as { bio?: unknown } | null;
-  return p !== null && typeof p === 'object' && p.bio instanceof Object && p.bio !== clone ? (p.bio as Bio) : undefined;
-}
 
 
 const NAMES = ['meta_dev', 'data_dev', 'block_size', 'hash_algo', 'backend', 'flushrq'];

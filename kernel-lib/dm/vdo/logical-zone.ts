@@ -1,0 +1,61 @@
+// A logical zone's part of a data_vio's way in (data-vio.c, logical-zone.c, block-map.c): the
+// LBN lock (a second request for the same LBN waits behind the holder, which hands the lock on
+// when it finishes), the block-map slot (a leaf page from the zone's cache, or read through a
+// bio thread while the data_vios that need it wait), then, for a write, the flush-generation
+// lock and on to allocation, or, for a zero block or discard, straight to the acknowledgement.
+import type { BlockMapZone } from './block-map.js';
+import type { MetadataVio } from './completion.js';
+import { VDO_BLOCK_MAP_ENTRIES_PER_PAGE } from './constants.js';
+import type { DataVio } from './data-vio.js';
+import { readBlock } from './read-path.js';
+import { S } from './steps.js';
+import type { Vdo } from './vdo.js';
+import { updateMetadataForWrite } from './write-path.js';
+
+/** attempt_logical_block_lock, then vdo_find_block_map_slot and the flush generation. */
+export function attemptLogicalBlockLock(vdo: Vdo, dv: DataVio): void {
+  const holders = vdo.lbnLocks.get(dv.lbn);
+  if (holders === undefined) vdo.lbnLocks.set(dv.lbn, [dv]);
+  else if (holders[0] !== dv) {
+    holders.push(dv); // waits for the holder (transfer_lock relaunches it)
+    return;
+  }
+  const zone = vdo.blockMap.zones[dv.logicalZone];
+  const page = Math.floor(dv.lbn / VDO_BLOCK_MAP_ENTRIES_PER_PAGE);
+  const r = vdo.blockMap.getPage(zone, page, dv);
+  if (r.evicted >= 0) vdo.writeBlockMapPage(dv.logicalZone, r.evicted);
+  if (!r.ready) {
+    if (r.startRead) vdo.metadataIo('read', vdo.blockMap.pagePbn(page), 0, S.pageLoaded, vdo.tc.logicalThreads[dv.logicalZone], vdo.logicalStructure(dv.logicalZone), zone, page);
+    return;
+  }
+  continueWithBlockMapSlot(vdo, dv);
+}
+
+/** A leaf page arrived: into the cache, and its waiters continue. */
+export function pageLoaded(vdo: Vdo, m: MetadataVio): void {
+  const zone = m.owner as BlockMapZone;
+  const waiters = zone.loading.get(m.key) ?? [];
+  zone.loading.delete(m.key);
+  const evicted = vdo.blockMap.insert(zone, m.key);
+  if (evicted >= 0) vdo.writeBlockMapPage(zone.index, evicted);
+  for (const dv of waiters) continueWithBlockMapSlot(vdo, dv);
+}
+
+/** continue_data_vio_with_block_map_slot */
+export function continueWithBlockMapSlot(vdo: Vdo, dv: DataVio): void {
+  if (dv.read) {
+    readBlock(vdo, dv);
+    return;
+  }
+  vdo.acquireFlushGeneration(dv);
+  if (!dv.isZero) {
+    dv.allocationZone = vdo.nextAllocationZone(dv.logicalZone);
+    vdo.toPhysical(dv, S.allocateBlock, dv.allocationZone);
+    return;
+  }
+  dv.newPbn = 0;
+  dv.newState = 0;
+  if (dv.remainingDiscard > 1 || dv.fua) updateMetadataForWrite(vdo, dv);
+  else vdo.toAck(dv, S.acknowledgeWrite);
+}
+
