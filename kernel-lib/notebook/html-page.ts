@@ -16,6 +16,8 @@ import type { Provenance } from './provenance.js';
 import { provenanceHTML } from './provenance.js';
 import { escapeHTML } from './html-escape.js';
 import { sanitizeHTML } from './sanitize.js';
+import { findingOf } from './finding.js';
+import { cellOptions, crossReference, HeadingAnchors, numberFigures, questionCell, type Figure } from './page-outline.js';
 
 hljs.registerLanguage('typescript', typescript);
 
@@ -44,7 +46,27 @@ function text(value: unknown): string {
   return Array.isArray(value) ? value.join('') : String(value ?? '');
 }
 
-function renderOutput(output: Output): string {
+/** What rendering a cell needs to know about the whole page. */
+interface PageContext {
+  figures: Map<Output, Figure>;
+  byLabel: Map<string, Figure>;
+  anchors: HeadingAnchors;
+  /** Markdown already shown in the page's head (the title, a question taken from the title cell). */
+  lifted: Map<Cell, string[]>;
+}
+
+/** Markdown of the page's body: sanitised, headings anchored, `@fig-` references linked. */
+function bodyMarkdown(source: string, page: PageContext): string {
+  return crossReference(page.anchors.anchor(renderMarkdown(source)), page.byLabel);
+}
+
+function figureHTML(inner: string, figure: Figure | undefined): string {
+  if (!figure) return `<figure class="output figure">${inner}</figure>`;
+  const caption = `<figcaption><span class="fig-number">Figure ${figure.number}</span>${figure.caption ? `. ${escapeHTML(figure.caption)}` : ''}</figcaption>`;
+  return `<figure class="output figure" id="${escapeHTML(figure.label)}">${inner}${caption}</figure>`;
+}
+
+function renderOutput(output: Output, page: PageContext): string {
   switch (output.output_type) {
     case 'stream':
       return `<pre class="output stream ${escapeHTML(String(output.name))}">${escapeHTML(text(output.text))}</pre>`;
@@ -54,36 +76,50 @@ function renderOutput(output: Output): string {
     case 'execute_result': {
       const data = output.data;
       const alt = escapeHTML(text(data['text/plain']));
+      const figure = page.figures.get(output);
       if (data['image/svg+xml'] !== undefined) {
         const svg = Buffer.from(text(data['image/svg+xml']), 'utf8').toString('base64');
-        return `<figure class="output figure"><img alt="${alt}" src="data:image/svg+xml;base64,${svg}"></figure>`;
+        return figureHTML(`<img alt="${alt}" src="data:image/svg+xml;base64,${svg}">`, figure);
       }
       if (data['image/png'] !== undefined) {
         // Base64 has no quote or markup character; anything else is not a PNG.
         const png = text(data['image/png']).replace(/\s+/g, '');
-        if (/^[A-Za-z0-9+/=]*$/.test(png)) return `<figure class="output figure"><img alt="${alt}" src="data:image/png;base64,${png}"></figure>`;
+        if (/^[A-Za-z0-9+/=]*$/.test(png)) return figureHTML(`<img alt="${alt}" src="data:image/png;base64,${png}">`, figure);
       }
       if (data['text/html'] !== undefined) return `<div class="output html">${sanitizeHTML(text(data['text/html']))}</div>`;
-      if (data['text/markdown'] !== undefined) return `<div class="output markdown">${renderMarkdown(text(data['text/markdown']))}</div>`;
+      if (data['text/markdown'] !== undefined) return `<div class="output markdown">${bodyMarkdown(text(data['text/markdown']), page)}</div>`;
       return `<pre class="output text">${escapeHTML(text(data['text/plain']))}</pre>`;
     }
   }
 }
 
-function renderCell(cell: Cell, index: number): string {
+/** Markdown `source` minus the parts the page's head already shows. */
+function withoutLifted(source: string, lifted: string[] | undefined): string {
+  let rest = source;
+  for (const part of lifted ?? []) rest = rest.replace(part, '');
+  return rest.trim();
+}
+
+function renderCell(cell: Cell, index: number, page: PageContext): string {
   const classes = ['cell', `${cell.cell_type}-cell`];
   if (hasTag(cell, 'finding')) classes.push('finding');
   const open = `<section class="${classes.join(' ')}" id="cell-${index + 1}">`;
   const source = joinSource(cell.source);
-  if (cell.cell_type === 'markdown') return `${open}\n${renderMarkdown(source)}</section>`;
+  if (cell.cell_type === 'markdown') {
+    const rest = withoutLifted(source, page.lifted.get(cell));
+    return rest ? `${open}\n${bodyMarkdown(rest, page)}</section>` : '';
+  }
   if (cell.cell_type === 'raw') return `${open}<pre class="raw">${escapeHTML(source)}</pre></section>`;
+  // Code is folded by default (the page's code tools unfold it all); the parameters are the
+  // knobs a reader may want to turn, so they stay open unless the cell asks to be hidden.
   const hidden = hasTag(cell, 'hide-input') || (cell.metadata.jupyter as { source_hidden?: boolean } | undefined)?.source_hidden;
+  const parameters = hasTag(cell, 'parameters') || hasTag(cell, 'injected-parameters');
   const role = hasTag(cell, 'parameters') ? 'Parameters' : hasTag(cell, 'injected-parameters') ? 'Injected parameters' : 'Code';
   const prompt = cell.execution_count ? `In [${cell.execution_count}]` : 'In [ ]';
-  const code = hljs.highlight(source, { language: 'typescript' }).value;
-  const outputs = (cell.outputs ?? []).map(renderOutput).join('\n');
+  const code = hljs.highlight(cellOptions(source).code, { language: 'typescript' }).value;
+  const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, page)).join('\n');
   return (
-    `${open}\n<details class="source"${hidden ? '' : ' open'}><summary>${prompt} ${role}</summary>` +
+    `${open}\n<details class="source"${parameters && !hidden ? ' open' : ''}><summary>${prompt} ${role}</summary>` +
     `<pre><code class="hljs language-typescript">${code}</code></pre></details>\n` +
     (outputs ? `<div class="outputs">\n${outputs}\n</div>\n` : '') +
     `</section>`
@@ -139,11 +175,47 @@ ${scriptTags}</body>
 `;
 }
 
+/** The page-wide code switch: folded (the default), all shown, or none (outputs only, as printed). */
+const CODE_TOOLS = `<div class="code-tools" role="radiogroup" aria-label="Code">Code:
+<input type="radio" name="code" id="code-folded" checked><label for="code-folded">folded</label>
+<input type="radio" name="code" id="code-shown"><label for="code-shown">shown</label>
+<input type="radio" name="code" id="code-hidden"><label for="code-hidden">hidden</label>
+</div>`;
+
+/**
+ * The page: title, the question, the finding, the contents, then the notebook, then its
+ * provenance. Figures are numbered before anything is rendered, so prose may refer to a
+ * figure further down.
+ */
 export function notebookPage(notebook: Notebook, file: string, provenance: Provenance): string {
   const title = notebookTitle(notebook, file);
-  const cells = notebook.cells.map(renderCell).join('\n');
+  const figures = numberFigures(notebook.cells);
+  const byLabel = new Map([...figures.values()].map((f) => [f.label, f]));
+  const anchors = new HeadingAnchors();
+  anchors.reserve('title');
+  const lifted = new Map<Cell, string[]>();
+  const lift = (cell: Cell, part: string) => lifted.set(cell, [...(lifted.get(cell) ?? []), part]);
+  const titleCell = notebook.cells.find((c) => c.cell_type === 'markdown' && /^#{1,2}\s+/m.test(joinSource(c.source)));
+  const titleLine = titleCell && /^#{1,2}\s+.+$/m.exec(joinSource(titleCell.source));
+  if (titleCell && titleLine) lift(titleCell, titleLine[0]);
+  const page: PageContext = { figures, byLabel, anchors, lifted };
+
+  const question = questionCell(notebook.cells);
+  if (question) lift(question.cell, question.fromTitle ? question.paragraph : joinSource(question.cell.source));
+  const questionHTML = question
+    ? `<div class="question" id="question"><span class="label">Question</span>${crossReference(renderMarkdown(question.paragraph), byLabel)}</div>\n`
+    : '';
+  const finding = findingOf(notebook);
+  const findingText = finding.format === 'markdown' ? renderInlineMarkdown(finding.text) : escapeHTML(finding.text);
+  const findingHTML = finding.text
+    ? `<div class="finding-summary" id="finding"><span class="label">Finding</span><p>${crossReference(findingText, byLabel)}</p></div>\n`
+    : '';
+  const cells = notebook.cells.map((c, i) => renderCell(c, i, page)).filter(Boolean).join('\n');
+  const head =
+    `<header class="report-head">\n<h1 id="title">${escapeHTML(title)}</h1>\n${questionHTML}${findingHTML}` +
+    `${anchors.toc()}\n${CODE_TOOLS}\n</header>`;
   const body =
     `<nav class="crumbs"><a href="index.html">dmsim reports</a> › ${escapeHTML(path.basename(file))}</nav>\n` +
-    `<main>\n${cells}\n</main>\n${provenanceHTML(provenance)}`;
+    `${head}\n<main>\n${cells}\n</main>\n${provenanceHTML(provenance)}`;
   return pageShell(`${title} · dmsim`, body);
 }
