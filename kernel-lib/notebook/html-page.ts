@@ -17,6 +17,8 @@ import { provenanceHTML } from './provenance.js';
 import { escapeHTML } from './html-escape.js';
 import { sanitizeHTML } from './sanitize.js';
 import { findingOf } from './finding.js';
+import { VEGALITE_MIME } from '../analysis/chart.js';
+import { chartScript, csvLink, figureActions, liveChart, specRows } from './page-charts.js';
 import { cellOptions, crossReference, HeadingAnchors, numberFigures, questionCell, type Figure } from './page-outline.js';
 
 hljs.registerLanguage('typescript', typescript);
@@ -53,6 +55,9 @@ interface PageContext {
   anchors: HeadingAnchors;
   /** Markdown already shown in the page's head (the title, a question taken from the title cell). */
   lifted: Map<Cell, string[]>;
+  /** Live charts and tables with data so far (the page needs the chart script if any). */
+  charts: number;
+  tables: number;
 }
 
 /** Markdown of the page's body: sanitised, headings anchored, `@fig-` references linked. */
@@ -60,10 +65,14 @@ function bodyMarkdown(source: string, page: PageContext): string {
   return crossReference(page.anchors.anchor(renderMarkdown(source)), page.byLabel);
 }
 
-function figureHTML(inner: string, figure: Figure | undefined): string {
-  if (!figure) return `<figure class="output figure">${inner}</figure>`;
+function figureHTML(inner: string, figure: Figure | undefined, spec?: unknown): string {
+  const live = spec !== undefined && typeof spec === 'object' && spec !== null;
+  const classes = live ? 'output figure chart' : 'output figure';
+  const body = live ? `${liveChart(spec)}${inner}` : inner;
+  if (!figure) return `<figure class="${classes}">${body}</figure>`;
   const caption = `<figcaption><span class="fig-number">Figure ${figure.number}</span>${figure.caption ? `. ${escapeHTML(figure.caption)}` : ''}</figcaption>`;
-  return `<figure class="output figure" id="${escapeHTML(figure.label)}">${inner}${caption}</figure>`;
+  const actions = figureActions(figure.label, live ? specRows(spec) : undefined, live);
+  return `<figure class="${classes}" id="${escapeHTML(figure.label)}">${body}${caption}${actions}</figure>`;
 }
 
 function renderOutput(output: Output, page: PageContext): string {
@@ -79,18 +88,33 @@ function renderOutput(output: Output, page: PageContext): string {
       const figure = page.figures.get(output);
       if (data['image/svg+xml'] !== undefined) {
         const svg = Buffer.from(text(data['image/svg+xml']), 'utf8').toString('base64');
-        return figureHTML(`<img alt="${alt}" src="data:image/svg+xml;base64,${svg}">`, figure);
+        const spec = data[VEGALITE_MIME];
+        if (spec !== undefined) page.charts++;
+        return figureHTML(`<img alt="${alt}" src="data:image/svg+xml;base64,${svg}">`, figure, spec);
       }
       if (data['image/png'] !== undefined) {
         // Base64 has no quote or markup character; anything else is not a PNG.
         const png = text(data['image/png']).replace(/\s+/g, '');
         if (/^[A-Za-z0-9+/=]*$/.test(png)) return figureHTML(`<img alt="${alt}" src="data:image/png;base64,${png}">`, figure);
       }
-      if (data['text/html'] !== undefined) return `<div class="output html">${sanitizeHTML(text(data['text/html']))}</div>`;
+      if (data['text/html'] !== undefined) {
+        const html = `<div class="output html">${sanitizeHTML(text(data['text/html']))}</div>`;
+        if (data['text/csv'] === undefined) return html;
+        // A table: its data (all of it, not only the rows shown) as a download.
+        const n = ++page.tables;
+        return `${html}\n<div class="table-actions">${csvLink(text(data['text/csv']), `table-${n}.csv`, `table ${n} data`)}</div>`;
+      }
       if (data['text/markdown'] !== undefined) return `<div class="output markdown">${bodyMarkdown(text(data['text/markdown']), page)}</div>`;
       return `<pre class="output text">${escapeHTML(text(data['text/plain']))}</pre>`;
     }
   }
+}
+
+/** A finding cell's string result is a sentence: shown as prose (escaped), not as a quoted value. */
+function findingProse(output: Output): string | undefined {
+  if (output.output_type !== 'execute_result' || Object.keys(output.data).some((m) => m !== 'text/plain')) return undefined;
+  const quoted = /^(['"`])([\s\S]*)\1$/.exec(text(output.data['text/plain']).trim());
+  return quoted ? `<p class="output finding-text">${escapeHTML(quoted[2]!.replace(/\\(['"`\\])/g, '$1'))}</p>` : undefined;
 }
 
 /** Markdown `source` minus the parts the page's head already shows. */
@@ -117,7 +141,8 @@ function renderCell(cell: Cell, index: number, page: PageContext): string {
   const role = hasTag(cell, 'parameters') ? 'Parameters' : hasTag(cell, 'injected-parameters') ? 'Injected parameters' : 'Code';
   const prompt = cell.execution_count ? `In [${cell.execution_count}]` : 'In [ ]';
   const code = hljs.highlight(cellOptions(source).code, { language: 'typescript' }).value;
-  const outputs = (cell.outputs ?? []).map((o) => renderOutput(o, page)).join('\n');
+  const finding = hasTag(cell, 'finding');
+  const outputs = (cell.outputs ?? []).map((o) => (finding && findingProse(o)) || renderOutput(o, page)).join('\n');
   return (
     `${open}\n<details class="source"${parameters && !hidden ? ' open' : ''}><summary>${prompt} ${role}</summary>` +
     `<pre><code class="hljs language-typescript">${code}</code></pre></details>\n` +
@@ -144,11 +169,13 @@ const hashSource = (text: string) => `'sha256-${createHash('sha256').update(text
  * interactive chart's script would be listed here). An element injected into the body, had
  * the sanitiser missed it, matches no hash and does not run; images are data: URLs only.
  */
-export function contentSecurityPolicy(style: string, scripts: readonly string[] = []): string {
+export function contentSecurityPolicy(style: string, scripts: readonly string[] = [], options: { evaluates?: boolean } = {}): string {
+  const allowed = scripts.map(hashSource);
+  if (allowed.length && options.evaluates) allowed.push("'unsafe-eval'");
   return [
     "default-src 'none'",
     `style-src ${hashSource(style)}`,
-    `script-src ${scripts.length ? scripts.map(hashSource).join(' ') : "'none'"}`,
+    `script-src ${allowed.length ? allowed.join(' ') : "'none'"}`,
     'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
@@ -156,14 +183,14 @@ export function contentSecurityPolicy(style: string, scripts: readonly string[] 
 }
 
 /** A standalone page; `scripts` are inline scripts the CSP allows by hash. */
-export function pageShell(title: string, body: string, scripts: readonly string[] = []): string {
+export function pageShell(title: string, body: string, scripts: readonly string[] = [], options: { evaluates?: boolean } = {}): string {
   const style = `\n${pageCSS()}\n`;
   const scriptTags = scripts.map((s) => `<script>${s}</script>\n`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(style, scripts)}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(style, scripts, options)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHTML(title)}</title>
 <style>${style}</style>
@@ -198,7 +225,7 @@ export function notebookPage(notebook: Notebook, file: string, provenance: Prove
   const titleCell = notebook.cells.find((c) => c.cell_type === 'markdown' && /^#{1,2}\s+/m.test(joinSource(c.source)));
   const titleLine = titleCell && /^#{1,2}\s+.+$/m.exec(joinSource(titleCell.source));
   if (titleCell && titleLine) lift(titleCell, titleLine[0]);
-  const page: PageContext = { figures, byLabel, anchors, lifted };
+  const page: PageContext = { figures, byLabel, anchors, lifted, charts: 0, tables: 0 };
 
   const question = questionCell(notebook.cells);
   if (question) lift(question.cell, question.fromTitle ? question.paragraph : joinSource(question.cell.source));
@@ -214,8 +241,13 @@ export function notebookPage(notebook: Notebook, file: string, provenance: Prove
   const head =
     `<header class="report-head">\n<h1 id="title">${escapeHTML(title)}</h1>\n${questionHTML}${findingHTML}` +
     `${anchors.toc()}\n${CODE_TOOLS}\n</header>`;
+  // The executed notebook is written beside the page under the same name (report-notebook.ts).
+  const executed = `${path.basename(file, '.ipynb')}.ipynb`;
   const body =
-    `<nav class="crumbs"><a href="index.html">dmsim reports</a> › ${escapeHTML(path.basename(file))}</nav>\n` +
+    `<nav class="crumbs"><a href="index.html">dmsim reports</a> › ${escapeHTML(path.basename(file))}` +
+    ` · <a href="${escapeHTML(encodeURIComponent(executed))}" download>executed notebook (.ipynb)</a></nav>\n` +
     `${head}\n<main>\n${cells}\n</main>\n${provenanceHTML(provenance)}`;
-  return pageShell(`${title} · dmsim`, body);
+  // vega compiles its expressions with Function(): the chart script needs 'unsafe-eval'
+  // (vega-interpreter would remove that need; it is not installed).
+  return page.charts ? pageShell(`${title} · dmsim`, body, [chartScript()], { evaluates: true }) : pageShell(`${title} · dmsim`, body);
 }
