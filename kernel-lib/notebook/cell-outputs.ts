@@ -16,7 +16,7 @@ export class CellOutputs implements OutputSink {
   private clearPending = false;
 
   /** `watch` sees every display and display update as it arrives (the runner's live progress line). */
-  constructor(private readonly watch?: (data: MimeBundle, metadata: Record<string, unknown>) => void) {}
+  constructor(private readonly watch?: (data: MimeBundle, metadata: Record<string, unknown>, update: boolean) => void) {}
 
   stream(name: 'stdout' | 'stderr', text: string): void {
     this.beforeOutput();
@@ -26,7 +26,7 @@ export class CellOutputs implements OutputSink {
   }
 
   displayData(data: MimeBundle, metadata: Record<string, unknown>, displayId?: string, update = false): void {
-    this.watch?.(data, metadata);
+    this.watch?.(data, metadata, update);
     if (update) {
       for (const output of displayId ? (this.byDisplayId.get(displayId) ?? []) : []) {
         output.data = data;

@@ -162,7 +162,8 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
       const count = ++executionCount;
       const label = `${name}, cell ${index + 1}`;
       options.onCellStart?.(index + 1, label);
-      const outputs = new CellOutputs((data, metadata) => isProgress(metadata) && line.show(`${label}: ${String(data['text/plain'])}`));
+      // Updates only: a progress display's first state comes before its cache hits are known.
+      const outputs = new CellOutputs((data, metadata, update) => update && isProgress(metadata) && line.show(`${label}: ${String(data['text/plain'])}`));
       const left = deadline - performance.now();
       const limits = left < cellLimit ? { timeoutMs: Math.max(1, left), limitName: `notebook time limit of ${notebookLimit / 1000} s` } : { timeoutMs: cellLimit, limitName: 'cell time limit' };
       running = index;

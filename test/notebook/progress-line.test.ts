@@ -56,7 +56,7 @@ describe('notebook/progress-line (live progress of a notebook run)', function ()
           metadata: {},
           outputs: [],
           execution_count: null,
-          source: "import { createProgress } from './kernel-lib/analysis/progress.js';\nconst p = createProgress('demo sweep', 3);\np.update(1, '1 cached');\nawait new Promise((r) => setTimeout(r, 250));\np.update(3, '1 cached');\np.stop();",
+          source: "import { createProgress } from './kernel-lib/analysis/progress.js';\nconst p = createProgress('demo sweep', 3);\np.update(1, '1 cached');\nawait new Promise((r) => setTimeout(r, 250));\np.update(2, '1 cached');\nawait new Promise((r) => setTimeout(r, 250));\np.update(3, '1 cached');\np.stop();",
         },
       ],
     };
@@ -74,7 +74,7 @@ describe('notebook/progress-line (live progress of a notebook run)', function ()
     }
     expect(result.failure).to.equal(undefined);
     // Not a terminal here: the first state, then the last with the cell's time.
-    expect(err).to.match(/^notebooks\/p\.ipynb, cell 2: demo sweep: 0\/3 \(0%\)\n/);
+    expect(err).to.match(/^notebooks\/p\.ipynb, cell 2: demo sweep: [12]\/3 \(\d+%\), 1 cached; 0 s elapsed, ETA \S+( s)?\n/);
     expect(err).to.match(/notebooks\/p\.ipynb, cell 2: demo sweep: 3\/3 \(100%\), 1 cached \(\d+\.\d s\)\n/);
     // And the page keeps no progress output.
     expect(result.notebook.cells[1]!.outputs).to.deep.equal([]);
