@@ -138,7 +138,7 @@ function firstLine(err: unknown): string {
 }
 
 /** Other benchmark modules: bench/<topic>.ts exporting run(): Promise<object[]>. */
-const MODULES = ['keep-names', 'block', 'scenario', 'snapshot', 'pdata', 'clone', 'userspace', 'vdo', 'sweep', 'shard', 'notebook'];
+const MODULES = ['keep-names', 'block', 'scenario', 'snapshot', 'pdata', 'clone', 'userspace', 'vdo', 'sweep', 'shard', 'notebook', 'report'];
 
 async function main(): Promise<void> {
   // `bench/run.ts mm1 sweep` runs only those topics; no argument runs them all.

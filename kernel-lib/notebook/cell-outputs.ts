@@ -15,6 +15,9 @@ export class CellOutputs implements OutputSink {
   private readonly byDisplayId = new Map<string, DisplayOutput[]>();
   private clearPending = false;
 
+  /** `watch` sees every display and display update as it arrives (the runner's live progress line). */
+  constructor(private readonly watch?: (data: MimeBundle, metadata: Record<string, unknown>, update: boolean) => void) {}
+
   stream(name: 'stdout' | 'stderr', text: string): void {
     this.beforeOutput();
     const last = this.outputs[this.outputs.length - 1];
@@ -23,6 +26,7 @@ export class CellOutputs implements OutputSink {
   }
 
   displayData(data: MimeBundle, metadata: Record<string, unknown>, displayId?: string, update = false): void {
+    this.watch?.(data, metadata, update);
     if (update) {
       for (const output of displayId ? (this.byDisplayId.get(displayId) ?? []) : []) {
         output.data = data;

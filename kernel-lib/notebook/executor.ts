@@ -110,6 +110,20 @@ export class Executor {
     this.require = this.wrapRequire(Module.createRequire(path.join(this.rootDir, 'src.js')), this.rootDir);
     this.locals.display = (value: unknown) => this.display(value);
     this.locals.clearOutput = (wait = false) => this.sink?.clearOutput(wait);
+    this.routeTslabDisplay();
+  }
+
+  /**
+   * tslab's own display API (`import * as tslab from 'tslab'; tslab.display.html(...)`,
+   * `tslab.newDisplay()`), which notebooks written for tslab use, writes through a hook that
+   * tslab's kernel sets for each request (`lastWriteDisplayData`); unset, it throws "Not
+   * ready". Pointed at the running cell here, it works in dmsim's kernel and runs alike.
+   */
+  private routeTslabDisplay(): void {
+    type TslabMessage = { data: MimeBundle; metadata?: Record<string, unknown>; transient?: { display_id?: string } };
+    const jupyter = Module.createRequire(path.join(this.rootDir, 'src.js'))('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+    jupyter.lastWriteDisplayData = (message: TslabMessage, update: boolean) =>
+      this.sink?.displayData(message.data, message.metadata ?? {}, message.transient?.display_id, update);
   }
 
   /** A display id unique in this session. */

@@ -5,7 +5,7 @@
 // Both the kernel and the in-process notebook runner go through here, so a notebook looks the
 // same in JupyterLab, in nbconvert and in `make report`.
 import { inspect } from 'node:util';
-import { isTable, tableToHTML, tableToText } from './table.js';
+import { isTable, tableToCSV, tableToHTML, tableToText } from './table.js';
 
 /** A Jupyter MIME bundle: MIME type -> data (a string, or a JSON object for JSON types). */
 export type MimeBundle = Record<string, unknown>;
@@ -67,7 +67,8 @@ export function mimeBundleOf(value: unknown): MimeBundle | Promise<MimeBundle> {
     return isThenable(bundle) ? Promise.resolve(bundle).then((b) => normalise(b, value)) : normalise(bundle, value);
   }
   if (isTable(value)) {
-    return { 'text/html': tableToHTML(value), 'text/plain': tableToText(value) };
+    const csv = tableToCSV(value);
+    return { 'text/html': tableToHTML(value), 'text/plain': tableToText(value), ...(csv === undefined ? {} : { 'text/csv': csv }) };
   }
   return { 'text/plain': reprOf(value) };
 }

@@ -24,10 +24,44 @@ const MIN_INTERVAL_MS = 200;
 export const PROGRESS_METADATA = { dmsim: { progress: true } };
 
 
-export function progressBundle(label: string, done: number, total: number, info: string): MimeBundle {
+/** Seconds as people read a wait: "8 s", "2 min 05 s", "1 h 03 min". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/**
+ * Time so far and time left while work is under way. The rate counts only the work done since
+ * the display started: points found in the cache at the start take no time and would make the
+ * estimate too short. Before the first point finishes the time left is unknown ('?').
+ */
+export class Eta {
+  private readonly started = performance.now();
+  private first: number | undefined;
+
+  constructor(readonly total: number) {}
+
+  observe(done: number): void {
+    this.first ??= done;
+  }
+
+  /** "; 8 s elapsed, ETA 14 s" while work is left, '' when all is done. */
+  text(done: number): string {
+    this.observe(done);
+    if (done >= this.total) return '';
+    const elapsed = (performance.now() - this.started) / 1000;
+    const rate = (done - (this.first ?? done)) / elapsed;
+    return `; ${formatDuration(elapsed)} elapsed, ETA ${rate > 0 ? formatDuration((this.total - done) / rate) : '?'}`;
+  }
+}
+
+export function progressBundle(label: string, done: number, total: number, info: string, eta = ''): MimeBundle {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const percent = Math.round(fraction * 100);
-  const text = `${label}: ${done}/${total} (${percent}%)${info ? `, ${info}` : ''}`;
+  const text = `${label}: ${done}/${total} (${percent}%)${info ? `, ${info}` : ''}${eta}`;
   const html =
     `<div class="dmsim-progress"><progress value="${done}" max="${total}" style="width: 16em"></progress> ` +
     `<span>${escapeHTML(text)}</span></div>`;
@@ -40,14 +74,18 @@ export function createDisplayProgress(host: DisplayHost): ProgressFactory {
     const id = host.newDisplayId();
     let last = { done: 0, info: '' };
     let sentAt = 0;
+    const eta = new Eta(total);
+    // The display appears before the first update (which brings the cache hits): no estimate yet.
     const send = (update: boolean) => {
       sentAt = Date.now();
-      sink?.displayData(progressBundle(label, last.done, total, last.info), PROGRESS_METADATA, id, update);
+      sink?.displayData(progressBundle(label, last.done, total, last.info, update ? eta.text(last.done) : ''), PROGRESS_METADATA, id, update);
     };
     send(false);
     return {
       update(done, info = '') {
         last = { done, info };
+        // Every update counts for the rate (the first one fixes where the work started).
+        eta.observe(done);
         if (Date.now() - sentAt >= MIN_INTERVAL_MS) send(true);
       },
       stop() {

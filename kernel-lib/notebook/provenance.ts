@@ -3,6 +3,7 @@
 // (wall time, sweep cache hits). Everything but the last line is stable from run to run, so a
 // page changes only when something that matters changed.
 import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import { escapeHTML } from './html-escape.js';
 import { versions, type Versions } from './versions.js';
 
@@ -19,6 +20,22 @@ export interface Provenance {
   versions: Versions;
   wallSeconds: number;
   sweepCache?: { hits: number; misses: number };
+  /** When the run started (ISO 8601, UTC) and what it ran on: a timing means nothing without them. */
+  startedAt?: string;
+  machine?: Machine;
+}
+
+export interface Machine {
+  cpu: string;
+  /** Logical CPUs the run could use (os.availableParallelism()). */
+  cores: number;
+  platform: string;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  const cpu = (cpus[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim();
+  return { cpu, cores: os.availableParallelism(), platform: `${os.platform()} ${os.release()} ${os.arch()}` };
 }
 
 /**
@@ -55,15 +72,19 @@ export function seedsOf(parameters: Record<string, string>): Record<string, stri
 export function provenance(
   notebook: string,
   rootDir: string,
-  run: { parameters: Record<string, string>; wallSeconds: number; sweepCache?: { hits: number; misses: number } },
+  run: { parameters: Record<string, string>; wallSeconds: number; sweepCache?: { hits: number; misses: number }; startedAt?: Date },
 ): Provenance {
-  return { notebook, git: gitState(rootDir), versions: versions(), ...run };
+  const { startedAt, ...rest } = run;
+  return { notebook, git: gitState(rootDir), versions: versions(), ...rest, startedAt: (startedAt ?? new Date()).toISOString(), machine: machine() };
 }
 
 /** The one line that differs between two runs of the same code: keep it on one line. */
 export function timingLine(p: Provenance): string {
   const cache = p.sweepCache ? `; sweep cache: ${p.sweepCache.hits} hits, ${p.sweepCache.misses} misses` : '; no sweeps';
-  return `<p class="timing">Executed in ${p.wallSeconds.toFixed(2)} s${cache}.</p>`;
+  // 2026-12-02T09:51:07.123Z -> 2026-12-02 09:51:07 UTC
+  const when = p.startedAt ? ` on ${escapeHTML(p.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''))} UTC` : '';
+  const where = p.machine ? ` (${escapeHTML(p.machine.cpu)}, ${p.machine.cores} cores, ${escapeHTML(p.machine.platform)})` : '';
+  return `<p class="timing">Executed in ${p.wallSeconds.toFixed(2)} s${when}${where}${cache}.</p>`;
 }
 
 export function provenanceHTML(p: Provenance): string {

@@ -89,6 +89,7 @@ export async function reportNotebook(
   try {
     source = readNotebook(path.join(job.notebooksDir, file));
     checkNoInjectedParameters(source, name);
+    const startedAt = new Date();
     const result = await runNotebook(source, name, {
       compiler,
       cellTimeoutMs: job.cellTimeoutMs,
@@ -102,7 +103,7 @@ export async function reportNotebook(
       return studyOf(job, file, lastGoodNotebook(job, file) ?? source, { failure: f, wallSeconds: result.wallSeconds });
     }
     const { parameters, wallSeconds, sweepCache } = result;
-    const prov = provenance(name, job.rootDir, { parameters, wallSeconds, sweepCache });
+    const prov = provenance(name, job.rootDir, { parameters, wallSeconds, sweepCache, startedAt });
     result.notebook.metadata.dmsim = { ...(result.notebook.metadata.dmsim as object), provenance: prov };
     writeNotebook(lastGood, result.notebook);
     writeFileAtomic(pagePath, notebookPage(result.notebook, file, prov));

@@ -33,6 +33,11 @@ export interface ReportOptions {
   signal?: AbortSignal;
   /** The program the child runs: `dmsim report --child` (bin/dmsim.js under the project root). */
   childEntry?: string;
+  /**
+   * Only these notebooks (paths) run, in this order; the index still lists every notebook of
+   * the notebooks folder, the others with their last good page. Default: all of them.
+   */
+  only?: string[];
 }
 
 /**
@@ -132,7 +137,9 @@ export async function buildReport(options: ReportOptions): Promise<{ ok: boolean
   const reportsDir = options.reportsDir ?? path.join(options.rootDir, 'reports');
   const log = options.log ?? (() => {});
   mkdirSync(reportsDir, { recursive: true });
-  const files = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort() : [];
+  const all = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => f.endsWith('.ipynb')).sort() : [];
+  // Named notebooks are kept relative to the notebooks folder, as the folder's own are.
+  const files = options.only ? options.only.map((f) => path.relative(notebooksDir, path.resolve(f))) : all;
   const job: NotebookJob = { rootDir: options.rootDir, notebooksDir, reportsDir, cellTimeoutMs: options.cellTimeoutMs, timeoutMs: options.notebookTimeoutMs };
   const notebookLimitMs = options.notebookTimeoutMs ?? DEFAULT_NOTEBOOK_TIMEOUT_MS;
   const studies: StudyResult[] = [];
@@ -158,7 +165,11 @@ export async function buildReport(options: ReportOptions): Promise<{ ok: boolean
     if (interrupted) break;
   }
   if (options.signal?.aborted && !interrupted && left.length > 0) interrupted = notebookName(job, left[0]!);
-  writeFileAtomic(path.join(reportsDir, 'index.html'), indexPage(studies, interrupted !== undefined));
+  // The notebooks not asked for keep their place in the index, with their last good page.
+  const ran = new Set(files);
+  const listed = [...studies, ...all.filter((f) => !ran.has(f)).map((f) => studyOf(job, f, lastGoodNotebook(job, f), { wallSeconds: 0 }))];
+  listed.sort((a, b) => (a.notebook < b.notebook ? -1 : a.notebook > b.notebook ? 1 : 0));
+  writeFileAtomic(path.join(reportsDir, 'index.html'), indexPage(listed, interrupted !== undefined));
   const ok = studies.length === files.length && studies.every((s) => !s.failure) && backgroundErrors === 0;
   return { ok, studies, ...(interrupted ? { interrupted } : {}) };
 }

@@ -14,6 +14,7 @@ import { guardProcessExit } from '../analysis/process-exit-guard.js';
 import type { CellError } from './traceback.js';
 import { joinSource, type Notebook } from './nbformat.js';
 import { injectParameters } from './parameters.js';
+import { ProgressLine } from './progress-line.js';
 import { KERNEL_NAME, DISPLAY_NAME } from './kernelspec.js';
 import { languageInfo } from './versions.js';
 
@@ -106,6 +107,8 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
     notebook.cells.forEach((cell, i) => (cell.id ??= `cell-${i + 1}`));
   }
   const executor = new Executor({ compiler: options.compiler, displayIdPrefix: 'display' });
+  // Live progress of the running cell's sweeps on the real stderr (the cells' own is captured).
+  const line = new ProgressLine({ write: (text) => executor.writeLog(text), isTTY: Boolean(process.stderr.isTTY), columns: process.stderr.columns });
   const cellLimit = options.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
   const notebookLimit = options.timeoutMs ?? DEFAULT_NOTEBOOK_TIMEOUT_MS;
   const deadline = started + notebookLimit;
@@ -159,7 +162,8 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
       const count = ++executionCount;
       const label = `${name}, cell ${index + 1}`;
       options.onCellStart?.(index + 1, label);
-      const outputs = new CellOutputs();
+      // Updates only: a progress display's first state comes before its cache hits are known.
+      const outputs = new CellOutputs((data, metadata, update) => update && isProgress(metadata) && line.show(`${label}: ${String(data['text/plain'])}`));
       const left = deadline - performance.now();
       const limits = left < cellLimit ? { timeoutMs: Math.max(1, left), limitName: `notebook time limit of ${notebookLimit / 1000} s` } : { timeoutMs: cellLimit, limitName: 'cell time limit' };
       running = index;
@@ -173,13 +177,9 @@ export async function runNotebook(source: Notebook, name: string, options: RunOp
         outputs.error(outcome.error);
         failure = { cell: index + 1, ...outcome.error, location: outcome.error.location ?? label };
       }
-      // A progress bar tells how the run went, not what it found: keep it out of pages, and
-      // leave its last state in the terminal's log instead.
-      for (const output of outputs.outputs) {
-        if (output.output_type === 'display_data' && isProgress(output.metadata)) {
-          executor.writeLog(`${label}: ${String(output.data['text/plain'])}\n`);
-        }
-      }
+      // A progress bar tells how the run went, not what it found: keep it out of pages; its
+      // last state stays in the terminal's log instead.
+      line.finish();
       outputs.drop(isProgress);
       cell.outputs = outputs.outputs;
       cell.execution_count = count;

@@ -12,6 +12,8 @@ export interface TableLike {
   numCols(): number;
   columnNames(): string[];
   objects(options?: { limit?: number }): Record<string, unknown>[];
+  /** arquero's CSV writer (RFC 4180). */
+  toCSV?(options?: { limit?: number }): string;
 }
 
 export function isTable(value: unknown): value is TableLike {
@@ -77,4 +79,15 @@ export function tableToHTML(table: TableLike, limit = DEFAULT_ROW_LIMIT): string
   const note =
     rows.length < table.numRows() ? `\n<p class="dmsim-table-note">… ${escapeHTML(omittedNote(table, rows.length))}</p>` : '';
   return `<table class="dmsim-table">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${note}`;
+}
+
+/**
+ * Rows written as `text/csv` (a report page offers them as a download): all of a sweep's
+ * table, but not an unbounded amount in the notebook file.
+ */
+export const CSV_ROW_LIMIT = 10_000;
+
+/** The table as CSV (its first CSV_ROW_LIMIT rows), or undefined if it cannot write CSV. */
+export function tableToCSV(table: TableLike): string | undefined {
+  return typeof table.toCSV === 'function' ? table.toCSV({ limit: CSV_ROW_LIMIT }) : undefined;
 }

@@ -12,6 +12,7 @@ import { fioJson } from '../workload/fio/json-output.js';
 import { buildStack, type DeviceFactory, type Stack } from './build.js';
 import { loadScenarioFile, scenarioFromObject, type LoadedScenario } from './load.js';
 import { applyOverrides, checkParams, pageCacheOptions, ParamError } from './params.js';
+import { setJobOption } from '../workload/fio/job-option-set.js';
 import { ScenarioResult, type DmsimBlock } from './result.js';
 import { validateScenario, type Scenario } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
@@ -63,13 +64,29 @@ function stopCheck(stop: () => boolean): (time: number) => void {
   };
 }
 
+/** `workload.fio.<section>.<option>`: a fio option of [global] or of one job. */
+const FIO_OPTION = /^workload\.fio\.([^.]+)\.([^.]+)$/;
+
 /** Loads and checks a scenario without running it. */
 export function loadScenario(scenario: string | object, options: RunOptions = {}): { scenario: Scenario; loaded: LoadedScenario } {
   const loaded = typeof scenario === 'string' ? loadScenarioFile(scenario) : scenarioFromObject(scenario);
   const set = { ...(options.set ?? {}) };
   if (options.seed !== undefined) set.seed = options.seed;
+  // fio options (`workload.fio.global.iodepth`, `workload.fio.<job>.bs`) go into the job file.
+  const fioSet = Object.entries(set).filter(([key]) => FIO_OPTION.test(key));
+  for (const [key] of fioSet) delete set[key];
   applyOverrides(loaded.data, set);
-  const checked = validateScenario(loaded);
+  let checked = validateScenario(loaded);
+  if (fioSet.length > 0) {
+    const workload = checked.workload;
+    if (workload.kind !== 'fio') throw new InputError(`the scenario's workload is ${workload.kind}, not a fio job file`, { file: '--set', field: fioSet[0]![0] });
+    let text = workload.text;
+    for (const [key, value] of fioSet) {
+      const [, section, option] = FIO_OPTION.exec(key)!;
+      text = setJobOption(text, section!, option!, value, key);
+    }
+    checked = { ...checked, workload: { ...workload, text } };
+  }
   try {
     checkParams(checked.params);
   } catch (err) {

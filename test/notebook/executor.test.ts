@@ -114,6 +114,20 @@ describe('notebook/executor', function () {
     expect(bar.metadata).to.deep.equal({ dmsim: { progress: true } });
   });
 
+  it('supports tslab’s own display API (tslab.display.*, newDisplay) as notebooks written for tslab use it', async () => {
+    const { outcome, outputs } = await run(
+      "import * as tslab from 'tslab';\ntslab.display.html('<b>bold</b>');\ntslab.display.markdown('**md**');\ntslab.display.png(new Uint8Array([137, 80, 78, 71]));\nconst d = tslab.newDisplay();\nd.text('first');\nd.text('second');",
+    );
+    expect(outcome.status).to.equal('ok');
+    expect(outputs.map((o) => (o.output_type === 'display_data' ? o.data : o.output_type))).to.deep.equal([
+      { 'text/html': '<b>bold</b>' },
+      { 'text/markdown': '**md**' },
+      { 'image/png': 'iVBORw==' },
+      // A display made by newDisplay() is updated in place.
+      { 'text/plain': 'second' },
+    ]);
+  });
+
   it('stops a cell waiting on a promise when interrupted', async () => {
     // Interrupt once the cell is waiting (it says so), not after a guessed time.
     (globalThis as { __cellWaiting?: () => void }).__cellWaiting = () => setImmediate(() => executor.interrupt());

@@ -68,7 +68,7 @@ describe('notebook/report (make report)', function () {
     for (const name of ['a-small.html', 'b-flaky.html', 'index.html']) {
       expect(withoutTiming(second.get(name)!), name).to.equal(withoutTiming(first.get(name)!));
     }
-    expect(second.get('a-small.html')).to.match(/^<p class="timing">Executed in [\d.]+ s; no sweeps\.<\/p>$/m);
+    expect(second.get('a-small.html')).to.match(/^<p class="timing">Executed in [\d.]+ s on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(.+, \d+ cores, .+\); no sweeps\.<\/p>$/m);
   });
 
   it('keeps the last good page of a failing notebook, renders the others, and exits non-zero', async () => {

@@ -1,13 +1,16 @@
 // `dmsim report` (make report): runs every notebooks/*.ipynb and writes reports/. The notebooks
 // run in a child process (`dmsim report --child`, see notebook/report.ts) watched by this one.
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.js';
 
-const USAGE = `usage: dmsim report [--notebooks DIR] [--out DIR] [--cell-timeout S] [--notebook-timeout S]
+const USAGE = `usage: dmsim report [NOTEBOOK.ipynb ...] [--notebooks DIR] [--out DIR] [--cell-timeout S] [--notebook-timeout S]
 
-Executes every notebook in DIR (default notebooks/) in name order, without Jupyter or Python,
-and writes into the output folder (default reports/): the executed NAME.ipynb, a standalone
-NAME.html, and index.html. Exits 1 if any notebook failed (its last good page is kept), 130 if
+Executes every notebook in DIR (default notebooks/) in name order, or only the NOTEBOOKs named
+(in the order given; sweeps come from the cache as usual), without Jupyter or Python, and
+writes into the output folder (default reports/): the executed NAME.ipynb, a standalone
+NAME.html, and index.html (which lists every notebook of DIR; the ones not run keep their
+last good page). Exits 1 if any notebook failed (its last good page is kept), 130 if
 interrupted (Ctrl-C: the pages already written are kept).
 
 --cell-timeout S       time limit of one cell, in seconds (default 900; 'none' for no limit)
@@ -26,11 +29,13 @@ export const command: Command = {
   summary: 'run every notebook and write reports/ (executed notebooks, HTML pages, index)',
   async main(args) {
     let values;
+    let positionals: string[] = [];
     let cellTimeoutMs: number | undefined;
     let notebookTimeoutMs: number | undefined;
     try {
-      ({ values } = parseArgs({
+      ({ values, positionals } = parseArgs({
         args,
+        allowPositionals: true,
         options: {
           notebooks: { type: 'string' },
           out: { type: 'string' },
@@ -40,6 +45,10 @@ export const command: Command = {
           help: { type: 'boolean', short: 'h' },
         },
       }));
+      for (const file of positionals) {
+        if (!file.endsWith('.ipynb')) throw new Error(`${file}: not a notebook (a NAME.ipynb file)`);
+        if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`${file}: no such notebook`);
+      }
       cellTimeoutMs = parseSeconds('cell-timeout', values['cell-timeout']);
       notebookTimeoutMs = parseSeconds('notebook-timeout', values['notebook-timeout']);
     } catch (e) {
@@ -76,6 +85,7 @@ export const command: Command = {
         rootDir: PROJECT_ROOT,
         notebooksDir,
         reportsDir,
+        ...(positionals.length ? { only: positionals.map((f) => path.resolve(f)) } : {}),
         cellTimeoutMs,
         notebookTimeoutMs,
         signal: abort.signal,
