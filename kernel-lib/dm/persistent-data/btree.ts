@@ -86,7 +86,14 @@ export class DmBtree {
     if (!Number.isSafeInteger(key) || key < 0) throw new PdataError('EINVAL', `btree key ${key} is not a 64-bit unsigned integer the model can hold`);
     this.stats.inserts++;
     const s = new ShadowSpine(this.tm);
-    const index = yield* this.insertRaw(s, root, key);
+    let index: number;
+    try {
+      index = yield* this.insertRaw(s, root, key);
+    } catch (err) {
+      // `bad:` exit_shadow_spine, so that the nodes held are unlocked (an -ENOSPC mid-insert).
+      yield* s.exit();
+      throw err;
+    }
     const n = s.current.data as BtreeNode;
     let inserted: boolean;
     if (index >= n.nrEntries || n.keys[index] !== key) {
