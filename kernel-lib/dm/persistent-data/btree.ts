@@ -155,6 +155,16 @@ export class DmBtree {
     return yield* this.tm.newBlock(new BtreeNode(like.flags, like.maxEntries, like.valueSize));
   }
 
+  /** A new node; if there is no space, `held` (a node the split locked) is unlocked first, as the kernel's error paths do. */
+  private *newNodeOrUnlock(like: BtreeNode, held: DmBlock): ProcessGenerator<DmBlock> {
+    try {
+      return yield* this.newNode(like);
+    } catch (err) {
+      yield* this.tm.unlock(held);
+      throw err;
+    }
+  }
+
   /** btree_split_beneath */
   private *splitBeneath(s: ShadowSpine): ProcessGenerator<void> {
     this.stats.splitsBeneath++;
@@ -164,7 +174,7 @@ export class DmBtree {
     const ln = left.data as BtreeNode;
     ln.keys = pn.keys.slice(0, nrLeft);
     ln.values = pn.values.slice(0, nrLeft);
-    const right = yield* this.newNode(pn);
+    const right = yield* this.newNodeOrUnlock(pn, left);
     const rn = right.data as BtreeNode;
     rn.keys = pn.keys.slice(nrLeft);
     rn.values = pn.values.slice(nrLeft);
@@ -275,7 +285,7 @@ export class DmBtree {
     }
     const ln = left.data as BtreeNode;
     const rn = right.data as BtreeNode;
-    const middle = yield* this.newNode(ln);
+    const middle = yield* this.newNodeOrUnlock(ln, s.current === left ? right : left);
     const mn = middle.data as BtreeNode;
     redistribute3(ln, mn, rn);
     pn.keys[middleIndex] = rn.keys[0];
