@@ -7,6 +7,9 @@
 //    requests and writes a random 4 KiB block in 5 ms [R: a plausible 7200 rpm disk], data on
 //    a fast device; a flusher thread commits every 10 s. Per design: the writes completed in
 //    each simulated second, and the seconds with none.
+// 3. the 2013 scenario as shipped (examples/dedup-2013-flusher-stall.yaml, 120 simulated s,
+//    without its iops log): wall time (goal: under 20 s), simulated writes and metadata block
+//    operations per wall second.
 //   node --import ./bin/register-ts.mjs bench/run.ts pdata
 import { Bio } from '../kernel-lib/block/bio.js';
 import { createMappedDevice } from '../kernel-lib/dm/index.js';
@@ -15,6 +18,7 @@ import { Simulation } from '../kernel-lib/sim/index.js';
 import { FakeDevice } from '../test/dm/fake-device.js';
 import { QueueDevice } from '../test/dm/bufio/queue-device.js';
 import { makeMetadata } from '../test/dm/persistent-data/helpers.js';
+import { runScenario } from '../kernel-lib/scenario/index.js';
 
 function btreeInserts(): object {
   const sim = new Simulation({ seed: 1 });
@@ -79,6 +83,37 @@ function stall(label: string, params: Record<string, unknown>, seconds: number):
 }
 
 /**
+ * The 2013 scenario as shipped (examples/dedup-2013-flusher-stall.yaml, 120 simulated s):
+ * wall time, simulated writes and metadata block operations per wall second.
+ */
+function scenario2013(): object {
+  const t0 = performance.now();
+  const r = runScenario('examples/dedup-2013-flusher-stall.yaml', { set: { 'workload.fio': FIO_2013_NO_LOG } });
+  const wallS = (performance.now() - t0) / 1e3;
+  const writes = r.fio!.jobs[0].write.total_ios as number;
+  const dd = r.dmsim.devices.find((d) => d.name === 'dd')!.status[0] as Record<string, number>;
+  return {
+    name: 'dedup-2013-scenario', value: wallS, unit: 's wall', simulated_s: r.dmsim.simulated_s, goal_s: 20,
+    writes, writes_per_wall_s: Math.round(writes / wallS),
+    metadata_block_ops: dd.metadataBlockOps, metadata_block_ops_per_wall_s: Math.round(dd.metadataBlockOps / wallS),
+    events_per_wall_s: Math.round(r.dmsim.events / wallS),
+  };
+}
+
+/** The example's fio job without its iops log (a bench writes no files). */
+const FIO_2013_NO_LOG = `[global]
+filename=/dev/mapper/dd
+direct=1
+bs=4k
+rw=write
+ioengine=libaio
+iodepth=16
+runtime=120s
+time_based
+[unique-writes]
+`;
+
+/**
  * make bench: 100k btree inserts, then the stall probe over 12 simulated seconds (one flusher
  * commit at 10 s) under each design.
  */
@@ -89,5 +124,6 @@ export async function run(): Promise<object[]> {
     stall('blocking-3.2', {}, seconds),
     stall('cow-3.2', { 'pdata.commit': 'cow' }, seconds),
     stall('blocking-6.4', { 'bufio.locking': '6.4' }, seconds),
+    scenario2013(),
   ];
 }

@@ -19,6 +19,8 @@ export class DmBuffer<T = unknown> {
   newer: DmBuffer<T> | null = null;
   older: DmBuffer<T> | null = null;
   writeError: string | null = null;
+  /** The client's per-buffer data (dm_bufio_get_aux_data): the block manager's block lock. */
+  aux: unknown = null;
   readError: string | null = null;
   /** Sleepers in wait_on_bit(B_READING / B_WRITING), woken when the bit clears. */
   private ioWaiters: SimEvent<undefined>[] | null = null;

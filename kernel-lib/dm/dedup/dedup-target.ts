@@ -146,6 +146,18 @@ export class DedupTarget implements DmTarget {
       actualBlocks: this.logicalBlockCounter,
       ...this.counters,
       backend: this.backend.name,
+      ...(this.backend instanceof CowbtreeBackend ? this.metadataStatus(this.backend) : {}),
+    };
+  }
+
+  /** The metadata stack's own counts (not in dmdedup's status line): block-manager locks, commits. */
+  private metadataStatus(b: CowbtreeBackend): Record<string, number> {
+    const md = b.metadata;
+    return {
+      metadataBlockOps: md.bm.stats.readLocks + md.bm.stats.writeLocks,
+      metadataWrites: md.bufio.stats.writes,
+      metadataCommits: md.commitStats.commits,
+      maxCommitS: md.commitStats.maxCommitNs / 1e9,
     };
   }
 

@@ -3,7 +3,7 @@
 // writeLock and writeLockZero exclusive, and unlocking a write-locked block marks its buffer
 // dirty. flush() is dm_bm_flush: write every dirty buffer and flush the device cache.
 // The lock is the kernel's own block_lock (below), not an rw_semaphore.
-import { PROCESSED, SimEvent } from '../../sim/event.js';
+import { SimEvent } from '../../sim/event.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { DmBuffer } from '../bufio/buffer.js';
 import type { DmBufioClient } from '../bufio/client.js';
@@ -35,20 +35,22 @@ export class DmBlock {
  */
 class BlockLock {
   count = 0;
-  users = 0;
   private waiters: { write: boolean; ev: SimEvent<undefined> }[] | null = null;
 
-  /** Granted at once (a processed event) when nobody holds it against us and nobody waits. */
-  down(sim: Simulation, write: boolean): SimEvent<undefined> {
-    const ev = new SimEvent<undefined>(sim);
+  /** Null when granted at once (nobody holds it against us and nobody waits), else the event to wait on. */
+  down(sim: Simulation, write: boolean): SimEvent<undefined> | null {
     const free = this.waiters === null || this.waiters.length === 0;
     if (free && (write ? this.count === 0 : this.count >= 0)) {
       this.count = write ? -1 : this.count + 1;
-      ev.state = PROCESSED;
-    } else {
-      (this.waiters ??= []).push({ write, ev });
+      return null;
     }
+    const ev = new SimEvent<undefined>(sim);
+    (this.waiters ??= []).push({ write, ev });
     return ev;
+  }
+
+  get busy(): boolean {
+    return this.count !== 0 || (this.waiters !== null && this.waiters.length > 0);
   }
 
   up(write: boolean): void {
@@ -72,6 +74,13 @@ class BlockLock {
   }
 }
 
+/** The block's lock, kept on its buffer (the kernel keeps it in the buffer's aux data); the buffer is held while locked. */
+function lockOf(buf: DmBuffer<BlockData>): BlockLock {
+  let l = buf.aux as BlockLock | null;
+  if (l === null) buf.aux = l = new BlockLock();
+  return l;
+}
+
 export interface BlockManagerStats {
   readLocks: number;
   writeLocks: number;
@@ -81,7 +90,6 @@ export interface BlockManagerStats {
 
 export class DmBlockManager {
   readonly stats: BlockManagerStats = { readLocks: 0, writeLocks: 0, lockWaits: 0 };
-  private readonly locks = new Map<number, BlockLock>();
 
   constructor(
     readonly sim: Simulation,
@@ -99,8 +107,8 @@ export class DmBlockManager {
     this.check(b);
     this.stats.readLocks++;
     const buf = yield* this.bufio.read(b);
-    const ev = this.lockOf(b).down(this.sim, false);
-    if (ev.state !== PROCESSED) {
+    const ev = lockOf(buf).down(this.sim, false);
+    if (ev !== null) {
       this.stats.lockWaits++;
       yield ev;
     }
@@ -112,7 +120,11 @@ export class DmBlockManager {
     this.check(b);
     this.stats.writeLocks++;
     const buf = yield* this.bufio.read(b);
-    yield* this.takeWrite(b);
+    const ev = lockOf(buf).down(this.sim, true);
+    if (ev !== null) {
+      this.stats.lockWaits++;
+      yield ev;
+    }
     return new DmBlock(b, buf, true);
   }
 
@@ -121,18 +133,21 @@ export class DmBlockManager {
     this.check(b);
     this.stats.writeLocks++;
     const buf = yield* this.bufio.newBuffer(b);
-    yield* this.takeWrite(b);
+    const ev = lockOf(buf).down(this.sim, true);
+    if (ev !== null) {
+      this.stats.lockWaits++;
+      yield ev;
+    }
     buf.data = init;
     return new DmBlock(b, buf, true);
   }
 
   /** dm_bm_unlock: a write-locked block's buffer is marked dirty. */
   *unlock(blk: DmBlock): ProcessGenerator<void> {
-    const l = this.locks.get(blk.location);
-    if (l === undefined) throw new Error(`block ${blk.location} unlocked but not locked`);
+    const l = blk.buffer.aux as BlockLock | null;
+    if (l === null) throw new Error(`block ${blk.location} unlocked but not locked`);
     l.up(blk.write);
     if (blk.write) yield* this.bufio.markDirty(blk.buffer);
-    if (--l.users === 0) this.locks.delete(blk.location);
     yield* this.bufio.release(blk.buffer);
   }
 
@@ -146,25 +161,8 @@ export class DmBlockManager {
 
   /** Whether anybody holds or waits for the block's lock. */
   isLocked(b: number): boolean {
-    return this.locks.has(b);
-  }
-
-  private *takeWrite(b: number): ProcessGenerator<void> {
-    const ev = this.lockOf(b).down(this.sim, true);
-    if (ev.state !== PROCESSED) {
-      this.stats.lockWaits++;
-      yield ev;
-    }
-  }
-
-  private lockOf(b: number): BlockLock {
-    let l = this.locks.get(b);
-    if (l === undefined) {
-      l = new BlockLock();
-      this.locks.set(b, l);
-    }
-    l.users++;
-    return l;
+    const l = this.bufio.peek(b)?.aux as BlockLock | null | undefined;
+    return l != null && l.busy;
   }
 
   private check(b: number): void {

@@ -86,7 +86,14 @@ export class DmBtree {
     if (!Number.isSafeInteger(key) || key < 0) throw new PdataError('EINVAL', `btree key ${key} is not a 64-bit unsigned integer the model can hold`);
     this.stats.inserts++;
     const s = new ShadowSpine(this.tm);
-    const index = yield* this.insertRaw(s, root, key);
+    let index: number;
+    try {
+      index = yield* this.insertRaw(s, root, key);
+    } catch (err) {
+      // `bad:` exit_shadow_spine, so that the nodes held are unlocked (an -ENOSPC mid-insert).
+      yield* s.exit();
+      throw err;
+    }
     const n = s.current.data as BtreeNode;
     let inserted: boolean;
     if (index >= n.nrEntries || n.keys[index] !== key) {
@@ -148,6 +155,16 @@ export class DmBtree {
     return yield* this.tm.newBlock(new BtreeNode(like.flags, like.maxEntries, like.valueSize));
   }
 
+  /** A new node; if there is no space, `held` (a node the split locked) is unlocked first, as the kernel's error paths do. */
+  private *newNodeOrUnlock(like: BtreeNode, held: DmBlock): ProcessGenerator<DmBlock> {
+    try {
+      return yield* this.newNode(like);
+    } catch (err) {
+      yield* this.tm.unlock(held);
+      throw err;
+    }
+  }
+
   /** btree_split_beneath */
   private *splitBeneath(s: ShadowSpine): ProcessGenerator<void> {
     this.stats.splitsBeneath++;
@@ -157,7 +174,7 @@ export class DmBtree {
     const ln = left.data as BtreeNode;
     ln.keys = pn.keys.slice(0, nrLeft);
     ln.values = pn.values.slice(0, nrLeft);
-    const right = yield* this.newNode(pn);
+    const right = yield* this.newNodeOrUnlock(pn, left);
     const rn = right.data as BtreeNode;
     rn.keys = pn.keys.slice(nrLeft);
     rn.values = pn.values.slice(nrLeft);
@@ -268,7 +285,7 @@ export class DmBtree {
     }
     const ln = left.data as BtreeNode;
     const rn = right.data as BtreeNode;
-    const middle = yield* this.newNode(ln);
+    const middle = yield* this.newNodeOrUnlock(ln, s.current === left ? right : left);
     const mn = middle.data as BtreeNode;
     redistribute3(ln, mn, rn);
     pn.keys[middleIndex] = rn.keys[0];

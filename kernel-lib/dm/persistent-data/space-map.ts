@@ -60,7 +60,8 @@ export class DmSpaceMap {
   readonly bitmapRoots: number[] = [];
   indexRoot = -1;
   private recursing = 0;
-  private readonly pendingTouches = new Set<number>();
+  /** Bitmap indexes to shadow, oldest first, each once (a handful at most: an array beats a Set). */
+  private readonly pendingTouches: number[] = [];
   /** Bitmap blocks whose counts changed in this transaction: their content is refreshed at commit. */
   private readonly changedBitmaps = new Set<number>();
   readonly perBitmap: number;
@@ -190,7 +191,7 @@ export class DmSpaceMap {
       else this.allocatedNow.delete(b);
     }
     const i = Math.floor(b / this.perBitmap);
-    this.pendingTouches.add(i);
+    if (!this.pendingTouches.includes(i)) this.pendingTouches.push(i);
     this.changedBitmaps.add(i);
     if (this.recursing === 0) yield* this.flushTouches();
   }
@@ -198,13 +199,12 @@ export class DmSpaceMap {
   /** Shadows (dirties) the bitmap blocks whose counts changed. */
   private *flushTouches(): ProcessGenerator<void> {
     if (this.tm === null || this.bitmapRoots.length === 0) {
-      this.pendingTouches.clear();
+      this.pendingTouches.length = 0;
       return;
     }
     const tm = this.tm;
-    while (this.pendingTouches.size > 0) {
-      const [i] = this.pendingTouches;
-      this.pendingTouches.delete(i);
+    while (this.pendingTouches.length > 0) {
+      const i = this.pendingTouches.shift() as number;
       this.recursing++;
       this.stats.bitmapTouches++;
       const { block } = yield* tm.shadowBlock(this.bitmapRoots[i]);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { runScenario } from '../../../kernel-lib/scenario/index.js';
 import { Bio, REQ_FUA } from '../../../kernel-lib/block/bio.js';
 import { bioPayload, setBioPayload } from '../../../kernel-lib/block/bio-payload.js';
 import { createMappedDevice } from '../../../kernel-lib/dm/index.js';
@@ -188,5 +189,15 @@ describe('dm/dedup flusher stall (the 2013 mechanism, in miniature)', () => {
     expect(blocking.longest).to.be.greaterThan(20 * 5e6);
     // Cow: not one metadata write's time.
     expect(cow.longest).to.be.lessThan(5e6);
+  });
+});
+
+describe('dm/dedup out of metadata space, through a whole run', function () {
+  this.timeout(0);
+  it('a 1 MiB metadata device: ENOSPC mid-split unlocks what the split held, the target says so and the run goes on', () => {
+    const r = runScenario('test/dm/dedup/metadata-too-small.yaml');
+    const job = r.fio!.jobs[0];
+    expect(job.write.total_ios).to.equal(51200); // every write completed, some with an error
+    expect(r.dmsim.warnings.join('\n')).to.match(/dedup dd: out of metadata space at [\d.]+ s; \d+ bios failed with ENOSPC, the device went on/);
   });
 });
