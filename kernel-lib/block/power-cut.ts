@@ -73,6 +73,8 @@ export class VolatileWriteCache implements BlockDevice {
   private readonly durable = new Map<number, number>();
   /** 4 KiB block -> completion sequence number of that content (a FUA write can overtake older cached ones). */
   private readonly durableSeq = new Map<number, number>();
+  /** 4 KiB block -> completion sequence number of the last write the host saw complete (what a file system believes is there). */
+  private readonly lastCompleted = new Map<number, number>();
   private volatile: VolatileWrite[] = [];
   private volatileHead = 0;
   private completed = 0;
@@ -83,6 +85,8 @@ export class VolatileWriteCache implements BlockDevice {
   private dead = false;
   /** Cached writes the drive had destaged when the power went (set by cut() or a probe). */
   private destaged: Map<number, number> | null = null;
+  /** Completion sequence numbers of the destaged content. */
+  private destagedSeq: Map<number, number> | null = null;
 
   constructor(
     readonly inner: BlockDevice,
@@ -125,6 +129,7 @@ export class VolatileWriteCache implements BlockDevice {
       uniq: 0,
       sectors: b.sectors,
     };
+    for (let i = 0; i < w.n; i++) this.lastCompleted.set(w.block + i, w.seq);
     if (w.payload === null) {
       w.uniq = this.nextUniq;
       this.nextUniq += w.n;
@@ -164,6 +169,40 @@ export class VolatileWriteCache implements BlockDevice {
   }
 
   /**
+   * The completion sequence number of the last write to the 4 KiB block holding `sector` that
+   * completed to the host (0: none since the model started). A layer that records it after its
+   * write completes can ask later whether that write, or a later one, reached the media.
+   */
+  completedSeq(sector: number): number {
+    return this.lastCompleted.get(Math.floor(sector / CONTENT_BLOCK_SECTORS)) ?? 0;
+  }
+
+  /** The completion sequence number of the content on the media at `sector` (0: never written). */
+  durableSeqAt(sector: number): number {
+    const blk = Math.floor(sector / CONTENT_BLOCK_SECTORS);
+    if (this.destagedSeq !== null) {
+      const s = this.destagedSeq.get(blk);
+      if (s !== undefined) return s;
+    }
+    return this.durableSeq.get(blk) ?? 0;
+  }
+
+  /** Whether the write that completed as `seq` (or a later one) to the block holding `sector` is on the media. */
+  reached(sector: number, seq: number): boolean {
+    return this.durableSeqAt(sector) >= seq;
+  }
+
+  /** Whether a write to the block holding `sector` was in flight (submitted, not completed) at the cut. */
+  inFlightAt(sector: number): boolean {
+    const blk = Math.floor(sector / CONTENT_BLOCK_SECTORS);
+    for (const b of this.inFlight) {
+      const s = Math.floor(b.sector / CONTENT_BLOCK_SECTORS);
+      if (b.sectors > 0 && blk >= s && blk < Math.ceil((b.sector + b.sectors) / CONTENT_BLOCK_SECTORS)) return true;
+    }
+    return false;
+  }
+
+  /**
    * The power goes now: each cached write reached the media with probability `p` (drawn from
    * `rng`), the rest and what was in flight are lost. With `permanent`, nothing reaches the
    * media from now on; otherwise `restore()` undoes the cut (a probe: what a cut at this
@@ -171,6 +210,7 @@ export class VolatileWriteCache implements BlockDevice {
    */
   cut(rng: RandomStream, p: number, permanent: boolean): DeviceLoss {
     const destaged = new Map<number, number>();
+    const destagedSeq = new Map<number, number>();
     let lostWrites = 0;
     let lostBlocks = 0;
     const v = this.volatile;
@@ -179,7 +219,10 @@ export class VolatileWriteCache implements BlockDevice {
       if (rng.random() < p) {
         for (let i = 0; i < w.n; i++) {
           const s = this.durableSeq.get(w.block + i);
-          if (s === undefined || s < w.seq) destaged.set(w.block + i, tokenOf(w, i));
+          if (s === undefined || s < w.seq) {
+            destaged.set(w.block + i, tokenOf(w, i));
+            destagedSeq.set(w.block + i, w.seq);
+          }
         }
       } else {
         lostWrites++;
@@ -187,6 +230,7 @@ export class VolatileWriteCache implements BlockDevice {
       }
     }
     this.destaged = destaged;
+    this.destagedSeq = destagedSeq;
     if (permanent) this.dead = true;
     let inFlightWrites = 0;
     for (const b of this.inFlight) if (b.sectors > 0) inFlightWrites++;
@@ -205,6 +249,7 @@ export class VolatileWriteCache implements BlockDevice {
   restore(): void {
     if (this.dead) throw new Error(`${this.name}: the power was cut for good`);
     this.destaged = null;
+    this.destagedSeq = null;
   }
 
   diskStats(): DiskStats | null {

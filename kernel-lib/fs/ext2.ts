@@ -16,6 +16,7 @@
 import { Bio, REQ_META, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { PageCache } from '../block/page-cache.js';
+import { mediaOf, type MediaLocation } from '../block/power-cut.js';
 import type { CpuSet, Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, RandomStream, Simulation } from '../sim/index.js';
 import { EXT2_ROOT_INO, FsError, type Ext2Image } from './image.js';
@@ -34,6 +35,12 @@ export class Ext2Mount {
   private readonly bs: number;
   private readonly perBlock: number;
   readonly counters = { metaReads: 0, metaDirtied: 0, blocksAllocated: 0 };
+  /** Where the device's blocks lie on a media that a power cut can hit (null: no power-cut model). */
+  readonly media: MediaLocation | null;
+  /** With a media: regular files' sizes when each transaction closed (0: at mount), what a replay up to it recovers. */
+  readonly sizesAt = new Map<number, Map<number, number>>();
+  /** With a media: bytes of each file that a returned fsync or sync promised durable. */
+  readonly promised = new Map<number, number>();
 
   constructor(
     private readonly sim: Simulation,
@@ -52,6 +59,26 @@ export class Ext2Mount {
       j === null
         ? null
         : new Journal(sim, dev, cache, this.bs, j.inode, j.blocks, { commitIntervalS: options.commitIntervalS, barrier: options.barrier, ordered: options.data === 'ordered' }, cpus?.thread(`kjournald-${dev.name}`) ?? null);
+    this.media = mediaOf(dev);
+    if (this.media !== null) {
+      this.sizesAt.set(0, this.fileSizes());
+      if (this.journal !== null) {
+        this.journal.record = { media: this.media, commits: [], checkpoints: [] };
+        this.journal.onClose = (tid) => this.sizesAt.set(tid, this.fileSizes());
+      }
+    }
+  }
+
+  /** Regular files' sizes now. */
+  private fileSizes(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [ino, i] of this.image.inodes) if (!i.dir && ino > 10) out.set(ino, i.size);
+    return out;
+  }
+
+  /** fsync or sync returned: the file's bytes so far are promised durable. */
+  private promise(inode: Inode): void {
+    if (this.media !== null && !inode.dir && inode.ino > 10) this.promised.set(inode.ino, Math.max(this.promised.get(inode.ino) ?? 0, inode.size));
   }
 
   get type(): string {
@@ -318,6 +345,7 @@ export class Ext2Mount {
     if (this.journal !== null) yield* this.journal.commitAndWait();
     yield* this.writeAllDirty(thread);
     if (this.journal === null && this.options.barrier) yield* this.flush(thread);
+    if (this.media !== null) for (const i of this.image.inodes.values()) this.promise(i);
   }
 
   /** fsync(2): the file's data and its metadata on disk (ext3: a commit; ext2: the dirty buffers). */
@@ -331,6 +359,7 @@ export class Ext2Mount {
     if (this.journal !== null) {
       yield* wb.waitAll();
       yield* this.journal.commitAndWait();
+      this.promise(inode);
       return;
     }
     for (const b of [...inode.indirect.values(), this.image.inodeBlock(inode.ino)]) {
@@ -338,6 +367,7 @@ export class Ext2Mount {
     }
     yield* wb.waitAll();
     if (this.options.barrier) yield* this.flush(thread);
+    this.promise(inode);
   }
 
   /** umount: everything written back (journal committed and checkpointed), then the last close drops the cache. */

@@ -8,3 +8,4 @@ export { Journal } from './jbd.js';
 export { planMkfs, runMkfs, mkfsText, mkfsDefaults, type MkfsOptions, type MkfsWrite } from './mkfs.js';
 export { parseFsParams, FS_DEFAULTS, FS_ERAS, type FsParams, type DataMode } from './options.js';
 export { indirectBlocksFor, indirectPath, mappedBlocks, type Inode } from './inode.js';
+export { recoverFileSystem, fsRecoveryText, type FsRecovery, type FileLoss } from './recover.js';

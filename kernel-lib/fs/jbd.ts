@@ -16,6 +16,7 @@
 //   tail (a write of the journal superblock).
 import { Bio, REQ_FUA, REQ_META, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
+import type { MediaLocation } from '../block/power-cut.js';
 import type { PageCache } from '../block/page-cache.js';
 import type { Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
@@ -41,7 +42,49 @@ function tagsPerDescriptor(bs: number): number {
   return Math.floor((bs - 12 - 16) / 8);
 }
 
+/**
+ * What one commit wrote, for the check after a power cut (fs/recover.ts): device sectors of
+ * 4 KiB blocks with the completion sequence number each write got (block/power-cut.ts), so
+ * recovery can ask which of them reached the media.
+ */
+export interface CommitRecord {
+  tid: number;
+  /** Descriptor block first, then the metadata copies. */
+  log: Float64Array;
+  commit: Float64Array;
+  /** Ordered data blocks the commit waited for. */
+  data: Float64Array;
+}
+
+/** What a checkpoint wrote: the home copies and then the journal superblock with the new tail. */
+export interface CheckpointRecord {
+  /** Transactions up to this one are no longer in the log once the superblock is on the media. */
+  tid: number;
+  home: Float64Array;
+  superblock: Float64Array;
+}
+
+/** Recorded only when a power-cut model is in use (a media to ask). */
+export interface JournalRecord {
+  media: MediaLocation;
+  commits: CommitRecord[];
+  checkpoints: CheckpointRecord[];
+}
+
+/** [sector, seq, sector, seq, ...] of the 4 KiB blocks of `bios` as the media recorded their completions. */
+function seqsOf(media: MediaLocation, ranges: readonly [number, number][]): Float64Array {
+  const out: number[] = [];
+  for (const [sector, sectors] of ranges) {
+    for (let s = Math.floor(sector / 8) * 8; s < sector + sectors; s += 8) out.push(s, media.cache.completedSeq(media.offsetSectors + s));
+  }
+  return Float64Array.from(out);
+}
+
 export class Journal {
+  /** Set by the mount when a power-cut model is in use. */
+  record: JournalRecord | null = null;
+  /** Called when a transaction closes (no more changes join it): the mount notes what it holds. */
+  onClose: ((tid: number) => void) | null = null;
   private running: Transaction | null = null;
   private nextTid = 1;
   private committedTid = 0;
@@ -143,6 +186,7 @@ export class Journal {
       const due = t !== null && (this.commitRequested >= t.tid || sim.now >= t.started + this.options.commitIntervalS * 1e9);
       if (due) {
         this.running = null;
+        this.onClose?.(t.tid);
         yield* this.commit(t);
         continue;
       }
@@ -197,10 +241,18 @@ export class Journal {
     const n = t.meta.size;
     const blocks = n + Math.max(1, Math.ceil(n / tagsPerDescriptor(bs)));
     if (this.size - 1 - this.used - blocks - 1 < this.size / 4) yield* this.checkpoint(thread);
-    yield* this.submitAndWait(this.journalBios(blocks, REQ_SYNC | REQ_META), thread);
+    const logBios = this.journalBios(blocks, REQ_SYNC | REQ_META);
+    yield* this.submitAndWait(logBios, thread);
     // (3) The commit block.
     const commitSubmitNs = sim.now;
-    yield* this.submitAndWait(this.journalBios(1, REQ_SYNC | REQ_META | (this.options.barrier ? REQ_PREFLUSH | REQ_FUA : 0)), thread);
+    const commitBios = this.journalBios(1, REQ_SYNC | REQ_META | (this.options.barrier ? REQ_PREFLUSH | REQ_FUA : 0));
+    yield* this.submitAndWait(commitBios, thread);
+    const rec = this.record;
+    if (rec !== null) {
+      const spb = bs / 512;
+      const data: [number, number][] = this.options.ordered ? t.dataRuns.map(([s, e]) => [s * spb, (e - s) * spb]) : [];
+      rec.commits.push({ tid: t.tid, log: seqsOf(rec.media, logBios.map((b) => [b.sector, b.sectors])), commit: seqsOf(rec.media, commitBios.map((b) => [b.sector, b.sectors])), data: seqsOf(rec.media, data) });
+    }
     this.used += blocks + 1;
     this.counters.journalBlocks += blocks + 1;
     this.counters.commits++;
@@ -235,10 +287,16 @@ export class Journal {
       i = j;
     }
     yield* this.cache.writeback.waitAll();
+    const rec = this.record;
+    const home = rec === null ? null : seqsOf(rec.media, sorted.map((b) => [b * (bs / 512), bs / 512]));
     this.checkpointList.clear();
     this.used = 0;
     // The journal superblock records the new tail.
     const m = lookupBlock(this.journalInode, 0);
-    if (m !== null) yield* this.submitAndWait([new Bio('write', m.phys * (bs / 512), bs / 512, REQ_SYNC | REQ_META | (this.options.barrier ? REQ_FUA : 0))], thread);
+    if (m !== null) {
+      const bio = new Bio('write', m.phys * (bs / 512), bs / 512, REQ_SYNC | REQ_META | (this.options.barrier ? REQ_FUA : 0));
+      yield* this.submitAndWait([bio], thread);
+      if (rec !== null && home !== null) rec.checkpoints.push({ tid: this.committedTid, home, superblock: seqsOf(rec.media, [[bio.sector, bio.sectors]]) });
+    }
   }
 }

@@ -7,6 +7,8 @@ import { InputError } from '../base/input-error.js';
 import type { DeviceLoss, PowerCut } from '../block/power-cut.js';
 import { MappedDevice } from '../dm/mapped-device.js';
 import type { PowerCutRecovery } from '../dm/target-registry.js';
+import { fsRecoveryText, recoverFileSystem, type FsRecovery } from '../fs/index.js';
+import type { ShellRun } from '../workload/shell/index.js';
 import type { Stack } from './build.js';
 
 export interface TargetRecoveryReport extends PowerCutRecovery {
@@ -23,8 +25,31 @@ export interface PowerCutReport {
   stopped: boolean;
   devices: DeviceLoss[];
   targets: TargetRecoveryReport[];
-  /** Every target that checked itself found its metadata consistent. */
+  /** The file systems mounted at the cut, as their next mount would find them (fs/recover.ts); absent when none. */
+  file_systems?: FsRecovery[];
+  /** Every target that checked itself, and every file system, found its metadata consistent. */
   consistent: boolean;
+}
+
+/** The mounted file systems' check, on the devices as the cut (or probe) left them. */
+export function recoverFileSystems(shell: ShellRun | null): FsRecovery[] {
+  const out: FsRecovery[] = [];
+  for (const m of shell?.mounted() ?? []) {
+    const r = recoverFileSystem(m.fs, m.dir, m.device);
+    if (r !== null) out.push(r);
+  }
+  return out;
+}
+
+function report(at_s: number, stopped: boolean, devices: DeviceLoss[], targets: TargetRecoveryReport[], fs: FsRecovery[]): PowerCutReport {
+  return {
+    at_s,
+    stopped,
+    devices,
+    targets,
+    ...(fs.length > 0 ? { file_systems: fs } : {}),
+    consistent: targets.every((t) => t.consistent) && fs.every((f) => f.consistent),
+  };
 }
 
 /** The targets' re-open and check, on the devices as the cut (or probe) left them. */
@@ -41,18 +66,14 @@ export function recoverTargets(stack: Stack): TargetRecoveryReport[] {
 }
 
 /** Cuts the power for good now and reports. */
-export function cutPower(pc: PowerCut, stack: Stack): PowerCutReport {
+export function cutPower(pc: PowerCut, stack: Stack, shell: ShellRun | null = null): PowerCutReport {
   const devices = pc.cut();
-  const targets = recoverTargets(stack);
-  return { at_s: pc.sim.now / 1e9, stopped: true, devices, targets, consistent: targets.every((t) => t.consistent) };
+  return report(pc.sim.now / 1e9, true, devices, recoverTargets(stack), recoverFileSystems(shell));
 }
 
 /** What a cut now would leave, the run going on. */
-export function probePowerCut(pc: PowerCut, stack: Stack): PowerCutReport {
-  return pc.probe((devices) => {
-    const targets = recoverTargets(stack);
-    return { at_s: pc.sim.now / 1e9, stopped: false, devices, targets, consistent: targets.every((t) => t.consistent) };
-  });
+export function probePowerCut(pc: PowerCut, stack: Stack, shell: ShellRun | null = null): PowerCutReport {
+  return pc.probe((devices) => report(pc.sim.now / 1e9, false, devices, recoverTargets(stack), recoverFileSystems(shell)));
 }
 
 /** Reads `--power-cut-at` / `powerCutAt`: seconds, a number or "12.5s" / "800ms". */
@@ -78,6 +99,7 @@ export function powerCutText(r: PowerCutReport): string[] {
     );
   }
   for (const t of r.targets) lines.push(`dmsim: ${head}: ${t.device} (${t.type} at ${t.begin}): ${t.summary}`);
-  if (r.targets.length === 0) lines.push(`dmsim: ${head}: no target of this stack checks itself after a power cut`);
+  for (const f of r.file_systems ?? []) lines.push(...fsRecoveryText(f, head));
+  if (r.targets.length === 0 && r.file_systems === undefined) lines.push(`dmsim: ${head}: no target of this stack checks itself after a power cut`);
   return lines;
 }

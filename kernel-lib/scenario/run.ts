@@ -155,7 +155,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       if (!(t < cutNs) && cutNs === cutNs) break;
       if (t > sim.now) sim.run({ until: t });
       if (done.processed) break;
-      probes.push(probePowerCut(pc as PowerCut, stack));
+      probes.push(probePowerCut(pc as PowerCut, stack, run.shell));
     }
     if (cutNs === cutNs) {
       if (cutNs < sim.now) throw new InputError(`the cut at ${(cutNs / 1e9).toFixed(6)} s falls before the workload started (the targets' setup ran to ${(sim.now / 1e9).toFixed(6)} s)`, { field: 'power-cut-at' });
@@ -163,7 +163,7 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
       if (done.processed) {
         throw new InputError(`the cut at ${(cutNs / 1e9).toFixed(6)} s is after the end of the run (it ended at ${(endedAt / 1e9).toFixed(6)} s of simulated time): give an earlier time`, { field: 'power-cut-at' });
       }
-      powerCut = cutPower(pc as PowerCut, stack);
+      powerCut = cutPower(pc as PowerCut, stack, run.shell);
       run.interrupt();
     } else {
       sim.run({ until: done });

@@ -107,4 +107,27 @@ describe('block/power-cut', () => {
     expect(dev.durableToken(80)).to.be.a('number'); // a unique token (no payload)
     expect(pc.cut()[0].lostWrites).to.equal(0);
   });
+
+  it('completedSeq / reached: a recorded write counts as on the media when it or a later write to its block is, at a cut as after a flush', () => {
+    const { sim, pc, dev, write, io } = setup(1); // at the cut every cached write has been destaged
+    sim.process(function* () {
+      yield* io(write(5, 500));
+      const first = dev.completedSeq(40);
+      expect(first).to.be.greaterThan(0);
+      expect(dev.reached(40, first)).to.equal(false);
+      yield* io(write(5, 501));
+      const second = dev.completedSeq(40);
+      expect(second).to.be.greaterThan(first);
+      yield* io(new Bio('flush', 0, 0));
+      expect(dev.reached(40, first)).to.equal(true); // a later write is there
+      expect(dev.durableSeqAt(40)).to.equal(second);
+      yield* io(write(5, 502));
+      const third = dev.completedSeq(40);
+      expect(dev.reached(40, third)).to.equal(false);
+      pc.probe(() => expect(dev.reached(40, third)).to.equal(true)); // destaged at the cut (p = 1)
+      expect(dev.reached(40, third)).to.equal(false); // the probe is undone
+      expect(dev.completedSeq(48)).to.equal(0); // never written
+    });
+    sim.run();
+  });
 });

@@ -116,6 +116,11 @@ export class ShellRun {
     }
   }
 
+  /** The file systems mounted now (the power-cut check re-opens them). */
+  mounted(): { dir: string; device: string; fs: Ext2Mount }[] {
+    return [...this.mounts].map(([dir, m]) => ({ dir, device: m.device, fs: m.fs }));
+  }
+
   /** The mount holding an absolute path, with the path relative to it (longest mount point first). */
   private locate(path: string): { m: MountEntry; rel: string } | null {
     let best: string | null = null;
