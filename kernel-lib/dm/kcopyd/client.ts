@@ -155,6 +155,15 @@ export class KcopydClient {
   }
 
   /**
+   * Whether notify functions of this client may run at the same time on several workers
+   * (per-CPU workers, callbacks not serialized). A client whose callbacks share state without
+   * a lock of their own (dm-snapshot's in-order completion) cannot rely on it then.
+   */
+  get parallelCallbacks(): boolean {
+    return this.workers.length > 1 && this.callbackLock === null;
+  }
+
+  /**
    * @internal pages went back to the shared pool from worker `by`. With one worker per CPU
    * (the 2022 design) a job starved of pages on another CPU's list would otherwise wait for
    * a completion on its own CPU that may never come (nothing else of the client runs

@@ -61,8 +61,9 @@ function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, wo
   if (cost !== null) yield cost;
   pe.copyError = readErr || writeErr;
   // commitException returns null when the commit has nothing to do yet (group commit).
-  if (!s.params.inOrderCompletion) {
-    // 2.6: commit in whatever order copies finish.
+  if (!s.inOrderCompletion) {
+    // 2.6, or parallel per-CPU callbacks (see the constructor): commit in whatever order
+    // copies finish.
     const commit = s.store.commitException(pe, !pe.copyError, worker);
     if (commit !== null) yield* commit;
   } else if (pe.sequence === s.completeSequence) {
@@ -104,6 +105,18 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   startSequence = 0;
   completeSequence = 0;
   readonly outOfOrder = new Map<number, PendingException>();
+  /**
+   * copy_callback completes exceptions in allocation order (`snapshot.inOrderCompletion`).
+   * Its sequence counter and out-of-order tree take no lock: they rely on kcopyd running the
+   * client's callbacks one at a time. With per-CPU kcopyd and a transient store the callbacks
+   * run in parallel (the 2022 description), which the ordering cannot survive, and it is not
+   * needed there: it exists so that a crash does not leak a PERSISTENT snapshot's COW space
+   * (commit 230c83afdd9cd). The model ASSUMES the per-CPU design completes transient
+   * exceptions as their copies finish. Kept, it also does the wrong thing to the load: the
+   * worker that finishes the oldest copy completes every exception behind it, so the slowest
+   * worker becomes the one that completes (and resubmits the bios of) all of them.
+   */
+  readonly inOrderCompletion: boolean;
   /** Snapshot reads in flight to the origin, per chunk (tracked_chunk_hash). */
   private readonly tracked = new Map<number, number>();
   readonly counters = { originCopies: 0, snapshotCopies: 0, fullChunkWrites: 0, trackedWaits: 0, exceptionsCompleted: 0, heldOriginBios: 0, copyLatencyNsSum: 0 };
@@ -123,6 +136,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     // Callbacks of per-CPU kcopyd workers: serialized for the persistent store (its commits
     // go in order), in parallel for the transient one; one copy throttle for all snapshots.
     this.kc = new KcopydClient(sim, cpus, name, kcopyd, { serializeCallbacks: store.kind === 'P', throttle: snapshotCopyThrottle(sim, kcopyd) });
+    this.inOrderCompletion = params.inOrderCompletion && !this.kc.parallelCallbacks;
     // The bucket heads became 8-byte hlist_bl heads with the fine-grained locking series.
     const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
     this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);

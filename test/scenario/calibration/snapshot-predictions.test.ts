@@ -20,8 +20,8 @@ const DESIGNS: Record<string, Record<string, unknown>> = {
 const PINNED_8_JOBS: Record<string, { iops: number; latUs: number }> = {
   'mutex (5.0)': { iops: 68000, latUs: 117.95 },
   'fine-grained locking': { iops: 82955, latUs: 100.2 },
-  'per-CPU kcopyd': { iops: 109476, latUs: 64.24 },
-  'both': { iops: 132810, latUs: 60.94 },
+  'per-CPU kcopyd': { iops: 111800, latUs: 64.23 },
+  'both': { iops: 446000, latUs: 19.86 },
 };
 
 /** Pinned 2007 head-requeue predictions (MB/s, dd 1000 MB, seed 1). */
