@@ -514,7 +514,7 @@ const LOOP: Profile = {
   description: 'loop device over a contiguous file on a backing device (needs `backing`)',
   calibratedOn: 'none',
   params: { ...LOOP_DEFAULTS },
-  sources: { workers: '[S] 2.6 loop.c: one thread per device', io: '[S] loop.c: do_lo_receive/do_lo_send_aops (2.6), LOOP_SET_DIRECT_IO (4.4); losetup default buffered' },
+  sources: { workers: '[S] 2.6 loop.c: one thread per device', io: '[S] 2.6 loop.c do_bio_filebacked: do_lo_send_aops / do_lo_receive through the file page cache; [R] LOOP_SET_DIRECT_IO 4.4, losetup default buffered' },
 };
 
 export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({

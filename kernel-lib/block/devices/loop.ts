@@ -4,22 +4,23 @@
 // operation in flight (modern loop uses per-request work items; `workers` > 1 approximates that).
 //
 // How the file I/O is done is `io`:
-// - `buffered` (2.6 to today's default; losetup without --direct-io): through the backing
-//   file's page cache (PageCache). A read is do_lo_receive, sendfile/splice from the file's
-//   cache with the file's read-ahead: a cached page is a copy, a missing one a backing read of
-//   the read-ahead window. A write is do_lo_send_aops, prepare_write/commit_write into the
-//   cache: the pages are dirtied and written back later by the flusher (pdflush), the loop
-//   thread throttled in balance_dirty_pages like any writer. A flush is an fsync of the file.
-// - `direct` (LOOP_SET_DIRECT_IO, 4.4+, opt-in): each request maps 1:1 to a backing bio,
+// - `buffered` (2.6, and losetup's default today): through the backing file's page cache
+//   (PageCache), as 2.6's do_bio_filebacked does [S 2.6 loop.c]. A read is do_lo_receive,
+//   splice/sendfile from the file's cache with the file's read-ahead: a cached page is a
+//   copy, a missing one a backing read of the read-ahead window. A write is do_lo_send_aops,
+//   prepare_write/commit_write into the cache: the pages are dirtied and written back later
+//   by the flusher (pdflush), the loop thread throttled in balance_dirty_pages like any
+//   writer [R]. A flush is an fsync of the file (lo_req_flush of later kernels [R]).
+// - `direct` (LOOP_SET_DIRECT_IO, 4.4+, opt-in [R]): each request maps 1:1 to a backing bio,
 //   after the copy and per-request costs (the model before `io` existed, kept unchanged).
 //
 // The read-ahead state is the backing file's (struct file_ra_state of lo_backing_file), as
-// 2.6.16-2.6.22 mm/readahead.c keeps it: a read at the page after the previous one is
-// sequential and gets a window (get_init_ra_size: 4x the request rounded up to a power of two
-// when small, then get_next_ra_size: x4 while under max/16, else x2, up to read_ahead_kib); a
-// read elsewhere turns read-ahead off and reads just its pages (ra_off). Simplified: the
-// window is read when the first page of a read is missing (synchronously), not in the
-// background ahead of the reader.
+// 2.6.16-2.6.22 mm/readahead.c keeps it ([R]: the window sizes are recalled, not checked): a
+// read at the page after the previous one is sequential and gets a window (get_init_ra_size:
+// 4x the request rounded up to a power of two when small, then get_next_ra_size: x4 while
+// under max/16, else x2, up to read_ahead_kib); a read elsewhere turns read-ahead off and
+// reads just its pages (ra_off). Simplified: the window is read when the first page of a
+// read is missing (synchronously), not in the background ahead of the reader.
 import { type CpuSet, type Thread, smpProcessorId } from '../../sim/cpu.js';
 import { Deque, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { Bio } from '../bio.js';
