@@ -14,6 +14,7 @@ import { LoopDevice, type LoopParams } from './devices/loop.js';
 import { NullBlk, type NullBlkParams } from './devices/null-blk.js';
 import { RamDisk, type RamParams } from './devices/ram.js';
 import { Ssd, type SsdParams } from './devices/ssd.js';
+import type { PageCacheOptions } from './page-cache.js';
 import { parseBlockOptions, type BlockOptions } from './options.js';
 import { PARAM_DOCS, PROFILES, type ParamValue, type Profile } from './profiles.js';
 import { RequestQueue } from './request-queue.js';
@@ -29,6 +30,8 @@ export interface DeviceSpec {
   block?: Record<string, unknown> | Partial<BlockOptions>;
   /** The device a `loop` profile sits on. */
   backing?: BlockDevice;
+  /** The page-cache options of a buffered loop device's backing file (the scenario's `pagecache.*`). */
+  pageCache?: Partial<PageCacheOptions>;
 }
 
 /** A device with its request queue: what upper layers submit bios to. */
@@ -85,7 +88,7 @@ export function createDriver(sim: Simulation, cpus: CpuSet | null, spec: DeviceS
         return new RamDisk(sim, spec.name, params as unknown as RamParams);
       case 'loop':
         if (spec.backing === undefined) throw new Error('a loop device needs `backing`, the device its file lives on');
-        return new LoopDevice(sim, cpus, spec.name, spec.backing, params as unknown as LoopParams);
+        return new LoopDevice(sim, cpus, spec.name, spec.backing, params as unknown as LoopParams, spec.pageCache);
     }
   }
 }

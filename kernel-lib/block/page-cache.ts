@@ -198,8 +198,12 @@ export class PageCache {
     if (this.dirty.size > this.backgroundThreshPages()) wb.wakeFlusher();
   }
 
-  /** Buffered read: cached pages are copied; missing ones are read with read-ahead and waited for. */
-  *read(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void> {
+  /**
+   * Buffered read: cached pages are copied; missing ones are read with read-ahead and waited for.
+   * `readAheadPages` is the window of this read (the file's read-ahead state decides it: the
+   * loop device passes 0 for a random access); by default the full read_ahead_kib.
+   */
+  *read(thread: Thread | null, offsetBytes: number, bytes: number, readAheadPages = (this.options.read_ahead_kib * 1024) / PAGE_SIZE): ProcessGenerator<void> {
     const sim = this.sim;
     const first = Math.floor(offsetBytes / PAGE_SIZE);
     const end = Math.ceil((offsetBytes + bytes) / PAGE_SIZE);
@@ -209,7 +213,7 @@ export class PageCache {
       this.counters.readHits++;
     } else {
       const lastPage = Math.floor((this.dev.sizeSectors - this.firstSector) / PAGE_SECTORS);
-      const raEnd = Math.min(lastPage, Math.max(end, first + (this.options.read_ahead_kib * 1024) / PAGE_SIZE));
+      const raEnd = Math.min(lastPage, Math.max(end, first + readAheadPages));
       const bio = new Bio('read', this.firstSector + first * PAGE_SECTORS, (raEnd - first) * PAGE_SECTORS, REQ_SYNC | (raEnd > end ? REQ_RAHEAD : 0));
       bio.thread = thread;
       bio.cpu = smpProcessorId(thread);

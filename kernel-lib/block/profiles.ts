@@ -120,6 +120,7 @@ const LOOP_DOCS: Record<string, ParamDoc> = {
   copy_mbps: { unit: 'MB/s', meaning: 'bandwidth of the extra copy' },
   per_io_ns: { unit: 'ns', meaning: 'per-request cost in the loop thread' },
   workers: { unit: 'count', meaning: 'loop worker threads (1 in 2.6)' },
+  io: { unit: 'mode', meaning: 'backing file I/O: buffered (its page cache and read-ahead) or direct (LOOP_SET_DIRECT_IO, 4.4+)', values: ['buffered', 'direct'] },
 };
 
 export const PARAM_DOCS: Record<DeviceKind, Record<string, ParamDoc>> = {
@@ -513,7 +514,7 @@ const LOOP: Profile = {
   description: 'loop device over a contiguous file on a backing device (needs `backing`)',
   calibratedOn: 'none',
   params: { ...LOOP_DEFAULTS },
-  sources: { workers: '[S] 2.6 loop.c: one thread per device' },
+  sources: { workers: '[S] 2.6 loop.c: one thread per device', io: '[S] 2.6 loop.c do_bio_filebacked: do_lo_send_aops / do_lo_receive through the file page cache; [R] LOOP_SET_DIRECT_IO 4.4, losetup default buffered' },
 };
 
 export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({

@@ -8,11 +8,12 @@ import { kernelVersionOf } from '../base/kernel-version.js';
 import { blockDefaultsForKernel } from '../block/kernel-presets.js';
 import { createDevice } from '../block/create-device.js';
 import type { BlockDevice } from '../block/device.js';
+import type { PageCacheOptions } from '../block/page-cache.js';
 import { createMappedDevice, createVolume, InputError } from '../dm/index.js';
 import type { CpuSet } from '../sim/cpu.js';
 import type { Simulation } from '../sim/index.js';
 import type { SourceMap } from './load.js';
-import { paramsUnder } from './params.js';
+import { pageCacheOptions, paramsUnder } from './params.js';
 import type { Scenario } from './schema.js';
 import { deviceNumbers } from './devno.js';
 
@@ -30,6 +31,8 @@ export interface DeviceFactorySpec {
   overrides: Record<string, unknown>;
   block: Record<string, unknown>;
   backing?: BlockDevice;
+  /** The page cache's options (the era's, then `pagecache.*`): a buffered loop device's file uses them. */
+  pageCache?: Partial<PageCacheOptions>;
 }
 
 /** Makes a physical device; the block layer's createDevice unless a test substitutes one. */
@@ -89,10 +92,11 @@ export function buildStack(
   const kernel = kernelVersionOf(params.kernel);
   if (kernel !== undefined) block = { ...blockDefaultsForKernel(kernel), ...block };
 
+  const pageCache = pageCacheOptions(params);
   for (const [name, spec] of Object.entries(scenario.devices)) {
     try {
       const backing = spec.backing !== undefined ? stack.resolve(spec.backing) : undefined;
-      const dev = factory(sim, cpus, { name, profile: spec.profile, overrides: spec.overrides, block, backing });
+      const dev = factory(sim, cpus, { name, profile: spec.profile, overrides: spec.overrides, block, backing, pageCache });
       stack.add({ name, kind: 'device', dev });
     } catch (err) {
       throw located(err, source, ['devices', name]);
