@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./commands/report.js'),
   notebook: () => import('./commands/notebook.js'),
   kernel: () => import('./commands/kernel.js'),
+  fio: () => import('./commands/fio.js'),
 };
 
 async function usage(): Promise<string> {

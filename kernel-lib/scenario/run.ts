@@ -13,7 +13,7 @@ import { buildStack, type DeviceFactory, type Stack } from './build.js';
 import { loadScenarioFile, scenarioFromObject, type LoadedScenario } from './load.js';
 import { applyOverrides, checkParams, pageCacheOptions, ParamError } from './params.js';
 import { ScenarioResult, type DmsimBlock } from './result.js';
-import { validateScenario, type Scenario } from './schema.js';
+import { validateScenario, type Scenario, type WorkloadSpec } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { locksOf, threadReport } from './where-time-went.js';
 import { startWorkload } from './workloads.js';
@@ -36,6 +36,10 @@ export interface RunOptions {
    * result covers what was done so far, with a warning saying so.
    */
   stopRequested?: () => boolean;
+  /** Runs this workload instead of the scenario's (dmsim fio: the scenario is the stack). */
+  workload?: WorkloadSpec;
+  /** File names mapped to the stack's devices (dmsim fio --map): `*` maps any name the stack does not know. */
+  fileMap?: Readonly<Record<string, string>>;
 }
 
 /** Thrown out of the event loop when stopRequested() says so. */
@@ -55,7 +59,7 @@ export function loadScenario(scenario: string | object, options: RunOptions = {}
   const set = { ...(options.set ?? {}) };
   if (options.seed !== undefined) set.seed = options.seed;
   applyOverrides(loaded.data, set);
-  const checked = validateScenario(loaded);
+  const checked = validateScenario(loaded, options.workload);
   try {
     checkParams(checked.params);
   } catch (err) {
@@ -92,7 +96,8 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   const warn = (m: string) => {
     if (!warnings.includes(m)) warnings.push(m);
   };
-  const resolveFile = (name: string) => stack.resolve(name);
+  const map = options.fileMap ?? {};
+  const resolveFile = (name: string) => stack.resolve(map[name] ?? (stack.has(name) ? name : (map['*'] ?? name)));
   // One page cache per device that buffered I/O touches (a block device's own mapping).
   const caches = new Map<BlockDevice, PageCache>();
   const cacheOptions = pageCacheOptions(sc.params);

@@ -62,16 +62,17 @@ const startFio: Starter<'fio'> = (w, ctx) => {
     w.text,
     w.source,
     w.firstLine,
-    fioVariables(ctx),
+    fioVariables(ctx, w.env),
+    { defaults: w.defaults, sections: w.sections },
   );
   const done = fio.start();
   return { done, reports: () => fio.reports(), globalOptions: fio.globalOptions, interrupt: () => fio.interrupt(), fioShaped: true, dd: null, shell: null };
 };
 
 /** fio's $keywords and ${VAR}: the simulated machine's page size, CPUs and memory; the environment of the dmsim process. */
-export function fioVariables(ctx: Pick<WorkloadContext, 'cpus' | 'scenario'>): JobFileVariables {
+export function fioVariables(ctx: Pick<WorkloadContext, 'cpus' | 'scenario'>, env: Readonly<Record<string, string | undefined>> = process.env): JobFileVariables {
   const ram = pageCacheOptions(ctx.scenario.params).ram_mib ?? PAGE_CACHE_DEFAULTS.ram_mib;
-  return { env: process.env, pagesize: PAGE_SIZE, ncpus: ctx.cpus?.cores.length ?? 1, mbMemory: Math.floor(ram) };
+  return { env, pagesize: PAGE_SIZE, ncpus: ctx.cpus?.cores.length ?? 1, mbMemory: Math.floor(ram) };
 }
 
 const startDd: Starter<'dd'> = (w, ctx) => {

@@ -47,8 +47,15 @@ export class FioRun {
     source: string,
     firstLine = 1,
     vars?: JobFileVariables,
+    /** fio's command line: option defaults for every job, and --section's job names. */
+    cmdline: { defaults?: JobOption[]; sections?: string[] } = {},
   ) {
-    const file = parseJobFile(text, source, firstLine, vars);
+    const file = parseJobFile(text, source, firstLine, vars, cmdline.defaults);
+    if (cmdline.sections !== undefined && cmdline.sections.length > 0) {
+      const missing = cmdline.sections.find((name) => !file.jobs.some((j) => j.name === name));
+      if (missing !== undefined) throw new InputError(`--section=${missing}: no job [${missing}] in the file`, { file: source });
+      file.jobs = file.jobs.filter((j) => cmdline.sections!.includes(j.name));
+    }
     this.globalOptions = file.global;
     let group = 0;
     file.jobs.forEach((section, n) => {

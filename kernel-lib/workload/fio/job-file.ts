@@ -50,8 +50,8 @@ export interface JobFile {
   global: JobOption[];
 }
 
-export function parseJobFile(text: string, source = '<job file>', firstLine = 1, vars: JobFileVariables = DEFAULT_VARIABLES): JobFile {
-  let global: JobOption[] = [];
+export function parseJobFile(text: string, source = '<job file>', firstLine = 1, vars: JobFileVariables = DEFAULT_VARIABLES, defaults: JobOption[] = []): JobFile {
+  let global: JobOption[] = [...defaults];
   const allGlobal: JobOption[] = [];
   let current: JobSection | null = null;
   let inGlobal = false;

@@ -14,7 +14,7 @@
 //   I/O the zone moves on by zonerange + zoneskip, wrapping to the region's start
 //   (setup_strided_zone_mode), the random map starting afresh.
 import type { RandomStream } from '../../sim/index.js';
-import { RandomMapOffsets, SkewedOffsets, UnmappedRandomOffsets, MAX_RANDOM_MAP_BLOCKS, type OffsetGenerator } from './offsets.js';
+import { RandomMapOffsets, SequenceOffsets, SkewedOffsets, ZonedOffsets, UnmappedRandomOffsets, MAX_RANDOM_MAP_BLOCKS, type OffsetGenerator } from './offsets.js';
 import type { JobOptions } from './options.js';
 
 export class NextOffset {
@@ -57,7 +57,10 @@ export class NextOffset {
   private newRandom(): OffsetGenerator {
     const o = this.o;
     const blocks = Math.max(1, Math.floor(this.areaBytes / this.unit));
-    if (o.randomDistribution.kind !== 'random') return new SkewedOffsets(blocks, this.unit, this.rng, o.randomDistribution);
+    const dist = o.randomDistribution;
+    if (dist.kind === 'zoned') return new ZonedOffsets(blocks, this.unit, this.rng, dist.zones[this.d], dist.absolute, !o.norandommap);
+    if (dist.kind === 'sequence') return new SequenceOffsets(blocks, this.unit, dist.indices, o.randomSequenceStride);
+    if (dist.kind !== 'random') return new SkewedOffsets(blocks, this.unit, this.rng, dist);
     if (o.norandommap) return new UnmappedRandomOffsets(blocks, this.unit, this.rng);
     if (blocks <= MAX_RANDOM_MAP_BLOCKS) return new RandomMapOffsets(blocks, this.unit, this.rng);
     this.warn(

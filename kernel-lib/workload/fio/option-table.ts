@@ -64,21 +64,22 @@ const NO_EFFECT: Record<string, string> = {
   verify_pattern_interval: 'content checked', verify_fatal: 'verification never fails in the model', verify_dump: 'verification never fails',
   verify_async: 'checksums on other threads: the reads are the same', verify_async_cpus: 'as verify_async',
   verify_state_save: 'state files', verify_state_load: 'state files', verify_header_seed: 'content checked',
-  verify_write_sequence: 'content checked', rate_cycle: 'the averaging window of rate_min (refused)', ratecycle: 'as rate_cycle',
+  verify_write_sequence: 'content checked', verify_policy: 'what a verify failure does (verification never fails)', rate_cycle: 'the averaging window of rate_min (refused)', ratecycle: 'as rate_cycle',
   log_entries: 'log memory', log_compression: 'log memory', log_compression_cpus: 'log memory', log_store_compressed: 'log memory',
   log_prio: 'every I/O has the default priority', log_issue_time: 'per-I/O logs are not written', softrandommap: 'the random map is always allocated',
   fixedbufs: 'a user-space copy saving below the model\'s resolution', registerfiles: 'a descriptor lookup below the model\'s resolution',
   nonvectored: 'read vs readv below the model\'s resolution', libaio_vectored: 'as nonvectored', userspace_reap: 'reaping without a system call below the model\'s resolution',
   force_async: 'io_uring punting below the model\'s resolution', serialize_overlap: 'offsets in flight never overlap in a pass',
-  kb_base: 'sizes with and without i are read as fio reads them for kb_base=1024 (the default)',
-  bwavgtime: 'bandwidth samples every 500 ms', iopsavgtime: 'IOPS samples every 500 ms', cmd_type: 'io_uring_cmd sends NVMe commands',
-  write_hint: 'devices in the model ignore lifetime hints', filetype: 'the file is the device', random_sequence_stride: 'ordering of a random pass',
+  bwavgtime: 'bandwidth samples every 500 ms', iopsavgtime: 'IOPS samples every 500 ms',
+  write_hint: 'devices in the model ignore lifetime hints', filetype: 'the file is the device',
   exit_what: 'which jobs exitall stops', allrandrepeat: 'as randrepeat',
 };
 
 /** Refused: changes the I/O in a way dmsim does not model. */
 const REFUSED: Record<string, { why: string; defaults?: string[] }> = {
+  kb_base: { why: 'sizes are read as fio reads them with kb_base=1024 (the default)', defaults: ['1024'] },
   unit_base: { why: 'bit-based units are not reported', defaults: ['0', '8'] },
+  create_only: { why: 'a job that only creates its files does no I/O the model has', defaults: ['0'] },
   ramp_size: { why: 'ramping by bytes is not modelled; use ramp_time' },
   filename_format: { why: 'per-job file names need files: map the job\'s filename to a device (dmsim fio --filename)' },
   opendir: { why: 'files of a directory need a mounted file system: run fio in a shell workload' },
@@ -176,7 +177,8 @@ export function optionStatus(name: string, modelled: (name: string) => boolean):
   const refused = REFUSED[name];
   if (refused !== undefined) return { status: 'refused', ...refused };
   if (ENGINE_OPTIONS.includes(name)) return { status: 'refused', why: 'an option of an engine dmsim does not run (see ioengine)' };
-  if (PROFILE_OPTIONS.includes(name)) return { status: 'refused', why: 'an option of fio\'s built-in profiles, which are not modelled' };
+  // fio registers its built-in profiles' options with every job; only a profile= job reads them.
+  if (PROFILE_OPTIONS.includes(name)) return { status: 'no-effect', why: 'an option of fio\'s act/tiobench profiles, read only by a profile= job (refused)' };
   return undefined;
 }
 

@@ -16,7 +16,14 @@ export const DDIR_TRIM = 2;
 export type { IoEngine } from './option-table.js';
 /** bssplit: block sizes with their shares (percent) of a direction's I/Os. */
 export type BsSplit = { bs: number; percent: number }[];
-export type RandomDistribution = { kind: 'random' } | { kind: 'zipf'; theta: number } | { kind: 'pareto'; h: number };
+/** A zone of a zoned distribution: `access` percent of the I/Os fall in `size` (percent of the region, or bytes with zoned_abs). */
+export type AccessZone = { access: number; size: number };
+export type RandomDistribution =
+  | { kind: 'random' }
+  | { kind: 'zipf'; theta: number }
+  | { kind: 'pareto'; h: number }
+  | { kind: 'zoned'; absolute: boolean; zones: [AccessZone[], AccessZone[], AccessZone[]] }
+  | { kind: 'sequence'; indices: number[] };
 
 export interface JobOptions {
   name: string;
@@ -148,6 +155,8 @@ export interface JobOptions {
   exitall: boolean;
   /** wait_for: start when the named job has finished. */
   waitFor: string | null;
+  /** random_sequence_stride: a sequence distribution's indices are relative to a group that moves on each cycle. */
+  randomSequenceStride: boolean;
   /** Accepted options with no effect on the model's I/O (option-table.ts), as given. */
   noEffect: string[];
 }
@@ -168,7 +177,7 @@ export function defaultOptions(name: string, line: number): JobOptions {
     zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0,
     fdatasync: 0, syncFileRange: 0, syncFileRangeWait: false, syncWrites: false, ratePoisson: false,
     iodepthBatchSubmit: 1, iodepthBatchCompleteMin: 1, iodepthBatchCompleteMax: 0, iodepthLow: 0, thinktimeBlocks: 1, offsetAlign: 0,
-    fileSize: null, nrfiles: 1, directory: null, exitall: false, waitFor: null, noEffect: [],
+    fileSize: null, nrfiles: 1, directory: null, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
   };
 }
 
@@ -276,7 +285,7 @@ const SETTERS: Record<string, Setter> = {
   },
   bs: (o, v, fail) => {
     o.bs = perDirection(need(v, fail), (t) => size(t, fail), o.bs);
-    if (o.bs.some((b) => b <= 0 || b % 512 !== 0)) fail('block sizes must be positive multiples of 512');
+    if (o.bs.some((b) => b <= 0 || b % 512 !== 0)) fail('block sizes must be positive multiples of 512 (a size such as 4160 is an extended-LBA format carrying NVMe metadata, which is not modelled)');
   },
   size: (o, v, fail) => {
     const t = need(v, fail);
@@ -329,7 +338,20 @@ const SETTERS: Record<string, Setter> = {
       const h = Number(arg);
       if (!(h > 0 && h < 1)) fail(`pareto needs a power in (0, 1), e.g. pareto:0.9 (got '${t}')`);
       o.randomDistribution = { kind: 'pareto', h };
-    } else fail(`'${kind}' is not a supported distribution (random, zipf:theta, pareto:h)`);
+    } else if (kind === 'zoned' || kind === 'zoned_abs') {
+      const sets = t.slice(kind.length + 1).split(',').map((set) => parseZones(set, kind === 'zoned_abs', fail));
+      const zones = [0, 1, 2].map((d) => sets[d] ?? (sets.length === 2 && d === 2 ? sets[1] : sets[0])) as [AccessZone[], AccessZone[], AccessZone[]];
+      o.randomDistribution = { kind: 'zoned', absolute: kind === 'zoned_abs', zones };
+    } else if (kind === 'sequence') {
+      const indices = (arg ?? '').split(',').map((x) => int(x.trim(), fail));
+      if (indices.length > 64) fail('a sequence has at most 64 block indices');
+      o.randomDistribution = { kind: 'sequence', indices };
+    } else fail(`'${kind}' is not a supported distribution (random, zipf:theta, pareto:h, zoned, zoned_abs, sequence)`);
+  },
+  random_sequence_stride: (o, v, fail) => void (o.randomSequenceStride = bool(v, fail)),
+  cmd_type: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t !== 'nvme') fail(`cmd_type=${t}: only NVMe passthrough (cmd_type=nvme) is modelled; SCSI commands through bsg are not`);
   },
   rate: (o, v, fail) => void (o.rate = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
   rate_iops: (o, v, fail) => void (o.rateIops = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
@@ -493,11 +515,17 @@ const SETTERS: Record<string, Setter> = {
   refill_buffers: (o, v, fail) => void (o.refillBuffers = v === null ? true : bool(v, fail)),
   scramble_buffers: (o, v, fail) => void (o.scrambleBuffers = v === null ? true : bool(v, fail)),
   // Per-interval logs (logs.ts).
-  write_bw_log: (o, v, fail) => void (o.writeBwLog = need(v, fail)),
-  write_iops_log: (o, v, fail) => void (o.writeIopsLog = need(v, fail)),
-  write_lat_log: (o, v, fail) => void (o.writeLatLog = need(v, fail)),
+  // Without a name fio uses the job's name (jobname_bw.N.log).
+  write_bw_log: (o, v) => void (o.writeBwLog = v ?? o.name),
+  write_iops_log: (o, v) => void (o.writeIopsLog = v ?? o.name),
+  write_lat_log: (o, v) => void (o.writeLatLog = v ?? o.name),
   log_avg_msec: (o, v, fail) => void (o.logAvgMsec = int(v, fail, 0, 2 ** 31)),
-  log_max_value: (o, v, fail) => void (o.logMaxValue = bool(v, fail)),
+  // log_window_value (its newer name) takes avg / max; both (two columns) is not written.
+  log_max_value: (o, v, fail) => {
+    if (v === 'avg' || v === 'max') o.logMaxValue = v === 'max';
+    else if (v === 'both') fail('log_window_value=both (two value columns) is not written; give avg or max');
+    else o.logMaxValue = bool(v, fail);
+  },
   log_offset: (o, v, fail) => void (o.logOffset = bool(v, fail)),
   per_job_logs: (o, v, fail) => void (o.perJobLogs = bool(v, fail)),
 };
@@ -506,14 +534,25 @@ const SETTERS: Record<string, Setter> = {
 const ALIASES: Record<string, string> = {
   readwrite: 'rw', blocksize: 'bs', io_limit: 'io_size', fileoffset: 'offset', ba: 'blockalign', blocksize_range: 'bsrange',
   nr_files: 'nrfiles', timeout: 'runtime', iodepth_batch: 'iodepth_batch_submit', iodepth_batch_complete: 'iodepth_batch_complete_min',
-  fill_fs: 'fill_device', allrandrepeat: 'randrepeat',
+  fill_fs: 'fill_device', allrandrepeat: 'randrepeat', log_window_value: 'log_max_value', disable_bw: 'disable_bw_measurement',
 };
 
 export const SUPPORTED_OPTIONS = Object.keys(SETTERS).sort();
 
+/** What dmsim does with a fio option named as in a job file (aliases followed). */
+export function fioOptionStatus(name: string) {
+  const key = ALIASES[name] || name;
+  return optionStatus(key, (k) => SETTERS[k] !== undefined);
+}
+
 /** The options of one job section, checked, with fio's defaults for the rest. */
 export function jobOptions(section: JobSection, source: string): JobOptions {
   const o = defaultOptions(section.name, section.line);
+  // A job for an engine dmsim does not run is refused for its engine, before its other options.
+  const engine = [...section.options].reverse().find((x) => x.key === 'ioengine');
+  if (engine !== undefined && engineRefusal(engine.value ?? '') !== null) {
+    throw new InputError(engineRefusal(engine.value ?? '')!, { file: source, line: engine.line, field: 'ioengine' });
+  }
   for (const opt of section.options) {
     const key = ALIASES[opt.key] || opt.key;
     const fail = (why: string): never => {
@@ -524,11 +563,6 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
       const st = optionStatus(key, () => false);
       if (st === undefined) fail(`'${opt.key}' is not a fio option (fio's HOWTO lists them; dmsim's handling of each is in workload/fio/option-table.ts)`);
       if (st!.status === 'refused' && !(st!.defaults ?? []).includes(opt.value ?? '1')) {
-        // An engine-only option is reported with the engine when the job names one that is refused.
-        const engine = section.options.find((x) => x.key === 'ioengine');
-        if (engine !== undefined && engineRefusal(engine.value ?? '') !== null) {
-          throw new InputError(engineRefusal(engine.value ?? '')!, { file: source, line: engine.line, field: 'ioengine' });
-        }
         fail(`option '${opt.key}' is not modelled by dmsim: ${st!.why}`);
       }
       o.noEffect.push(opt.key);
@@ -578,4 +612,26 @@ function checkJob(o: JobOptions, source: string): void {
   if (o.nrfiles > 1) throw new InputError(`nrfiles=${o.nrfiles}: several files per job are not modelled (one job per device or file)`, at('nrfiles'));
   if (o.iodepthLow === 0 || o.iodepthLow > o.iodepth) o.iodepthLow = o.iodepth;
   if (o.iodepthBatchSubmit > o.iodepth) o.iodepthBatchSubmit = o.iodepth;
+}
+
+/** "50/5:30/15:20/": access percent / size (percent, or bytes with zoned_abs); an empty size takes what is left (fio's parse_zoned_distribution). */
+function parseZones(text: string, absolute: boolean, fail: (why: string) => never): AccessZone[] {
+  const zones = text.split(':').map((z) => {
+    const [a, sz] = z.split('/');
+    const access = Number(a);
+    if (!(access >= 0 && access <= 100) || sz === undefined) fail(`'${z}' is not access%/size`);
+    const size = sz.trim() === '' ? NaN : absolute ? parseSize(sz) : Number(sz);
+    if (sz.trim() !== '' && !(size > 0)) fail(`'${z}': the zone's size must be > 0`);
+    return { access, size };
+  });
+  if (zones.length > 256) fail('at most 256 zones');
+  const access = zones.reduce((s, z) => s + z.access, 0);
+  if (Math.abs(access - 100) > 1e-9) fail(`'${text}': the access percentages add up to ${access}, not 100`);
+  if (!absolute) {
+    const given = zones.filter((z) => !Number.isNaN(z.size)).reduce((s, z) => s + z.size, 0);
+    const open = zones.filter((z) => Number.isNaN(z.size));
+    for (const z of open) z.size = (100 - given) / open.length;
+    if (given > 100 + 1e-9) fail(`'${text}': the zones' sizes add up to ${given}%, more than 100`);
+  } else if (zones.some((z) => Number.isNaN(z.size))) fail(`'${text}': zoned_abs needs every zone's size`);
+  return zones;
 }
