@@ -184,7 +184,10 @@ function diskUtil(stack: Stack) {
   const out = [];
   for (const e of stack.entries) {
     const stats = e.dev.diskStats();
-    if (stats !== null) out.push({ name: e.name, stats });
+    if (stats === null) continue;
+    // A mapped device's slaves: the devices its targets sit on (fio reads /sys/block/dm-N/slaves).
+    const slaves = e.dev instanceof MappedDevice ? [...new Set(e.dev.targets.flatMap((t) => t.target.devices))].map((d) => d.diskStats()).filter((s) => s !== null) : [];
+    out.push(slaves.length > 0 ? { name: e.name, stats, slaves } : { name: e.name, stats });
   }
   return out;
 }
