@@ -8,7 +8,7 @@ import { kernelVersionOf } from '../base/kernel-version.js';
 import { blockDefaultsForKernel } from '../block/kernel-presets.js';
 import { createDevice } from '../block/create-device.js';
 import type { BlockDevice } from '../block/device.js';
-import { createMappedDevice, createVolume, InputError } from '../dm/index.js';
+import { createMappedDevice, createVolume, DM_CORE_COSTS, InputError } from '../dm/index.js';
 import type { CpuSet } from '../sim/cpu.js';
 import type { Simulation } from '../sim/index.js';
 import type { SourceMap } from './load.js';
@@ -102,7 +102,7 @@ export function buildStack(
   for (const [name, spec] of Object.entries(scenario.volumes)) {
     const dev = stack.resolve(spec.device);
     if (dev === undefined) throw source.error(['volumes', name, 'device'], `no device called '${spec.device}'`);
-    const lv = createVolume(sim, name, spec, dev, (field) => ({ file: source.file, line: source.lineOf(['volumes', name, field]), field: `volumes.${name}.${field}` }));
+    const lv = createVolume(sim, name, spec, dev, (field) => ({ file: source.file, line: source.lineOf(['volumes', name, field]), field: `volumes.${name}.${field}` }), { cpus, ...DM_CORE_COSTS });
     stack.add({ name, kind: 'volume', dev: lv });
   }
 
