@@ -31,7 +31,6 @@ export {
   type ParamNamespace,
 } from './target-registry.js';
 export { LinearTarget } from './linear.js';
-import { DM_CORE_COSTS } from './core-costs.js';
 export { DM_CORE_COSTS } from './core-costs.js';
 export { MappedDevice, type MappedTarget } from './mapped-device.js';
 export { dmIo, type DmIoRegion, type DmIoRequest } from './dm-io.js';
@@ -44,5 +43,5 @@ export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from '.
 export function createMappedDevice(ctx: TargetContext, table: string, where: InputLocation = {}): MappedDevice {
   const lines = parseTable(table, { source: where.file, firstLine: where.line, deviceName: ctx.deviceName });
   const targets = lines.map((line) => ({ begin: line.start, length: line.length, target: constructTarget(ctx, line, where.file) }));
-  return new MappedDevice(ctx.sim, ctx.deviceName, targets, { cpus: ctx.cpus, ...DM_CORE_COSTS });
+  return new MappedDevice(ctx.sim, ctx.deviceName, targets, ctx.dmCore ?? null);
 }

@@ -120,6 +120,7 @@ export function buildStack(
         cpus,
         params,
         deviceName: name,
+        dmCore: { cpus, ...DM_CORE_COSTS },
         lookupDevice: (dev) => {
           const base = baseName(dev);
           if (stack.has(base)) return stack.resolve(base);
