@@ -1,4 +1,4 @@
-// Every job option of fio's HOWTO (fio 3.x, HOWTO.rst "Job file parameters", aliases from
+// Every job option of fio's HOWTO (docs/references.md#fio-examples: HOWTO.rst "Job file parameters", aliases from
 // options.c), in one place, with what dmsim does with it:
 // - modelled: it changes the I/O the simulated stack sees, and dmsim does what fio does (the
 //   setters in options.ts, the mechanics in job.ts / offsets.ts / fio.ts);
