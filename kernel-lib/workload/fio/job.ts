@@ -18,7 +18,6 @@
 // (`cpuNsPerIo`) and the kernel's submission work are spent on a core, so jobs compete.
 import { Bio, REQ_PREFLUSH, REQ_SYNC, type BioOp } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
-import type { PageCache } from '../../block/page-cache.js';
 import { CONTENT_BLOCK_SECTORS, setBioPayload, ZERO_PAYLOAD, type BioPayload } from '../../block/bio-payload.js';
 import { InputError } from '../../base/input-error.js';
 import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu.js';
@@ -36,8 +35,8 @@ export interface JobEnvironment {
   resolveFile(name: string): BlockDevice | undefined;
   /** fio's own user-space work per I/O (ns): io_u preparation, system call entry and exit. */
   cpuNsPerIo: number;
-  /** For direct=0: the page cache of a device (one per device, shared by the jobs using it). */
-  pageCache?: (dev: BlockDevice) => PageCache | null;
+  /** For direct=0: the page cache of a device (one per device, shared by the jobs using it), or a file's (fio on a file system). */
+  pageCache?: (dev: BlockDevice) => BufferedIo | null;
   /** Where the job file came from, for error messages. */
   source: string;
   /** Told about approximations the run had to make (e.g. buffered I/O without a page cache). */
@@ -45,6 +44,19 @@ export interface JobEnvironment {
 }
 
 const OPS: BioOp[] = ['read', 'write', 'discard'];
+
+/**
+ * What buffered I/O goes through: a block device's page cache (PageCache), or a file on a
+ * mounted file system (the shell's fio adapts Ext2Mount to this).
+ */
+export interface BufferedIo {
+  write(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
+  read(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
+  fsync(thread: Thread | null): ProcessGenerator<void>;
+  /** Write back and wait, without a cache flush (sync_file_range). */
+  writeAndWait(thread: Thread | null): ProcessGenerator<void>;
+  readonly writeback: { wakeFlusher(): void };
+}
 
 /** struct io_u: one I/O in flight. */
 class IoUnit {
@@ -68,7 +80,7 @@ export class FioJob {
   readonly thread: Thread | null;
   readonly dev: BlockDevice;
   /** direct=0: reads and writes go through this page cache (synchronously, whatever the engine). */
-  readonly cache: PageCache | null = null;
+  readonly cache: BufferedIo | null = null;
   /** Region of the device the job works on, bytes. */
   readonly regionStart: number;
   readonly regionBytes: number;
