@@ -8,6 +8,7 @@ import './targets/error.js';
 import './targets/striped.js';
 import './targets/delay.js';
 import './targets/flakey.js';
+import './targets/snapshot-merge.js';
 import './raid/index.js';
 import type { InputLocation } from '../base/input-error.js';
 import { MappedDevice } from './mapped-device.js';
