@@ -9,18 +9,13 @@
 import { Bio } from '../block/bio.js';
 import type { BlockDevice, DiskStats } from '../block/device.js';
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
-import { chargeCpu, chargeSoftirq, type CpuSet } from '../sim/cpu.js';
+import { chargeCpu, chargeSoftirq } from '../sim/cpu.js';
+import type { DmCoreCosts } from './core-costs.js';
+export type { DmCoreCosts } from './core-costs.js';
 import type { DmTarget } from './target-registry.js';
 
 /** A target with the plain-call map. */
 type SyncDmTarget = DmTarget & { mapSync(clone: Bio): BlockDevice | null };
-
-/** dm core's CPU per bio (core-costs.ts) and the CPUs its completions run on. */
-export interface DmCoreCosts {
-  readonly cpus: CpuSet | null;
-  readonly submitNs: number;
-  readonly endioNs: number;
-}
 
 export interface MappedTarget {
   /** First sector in the mapped device (ti->begin) and length. */

@@ -13,7 +13,7 @@ import type { Bio } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 import { CpuSet } from '../sim/cpu.js';
-import type { DmCoreCosts } from './mapped-device.js';
+import type { DmCoreCosts } from './core-costs.js';
 import { InputError } from '../base/input-error.js';
 import { parseSectors, type TableLine } from './table.js';
 
