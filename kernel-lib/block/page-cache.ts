@@ -227,13 +227,7 @@ export class PageCache {
 
   /** fsync / fdatasync: write back everything dirty, wait for it, then flush the device cache. */
   *fsync(thread: Thread | null): ProcessGenerator<void> {
-    const wb = this.writeback;
-    while (this.dirty.size > 0) {
-      const n = yield* wb.writePages(thread, Infinity, true);
-      // The flusher holds the inode: wait for its bios, then write what is left ourselves.
-      if (n === 0) yield wb.nextCompletion();
-    }
-    yield* wb.waitAll();
+    yield* this.writeAndWait(thread);
     if (this.options.fsync_flush) {
       const flush = new Bio('flush', 0, 0, REQ_SYNC | REQ_PREFLUSH);
       flush.thread = thread;
@@ -241,6 +235,20 @@ export class PageCache {
       yield* this.dev.submit(flush);
       yield flush.wait(this.sim);
     }
+  }
+
+  /**
+   * Writes back everything dirty and waits for it, without a cache flush: sync_file_range
+   * with SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER over the whole device.
+   */
+  *writeAndWait(thread: Thread | null): ProcessGenerator<void> {
+    const wb = this.writeback;
+    while (this.dirty.size > 0) {
+      const n = yield* wb.writePages(thread, Infinity, true);
+      // The flusher holds the inode: wait for its bios, then write what is left ourselves.
+      if (n === 0) yield wb.nextCompletion();
+    }
+    yield* wb.waitAll();
   }
 
   /** fdatasync: the same for a block device (no separate metadata). */

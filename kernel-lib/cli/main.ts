@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   notebook: () => import('./commands/notebook.js'),
   kernel: () => import('./commands/kernel.js'),
   sweep: () => import('./commands/sweep.js'),
+  fio: () => import('./commands/fio.js'),
 };
 
 async function usage(): Promise<string> {

@@ -4,6 +4,7 @@
 // it in process, through the same code.
 import { InputError } from '../base/input-error.js';
 import { runScenario } from '../scenario/run.js';
+import type { WorkloadSpec } from '../scenario/schema.js';
 
 export interface RunJob {
   scenario: string;
@@ -13,6 +14,9 @@ export interface RunJob {
   json: boolean;
   /** --power-cut-at, as given. */
   powerCutAt?: string;
+  /** dmsim fio: the workload replacing the scenario's, and its file-name map. */
+  workload?: WorkloadSpec;
+  fileMap?: Record<string, string>;
 }
 
 export interface RunReply {
@@ -29,7 +33,7 @@ export interface RunReply {
 
 export function runJob(job: RunJob, stopRequested: () => boolean): RunReply {
   try {
-    const result = runScenario(job.scenario, { set: job.set, seed: job.seed, trace: job.trace, stopRequested, powerCutAt: job.powerCutAt });
+    const result = runScenario(job.scenario, { set: job.set, seed: job.seed, trace: job.trace, stopRequested, powerCutAt: job.powerCutAt, workload: job.workload, fileMap: job.fileMap });
     const text = job.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
     return { text, trace: job.trace ? result.trace!.text() : null, stopped: stopRequested(), simulatedS: result.dmsim.simulated_s };
   } catch (err) {

@@ -9,6 +9,7 @@ import './targets/error.js';
 import './targets/striped.js';
 import './targets/delay.js';
 import './targets/flakey.js';
+import './targets/snapshot-merge.js';
 import './raid/index.js';
 import './clone/index.js';
 import './userspace/index.js';
@@ -35,6 +36,7 @@ export {
   type ParamNamespace,
 } from './target-registry.js';
 export { LinearTarget } from './linear.js';
+export { DM_CORE_COSTS } from './core-costs.js';
 export { MappedDevice, type MappedTarget } from './mapped-device.js';
 export { dmIo, type DmIoRegion, type DmIoRequest } from './dm-io.js';
 export { KernelWorker, kernelWorkers, JOB_DONE, JOB_REQUEUE, type JobFn } from './kernel-worker.js';
@@ -46,5 +48,5 @@ export { bioPayload, setBioPayload, inheritBioPayload, type BioPayload } from '.
 export function createMappedDevice(ctx: TargetContext, table: string, where: InputLocation = {}): MappedDevice {
   const lines = parseTable(table, { source: where.file, firstLine: where.line, deviceName: ctx.deviceName });
   const targets = lines.map((line) => ({ begin: line.start, length: line.length, target: constructTarget(ctx, line, where.file) }));
-  return new MappedDevice(ctx.sim, ctx.deviceName, targets);
+  return new MappedDevice(ctx.sim, ctx.deviceName, targets, ctx.dmCore ?? null);
 }

@@ -3,11 +3,16 @@
 // boundaries and at the target's max_io_len, clones each piece, lets the target's map function
 // remap the clone, and submits it to the device the target names. The original completes when
 // the last clone does (struct dm_io's io_count, which starts at 1 so that a clone completing
-// during submission cannot end the original early). A flush goes to every target.
+// during submission cannot end the original early). A flush goes to every target. dm core's
+// own CPU per bio (core-costs.ts) is spent when the device is built with `core` costs (every
+// device a scenario builds; unit tests of targets may leave it out).
 import { Bio } from '../block/bio.js';
 import { LinearTarget } from './linear.js';
 import type { BlockDevice, DiskStats } from '../block/device.js';
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
+import { chargeCpu, chargeSoftirq } from '../sim/cpu.js';
+import type { DmCoreCosts } from './core-costs.js';
+export type { DmCoreCosts } from './core-costs.js';
 import type { DmTarget } from './target-registry.js';
 
 /** A target with the plain-call map. */
@@ -76,6 +81,7 @@ export class MappedDevice implements BlockDevice {
     private readonly sim: Simulation,
     readonly name: string,
     readonly targets: readonly MappedTarget[],
+    private readonly core: DmCoreCosts | null = null,
   ) {
     if (targets.length === 0) throw new Error(`mapped device ${name}: empty table`);
     const last = targets[targets.length - 1];
@@ -132,6 +138,10 @@ export class MappedDevice implements BlockDevice {
 
   /** The fast path's tail: submit the mapped clone, then drop the submitter's hold on io. */
   private *submitClone(io: DmIo, clone: Bio, dev: BlockDevice | null): ProcessGenerator<void> {
+    if (this.core !== null) {
+      const c = chargeCpu(this.sim, clone.thread, this.core.submitNs);
+      if (c !== null) yield c;
+    }
     if (dev !== null) yield* dev.submit(clone);
     decIoCount(io);
   }
@@ -159,6 +169,10 @@ export class MappedDevice implements BlockDevice {
         // is an allocation (and a resume level) the common case does not need.
         const clone = this.clone(io, sector, len);
         const target = t.target;
+        if (this.core !== null) {
+          const c = chargeCpu(this.sim, clone.thread, this.core.submitNs);
+          if (c !== null) yield c;
+        }
         const dev = target.mapSync !== undefined ? target.mapSync(clone) : yield* target.map(clone);
         if (dev !== null) yield* dev.submit(clone);
         sector += len;
@@ -198,6 +212,7 @@ export class MappedDevice implements BlockDevice {
       s.writeTicksNs += ticks;
     }
     this.account(-1);
+    if (this.core !== null) chargeSoftirq(this.core.cpus, bio.cpu, this.core.endioNs);
     bio.endio(this.sim, io.status);
   }
 

@@ -13,6 +13,7 @@ import type { Bio } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../sim/index.js';
 import { CpuSet } from '../sim/cpu.js';
+import type { DmCoreCosts } from './core-costs.js';
 import { InputError } from '../base/input-error.js';
 import { parseSectors, type TableLine } from './table.js';
 
@@ -95,6 +96,8 @@ export interface TargetContext {
   readonly params: Readonly<Record<string, unknown>>;
   /** Name of the mapped device being built (for naming threads, streams and statistics). */
   readonly deviceName: string;
+  /** dm core's CPU per bio (core-costs.ts): every device a scenario builds pays it; absent in target unit tests. */
+  readonly dmCore?: DmCoreCosts;
 }
 
 /**

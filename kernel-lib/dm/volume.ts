@@ -6,7 +6,7 @@ import type { BlockDevice } from '../block/device.js';
 import type { Simulation } from '../sim/index.js';
 import { InputError, type InputLocation } from '../base/input-error.js';
 import { LinearTarget } from './linear.js';
-import { MappedDevice } from './mapped-device.js';
+import { MappedDevice, type DmCoreCosts } from './mapped-device.js';
 
 export interface VolumeSpec {
   /** Device the volume is carved from. */
@@ -39,6 +39,8 @@ export function createVolume(
   spec: VolumeSpec,
   dev: BlockDevice,
   where: (field: string) => InputLocation,
+  /** dm core's per-bio CPU (a scenario's volumes pay it; null: none). */
+  core: DmCoreCosts | null = null,
 ): MappedDevice {
   const offsetBytes = parseVolumeSize(spec.offset ?? 0, where('offset'));
   if (offsetBytes % 512 !== 0) throw new InputError(`must be a multiple of 512 bytes, got ${offsetBytes}`, where('offset'));
@@ -58,5 +60,5 @@ export function createVolume(
       );
     }
   }
-  return new MappedDevice(sim, name, [{ begin: 0, length, target: new LinearTarget(0, length, dev, offset) }]);
+  return new MappedDevice(sim, name, [{ begin: 0, length, target: new LinearTarget(0, length, dev, offset) }], core);
 }

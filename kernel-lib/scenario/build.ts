@@ -9,7 +9,7 @@ import { blockDefaultsForKernel } from '../block/kernel-presets.js';
 import { createDevice } from '../block/create-device.js';
 import type { BlockDevice } from '../block/device.js';
 import type { PageCacheOptions } from '../block/page-cache.js';
-import { createMappedDevice, createVolume, InputError } from '../dm/index.js';
+import { createMappedDevice, createVolume, DM_CORE_COSTS, InputError } from '../dm/index.js';
 import type { CpuSet } from '../sim/cpu.js';
 import type { Simulation } from '../sim/index.js';
 import type { SourceMap } from './load.js';
@@ -106,7 +106,7 @@ export function buildStack(
   for (const [name, spec] of Object.entries(scenario.volumes)) {
     const dev = stack.resolve(spec.device);
     if (dev === undefined) throw source.error(['volumes', name, 'device'], `no device called '${spec.device}'`);
-    const lv = createVolume(sim, name, spec, dev, (field) => ({ file: source.file, line: source.lineOf(['volumes', name, field]), field: `volumes.${name}.${field}` }));
+    const lv = createVolume(sim, name, spec, dev, (field) => ({ file: source.file, line: source.lineOf(['volumes', name, field]), field: `volumes.${name}.${field}` }), { cpus, ...DM_CORE_COSTS });
     stack.add({ name, kind: 'volume', dev: lv });
   }
 
@@ -124,6 +124,7 @@ export function buildStack(
         cpus,
         params,
         deviceName: name,
+        dmCore: { cpus, ...DM_CORE_COSTS },
         lookupDevice: (dev) => {
           const base = baseName(dev);
           if (stack.has(base)) return stack.resolve(base);

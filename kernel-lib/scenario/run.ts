@@ -14,7 +14,7 @@ import { loadScenarioFile, scenarioFromObject, type LoadedScenario } from './loa
 import { applyOverrides, checkParams, pageCacheOptions, ParamError } from './params.js';
 import { setJobOption } from '../workload/fio/job-option-set.js';
 import { ScenarioResult, type DmsimBlock } from './result.js';
-import { validateScenario, type Scenario } from './schema.js';
+import { validateScenario, type Scenario, type WorkloadSpec } from './schema.js';
 import { BlockTrace } from './trace-writer.js';
 import { locksOf, threadReport } from './where-time-went.js';
 import { cutPower, parseCutTime, probePowerCut, type PowerCutReport } from './power-cut.js';
@@ -51,6 +51,10 @@ export interface RunOptions {
    * (result.dmsim.power_cut_probes); instants after the run's end are not probed.
    */
   powerCutProbes?: readonly number[];
+  /** Runs this workload instead of the scenario's (dmsim fio: the scenario is the stack). */
+  workload?: WorkloadSpec;
+  /** File names mapped to the stack's devices (dmsim fio --map): `*` maps any name the stack does not know. */
+  fileMap?: Readonly<Record<string, string>>;
 }
 
 /** Thrown out of the event loop when stopRequested() says so. */
@@ -76,7 +80,7 @@ export function loadScenario(scenario: string | object, options: RunOptions = {}
   const fioSet = Object.entries(set).filter(([key]) => FIO_OPTION.test(key));
   for (const [key] of fioSet) delete set[key];
   applyOverrides(loaded.data, set);
-  let checked = validateScenario(loaded);
+  let checked = validateScenario(loaded, options.workload);
   if (fioSet.length > 0) {
     const workload = checked.workload;
     if (workload.kind !== 'fio') throw new InputError(`the scenario's workload is ${workload.kind}, not a fio job file`, { file: '--set', field: fioSet[0]![0] });
@@ -127,7 +131,8 @@ export function runScenario(scenario: string | object, options: RunOptions = {})
   const warn = (m: string) => {
     if (!warnings.includes(m)) warnings.push(m);
   };
-  const resolveFile = (name: string) => stack.resolve(name);
+  const map = options.fileMap ?? {};
+  const resolveFile = (name: string) => stack.resolve(map[name] ?? (stack.has(name) ? name : (map['*'] ?? name)));
   // One page cache per device that buffered I/O touches (a block device's own mapping).
   const caches = new Map<BlockDevice, PageCache>();
   const cacheOptions = pageCacheOptions(sc.params);
@@ -245,7 +250,10 @@ function diskUtil(stack: Stack) {
   const out = [];
   for (const e of stack.entries) {
     const stats = e.dev.diskStats();
-    if (stats !== null) out.push({ name: e.name, stats });
+    if (stats === null) continue;
+    // A mapped device's slaves: the devices its targets sit on (fio reads /sys/block/dm-N/slaves).
+    const slaves = e.dev instanceof MappedDevice ? [...new Set(e.dev.targets.flatMap((t) => t.target.devices))].map((d) => d.diskStats()).filter((s) => s !== null) : [];
+    out.push(slaves.length > 0 ? { name: e.name, stats, slaves } : { name: e.name, stats });
   }
   return out;
 }

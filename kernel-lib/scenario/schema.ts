@@ -11,6 +11,7 @@ import { findUnsafeKey, UNSAFE_KEY_REASON } from './key-safety.js';
 import type { KeyPath, LoadedScenario } from './load.js';
 import { validateShellWorkload, type ShellWorkloadSpec } from './shell-workload.js';
 import { expandVars, varValue } from './vars.js';
+import type { JobOption } from '../workload/fio/job-file.js';
 
 export interface DeviceSpec {
   profile: string;
@@ -23,7 +24,18 @@ export interface DeviceSpec {
 export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
 
 export type WorkloadSpec =
-  | { kind: 'fio'; text: string; source: string; firstLine: number }
+  | {
+      kind: 'fio';
+      text: string;
+      source: string;
+      firstLine: number;
+      /** Options given on fio's command line: defaults for every job, before the file's [global] (fio's def_thread). */
+      defaults?: JobOption[];
+      /** --section: only these jobs run. */
+      sections?: string[];
+      /** The environment ${VAR} reads (default: the dmsim process's). */
+      env?: Record<string, string>;
+    }
   | { kind: 'dd'; operands: string[] }
   | {
       kind: 'trace';
@@ -65,7 +77,8 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function validateScenario(loaded: LoadedScenario): Scenario {
+/** `given`: the workload comes from elsewhere (dmsim fio's job file); the scenario is a stack, its own workload optional and unused. */
+export function validateScenario(loaded: LoadedScenario, given?: WorkloadSpec): Scenario {
   const { data, source } = loaded;
   const fail = (p: KeyPath, why: string): never => {
     throw source.error(p, why);
@@ -178,9 +191,11 @@ export function validateScenario(loaded: LoadedScenario): Scenario {
   };
   flatten(obj(root.params ?? {}, ['params']), []);
 
-  const workload = validateWorkload(loaded, obj(root.workload ?? fail(['workload'], 'a workload is needed (fio, dd or trace)'), ['workload']), fail, onlyKeys, obj);
-  if (workload.kind === 'fio') workload.text = expandVars(workload.text, vars, { file: workload.source, line: workload.firstLine, field: 'workload.fio' });
-  if (workload.kind === 'dd') workload.operands = workload.operands.map((o) => expandVars(o, vars, { file: source.file, line: source.lineOf(['workload', 'dd']), field: 'workload.dd' }));
+  const workload = given ?? validateWorkload(loaded, obj(root.workload ?? fail(['workload'], 'a workload is needed (fio, dd or trace)'), ['workload']), fail, onlyKeys, obj);
+  // Scenario variables belong to the scenario's own workload; a workload given from outside
+  // (dmsim fio's job file) is fio's, whose ${VAR} are environment variables.
+  if (given === undefined && workload.kind === 'fio') workload.text = expandVars(workload.text, vars, { file: workload.source, line: workload.firstLine, field: 'workload.fio' });
+  if (given === undefined && workload.kind === 'dd') workload.operands = workload.operands.map((o) => expandVars(o, vars, { file: source.file, line: source.lineOf(['workload', 'dd']), field: 'workload.dd' }));
   const out: Scenario = { seed: seed as number | string, description: description as string, devices, volumes, targets, params, workload, file: source.file };
   if (stack !== undefined) out.stack = stack;
   if (Object.keys(vars).length > 0) out.vars = vars;

@@ -10,7 +10,9 @@ import type { CpuSet } from '../sim/cpu.js';
 import { MAX_TIME, type SimEvent, type Simulation } from '../sim/index.js';
 import { DdRun, parseDdOperands } from '../workload/dd.js';
 import { FioRun, type JobReport } from '../workload/fio/fio.js';
-import type { JobOption } from '../workload/fio/job-file.js';
+import type { JobFileVariables, JobOption } from '../workload/fio/job-file.js';
+import { PAGE_CACHE_DEFAULTS, PAGE_SIZE } from '../block/page-cache.js';
+import { pageCacheOptions } from './params.js';
 import type { ShellRun } from '../workload/shell/index.js';
 import { parseTrace, TraceReplay } from '../workload/trace/index.js';
 import type { Stack } from './build.js';
@@ -60,10 +62,18 @@ const startFio: Starter<'fio'> = (w, ctx) => {
     w.text,
     w.source,
     w.firstLine,
+    fioVariables(ctx, w.env),
+    { defaults: w.defaults, sections: w.sections },
   );
   const done = fio.start();
   return { done, reports: () => fio.reports(), globalOptions: fio.globalOptions, interrupt: () => fio.interrupt(), fioShaped: true, dd: null, shell: null };
 };
+
+/** fio's $keywords and ${VAR}: the simulated machine's page size, CPUs and memory; the environment of the dmsim process. */
+export function fioVariables(ctx: Pick<WorkloadContext, 'cpus' | 'scenario'>, env: Readonly<Record<string, string | undefined>> = process.env): JobFileVariables {
+  const ram = pageCacheOptions(ctx.scenario.params).ram_mib ?? PAGE_CACHE_DEFAULTS.ram_mib;
+  return { env, pagesize: PAGE_SIZE, ncpus: ctx.cpus?.cores.length ?? 1, mbMemory: Math.floor(ram) };
+}
 
 const startDd: Starter<'dd'> = (w, ctx) => {
   const sc = ctx.scenario;

@@ -4,9 +4,9 @@
 //   1000+0 records out
 //   1048576000 bytes (1.0 GB, 1000 MiB) copied, 23.1 s, 45.4 MB/s
 // Operands: if, of (a device of the scenario, /dev/zero, /dev/urandom or /dev/null), bs (or ibs/obs
-// equal), count, seek, skip (in blocks), iflag/oflag (direct, sync, dsync), conv (fdatasync,
+// equal), count, seek, skip (in blocks), iflag/oflag (direct, sync, dsync, fullblock), conv (fdatasync,
 // fsync, notrunc). Sizes take dd's suffixes: c w b K M G T (powers of 1024), KB MB GB TB
-// (powers of 1000), KiB MiB GiB TiB.
+// (powers of 1000), KiB MiB GiB TiB. status=none|noxfer|progress as GNU dd prints them.
 // With oflag=direct (iflag=direct) writes (reads) go straight to the device, and
 // oflag=sync/dsync add FUA to each write (the kernel's O_DSYNC direct write). Without it they
 // go through the device's page cache: a write returns once copied (or once
@@ -32,6 +32,8 @@ export interface DdOptions {
   iflag: Set<string>;
   oflag: Set<string>;
   conv: Set<string>;
+  /** status=: default (the three lines), none (nothing), noxfer (no transfer line), progress (a transfer line every second, then the default). */
+  status: 'default' | 'none' | 'noxfer' | 'progress';
 }
 
 const DD_UNITS: Record<string, number> = {
@@ -49,13 +51,14 @@ export function parseDdNumber(text: string, field: string, source: string): numb
   return n;
 }
 
-const FLAGS = ['direct', 'sync', 'dsync'];
+// fullblock: a read of a device or /dev/zero always returns the whole block, so it changes nothing here.
+const FLAGS = ['direct', 'sync', 'dsync', 'fullblock'];
 const CONVS = ['fdatasync', 'fsync', 'notrunc'];
 
 /** Parses `if=/dev/zero of=base bs=1M count=1000` (a string or a list of operands). */
 export function parseDdOperands(operands: string | readonly string[], source = 'dd'): DdOptions {
   const words = typeof operands === 'string' ? operands.trim().split(/\s+/).filter((w) => w !== '' && w !== 'dd') : operands;
-  const o: DdOptions = { if: '/dev/zero', of: '/dev/null', ibs: 512, obs: 512, count: null, seek: 0, skip: 0, iflag: new Set(), oflag: new Set(), conv: new Set() };
+  const o: DdOptions = { if: '/dev/zero', of: '/dev/null', ibs: 512, obs: 512, count: null, seek: 0, skip: 0, iflag: new Set(), oflag: new Set(), conv: new Set(), status: 'default' };
   for (const w of words) {
     const eq = w.indexOf('=');
     if (eq <= 0) throw new InputError(`unrecognized operand '${w}' (operands look like key=value)`, { file: source, field: w });
@@ -78,8 +81,12 @@ export function parseDdOperands(operands: string | readonly string[], source = '
       case 'iflag': o.iflag = list(FLAGS); break;
       case 'oflag': o.oflag = list(FLAGS); break;
       case 'conv': o.conv = list(CONVS); break;
+      case 'status':
+        if (value !== 'none' && value !== 'noxfer' && value !== 'progress') throw new InputError(`invalid status level '${value}' (none, noxfer, progress)`, { file: source, field: key });
+        o.status = value;
+        break;
       default:
-        throw new InputError(`unsupported operand '${key}' (supported: if, of, bs, ibs, obs, count, seek, skip, iflag, oflag, conv)`, { file: source, field: key });
+        throw new InputError(`unsupported operand '${key}' (supported: if, of, bs, ibs, obs, count, seek, skip, iflag, oflag, conv, status)`, { file: source, field: key });
     }
   }
   if (o.ibs !== o.obs) throw new InputError('ibs and obs must be equal in dmsim (use bs=)', { file: source, field: 'obs' });
@@ -118,6 +125,8 @@ export class DdRun {
   private readonly inCache: PageCache | null = null;
   private readonly outCache: PageCache | null = null;
   private recordsIn = 0;
+  /** status=progress: the transfer lines printed each second. */
+  private readonly progress: string[] = [];
   private recordsOut = 0;
   private t0 = 0;
   private t1 = 0;
@@ -190,7 +199,13 @@ export class DdRun {
     const sectors = bs / 512;
     const syncWrites = o.oflag.has('sync') || o.oflag.has('dsync');
     this.t0 = sim.now;
+    let nextProgress = this.t0 + 1e9;
     for (let i = 0; i < this.blocks; i++) {
+      if (o.status === 'progress' && sim.now >= nextProgress) {
+        // GNU dd's progress line, once a second, overwritten in place (\r) on a terminal.
+        this.progress.push(ddTransferLine(this.recordsOut * o.obs, (sim.now - this.t0) / 1e9));
+        nextProgress += 1e9 * Math.max(1, Math.floor((sim.now - nextProgress) / 1e9) + 1);
+      }
       yield* this.spend(this.env.cpuNsPerIo + bs * this.env.copyNsPerByte);
       if (this.inCache !== null) yield* this.inCache.read(this.thread, (o.skip + i) * bs, bs);
       else if (this.input !== null) yield* this.io(this.input, new Bio('read', (o.skip + i) * sectors, sectors));
@@ -224,7 +239,10 @@ export class DdRun {
   result(): DdResult {
     const bytes = this.recordsOut * this.options.obs;
     const seconds = (this.t1 - this.t0) / 1e9;
-    const text = [`${this.recordsIn}+0 records in`, `${this.recordsOut}+0 records out`, ddTransferLine(bytes, seconds)].join('\n');
+    const o = this.options;
+    const lines = o.status === 'none' ? [] : [`${this.recordsIn}+0 records in`, `${this.recordsOut}+0 records out`];
+    if (o.status === 'default' || o.status === 'progress') lines.push(ddTransferLine(bytes, seconds));
+    const text = (this.progress.length > 0 ? `${this.progress.join('\r')}\n` : '') + lines.join('\n');
     return { recordsIn: this.recordsIn, recordsOut: this.recordsOut, bytes, seconds, text };
   }
 }

@@ -71,10 +71,10 @@ describe('cli/run', function () {
   });
 
   it('bad input exits 1 with one line naming file, line and key, no stack trace', async () => {
-    const bad = write('bad.yaml', SMALL.replace('iodepth=4', 'iodepth=4\n    verify=crc32'));
+    const bad = write('bad.yaml', SMALL.replace('iodepth=4', 'iodepth=4\n    latency_target=1ms'));
     const r = await inProcess(bad);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.equal(`dmsim run: ${bad}:12: verify: option 'verify' is not supported by dmsim (supported: ${r.stderr.split('(supported: ')[1]}`);
+    expect(r.stderr).to.equal(`dmsim run: ${bad}:12: latency_target: option 'latency_target' is not modelled by dmsim: latency-target depth search is not modelled`);
     expect(r.stderr).to.not.match(/\n\s+at /);
     const missing = await inProcess(path.join(dir, 'nope.yaml'));
     expect(missing.code).to.equal(1);

@@ -47,8 +47,10 @@ describe('scenario/run', () => {
     const r = runScenario(file, { createDevice: fakeFactory });
     const job = r.fio!.jobs[0];
     expect(job.jobname).to.equal('rand');
-    // 8 in flight at 100 us: 80 000 IOPS for 0.2 s, split between reads and writes.
-    expect(job.read.total_ios + job.write.total_ios).to.be.within(15_500, 16_000);
+    // 8 in flight at 100 us: at most 80 000 IOPS for 0.2 s, split between reads and writes,
+    // less a little for the CPU each I/O spends on its way down (fio, two mapped devices' dm
+    // core, the block layer) and back.
+    expect(job.read.total_ios + job.write.total_ios).to.be.within(15_000, 16_000);
     const devs = Object.fromEntries(r.dmsim.devices.map((d) => [d.name, d]));
     expect(devs.both.kind).to.equal('target');
     expect(devs.lv.kind).to.equal('volume');
@@ -75,7 +77,7 @@ describe('scenario/run', () => {
 
   it('points errors inside embedded fio files and tables at the scenario\'s lines', () => {
     const bad = (from: string, to: string) => error(() => runScenario(tmpFile('bad.yaml', SCENARIO.replace(from, to)), { createDevice: fakeFactory }));
-    expect(bad('iodepth=8', 'iodepht=8').message).to.match(/bad\.yaml:18: iodepht: option 'iodepht' is not supported/);
+    expect(bad('iodepth=8', 'iodepht=8').message).to.match(/bad\.yaml:18: iodepht: 'iodepht' is not a fio option/);
     expect(bad('65536 65536 linear /dev/vg/lv 0', '65536 65536 linear /dev/vg/lv x').message).to.match(/bad\.yaml:11: offset: /);
     expect(bad('65536 65536 linear /dev/vg/lv 0', '65536 65536 linaer /dev/vg/lv 0').message).to.match(/bad\.yaml:11: target: unknown target type 'linaer'/);
     expect(bad('filename=/dev/mapper/both', 'filename=/dev/mapper/nope').message).to.match(/bad\.yaml:15: filename: no device, volume or target called '\/dev\/mapper\/nope'/);

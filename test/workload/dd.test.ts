@@ -20,7 +20,8 @@ describe('workload/dd', () => {
     expect([...o.oflag]).to.deep.equal(['direct', 'dsync']);
     expect(parseDdOperands(['bs=512KB']).ibs).to.equal(512_000);
     expect(parseDdOperands(['bs=4k']).ibs).to.equal(4096);
-    expect(() => parseDdOperands('if=/dev/zero status=progress', 'run.yaml')).to.throw(InputError, /^run\.yaml: status: unsupported operand/);
+    expect(() => parseDdOperands('if=/dev/zero cbs=80', 'run.yaml')).to.throw(InputError, /^run\.yaml: cbs: unsupported operand/);
+    expect(() => parseDdOperands('status=loud', 'run.yaml')).to.throw(InputError, /^run\.yaml: status: invalid status level 'loud'/);
     expect(() => parseDdOperands('bs=1Q')).to.throw(InputError, /bs: invalid number '1Q'/);
     expect(() => parseDdOperands('oflag=nocache')).to.throw(InputError, /oflag: invalid oflag 'nocache'/);
   });
@@ -41,6 +42,24 @@ describe('workload/dd', () => {
     expect(r.seconds).to.be.closeTo(0.11, 1e-9);
     expect(r.text).to.equal('10+0 records in\n10+0 records out\n10485760 bytes (10 MB, 10 MiB) copied, 0.11 s, 95.3 MB/s');
     expect(warnings).to.deep.equal([]);
+  });
+
+  it('status=none|noxfer|progress print what GNU dd prints; iflag=fullblock changes nothing on devices', () => {
+    const run = (ops: string) => {
+      const sim = new Simulation();
+      const dev = new FakeDevice(sim, 'lv', 1 << 22, 400_000_000); // 0.4 s per block
+      const dd = new DdRun({ sim, cpus: null, resolveFile: (n) => (n === 'lv' ? dev : undefined), cpuNsPerIo: 0, copyNsPerByte: 0, source: 'dd', warn: () => {} }, parseDdOperands(ops));
+      sim.run({ until: dd.start() });
+      return dd.result().text;
+    };
+    const base = 'if=/dev/zero of=lv bs=1M count=5 oflag=direct';
+    expect(run(`${base} status=none`)).to.equal('');
+    expect(run(`${base} status=noxfer`)).to.equal('5+0 records in\n5+0 records out');
+    // A progress line each second (after 3 blocks at 1.2 s), overwritten in place, then the usual three.
+    expect(run(`${base} status=progress`)).to.equal(
+      '3145728 bytes (3.1 MB, 3.0 MiB) copied, 1.2 s, 2.6 MB/s\n5+0 records in\n5+0 records out\n5242880 bytes (5.2 MB, 5.0 MiB) copied, 2 s, 2.6 MB/s',
+    );
+    expect(run(`${base} iflag=fullblock`)).to.equal(run(base));
   });
 
   it('seek= or skip= at or past the end of the device is an error naming the operand, not 0 bytes at Infinity B/s', () => {

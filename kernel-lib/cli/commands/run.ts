@@ -115,7 +115,7 @@ function fromCommandLine(err: InputError, args: Args): InputError {
  * on `signals`: the first one asks the run to stop and report what it did, a second one ends
  * the process at once.
  */
-function runOnWorker(args: Args, signals: NodeJS.EventEmitter, thread: 'worker' | 'main'): Promise<RunReply> {
+export function runOnWorker(job: RunJob, signals: NodeJS.EventEmitter, thread: 'worker' | 'main'): Promise<RunReply> {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const onSigint = () => {
     if (Atomics.load(flag, 0) === 1) process.exit(130);
@@ -123,7 +123,6 @@ function runOnWorker(args: Args, signals: NodeJS.EventEmitter, thread: 'worker' 
   };
   // Before the worker starts, so that no Ctrl-C falls between the two.
   signals.on('SIGINT', onSigint);
-  const job: RunJob = { scenario: args.scenario, set: args.set, seed: args.seed, trace: args.trace !== undefined, json: args.json, powerCutAt: args.powerCutAt };
   if (thread === 'main') {
     // Tests: the same job without a thread's start-up (which loads the library again).
     return import('../run-job.js')
@@ -168,7 +167,8 @@ export async function runCommand(argv: string[], signals: NodeJS.EventEmitter = 
     console.error(`dmsim run: ${err.message}`);
     return 2;
   }
-  const reply = await runOnWorker(args, signals, thread);
+  const job: RunJob = { scenario: args.scenario, set: args.set, seed: args.seed, trace: args.trace !== undefined, json: args.json, powerCutAt: args.powerCutAt };
+  const reply = await runOnWorker(job, signals, thread);
   if (reply.input !== undefined) {
     const { reason, ...where } = reply.input;
     console.error(`dmsim run: ${fromCommandLine(new InputError(reason, where), args).message}`);

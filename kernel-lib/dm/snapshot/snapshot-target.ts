@@ -73,8 +73,26 @@ function paramError(args: TargetArgs, err: unknown): never {
   throw err;
 }
 
+/**
+ * The table syntax dm-snap.c accepts beyond `<origin> <COW> P|N <chunk>`, recognised and
+ * refused by name: the PO store (persistent, overflow keeps the snapshot valid) and the
+ * optional feature arguments (`<#feature args> [discard_zeroes_cow] [discard_passdown_origin]`).
+ */
+export function refuseUnmodelledSnapshotArgs(args: TargetArgs): void {
+  if (args.word(2, 'P|N').toUpperCase() === 'PO') throw args.error('<P|N> PO (a persistent store whose snapshot survives overflow) is not modelled: use P or N', 'P|N');
+  if (args.count <= 4) return;
+  const n = args.integer(4, '#feature args');
+  if (args.count !== 5 + n) throw args.error(`<#feature args> says ${n}, but ${args.count - 5} follow`, '#feature args');
+  for (let i = 5; i < 5 + n; i++) {
+    const f = args.word(i, 'feature');
+    if (f === 'discard_zeroes_cow' || f === 'discard_passdown_origin') throw args.error(`feature ${f} (discards on a snapshot) is not modelled`, 'feature');
+    throw args.error(`unknown feature '${f}' (dm-snap knows discard_zeroes_cow, discard_passdown_origin)`, 'feature');
+  }
+}
+
 export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {
-  args.expectCount(4, 4, ['origin dev', 'COW dev', 'P|N', 'chunk size']);
+  args.expectCount(4, Infinity, ['origin dev', 'COW dev', 'P|N', 'chunk size']);
+  refuseUnmodelledSnapshotArgs(args);
   const originDev = args.device(0, 'origin dev');
   const cow = args.device(1, 'COW dev');
   if (cow === originDev) throw args.error('the COW device cannot be the origin device', 'COW dev');

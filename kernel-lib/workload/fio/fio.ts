@@ -2,10 +2,13 @@
 // job starts at once (each after its own startdelay), except that a job with `stonewall`
 // (wait_for_previous) waits until all the jobs before it have finished. A stonewall or
 // new_group starts a new reporting group (groupid). With group_reporting a group is reported
-// as one entry summing its jobs; without, each clone is its own entry.
+// as one entry summing its jobs; without, each clone is its own entry. wait_for=NAME starts a
+// job once every clone of the (earlier) job NAME has finished; exitall stops every job when a
+// job that has it finishes.
 import type { ProcessGenerator, SimEvent } from '../../sim/index.js';
 import { FioJob, type JobEnvironment } from './job.js';
-import { parseJobFile, type JobOption } from './job-file.js';
+import { parseJobFile, type JobFileVariables, type JobOption } from './job-file.js';
+import { InputError } from '../../base/input-error.js';
 import { jobOptions, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
 import { writeJobLogs } from './logs.js';
@@ -43,12 +46,23 @@ export class FioRun {
     text: string,
     source: string,
     firstLine = 1,
+    vars?: JobFileVariables,
+    /** fio's command line: option defaults for every job, and --section's job names. */
+    cmdline: { defaults?: JobOption[]; sections?: string[] } = {},
   ) {
-    const file = parseJobFile(text, source, firstLine);
+    const file = parseJobFile(text, source, firstLine, vars, cmdline.defaults);
+    if (cmdline.sections !== undefined && cmdline.sections.length > 0) {
+      const missing = cmdline.sections.find((name) => !file.jobs.some((j) => j.name === name));
+      if (missing !== undefined) throw new InputError(`--section=${missing}: no job [${missing}] in the file`, { file: source });
+      file.jobs = file.jobs.filter((j) => cmdline.sections!.includes(j.name));
+    }
     this.globalOptions = file.global;
     let group = 0;
     file.jobs.forEach((section, n) => {
       const o = jobOptions(section, source);
+      if (o.waitFor !== null && !file.jobs.slice(0, n).some((j) => j.name === o.waitFor)) {
+        throw new InputError(`wait_for=${o.waitFor}: no job of that name before this one`, { file: source, line: o.lines.wait_for, field: 'wait_for' });
+      }
       if (n > 0 && (o.stonewall || o.newGroup)) group++;
       if (n === 0 || o.stonewall) this.phases.push({ jobs: [] });
       const phase = this.phases[this.phases.length - 1];
@@ -67,8 +81,24 @@ export class FioRun {
     const sim = this.env.sim;
     const phases = this.phases;
     const self = this;
+    const doneOf = new Map<string, SimEvent<unknown>[]>();
+    const startJob = (j: FioJob): SimEvent<unknown> => {
+      const after = j.options.waitFor !== null ? doneOf.get(j.options.waitFor) ?? [] : [];
+      const exitall = j.options.exitall;
+      const done =
+        after.length === 0 && !exitall
+          ? j.start()
+          : sim.process(function* (): ProcessGenerator<void> {
+              if (after.length > 0) yield sim.allOf(after);
+              yield j.start();
+              if (exitall) for (const other of self.jobs) other.stopped = true;
+            }, `fio/${j.options.name}.${j.clone}/wait`);
+      if (!doneOf.has(j.options.name)) doneOf.set(j.options.name, []);
+      doneOf.get(j.options.name)!.push(done);
+      return done;
+    };
     return sim.process(function* (): ProcessGenerator<void> {
-      for (const phase of phases) yield sim.allOf(phase.jobs.map((j) => j.start()));
+      for (const phase of phases) yield sim.allOf(phase.jobs.map(startJob));
       self.writeLogs();
     }, 'fio');
   }

@@ -6,14 +6,32 @@
 // - `;` and `#` start a comment, at the start of a line or after a value (fio's
 //   strip_blank_end() cuts the line at the first of them);
 // - blanks around keys and values are ignored.
-// Environment substitution ($VAR) and `include` are not supported and are reported as such.
+// - `${VAR}` in a value is the environment variable VAR (empty when unset), and fio's
+//   keywords $pagesize, $mb_memory and $ncpus are the simulated machine's; a value in which a
+//   keyword was replaced is evaluated as arithmetic (fio's bc_calc), and so is a value in
+//   parentheses (fio's evaluate_arithmetic), suffix after the parenthesis kept (`(2*4)k`).
+//   $jobnum, $jobname and $filenum are file-name expansions, left for the job (job.ts).
+// `include` is not supported and is reported as such.
 import { InputError } from '../../base/input-error.js';
+import { evaluateArithmetic } from './arithmetic.js';
+
+/** What $keywords and ${VAR} stand for (fio: the running machine and the environment). */
+export interface JobFileVariables {
+  env: Readonly<Record<string, string | undefined>>;
+  pagesize: number;
+  ncpus: number;
+  mbMemory: number;
+}
+
+export const DEFAULT_VARIABLES: JobFileVariables = { env: {}, pagesize: 4096, ncpus: 1, mbMemory: 1024 };
 
 export interface JobOption {
   key: string;
   /** null for a bare key. */
   value: string | null;
   line: number;
+  /** The value was an arithmetic expression (time options count it in microseconds, as fio does). */
+  expr?: boolean;
 }
 
 export interface JobSection {
@@ -32,17 +50,17 @@ export interface JobFile {
   global: JobOption[];
 }
 
-export function parseJobFile(text: string, source = '<job file>', firstLine = 1): JobFile {
-  let global: JobOption[] = [];
+export function parseJobFile(text: string, source = '<job file>', firstLine = 1, vars: JobFileVariables = DEFAULT_VARIABLES, defaults: JobOption[] = []): JobFile {
+  let global: JobOption[] = [...defaults];
   const allGlobal: JobOption[] = [];
   let current: JobSection | null = null;
   let inGlobal = false;
   const jobs: JobSection[] = [];
   const names = new Map<string, number>();
-  text.split(/\r?\n/).forEach((raw, i) => {
+  text.split(/\r?\n/).forEach((rawLine, i) => {
     const line = firstLine + i;
-    const cut = raw.search(/[;#]/);
-    const text = (cut >= 0 ? raw.slice(0, cut) : raw).trim();
+    const cut = rawLine.search(/[;#]/);
+    const text = (cut >= 0 ? rawLine.slice(0, cut) : rawLine).trim();
     if (text === '') return;
     if (text.startsWith('[')) {
       const m = /^\[([^\]]*)\]$/.exec(text);
@@ -65,12 +83,12 @@ export function parseJobFile(text: string, source = '<job file>', firstLine = 1)
     if (text.startsWith('include ')) throw new InputError('include is not supported: inline the file', { file: source, line, field: 'include' });
     const eq = text.indexOf('=');
     const key = (eq >= 0 ? text.slice(0, eq) : text).trim();
-    const value = eq >= 0 ? text.slice(eq + 1).trim() : null;
-    if (!/^[a-z_][a-z0-9_]*$/i.test(key)) throw new InputError(`'${key}' is not an option name`, { file: source, line });
-    if (value !== null && value.includes('$')) {
-      throw new InputError('environment variables ($VAR) are not supported', { file: source, line, field: key });
-    }
-    const opt = { key, value, line };
+    const raw = eq >= 0 ? text.slice(eq + 1).trim() : null;
+    if (!/^[a-z_][a-z0-9_-]*$/i.test(key)) throw new InputError(`'${key}' is not an option name`, { file: source, line });
+    const { value, expr } = raw === null ? { value: null, expr: false } : substitute(raw, vars, (why) => {
+      throw new InputError(why, { file: source, line, field: key });
+    });
+    const opt: JobOption = expr ? { key, value, line, expr } : { key, value, line };
     if (inGlobal) {
       global = [...global, opt];
       allGlobal.push(opt);
@@ -80,4 +98,32 @@ export function parseJobFile(text: string, source = '<job file>', firstLine = 1)
   });
   if (jobs.length === 0) throw new InputError('no jobs defined (only [global] or nothing)', { file: source });
   return { source, jobs, global: allGlobal };
+}
+
+const KEYWORDS = ['$pagesize', '$mb_memory', '$ncpus'] as const;
+
+/** ${VAR}, then the keywords (fio's fio_option_dup_subs, then fio_keyword_replace), then arithmetic. */
+function substitute(raw: string, vars: JobFileVariables, fail: (why: string) => never): { value: string; expr: boolean } {
+  let value = raw.replace(/\$\{([^}]*)\}/g, (_m, name: string) => vars.env[name] ?? '');
+  let keyword = false;
+  for (const k of KEYWORDS) {
+    if (!value.includes(k)) continue;
+    keyword = true;
+    const n = k === '$pagesize' ? vars.pagesize : k === '$ncpus' ? vars.ncpus : vars.mbMemory;
+    value = value.split(k).join(String(n));
+  }
+  const unknown = /\$(?!jobnum|jobname|filenum|clientuid)[a-z_]+/i.exec(value);
+  if (unknown !== null) fail(`'${unknown[0]}' is not one of fio's keywords ($pagesize, $mb_memory, $ncpus; \${VAR} for the environment)`);
+  if (keyword && /[-+*/%^]/.test(value)) {
+    const n = evaluateArithmetic(value);
+    if (n === null) fail(`'${raw}' (${value}) is not an arithmetic expression`);
+    return { value: String(n), expr: false };
+  }
+  const m = /^\((.*)\)\s*([a-z]*)$/i.exec(value);
+  if (m !== null) {
+    const n = evaluateArithmetic(m[1]);
+    if (n === null) fail(`'${raw}' is not an arithmetic expression (+ - * / % ^ and parentheses)`);
+    return { value: `${n}${m[2]}`, expr: m[2] === '' };
+  }
+  return { value, expr: false };
 }

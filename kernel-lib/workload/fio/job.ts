@@ -18,13 +18,12 @@
 // (`cpuNsPerIo`) and the kernel's submission work are spent on a core, so jobs compete.
 import { Bio, REQ_PREFLUSH, REQ_SYNC, type BioOp } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
-import type { PageCache } from '../../block/page-cache.js';
 import { CONTENT_BLOCK_SECTORS, setBioPayload, ZERO_PAYLOAD, type BioPayload } from '../../block/bio-payload.js';
 import { InputError } from '../../base/input-error.js';
 import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
-import { MAX_RANDOM_MAP_BLOCKS, RandomMapOffsets, SequentialOffsets, SkewedOffsets, UnmappedRandomOffsets, type OffsetGenerator } from './offsets.js';
-import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, type JobOptions } from './options.js';
+import { NextOffset } from './next-offset.js';
+import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, SYNC_ENGINES, type JobOptions } from './options.js';
 import { JobStats } from './stats.js';
 import { JobLogs } from './logs.js';
 
@@ -36,8 +35,8 @@ export interface JobEnvironment {
   resolveFile(name: string): BlockDevice | undefined;
   /** fio's own user-space work per I/O (ns): io_u preparation, system call entry and exit. */
   cpuNsPerIo: number;
-  /** For direct=0: the page cache of a device (one per device, shared by the jobs using it). */
-  pageCache?: (dev: BlockDevice) => PageCache | null;
+  /** For direct=0: the page cache of a device (one per device, shared by the jobs using it), or a file's (fio on a file system). */
+  pageCache?: (dev: BlockDevice) => BufferedIo | null;
   /** Where the job file came from, for error messages. */
   source: string;
   /** Told about approximations the run had to make (e.g. buffered I/O without a page cache). */
@@ -45,6 +44,19 @@ export interface JobEnvironment {
 }
 
 const OPS: BioOp[] = ['read', 'write', 'discard'];
+
+/**
+ * What buffered I/O goes through: a block device's page cache (PageCache), or a file on a
+ * mounted file system (the shell's fio adapts Ext2Mount to this).
+ */
+export interface BufferedIo {
+  write(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
+  read(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
+  fsync(thread: Thread | null): ProcessGenerator<void>;
+  /** Write back and wait, without a cache flush (sync_file_range). */
+  writeAndWait(thread: Thread | null): ProcessGenerator<void>;
+  readonly writeback: { wakeFlusher(): void };
+}
 
 /** struct io_u: one I/O in flight. */
 class IoUnit {
@@ -68,7 +80,7 @@ export class FioJob {
   readonly thread: Thread | null;
   readonly dev: BlockDevice;
   /** direct=0: reads and writes go through this page cache (synchronously, whatever the engine). */
-  readonly cache: PageCache | null = null;
+  readonly cache: BufferedIo | null = null;
   /** Region of the device the job works on, bytes. */
   readonly regionStart: number;
   readonly regionBytes: number;
@@ -78,10 +90,24 @@ export class FioJob {
   private readonly rateIos = [0, 0, 0];
   private rateStart = 0;
   private writesSinceFsync = 0;
+  private writesSinceFdatasync = 0;
+  private writesSinceSyncRange = 0;
+  private issuedIos = 0;
+  /** Bytes the job does before it ends (loops x io_size, or the region). */
+  private readonly ioLimit: number;
+  /** verify: the writes to read back (offset, bytes), in write order, and how many are done. */
+  private readonly written: number[] = [];
+  private verified = 0;
+  /** rate_process=poisson: when each direction's next I/O may go. */
+  private readonly nextIssue = [0, 0, 0];
+  private readonly rateRng: RandomStream | null;
+  private iosSinceThink = 0;
+  /** iodepth_batch_submit: bios prepared and not yet submitted. */
+  private readonly pending: Bio[] = [];
   private inFlight = 0;
   private readonly reaped: IoUnit[] = [];
   private waiter: SimEvent<unknown> | null = null;
-  private readonly offsets: (OffsetGenerator | null)[];
+  private readonly offsets: (NextOffset | null)[];
   private readonly mixRng: RandomStream;
   private readonly dataRng: RandomStream;
   /** 4 KiB blocks of unique content written so far (fingerprints base+0 .. base+uniqueBlocks-1). */
@@ -114,7 +140,11 @@ export class FioJob {
     const o = options;
     this.threadNumber = threadIndex + 1;
     const at = (option: string) => ({ file: env.source, line: o.lines[option] ?? o.line, field: option });
-    const fileName = o.filename ?? o.name;
+    // fio's file name: filename (with $jobnum, $jobname expanded), else jobname.jobnum.filenum,
+    // under directory when one is given.
+    const expand = (t: string) => t.replaceAll('$jobnum', String(clone)).replaceAll('$jobname', o.name).replaceAll('$filenum', '0');
+    const base = o.filename !== null ? expand(o.filename) : o.directory !== null ? `${o.name}.${clone}.0` : o.name;
+    const fileName = o.directory !== null && !base.startsWith('/') ? `${o.directory.replace(/\/$/, '')}/${base}` : base;
     const dev = env.resolveFile(fileName);
     if (dev === undefined) {
       throw new InputError(
@@ -130,9 +160,16 @@ export class FioJob {
       if (this.cache === null) env.warn(`job ${o.name}: direct=0 but there is no page cache for ${dev.name}; I/O is issued as direct=1`);
     }
     const devBytes = dev.sizeSectors * 512;
-    const base = o.offsetPercent !== null ? Math.floor((devBytes * o.offsetPercent) / 100) : o.offset;
-    this.regionStart = base + clone * o.offsetIncrement;
-    let region = o.sizePercent !== null ? Math.floor((devBytes * o.sizePercent) / 100) : (o.size ?? devBytes - this.regionStart);
+    let start = o.offsetPercent !== null ? Math.floor((devBytes * o.offsetPercent) / 100) : o.offset;
+    if (o.offsetPercent !== null) {
+      // fio aligns an offset given as a percentage to offset_align, by default the block size.
+      const align = o.offsetAlign > 0 ? o.offsetAlign : Math.min(...o.bs);
+      start -= start % align;
+    }
+    this.regionStart = start + clone * o.offsetIncrement;
+    // filesize: the (one) file's size is the region; a range draws one per job, as fio does per file.
+    const fileBytes = o.fileSize === null ? null : o.fileSize[0] === o.fileSize[1] ? o.fileSize[0] : this.drawFileSize(o.fileSize, clone);
+    let region = o.sizePercent !== null ? Math.floor((devBytes * o.sizePercent) / 100) : (fileBytes ?? o.size ?? devBytes - this.regionStart);
     region = Math.min(region, devBytes - this.regionStart);
     const minBs = Math.min(...o.bs);
     if (!(region >= minBs)) {
@@ -142,11 +179,17 @@ export class FioJob {
       );
     }
     this.regionBytes = region;
+    // io_size (default: size) per loop; with filesize and a size, size is the I/O over the file.
+    const perLoop = o.ioSize ?? (fileBytes !== null && o.size !== null ? o.size : region);
+    this.ioLimit = o.loops * perLoop;
+    if (o.ioengine === 'io_uring_cmd' && !/^(nvme|ng)\d/.test(dev.name)) {
+      throw new InputError(`ioengine=io_uring_cmd sends NVMe passthrough commands: ${dev.name} is not an NVMe namespace`, at('ioengine'));
+    }
     if (o.ioengine === 'null' && !(env.cpuNsPerIo > 0) && (o.timeBased || o.runtime > 0)) {
       throw new InputError('the null engine takes no time: with fio.cpu_ns_per_io = 0 a runtime is never reached', at('ioengine'));
     }
     // Buffered I/O through libaio or io_uring completes inside io_submit: it is synchronous.
-    this.async = (o.ioengine === 'libaio' || o.ioengine === 'io_uring') && this.cache === null;
+    this.async = !SYNC_ENGINES.includes(o.ioengine) && o.ioengine !== 'null' && this.cache === null;
     this.thread = env.cpus !== null ? env.cpus.thread(`fio/${o.name}.${clone}`, { pin: pinnedCpu(o, threadIndex, env.cpus.cores.length, at) }) : null;
     if (env.cpus === null && o.cpusAllowed !== null) env.warn(`fio job ${o.name}: cpus_allowed ignored (no CPU model in this run)`);
     // randrepeat=1: like fio, the job's random sequence depends only on randseed (and which
@@ -156,21 +199,21 @@ export class FioJob {
     this.offsets = [0, 1, 2].map((d) => {
       const active = d === DDIR_READ ? o.ddirs.read : d === DDIR_WRITE ? o.ddirs.write : o.ddirs.trim;
       if (!active) return null;
-      const bs = o.bs[d];
-      const blocks = Math.floor(region / bs);
-      if (!o.random) return new SequentialOffsets(blocks * bs, bs);
-      const rng = stream(`offsets/${OPS[d]}`);
-      if (o.randomDistribution.kind === 'random') {
-        if (blocks <= MAX_RANDOM_MAP_BLOCKS) return new RandomMapOffsets(blocks, bs, rng);
-        env.warn(
-          `job ${o.name}: the random map of ${blocks} blocks is too large (more than ${MAX_RANDOM_MAP_BLOCKS}); offsets are drawn without it, as with fio's norandommap=1: a block can be hit twice before every block is`,
-        );
-        return new UnmappedRandomOffsets(blocks, bs, rng);
-      }
-      return new SkewedOffsets(blocks, bs, rng, o.randomDistribution);
+      // A sequential job's area is whole blocks of its size, as before (fixed bs).
+      const fixedRegion = o.bsSplit[d] === null && o.bsRange[d] === null && !o.random ? Math.floor(region / o.bs[d]) * o.bs[d] : region;
+      return new NextOffset(o, d, fixedRegion, stream(`offsets/${OPS[d]}`), env.warn);
     });
     this.mixRng = stream('rwmix');
     this.dataRng = stream('buffers');
+    this.rateRng = o.ratePoisson ? stream('rate') : null;
+  }
+
+  /** A file size drawn in [lo, hi], a multiple of the block size (fio's filesize range). */
+  private drawFileSize([lo, hi]: [number, number], clone: number): number {
+    const rng = new RandomStream(`fio-randseed:${this.options.randseed}`, `${this.options.name}.${clone}/filesize`);
+    const bs = Math.min(...this.options.bs);
+    const n = lo + Math.floor(rng.random() * (hi - lo + 1));
+    return Math.max(bs, n - (n % bs));
   }
 
   /** Starts the job's process (as its thread when there is a CPU model). */
@@ -197,10 +240,11 @@ export class FioJob {
     const end = o.runtime > 0 ? this.rampEnd + o.runtime : Infinity;
     const timeBased = o.timeBased && o.runtime > 0;
     for (;;) {
-      if (sim.now >= end) break;
-      if (!timeBased && this.issuedBytes >= this.regionBytes) break;
+      if (sim.now >= end || this.stopped) break;
+      if (!timeBased && this.issuedBytes >= this.ioLimit) break;
+      if (o.numberIos > 0 && this.issuedIos >= o.numberIos) break;
       const d = this.pickDdir();
-      const bs = o.bs[d];
+      const bs = this.offsets[d]!.buflen();
       if (this.rateDelay(d) > 0) {
         // fio's rate_ddir(): reap everything in flight, then sleep until the rate allows.
         yield* this.quiesce();
@@ -209,16 +253,15 @@ export class FioJob {
         continue;
       }
       yield* this.issue(d, bs);
-      if (o.thinktime > 0) {
+      if (o.thinktime > 0 && ++this.iosSinceThink >= o.thinktimeBlocks) {
+        this.iosSinceThink = 0;
         yield* this.quiesce();
         yield sim.timeout(o.thinktime);
       }
-      if (d === DDIR_WRITE && o.fsync > 0 && ++this.writesSinceFsync >= o.fsync) {
-        this.writesSinceFsync = 0;
-        yield* this.fsync(true);
-      }
+      if (d === DDIR_WRITE) yield* this.afterWrite();
     }
     yield* this.quiesce();
+    if (o.verify !== 'none' && o.doVerify) yield* this.verifyWritten(this.written.length / 2);
     if (o.endFsync) yield* this.fsync(false);
     this.endedAt = sim.now;
     if (!this.measuring) this.beginMeasuring(); // the job ended inside ramp_time
@@ -236,6 +279,53 @@ export class FioJob {
     this.finishStats();
   }
 
+  /** Set by exitall: the job leaves its loop at the next I/O. */
+  stopped = false;
+
+  /** fsync / fdatasync / sync_file_range / verify_backlog every N writes, sync=1 after each. */
+  private *afterWrite(): ProcessGenerator<void> {
+    const o = this.options;
+    if (o.fsync > 0 && ++this.writesSinceFsync >= o.fsync) {
+      this.writesSinceFsync = 0;
+      yield* this.fsync(true);
+    }
+    if (o.fdatasync > 0 && ++this.writesSinceFdatasync >= o.fdatasync) {
+      this.writesSinceFdatasync = 0;
+      yield* this.fsync(true);
+    }
+    if (o.syncWrites) {
+      // O_SYNC: the write returns once it is stable, a cache flush after it (REQ_FUA's fallback).
+      yield* this.quiesce();
+      if (this.cache !== null) yield* this.cache.fsync(this.thread);
+      else yield* this.flushDevice();
+    }
+    if (o.syncFileRange > 0 && ++this.writesSinceSyncRange >= o.syncFileRange) {
+      this.writesSinceSyncRange = 0;
+      yield* this.quiesce();
+      yield* this.spend(this.env.cpuNsPerIo);
+      // Direct I/O leaves nothing dirty: the call returns at once.
+      if (this.cache !== null && o.syncFileRangeWait) yield* this.cache.writeAndWait(this.thread);
+      else if (this.cache !== null) this.cache.writeback.wakeFlusher();
+    }
+    if (o.verify !== 'none' && o.doVerify && o.verifyBacklog > 0 && this.written.length / 2 - this.verified >= o.verifyBacklog) {
+      yield* this.quiesce();
+      yield* this.verifyWritten(this.written.length / 2);
+    }
+  }
+
+  /**
+   * verify: read back the writes not verified yet, in the order they were written (fio's
+   * io_piece list), at the job's depth; the reads count as the job's reads, as in fio. The
+   * checksum's own CPU is not counted (fio's per-I/O user-space cost is).
+   */
+  private *verifyWritten(upTo: number): ProcessGenerator<void> {
+    while (this.verified < upTo && !this.stopped) {
+      const i = this.verified++;
+      yield* this.issue(DDIR_READ, this.written[2 * i + 1], this.written[2 * i]);
+    }
+    yield* this.quiesce();
+  }
+
   /** Which direction the next I/O goes: rwmixread percent of reads in a mixed job. */
   private pickDdir(): number {
     const dd = this.options.ddirs;
@@ -248,6 +338,7 @@ export class FioJob {
     const o = this.options;
     const now = this.env.sim.now;
     let at = now;
+    if (this.rateRng !== null) return Math.max(0, this.nextIssue[d] - now);
     if (o.rate[d] > 0) at = Math.max(at, this.rateStart + (this.rateBytes[d] * 1e9) / o.rate[d]);
     if (o.rateIops[d] > 0) at = Math.max(at, this.rateStart + (this.rateIos[d] * 1e9) / o.rateIops[d]);
     return at - now;
@@ -260,13 +351,28 @@ export class FioJob {
     } else if (ns > 0) yield this.env.sim.timeout(ns);
   }
 
-  private *issue(d: number, bs: number): ProcessGenerator<void> {
+  /** The mean gap between I/Os of direction d under rate / rate_iops (ns), for rate_process=poisson. */
+  private meanGap(d: number, bs: number): number {
+    const o = this.options;
+    return Math.max(o.rate[d] > 0 ? (bs * 1e9) / o.rate[d] : 0, o.rateIops[d] > 0 ? 1e9 / o.rateIops[d] : 0);
+  }
+
+  private *issue(d: number, bs: number, at?: number): ProcessGenerator<void> {
     const sim = this.env.sim;
     const o = this.options;
-    const offset = this.regionStart + this.offsets[d]!.next();
-    this.issuedBytes += bs;
-    this.rateBytes[d] += bs;
-    this.rateIos[d]++;
+    const verifying = at !== undefined;
+    const offset = verifying ? at : this.regionStart + this.offsets[d]!.next(bs);
+    if (!verifying) {
+      this.issuedBytes += bs;
+      this.issuedIos++;
+      this.rateBytes[d] += bs;
+      this.rateIos[d]++;
+      // fio's poisson process: exponential gaps with the rate's mean (rate_process=poisson).
+      if (this.rateRng !== null) this.nextIssue[d] = Math.max(this.nextIssue[d], sim.now) - Math.log(1 - this.rateRng.random()) * this.meanGap(d, bs);
+      if (d === DDIR_WRITE && o.verify !== 'none' && o.doVerify) this.written.push(offset, bs);
+      // verify_only: the write phase issues nothing; the verify reads follow.
+      if (d === DDIR_WRITE && o.verifyOnly) return;
+    }
     yield* this.spend(this.env.cpuNsPerIo);
     const io = new IoUnit(this, d, bs);
     io.tStart = sim.now;
@@ -294,9 +400,22 @@ export class FioJob {
     bio.private = io;
     bio.endIo = ioEndIo;
     if (d === DDIR_WRITE && this.describesData) this.describeData(bio);
-    yield* this.dev.submit(bio);
-    if (io.tSubmitted !== io.tSubmitted) io.tSubmitted = sim.now;
-    if (!this.async || this.inFlight >= o.iodepth) yield* this.reap(1);
+    if (this.async && o.iodepthBatchSubmit > 1) {
+      // iodepth_batch_submit: io_us are queued and submitted together (one io_submit for the batch).
+      this.pending.push(bio);
+      if (this.pending.length < o.iodepthBatchSubmit && this.inFlight < o.iodepth) return;
+      yield* this.submitPending();
+    } else {
+      yield* this.dev.submit(bio);
+      if (io.tSubmitted !== io.tSubmitted) io.tSubmitted = sim.now;
+    }
+    if (!this.async) yield* this.reap(1);
+    else if (this.inFlight >= o.iodepth) {
+      // Queue full: wait for iodepth_batch_complete_min completions (at least one), reaping up
+      // to iodepth_batch_complete_max; with iodepth_low, drain to it before submitting again.
+      yield* this.reap(Math.max(1, o.iodepthBatchCompleteMin), o.iodepthBatchCompleteMax);
+      while (this.inFlight > o.iodepthLow) yield* this.reap(1);
+    }
   }
 
   /** Whether writes carry a described content; without, each write is unique random data (fio's default). */
@@ -336,7 +455,18 @@ export class FioJob {
   /** The largest block size the job issues (its io_u buffers are this big). */
   private get maxBs(): number {
     const bs = this.options.bs;
-    return Math.max(bs[0], bs[1], bs[2]);
+    return Math.max(bs[0], bs[1], bs[2], ...this.offsets.map((n) => n?.maxBs ?? 0));
+  }
+
+  /** Submits the queued batch (iodepth_batch_submit). */
+  private *submitPending(): ProcessGenerator<void> {
+    const batch = this.pending.splice(0, this.pending.length);
+    for (const bio of batch) yield* this.dev.submit(bio);
+    const now = this.env.sim.now;
+    for (const bio of batch) {
+      const io = bio.private as IoUnit;
+      if (io.tSubmitted !== io.tSubmitted) io.tSubmitted = now;
+    }
   }
 
   /** @internal bi_end_io of the job's bios: the I/O waits to be reaped. */
@@ -353,10 +483,12 @@ export class FioJob {
     }
   }
 
-  /** io_getevents(min): waits for at least `min` completions, then reaps all there are. */
-  private *reap(min: number): ProcessGenerator<void> {
+  /** io_getevents(min, max): waits for at least `min` completions, then reaps all there are (up to max; 0: all). */
+  private *reap(min: number, max = 0): ProcessGenerator<void> {
     const sim = this.env.sim;
     let slept = false;
+    if (this.pending.length > 0) yield* this.submitPending();
+    min = Math.min(min, this.inFlight);
     while (this.reaped.length < min) {
       this.waiter = sim.event();
       yield this.waiter;
@@ -364,7 +496,7 @@ export class FioJob {
     }
     // Back from sleep: the thread pays its wakeup and context switch before it sees them.
     if (slept && this.thread !== null) yield this.thread.exec(0);
-    const done = this.reaped.splice(0, this.reaped.length);
+    const done = this.reaped.splice(0, max > 0 ? Math.min(max, this.reaped.length) : this.reaped.length);
     for (const io of done) {
       this.inFlight--;
       this.account(io);

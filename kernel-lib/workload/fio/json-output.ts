@@ -17,6 +17,8 @@ export const FIO_VERSION = 'fio-3.36';
 export interface DiskUtilInput {
   name: string;
   stats: DiskStats;
+  /** A device-mapper device's slaves (/sys/block/dm-N/slaves): fio adds their aggr_* figures. */
+  slaves?: readonly DiskStats[];
 }
 
 type Json = Record<string, unknown>;
@@ -87,11 +89,21 @@ function optionsJson(options: readonly JobOption[]): Json {
   return o;
 }
 
+/**
+ * A job's runtime in whole ms. fio keeps it as ceil(elapsed µs / 1000) (backend.c
+ * update_runtime), so a run shorter than 1 ms reports 1 ms, not 0 (and no zero IOPS). Longer
+ * runs keep the floor they have always had here, which can be 1 ms below fio's figure.
+ */
+export function fioRuntimeMs(ns: number): number {
+  const ms = Math.floor(ns / 1e6);
+  return ms === 0 && ns >= 1000 ? 1 : ms;
+}
+
 const LAT_KEYS = ['2', '4', '10', '20', '50', '100', '250', '500', '750', '1000'];
 
 export function jobJson(r: JobReport, groupBwKib: readonly number[]): Json {
   const s = r.stats;
-  const runtimeMs = Math.floor(s.runtimeNs / 1e6);
+  const runtimeMs = fioRuntimeMs(s.runtimeNs);
   const pct = r.options.percentileList;
   const totalIos = s.dir[0].totalIos + s.dir[1].totalIos + s.dir[2].totalIos;
   const depth = dist(s.depthMap, totalIos);
@@ -129,17 +141,39 @@ export function jobJson(r: JobReport, groupBwKib: readonly number[]): Json {
 
 /** disk_util[]: /proc/diskstats deltas of each device, ticks in ms, util in percent. */
 export function diskUtilJson(disks: readonly DiskUtilInput[], elapsedNs: number): Json[] {
-  return disks.map(({ name, stats }) => ({
-    name,
-    read_ios: stats.readIos,
-    write_ios: stats.writeIos,
-    read_merges: stats.readMerges,
-    write_merges: stats.writeMerges,
-    read_ticks: Math.floor(stats.readTicksNs / 1e6),
-    write_ticks: Math.floor(stats.writeTicksNs / 1e6),
-    in_queue: Math.floor(stats.inQueueNs / 1e6),
-    util: elapsedNs > 0 ? Math.min(100, (100 * stats.busyNs) / elapsedNs) : 0,
-  }));
+  const util = (stats: DiskStats) => (elapsedNs > 0 ? Math.min(100, (100 * stats.busyNs) / elapsedNs) : 0);
+  return disks.map(({ name, stats, slaves }) => {
+    const o: Json = {
+      name,
+      read_ios: stats.readIos,
+      write_ios: stats.writeIos,
+      read_sectors: stats.readSectors,
+      write_sectors: stats.writeSectors,
+      read_merges: stats.readMerges,
+      write_merges: stats.writeMerges,
+      read_ticks: Math.floor(stats.readTicksNs / 1e6),
+      write_ticks: Math.floor(stats.writeTicksNs / 1e6),
+      in_queue: Math.floor(stats.inQueueNs / 1e6),
+      util: util(stats),
+    };
+    if (slaves === undefined || slaves.length === 0) return o;
+    // aggregate_slaves_stats(): sums over the slaves divided by their count; util the busiest one's.
+    const n = slaves.length;
+    const sum = (f: (s: DiskStats) => number) => Math.floor(slaves.reduce((a, s) => a + f(s), 0) / n);
+    return {
+      ...o,
+      aggr_read_ios: sum((s) => s.readIos),
+      aggr_write_ios: sum((s) => s.writeIos),
+      aggr_read_sectors: sum((s) => s.readSectors),
+      aggr_write_sectors: sum((s) => s.writeSectors),
+      aggr_read_merges: sum((s) => s.readMerges),
+      aggr_write_merge: sum((s) => s.writeMerges),
+      aggr_read_ticks: sum((s) => Math.floor(s.readTicksNs / 1e6)),
+      aggr_write_ticks: sum((s) => Math.floor(s.writeTicksNs / 1e6)),
+      aggr_in_queue: sum((s) => Math.floor(s.inQueueNs / 1e6)),
+      aggr_util: Math.max(...slaves.map(util)),
+    };
+  });
 }
 
 /** The whole document: root keys in fio's order. */
@@ -153,7 +187,7 @@ export function fioJson(
   const agg = new Map<number, number[]>();
   for (const r of reports) {
     const a = agg.get(r.groupid) ?? [0, 0, 0];
-    const ms = Math.floor(r.stats.runtimeNs / 1e6);
+    const ms = fioRuntimeMs(r.stats.runtimeNs);
     for (let d = 0; d < 3; d++) a[d] += ms > 0 ? Math.floor((1000 * r.stats.dir[d].ioBytes) / ms) / 1024 : 0;
     agg.set(r.groupid, a);
   }

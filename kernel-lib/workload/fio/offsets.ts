@@ -7,11 +7,15 @@
 // - zipf:theta and pareto:h: fio's skewed distributions over the region's blocks, with ranks
 //   scattered over the region by a hash as fio's lib/zipf.c does, so hot blocks are not all
 //   adjacent. No random map with these (it would flatten the skew).
+// - zoned / zoned_abs: a zone is drawn by its share of the accesses, then a block in it, with
+//   a random map per zone unless norandommap (fio's __get_next_rand_offset_zoned);
+// - sequence:i,j,k: those block indices over and over; with random_sequence_stride the
+//   group of blocks moves on by the sequence's length after each cycle.
 // - random on a region of more than MAX_RANDOM_MAP_BLOCKS blocks (100 TB at bs=512): no map,
 //   as with fio's norandommap=1 (fio itself fails to allocate such a map and suggests
 //   norandommap): uniform draws over the whole region, a block may come twice in a pass.
 import { ZipfDistribution, type RandomStream } from '../../sim/index.js';
-import type { RandomDistribution } from './options.js';
+import type { AccessZone, RandomDistribution } from './options.js';
 
 /** Above this many blocks the zipf CDF is built over buckets of blocks (8 MiB at most). */
 const ZIPF_MAX_RANKS = 1 << 20;
@@ -131,7 +135,7 @@ export class SkewedOffsets implements OffsetGenerator {
     private readonly blocks: number,
     private readonly bs: number,
     private readonly rng: RandomStream,
-    dist: Exclude<RandomDistribution, { kind: 'random' }>,
+    dist: Extract<RandomDistribution, { kind: 'zipf' | 'pareto' }>,
   ) {
     this.ranks = Math.min(blocks, ZIPF_MAX_RANKS);
     this.zipf = dist.kind === 'zipf' ? zipfOf(this.ranks, dist.theta) : null;
@@ -150,5 +154,56 @@ export class SkewedOffsets implements OffsetGenerator {
       block = ((hash32(rank) % this.ranks) * per + this.rng.integer(0, per - 1) + this.rotate) % this.blocks;
     }
     return block * this.bs;
+  }
+}
+
+export class ZonedOffsets implements OffsetGenerator {
+  private readonly cumulative: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly inner: OffsetGenerator[] = [];
+  constructor(
+    blocks: number,
+    private readonly bs: number,
+    private readonly rng: RandomStream,
+    zones: AccessZone[],
+    absolute: boolean,
+    mapped: boolean,
+  ) {
+    let access = 0;
+    let start = 0;
+    for (const z of zones) {
+      const n = Math.max(1, Math.min(blocks - start, Math.floor(absolute ? z.size / bs : (blocks * z.size) / 100)));
+      if (start >= blocks) break; // zones beyond the region get nothing (fio trims them too)
+      access += z.access;
+      this.cumulative.push(access);
+      this.starts.push(start);
+      this.inner.push(mapped && n <= MAX_RANDOM_MAP_BLOCKS ? new RandomMapOffsets(n, bs, rng) : new UnmappedRandomOffsets(n, bs, rng));
+      start += n;
+    }
+  }
+  next(): number {
+    const r = this.rng.random() * this.cumulative[this.cumulative.length - 1];
+    let i = 0;
+    while (i < this.cumulative.length - 1 && r >= this.cumulative[i]) i++;
+    return this.starts[i] * this.bs + this.inner[i].next();
+  }
+}
+
+export class SequenceOffsets implements OffsetGenerator {
+  private i = 0;
+  private group = 0;
+  constructor(
+    private readonly blocks: number,
+    private readonly bs: number,
+    private readonly indices: number[],
+    private readonly stride: boolean,
+  ) {}
+  next(): number {
+    const b = (this.group + this.indices[this.i]) % this.blocks;
+    if (++this.i === this.indices.length) {
+      this.i = 0;
+      if (this.stride) this.group = (this.group + this.indices.length) % this.blocks;
+    }
+    return b * this.bs;
   }
 }

@@ -6,14 +6,24 @@ import { FIO_PERCENTILES } from '../../sim/index.js';
 import type { JobSection } from './job-file.js';
 import { MAX_CORES } from '../../sim/cpu.js';
 import { parseSize, parseTime } from './units.js';
+import { BLOCK_ENGINES, engineRefusal, optionStatus, type IoEngine } from './option-table.js';
 
 export type Ddir = 0 | 1 | 2; // DDIR_READ, DDIR_WRITE, DDIR_TRIM
 export const DDIR_READ = 0;
 export const DDIR_WRITE = 1;
 export const DDIR_TRIM = 2;
 
-export type IoEngine = 'sync' | 'psync' | 'libaio' | 'io_uring' | 'null';
-export type RandomDistribution = { kind: 'random' } | { kind: 'zipf'; theta: number } | { kind: 'pareto'; h: number };
+export type { IoEngine } from './option-table.js';
+/** bssplit: block sizes with their shares (percent) of a direction's I/Os. */
+export type BsSplit = { bs: number; percent: number }[];
+/** A zone of a zoned distribution: `access` percent of the I/Os fall in `size` (percent of the region, or bytes with zoned_abs). */
+export type AccessZone = { access: number; size: number };
+export type RandomDistribution =
+  | { kind: 'random' }
+  | { kind: 'zipf'; theta: number }
+  | { kind: 'pareto'; h: number }
+  | { kind: 'zoned'; absolute: boolean; zones: [AccessZone[], AccessZone[], AccessZone[]] }
+  | { kind: 'sequence'; indices: number[] };
 
 export interface JobOptions {
   name: string;
@@ -87,6 +97,68 @@ export interface JobOptions {
   logOffset: boolean;
   /** per_job_logs (default on): one file per job (NAME_bw.N.log); off: the jobs share NAME_bw.log. */
   perJobLogs: boolean;
+  /** loops: the job's I/O (io_size) is done this many times. */
+  loops: number;
+  /** io_size: bytes of I/O per loop, over the region of `size` (null: the region's size). */
+  ioSize: number | null;
+  /** number_ios: stop after this many I/Os (0: no limit). */
+  numberIos: number;
+  /** norandommap: uniform draws, a block may come twice before every block has. */
+  norandommap: boolean;
+  /** bsrange / bssplit per direction (null: the fixed bs). */
+  bsRange: ([number, number] | null)[];
+  bsSplit: (BsSplit | null)[];
+  /** blockalign per direction (0: the direction's smallest block size). */
+  blockAlign: [number, number, number];
+  /** rw=...:N: for sequential, bytes added after each I/O (negative: backwards); for random, a new offset every N I/Os. */
+  rwSeqAdd: number;
+  rwSeqNr: number;
+  /** rw_sequencer: the I/Os between new random offsets go on sequentially or repeat the offset. */
+  rwSequencer: 'sequential' | 'identical';
+  /** percentage_random per direction: share of random I/Os in a random job. */
+  percentageRandom: [number, number, number];
+  randomGenerator: 'tausworthe' | 'lfsr' | 'tausworthe64';
+  /** zonemode=strided: zonesize bytes of I/O per zone of zonerange bytes, then skip zoneskip. */
+  zoneMode: 'none' | 'strided';
+  zoneSize: number;
+  zoneRange: number;
+  zoneSkip: number;
+  /** verify=: the written blocks are read back (verify 'none': no). */
+  verify: string;
+  doVerify: boolean;
+  verifyOnly: boolean;
+  /** verify_backlog: verify after every N writes (0: after the write phase). */
+  verifyBacklog: number;
+  /** fdatasync=N: as fsync for a block device (no metadata to skip). */
+  fdatasync: number;
+  /** sync_file_range=flags:N: start (and wait for) writeback of the job's dirty pages every N writes, without a cache flush. */
+  syncFileRange: number;
+  syncFileRangeWait: boolean;
+  /** sync=1 (O_SYNC/O_DSYNC): every write is followed by a cache flush. */
+  syncWrites: boolean;
+  /** rate_process=poisson: exponential gaps between I/Os at the rate's mean. */
+  ratePoisson: boolean;
+  iodepthBatchSubmit: number;
+  iodepthBatchCompleteMin: number;
+  iodepthBatchCompleteMax: number;
+  /** iodepth_low: once the queue is full, it drains to this many before new I/O (default iodepth). */
+  iodepthLow: number;
+  /** thinktime_blocks: thinktime after this many I/Os. */
+  thinktimeBlocks: number;
+  /** offset_align: offset= given as a percentage rounds to this (0: the block size). */
+  offsetAlign: number;
+  /** filesize (one file: the region); a range draws per job. */
+  fileSize: [number, number] | null;
+  nrfiles: number;
+  directory: string | null;
+  /** exitall: when one job finishes, the others stop. */
+  exitall: boolean;
+  /** wait_for: start when the named job has finished. */
+  waitFor: string | null;
+  /** random_sequence_stride: a sequence distribution's indices are relative to a group that moves on each cycle. */
+  randomSequenceStride: boolean;
+  /** Accepted options with no effect on the model's I/O (option-table.ts), as given. */
+  noEffect: string[];
 }
 
 export function defaultOptions(name: string, line: number): JobOptions {
@@ -100,6 +172,12 @@ export function defaultOptions(name: string, line: number): JobOptions {
     bufferPattern: null, zeroBuffers: false, refillBuffers: false, scrambleBuffers: true,
     cpusAllowed: null, cpusAllowedPolicy: 'shared',
     writeBwLog: null, writeIopsLog: null, writeLatLog: null, logAvgMsec: 0, logMaxValue: false, logOffset: false, perJobLogs: true,
+    loops: 1, ioSize: null, numberIos: 0, norandommap: false, bsRange: [null, null, null], bsSplit: [null, null, null], blockAlign: [0, 0, 0],
+    rwSeqAdd: 0, rwSeqNr: 1, rwSequencer: 'sequential', percentageRandom: [100, 100, 100], randomGenerator: 'tausworthe',
+    zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0,
+    fdatasync: 0, syncFileRange: 0, syncFileRangeWait: false, syncWrites: false, ratePoisson: false,
+    iodepthBatchSubmit: 1, iodepthBatchCompleteMin: 1, iodepthBatchCompleteMax: 0, iodepthLow: 0, thinktimeBlocks: 1, offsetAlign: 0,
+    fileSize: null, nrfiles: 1, directory: null, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
   };
 }
 
@@ -187,16 +265,27 @@ function perDirection(text: string, parse: (t: string) => number, dflt: [number,
 const SETTERS: Record<string, Setter> = {
   name: (o, v, fail) => void (o.name = need(v, fail)),
   rw: (o, v, fail) => {
-    const t = need(v, fail).split(':')[0];
+    const [t, suffix] = need(v, fail).split(':');
     const rw = RW[t];
     if (rw === undefined) fail(`'${t}' is not a supported pattern (${Object.keys(RW).join(', ')})`);
+    o.rwSeqAdd = 0;
+    o.rwSeqNr = 1;
+    if (suffix !== undefined && suffix.trim() !== '') {
+      // fio's str_rw_cb: a number of I/Os per random offset, or (sequential) a signed hole size.
+      const neg = suffix.trim().startsWith('-');
+      const n = size(suffix.trim().replace(/^[-+]/, ''), fail);
+      if (rw.random) {
+        if (neg || n < 1) fail(`'${suffix}': a random pattern takes a number of I/Os per new offset (e.g. randread:8)`);
+        o.rwSeqNr = n;
+      } else o.rwSeqAdd = neg ? -n : n;
+    }
     o.readwrite = t;
     o.ddirs = { read: rw.read, write: rw.write, trim: rw.trim };
     o.random = rw.random;
   },
   bs: (o, v, fail) => {
     o.bs = perDirection(need(v, fail), (t) => size(t, fail), o.bs);
-    if (o.bs.some((b) => b <= 0 || b % 512 !== 0)) fail('block sizes must be positive multiples of 512');
+    if (o.bs.some((b) => b <= 0 || b % 512 !== 0)) fail('block sizes must be positive multiples of 512 (a size such as 4160 is an extended-LBA format carrying NVMe metadata, which is not modelled)');
   },
   size: (o, v, fail) => {
     const t = need(v, fail);
@@ -227,7 +316,8 @@ const SETTERS: Record<string, Setter> = {
   numjobs: (o, v, fail) => void (o.numjobs = int(v, fail, 1, 4096)),
   ioengine: (o, v, fail) => {
     const t = need(v, fail);
-    if (!['sync', 'psync', 'libaio', 'io_uring', 'null'].includes(t)) fail(`'${t}' is not a supported engine (sync, psync, libaio, io_uring, null)`);
+    const refused = engineRefusal(t);
+    if (refused !== null) fail(refused);
     o.ioengine = t as IoEngine;
   },
   direct: (o, v, fail) => void (o.direct = bool(v, fail)),
@@ -248,7 +338,20 @@ const SETTERS: Record<string, Setter> = {
       const h = Number(arg);
       if (!(h > 0 && h < 1)) fail(`pareto needs a power in (0, 1), e.g. pareto:0.9 (got '${t}')`);
       o.randomDistribution = { kind: 'pareto', h };
-    } else fail(`'${kind}' is not a supported distribution (random, zipf:theta, pareto:h)`);
+    } else if (kind === 'zoned' || kind === 'zoned_abs') {
+      const sets = t.slice(kind.length + 1).split(',').map((set) => parseZones(set, kind === 'zoned_abs', fail));
+      const zones = [0, 1, 2].map((d) => sets[d] ?? (sets.length === 2 && d === 2 ? sets[1] : sets[0])) as [AccessZone[], AccessZone[], AccessZone[]];
+      o.randomDistribution = { kind: 'zoned', absolute: kind === 'zoned_abs', zones };
+    } else if (kind === 'sequence') {
+      const indices = (arg ?? '').split(',').map((x) => int(x.trim(), fail));
+      if (indices.length > 64) fail('a sequence has at most 64 block indices');
+      o.randomDistribution = { kind: 'sequence', indices };
+    } else fail(`'${kind}' is not a supported distribution (random, zipf:theta, pareto:h, zoned, zoned_abs, sequence)`);
+  },
+  random_sequence_stride: (o, v, fail) => void (o.randomSequenceStride = bool(v, fail)),
+  cmd_type: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t !== 'nvme') fail(`cmd_type=${t}: only NVMe passthrough (cmd_type=nvme) is modelled; SCSI commands through bsg are not`);
   },
   rate: (o, v, fail) => void (o.rate = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
   rate_iops: (o, v, fail) => void (o.rateIops = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
@@ -261,9 +364,138 @@ const SETTERS: Record<string, Setter> = {
   new_group: (o, v, fail) => void (o.newGroup = bool(v, fail)),
   filename: (o, v, fail) => {
     const t = need(v, fail);
-    if (t.includes(':')) fail('several files per job (a:b) are not supported; use one job per device');
-    o.filename = t;
+    // fio separates files with ':' and escapes a literal one as '\\:'.
+    if (/(^|[^\\]):/.test(t)) fail('several files per job (a:b) are not supported; use one job per device');
+    o.filename = t.replace(/\\:/g, ':');
   },
+  loops: (o, v, fail) => void (o.loops = int(v, fail, 1)),
+  io_size: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t.endsWith('%')) fail('io_size as a percentage is not modelled; give bytes');
+    o.ioSize = size(t, fail);
+  },
+  number_ios: (o, v, fail) => void (o.numberIos = int(v, fail)),
+  norandommap: (o, v, fail) => void (o.norandommap = bool(v, fail)),
+  bsrange: (o, v, fail) => {
+    const parts = need(v, fail).split(',');
+    const ranges = parts.slice(0, 3).map((p) => {
+      if (p.trim() === '') return null;
+      const [lo, hi] = p.split('-').map((x) => size(x.trim(), fail));
+      if (hi === undefined || !(lo > 0 && hi >= lo) || lo % 512 !== 0 || hi % 512 !== 0) fail(`'${p}' is not a range of block sizes (e.g. 4k-64k, multiples of 512)`);
+      return [lo, hi] as [number, number];
+    });
+    o.bsRange = [0, 1, 2].map((d) => ranges[d] ?? (d === 2 && ranges.length === 2 ? ranges[1] : ranges.length === 1 ? ranges[0] : o.bsRange[d]));
+    o.bsRange.forEach((r, d) => {
+      if (r !== null) o.bs[d] = r[0];
+    });
+  },
+  bssplit: (o, v, fail) => {
+    // fio's bssplit_ddir: "bs/percent:bs/percent,..." per direction; a missing percentage shares what is left.
+    const parts = need(v, fail).split(',');
+    const splits = parts.slice(0, 3).map((p) => {
+      if (p.trim() === '') return null;
+      const entries = p.split(':').map((e) => {
+        const [b, pc] = e.split('/');
+        const bs = size(b.trim(), fail);
+        if (!(bs > 0) || bs % 512 !== 0) fail(`'${b}': block sizes must be positive multiples of 512`);
+        const percent = pc === undefined || pc.trim() === '' ? NaN : Number(pc);
+        if (pc !== undefined && pc.trim() !== '' && !(percent >= 0 && percent <= 100)) fail(`'${e}': the percentage must be in 0..100`);
+        return { bs, percent };
+      });
+      const given = entries.filter((e) => !Number.isNaN(e.percent)).reduce((a, e) => a + e.percent, 0);
+      if (given > 100) fail(`'${p}': the percentages add up to ${given}, more than 100`);
+      const open = entries.filter((e) => Number.isNaN(e.percent));
+      for (const e of open) e.percent = (100 - given) / open.length;
+      return entries;
+    });
+    o.bsSplit = [0, 1, 2].map((d) => splits[d] ?? (splits.length === 1 ? splits[0] : d === 2 && splits.length === 2 ? splits[1] : o.bsSplit[d]));
+    o.bsSplit.forEach((sp, d) => {
+      if (sp !== null) o.bs[d] = Math.min(...sp.map((e) => e.bs));
+    });
+  },
+  blockalign: (o, v, fail) => {
+    o.blockAlign = perDirection(need(v, fail), (t) => size(t, fail), o.blockAlign);
+    if (o.blockAlign.some((b) => b % 512 !== 0)) fail('alignments must be multiples of 512');
+  },
+  percentage_random: (o, v, fail) => void (o.percentageRandom = perDirection(need(v, fail), (t) => int(t, fail, 0, 100), o.percentageRandom)),
+  random_generator: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t !== 'tausworthe' && t !== 'lfsr' && t !== 'tausworthe64') fail(`'${t}' is not a generator (tausworthe, lfsr, tausworthe64)`);
+    o.randomGenerator = t as JobOptions['randomGenerator'];
+  },
+  rw_sequencer: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t !== 'sequential' && t !== 'identical') fail(`'${t}' is not a sequencer (sequential, identical)`);
+    o.rwSequencer = t as JobOptions['rwSequencer'];
+  },
+  zonemode: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t === 'zbd') fail('zonemode=zbd: zoned block devices are not modelled');
+    if (t !== 'none' && t !== 'strided') fail(`'${t}' is not a zone mode (none, strided, zbd)`);
+    o.zoneMode = t as JobOptions['zoneMode'];
+  },
+  zonesize: (o, v, fail) => void (o.zoneSize = size(need(v, fail), fail)),
+  zonerange: (o, v, fail) => void (o.zoneRange = size(need(v, fail), fail)),
+  zoneskip: (o, v, fail) => void (o.zoneSkip = size(need(v, fail), fail)),
+  verify: (o, v, fail) => {
+    const t = need(v, fail);
+    const kinds = ['none', '0', 'md5', 'crc64', 'crc32c', 'crc32c-intel', 'crc32', 'crc16', 'crc7', 'xxhash', 'sha512', 'sha256', 'sha1', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'meta', 'pattern', 'null'];
+    if (!kinds.includes(t)) fail(`'${t}' is not a verify method (${kinds.join(', ')})`);
+    o.verify = t === '0' ? 'none' : t;
+  },
+  do_verify: (o, v, fail) => void (o.doVerify = bool(v, fail)),
+  verify_only: (o, v, fail) => void (o.verifyOnly = bool(v, fail)),
+  verify_backlog: (o, v, fail) => void (o.verifyBacklog = int(v, fail)),
+  fdatasync: (o, v, fail) => void (o.fdatasync = int(v, fail)),
+  sync_file_range: (o, v, fail) => {
+    const [flags, n] = need(v, fail).split(':');
+    const known = ['wait_before', 'write', 'wait_after'];
+    const list = flags.split(',').map((f) => f.trim());
+    if (list.some((f) => !known.includes(f))) fail(`'${flags}': flags are ${known.join(', ')}`);
+    o.syncFileRange = int(n ?? null, fail, 1);
+    o.syncFileRangeWait = list.includes('wait_after');
+  },
+  sync: (o, v, fail) => {
+    const t = v ?? '1';
+    if (/^(0|none|false|no|off)$/i.test(t)) o.syncWrites = false;
+    else if (/^(1|sync|dsync|true|yes|on)$/i.test(t)) o.syncWrites = true;
+    else fail(`'${t}' is not a sync mode (none, sync, dsync, 0, 1)`);
+  },
+  rate_process: (o, v, fail) => {
+    const t = need(v, fail);
+    if (t !== 'linear' && t !== 'poisson') fail(`'${t}' is not a rate process (linear, poisson)`);
+    o.ratePoisson = t === 'poisson';
+  },
+  iodepth_batch_submit: (o, v, fail) => void (o.iodepthBatchSubmit = Math.max(1, int(v, fail, 0, 65536))),
+  iodepth_batch_complete_min: (o, v, fail) => void (o.iodepthBatchCompleteMin = int(v, fail, 0, 65536)),
+  iodepth_batch_complete_max: (o, v, fail) => void (o.iodepthBatchCompleteMax = int(v, fail, 0, 65536)),
+  iodepth_low: (o, v, fail) => void (o.iodepthLow = int(v, fail, 0, 65536)),
+  thinktime_blocks: (o, v, fail) => void (o.thinktimeBlocks = int(v, fail, 1)),
+  offset_align: (o, v, fail) => void (o.offsetAlign = size(need(v, fail), fail)),
+  fill_device: (o, v, fail) => {
+    if (bool(v, fail)) {
+      o.size = null;
+      o.sizePercent = null;
+    }
+  },
+  filesize: (o, v, fail) => {
+    const [lo, hi] = need(v, fail).split('-').map((x) => size(x.trim(), fail));
+    o.fileSize = [lo, hi ?? lo];
+    if (!(o.fileSize[1] >= o.fileSize[0] && o.fileSize[0] > 0)) fail('a file size or a range lo-hi');
+  },
+  nrfiles: (o, v, fail) => void (o.nrfiles = int(v, fail, 1)),
+  directory: (o, v, fail) => {
+    const t = need(v, fail);
+    if (/(^|[^\\]):/.test(t)) fail('several directories per job are not supported');
+    o.directory = t;
+  },
+  file_service_type: (o, v, fail) => {
+    // With one file per job (nrfiles > 1 is refused) the choice of the next file has no effect.
+    if (!/^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(:[\d.]+)?$/.test(need(v, fail))) fail(`'${v}' is not a file service type`);
+  },
+  fsync_on_close: (o, v, fail) => void (o.endFsync = o.endFsync || bool(v, fail)),
+  exitall: (o, v, fail) => void (o.exitall = bool(v, fail)),
+  wait_for: (o, v, fail) => void (o.waitFor = need(v, fail)),
   cpus_allowed: (o, v, fail) => void (o.cpusAllowed = cpuList(need(v, fail), fail)),
   cpus_allowed_policy: (o, v, fail) => {
     const t = need(v, fail);
@@ -283,23 +515,44 @@ const SETTERS: Record<string, Setter> = {
   refill_buffers: (o, v, fail) => void (o.refillBuffers = v === null ? true : bool(v, fail)),
   scramble_buffers: (o, v, fail) => void (o.scrambleBuffers = v === null ? true : bool(v, fail)),
   // Per-interval logs (logs.ts).
-  write_bw_log: (o, v, fail) => void (o.writeBwLog = need(v, fail)),
-  write_iops_log: (o, v, fail) => void (o.writeIopsLog = need(v, fail)),
-  write_lat_log: (o, v, fail) => void (o.writeLatLog = need(v, fail)),
+  // Without a name fio uses the job's name (jobname_bw.N.log).
+  write_bw_log: (o, v) => void (o.writeBwLog = v ?? o.name),
+  write_iops_log: (o, v) => void (o.writeIopsLog = v ?? o.name),
+  write_lat_log: (o, v) => void (o.writeLatLog = v ?? o.name),
   log_avg_msec: (o, v, fail) => void (o.logAvgMsec = int(v, fail, 0, 2 ** 31)),
-  log_max_value: (o, v, fail) => void (o.logMaxValue = bool(v, fail)),
+  // log_window_value (its newer name) takes avg / max; both (two columns) is not written.
+  log_max_value: (o, v, fail) => {
+    if (v === 'avg' || v === 'max') o.logMaxValue = v === 'max';
+    else if (v === 'both') fail('log_window_value=both (two value columns) is not written; give avg or max');
+    else o.logMaxValue = bool(v, fail);
+  },
   log_offset: (o, v, fail) => void (o.logOffset = bool(v, fail)),
   per_job_logs: (o, v, fail) => void (o.perJobLogs = bool(v, fail)),
 };
 
 /** fio accepts these spellings too. */
-const ALIASES: Record<string, string> = { readwrite: 'rw', blocksize: 'bs', io_size: 'size' };
+const ALIASES: Record<string, string> = {
+  readwrite: 'rw', blocksize: 'bs', io_limit: 'io_size', fileoffset: 'offset', ba: 'blockalign', blocksize_range: 'bsrange',
+  nr_files: 'nrfiles', timeout: 'runtime', iodepth_batch: 'iodepth_batch_submit', iodepth_batch_complete: 'iodepth_batch_complete_min',
+  fill_fs: 'fill_device', allrandrepeat: 'randrepeat', log_window_value: 'log_max_value', disable_bw: 'disable_bw_measurement',
+};
 
 export const SUPPORTED_OPTIONS = Object.keys(SETTERS).sort();
+
+/** What dmsim does with a fio option named as in a job file (aliases followed). */
+export function fioOptionStatus(name: string) {
+  const key = ALIASES[name] || name;
+  return optionStatus(key, (k) => SETTERS[k] !== undefined);
+}
 
 /** The options of one job section, checked, with fio's defaults for the rest. */
 export function jobOptions(section: JobSection, source: string): JobOptions {
   const o = defaultOptions(section.name, section.line);
+  // A job for an engine dmsim does not run is refused for its engine, before its other options.
+  const engine = [...section.options].reverse().find((x) => x.key === 'ioengine');
+  if (engine !== undefined && engineRefusal(engine.value ?? '') !== null) {
+    throw new InputError(engineRefusal(engine.value ?? '')!, { file: source, line: engine.line, field: 'ioengine' });
+  }
   for (const opt of section.options) {
     const key = ALIASES[opt.key] || opt.key;
     const fail = (why: string): never => {
@@ -307,16 +560,22 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
     };
     const set = SETTERS[key];
     if (set === undefined) {
-      throw new InputError(`option '${opt.key}' is not supported by dmsim (supported: ${SUPPORTED_OPTIONS.join(', ')})`, {
-        file: source,
-        line: opt.line,
-        field: opt.key,
-      });
+      const st = optionStatus(key, () => false);
+      if (st === undefined) fail(`'${opt.key}' is not a fio option (fio's HOWTO lists them; dmsim's handling of each is in workload/fio/option-table.ts)`);
+      if (st!.status === 'refused' && !(st!.defaults ?? []).includes(opt.value ?? '1')) {
+        fail(`option '${opt.key}' is not modelled by dmsim: ${st!.why}`);
+      }
+      o.noEffect.push(opt.key);
+      o.lines[key] = opt.line;
+      continue;
     }
-    set(o, opt.value, fail);
+    // fio counts a time given as an arithmetic expression in microseconds.
+    const value = opt.expr === true && TIME_OPTIONS.includes(key) ? `${opt.value}us` : opt.value;
+    set(o, value, fail);
     o.lines[key] = opt.line;
   }
-  if (o.ioengine === 'sync' || o.ioengine === 'psync') o.iodepth = 1; // fio: no effect on sync engines
+  if (SYNC_ENGINES.includes(o.ioengine)) o.iodepth = 1; // fio: no effect on sync engines
+  checkJob(o, source);
   if (o.timeBased && o.runtime === 0) {
     // fio would run such a job forever; a simulation that never ends helps nobody.
     throw new InputError('time_based needs a runtime (e.g. runtime=30)', { file: source, line: o.lines.time_based ?? o.line, field: 'time_based' });
@@ -331,4 +590,48 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
     });
   }
   return o;
+}
+
+const TIME_OPTIONS = ['runtime', 'ramp_time', 'startdelay', 'thinktime'];
+
+/** Engines that issue one I/O at a time from the job's thread (fio's FIO_SYNCIO engines; mmap copies in the thread). */
+export const SYNC_ENGINES: readonly IoEngine[] = ['sync', 'psync', 'vsync', 'pvsync', 'pvsync2', 'mmap'];
+void BLOCK_ENGINES;
+
+/** Cross-option checks fio makes (or that the model needs), at the line of the option at fault. */
+function checkJob(o: JobOptions, source: string): void {
+  const at = (field: string) => ({ file: source, line: o.lines[field] ?? o.line, field });
+  if (o.zoneMode === 'strided') {
+    if (o.zoneSize === 0) throw new InputError('zonemode=strided needs zonesize', at('zonemode'));
+    if (o.zoneRange === 0) o.zoneRange = o.zoneSize; // fio: zonerange defaults to zonesize
+  } else if (o.zoneSize > 0 || o.zoneSkip > 0) {
+    // fio before zonemode: a zonesize alone means strided zones.
+    o.zoneMode = 'strided';
+    if (o.zoneRange === 0) o.zoneRange = o.zoneSize;
+  }
+  if (o.nrfiles > 1) throw new InputError(`nrfiles=${o.nrfiles}: several files per job are not modelled (one job per device or file)`, at('nrfiles'));
+  if (o.iodepthLow === 0 || o.iodepthLow > o.iodepth) o.iodepthLow = o.iodepth;
+  if (o.iodepthBatchSubmit > o.iodepth) o.iodepthBatchSubmit = o.iodepth;
+}
+
+/** "50/5:30/15:20/": access percent / size (percent, or bytes with zoned_abs); an empty size takes what is left (fio's parse_zoned_distribution). */
+function parseZones(text: string, absolute: boolean, fail: (why: string) => never): AccessZone[] {
+  const zones = text.split(':').map((z) => {
+    const [a, sz] = z.split('/');
+    const access = Number(a);
+    if (!(access >= 0 && access <= 100) || sz === undefined) fail(`'${z}' is not access%/size`);
+    const size = sz.trim() === '' ? NaN : absolute ? parseSize(sz) : Number(sz);
+    if (sz.trim() !== '' && !(size > 0)) fail(`'${z}': the zone's size must be > 0`);
+    return { access, size };
+  });
+  if (zones.length > 256) fail('at most 256 zones');
+  const access = zones.reduce((s, z) => s + z.access, 0);
+  if (Math.abs(access - 100) > 1e-9) fail(`'${text}': the access percentages add up to ${access}, not 100`);
+  if (!absolute) {
+    const given = zones.filter((z) => !Number.isNaN(z.size)).reduce((s, z) => s + z.size, 0);
+    const open = zones.filter((z) => Number.isNaN(z.size));
+    for (const z of open) z.size = (100 - given) / open.length;
+    if (given > 100 + 1e-9) fail(`'${text}': the zones' sizes add up to ${given}%, more than 100`);
+  } else if (zones.some((z) => Number.isNaN(z.size))) fail(`'${text}': zoned_abs needs every zone's size`);
+  return zones;
 }

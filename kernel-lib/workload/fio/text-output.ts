@@ -19,6 +19,34 @@ export function num2str(value: number, base: 1000 | 1024, unit: string): string 
   return `${text}${prefixes[i]}${unit}`;
 }
 
+/**
+ * fio's lib/num2str.c num2str(num, maxlen = 4, base 1, pow2, unit) exactly: divide by
+ * 1000 (1024) while the integer has more than maxlen digits, then show the remainder as as
+ * many decimals as fit in maxlen, rounding as fio does (a carry bumps the integer).
+ */
+export function fioNum2str(value: number, pow2: boolean, unit: string, maxlen = 4): string {
+  const prefixes = pow2 ? ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] : ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+  const thousand = pow2 ? 1024 : 1000;
+  let num = Math.floor(value);
+  let modulo = -1;
+  let carry = false;
+  let post = 0;
+  while (post < prefixes.length) {
+    if (String(num).length <= maxlen) break;
+    modulo = num % thousand;
+    num = Math.floor(num / thousand);
+    carry = modulo >= thousand / 2;
+    post++;
+  }
+  if (post >= prefixes.length) post = 0;
+  if (modulo === -1) return `${num}${prefixes[post]}${unit}`;
+  const room = maxlen - String(num).length;
+  if (room <= 1) return `${carry ? num + 1 : num}${prefixes[post]}${unit}`;
+  const frac = (modulo / thousand).toFixed(room - 1);
+  if (frac[0] === '1') num++;
+  return `${num}.${frac.slice(2)}${prefixes[post]}${unit}`;
+}
+
 /** fio scales latencies to the unit that keeps them readable: nsec, usec or msec. */
 function latUnit(lat: Json): [string, number] {
   if (lat.max < 10_000) return ['nsec', 1];
@@ -43,11 +71,13 @@ function percentileLines(lat: Json): string[] {
 }
 
 function ddirLines(name: string, d: Json): string[] {
-  const iops = d.iops >= 1000 ? num2str(Math.round(d.iops), 1000, '') : d.iops.toFixed(d.iops < 10 ? 2 : 0);
-  // fio prints the bandwidth in KiB/s-based units, then in SI units: "BW=5700KiB/s (5837kB/s)".
+  // show_ddir_status(): integer bytes/s and IOPS over the integer runtime in ms, each through
+  // num2str (4 digits), the bandwidth in KiB-based units then in SI units: "BW=5700KiB/s (5837kB/s)".
+  const iops = fioNum2str(Math.floor((1000 * d.total_ios) / d.runtime), false, '');
+  const bw = Math.floor((1000 * d.io_bytes) / d.runtime);
   const lines = [
-    `  ${name}: IOPS=${iops}, BW=${num2str(d.bw * 1024, 1024, 'B/s')} (${num2str(d.bw_bytes, 1000, 'B/s')})` +
-      `(${num2str(d.io_bytes, 1024, 'B')}/${d.runtime}msec)`,
+    `  ${name}: IOPS=${iops}, BW=${fioNum2str(bw, true, 'B/s')} (${fioNum2str(bw, false, 'B/s')})` +
+      `(${fioNum2str(d.io_bytes, true, 'B')}/${d.runtime}msec)`,
   ];
   if (d.slat_ns.N > 0) lines.push(`    ${latLine('slat', d.slat_ns)}`);
   lines.push(`    ${latLine('clat', d.clat_ns)}`);
@@ -72,7 +102,8 @@ export function fioText(doc: Json, jobCounts: readonly number[]): string {
   const out: string[] = [];
   doc.jobs.forEach((job: Json, i: number) => {
     out.push(`${job.jobname}: (groupid=${job.groupid}, jobs=${jobCounts[i] ?? 1}): err= 0: pid=0: ${doc.time}`);
-    for (const name of DIRS) if (job[name].total_ios > 0) out.push(...ddirLines(name, job[name]));
+    // fio prints no line for a direction without runtime (show_ddir_status returns).
+    for (const name of DIRS) if (job[name].total_ios > 0 && job[name].runtime > 0) out.push(...ddirLines(name, job[name]));
     if (job.sync.total_ios > 0) {
       out.push('  fsync/fdatasync/sync_file_range:', `    ${latLine('sync', job.sync.lat_ns)}`);
     }
@@ -105,9 +136,16 @@ export function fioText(doc: Json, jobCounts: readonly number[]): string {
   if (doc.disk_util.length > 0) {
     out.push('Disk stats (read/write):');
     for (const d of doc.disk_util) {
+      // print_disk_util(): a device with slaves (dm) is indented and followed by show_agg_stats().
+      const agg =
+        d.aggr_util === undefined
+          ? ''
+          : `, aggrios=${d.aggr_read_ios}/${d.aggr_write_ios}, aggsectors=${d.aggr_read_sectors}/${d.aggr_write_sectors}, ` +
+            `aggrmerge=${d.aggr_read_merges}/${d.aggr_write_merge}, aggrticks=${d.aggr_read_ticks}/${d.aggr_write_ticks}, ` +
+            `aggrin_queue=${d.aggr_in_queue}, aggrutil=${d.aggr_util.toFixed(2)}%`;
       out.push(
-        `  ${d.name}: ios=${d.read_ios}/${d.write_ios}, merge=${d.read_merges}/${d.write_merges}, ` +
-          `ticks=${d.read_ticks}/${d.write_ticks}, in_queue=${d.in_queue}, util=${d.util.toFixed(2)}%`,
+        `${d.aggr_util === undefined ? '' : '  '}  ${d.name}: ios=${d.read_ios}/${d.write_ios}, sectors=${d.read_sectors}/${d.write_sectors}, ` +
+          `merge=${d.read_merges}/${d.write_merges}, ticks=${d.read_ticks}/${d.write_ticks}, in_queue=${d.in_queue}, util=${d.util.toFixed(2)}%${agg}`,
       );
     }
   }

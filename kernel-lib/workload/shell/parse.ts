@@ -9,6 +9,8 @@
 //   dd OPERANDS (workload/dd.ts's operands; if=/of= a file on a mounted file system or a device)
 //   cp -r SOURCE DEST      (SOURCE one of the scenario's `trees`)
 //   cat FILE > /dev/null   rm [-r] [-f] PATH      echo 1|2|3 > /proc/sys/vm/drop_caches
+//   fio --name=JOB --OPTION=VALUE ... (jobs on fio's command line; files with directory= or
+//             filename= on a mounted file system, buffered)
 import { InputError } from '../../base/input-error.js';
 import { parseDdOperands, type DdOptions } from '../dd.js';
 
@@ -23,7 +25,9 @@ export type ShellCommand =
   | { kind: 'cp'; source: string; dest: string }
   | { kind: 'cat'; file: string }
   | { kind: 'rm'; recursive: boolean; force: boolean; path: string }
-  | { kind: 'drop_caches'; what: number };
+  | { kind: 'drop_caches'; what: number }
+  /** fio's command-line jobs, written out as a job file (options before the first --name are [global]). */
+  | { kind: 'fio'; jobText: string };
 
 export interface ShellLine {
   /** The line as written. */
@@ -33,7 +37,7 @@ export interface ShellLine {
   cmd: ShellCommand;
 }
 
-const COMMANDS = 'mkfs.ext2, mkfs.ext3, mke2fs, mount, umount, sync, sleep, mkdir, dd, cp, cat, rm, echo N > /proc/sys/vm/drop_caches';
+const COMMANDS = 'mkfs.ext2, mkfs.ext3, mke2fs, mount, umount, sync, sleep, mkdir, dd, cp, cat, rm, fio, echo N > /proc/sys/vm/drop_caches';
 
 export function parseShell(text: string, file: string, firstLine: number): ShellLine[] {
   const out: ShellLine[] = [];
@@ -172,6 +176,16 @@ function parseCommand(words: string[], fail: (why: string, field?: string) => ne
     case 'echo':
       if (args.length === 3 && ['1', '2', '3'].includes(args[0]) && args[1] === '>' && args[2] === '/proc/sys/vm/drop_caches') return { kind: 'drop_caches', what: Number(args[0]) };
       return fail('only echo 1|2|3 > /proc/sys/vm/drop_caches is modelled');
+    case 'fio': {
+      const lines = ['[global]'];
+      for (const a of args) {
+        const m = /^--([a-z_][a-z0-9_-]*)(?:=(.*))?$/i.exec(a);
+        if (m === null) return fail(`fio: '${a}': give the jobs as --option=value on the command line (a job file runs with dmsim fio or workload.fio)`, 'fio');
+        lines.push(m[1] === 'name' ? `[${m[2] ?? ''}]` : m[2] === undefined ? m[1] : `${m[1]}=${m[2]}`);
+      }
+      if (!args.some((a) => a.startsWith('--name='))) return fail('fio: no job (--name=NAME)', 'fio');
+      return { kind: 'fio', jobText: `${lines.join('\n')}\n` };
+    }
     default:
       return fail(`command '${name}' is not modelled (supported: ${COMMANDS})`);
   }

@@ -12,6 +12,10 @@ import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import { DdRun, ddTransferLine, type DdOptions, type DdResult } from '../dd.js';
 import type { ShellLine } from './parse.js';
+import { FioRun } from '../fio/fio.js';
+import { fioJson } from '../fio/json-output.js';
+import { fioText } from '../fio/text-output.js';
+import type { BufferedIo } from '../fio/job.js';
 import { materializeTree, type TreeSpec } from './source-tree.js';
 
 export interface ShellEnvironment {
@@ -41,6 +45,40 @@ export interface ShellCommandResult {
   output: string;
   /** dd's result, as the `dd` block of a dd workload. */
   dd?: { records_in: number; records_out: number; bytes: number; seconds: number; bytes_per_second: number; text: string };
+  /** fio's jobs[], as in its JSON output. */
+  fio?: unknown[];
+}
+
+/** A file on a mounted file system as fio's "device": its name and the file system's size bound the job's region. */
+class FileTarget implements BlockDevice {
+  readonly logicalBlockSize = 4096;
+  fs: Ext2Mount | null = null;
+  inode: Inode | null = null;
+  constructor(
+    readonly name: string,
+    readonly sizeSectors: number,
+  ) {}
+  submit(): ProcessGenerator<void> {
+    throw new Error(`fio: ${this.name}: direct I/O to a file is refused before the run`);
+  }
+  diskStats() {
+    return null;
+  }
+}
+
+/** Buffered I/O on a FileTarget through its file system (page cache, allocation, journal). */
+function fileIo(f: FileTarget, pid: number): BufferedIo {
+  return {
+    *write(thread, offset, bytes) {
+      yield* f.fs!.write(thread, f.inode!, offset, bytes, pid);
+    },
+    *read(thread, offset, bytes) {
+      yield* f.fs!.read(thread, f.inode!, offset, bytes);
+    },
+    fsync: (thread) => f.fs!.fsync(thread, f.inode!),
+    writeAndWait: (thread) => f.fs!.fsync(thread, f.inode!),
+    writeback: { wakeFlusher: () => {} },
+  };
 }
 
 class CommandFailed extends Error {
@@ -218,6 +256,8 @@ export class ShellRun {
       }
       case 'dd':
         return yield* this.dd(c.options, thread, r);
+      case 'fio':
+        return yield* this.fio(c.jobText, thread, r);
       case 'cp':
         return yield* this.cp(c.source, c.dest, thread);
       case 'cat': {
@@ -287,6 +327,64 @@ export class ShellRun {
     }
     const inode = yield* this.fsCall(() => fs.create(thread, parent, name, false, this.pid), prefix);
     return { fs, inode };
+  }
+
+  /**
+   * fio on the shell's machine: a file name under a mount point (filename=, or directory= with
+   * fio's jobname.N.0) is a file of that file system, created as fio does (and, for a job that
+   * reads, laid out first: fio writes the file before the job when it is shorter than the
+   * job's region); other names are devices. Buffered only: O_DIRECT through ext2/ext3 is not
+   * modelled.
+   */
+  private *fio(jobText: string, thread: Thread | null, r: ShellCommandResult): ProcessGenerator<string> {
+    const env = this.env;
+    const files = new Map<string, FileTarget>();
+    const io = new Map<BlockDevice, BufferedIo>();
+    const run = new FioRun(
+      {
+        sim: env.sim,
+        cpus: env.cpus,
+        cpuNsPerIo: env.cpuNsPerIo,
+        source: env.source,
+        warn: env.warn,
+        resolveFile: (name) => {
+          const at = name.startsWith('/') ? this.locate(name) : null;
+          if (at === null) return this.device(name);
+          let f = files.get(name);
+          if (f === undefined) {
+            f = new FileTarget(name, at.m.fs.dev.sizeSectors);
+            files.set(name, f);
+            io.set(f, fileIo(f, this.pid));
+          }
+          return f;
+        },
+        pageCache: (dev) => io.get(dev) ?? env.pageCache(dev),
+      },
+      jobText,
+      env.source,
+    );
+    for (const job of run.jobs) {
+      if (!(job.dev instanceof FileTarget)) continue;
+      if (job.options.direct) throw new CommandFailed(`fio: ${job.dev.name}: direct=1 on a file of ext2/ext3 is not modelled (O_DIRECT through the file system)`);
+      if (job.options.ddirs.trim) throw new CommandFailed(`fio: ${job.dev.name}: trim on a file (punch hole) is not modelled`);
+    }
+    for (const f of files.values()) {
+      const opened = yield* this.openForWrite(f.name, thread, 'fio', false);
+      f.fs = opened.fs;
+      f.inode = opened.inode;
+    }
+    for (const job of run.jobs) {
+      const f = job.dev;
+      if (!(f instanceof FileTarget) || !job.options.ddirs.read) continue;
+      // "Laying out IO file": fio writes a file shorter than the job's region before the job.
+      const end = job.regionStart + job.regionBytes;
+      for (let off = f.inode!.size; off < end; off += IO_BUF) yield* this.fsCall(() => f.fs!.write(thread, f.inode!, off, Math.min(IO_BUF, end - off), this.pid), 'fio');
+    }
+    const t0 = env.sim.now;
+    yield run.start();
+    const doc = fioJson(run.reports(), [], env.sim.now - t0, run.globalOptions) as { jobs: unknown[] };
+    r.fio = doc.jobs;
+    return `${fioText(doc, run.reports().map((rep) => rep.stats.jobs))}\n`;
   }
 
   private *dd(o: DdOptions, thread: Thread | null, r: ShellCommandResult): ProcessGenerator<string> {

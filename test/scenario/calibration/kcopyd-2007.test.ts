@@ -18,7 +18,8 @@ const PENDING: Record<string, string> = {
   'none': 'the published dd wrote a file through a filesystem, which is not modelled',
   'same 8': 'the first tens of seconds run before the tail-requeue shuffle sets in',
   'same 512': 'copies in batches whose reads start in order',
-  'separate 8': 'COW writes complete one by one on the second disk, each pass admits one copy',
+  // 'separate 8' came within 30% (1.449 vs 1.2 MB/s, +20.8%) when dm core began to spend its
+  // per-bio CPU (dm/core-costs.ts): the row is sensitive to small timing changes on the HDDs.
   'separate 512': 'not explained: the shuffled 64 KiB reads cost less than the published rate needs',
 };
 

@@ -19,6 +19,7 @@ describe('workload/fio/job-file', () => {
     expect(fileErr('[j\nrw=read').message).to.match(/^x\.fio:1: malformed section header/);
     expect(fileErr('[global]\nbs=4k').message).to.match(/no jobs defined/);
     expect(fileErr('[j]\n[j]').message).to.match(/^x\.fio:2: job 'j' is defined twice/);
-    expect(fileErr('[j]\nfilename=$DEV').message).to.match(/environment variables/);
+    expect(fileErr('[j]\nfilename=$DEV').message).to.match(/^x\.fio:2: filename: '\$DEV' is not one of fio's keywords/);
+    expect(fileErr('[j]\nsize=($ncpus*)').message).to.match(/^x\.fio:2: size: .* is not an arithmetic expression/);
   });
 });

@@ -49,9 +49,12 @@ describe('workload/fio/options', () => {
     expect(o.dedupePercentage).to.equal(30);
   });
 
-  it('names an unsupported option and its line, listing what is supported', () => {
-    const e = err('[global]\nfilename=sda\n\n[j]\nrw=read\nverify=md5\n');
-    expect(e.message).to.match(/^x\.fio:6: verify: option 'verify' is not supported by dmsim \(supported: .*iodepth.*\)/);
+  it('names a refused option, its line and the reason; an unknown name is not a fio option', () => {
+    const e = err('[global]\nfilename=sda\n\n[j]\nrw=read\nlatency_target=10ms\n');
+    expect(e.message).to.equal("x.fio:6: latency_target: option 'latency_target' is not modelled by dmsim: latency-target depth search is not modelled");
+    expect(err('[j]\nfrobnicate=1').message).to.match(/^x\.fio:2: frobnicate: 'frobnicate' is not a fio option/);
+    // fio's default value of a refused option asks for nothing: accepted.
+    expect(() => err('[j]\nfilename=sda\nnice=0')).to.throw('expected an error');
   });
 
   it('names the option and line of a bad value', () => {

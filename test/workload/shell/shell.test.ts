@@ -17,7 +17,7 @@ describe('workload/shell', () => {
     expect(() => parseShell('mkfs.ext3 -q /dev/x\nmount /dev/x /mnt\nfsck /dev/x', 'a.yaml', 10)).to.throw(InputError, /a\.yaml:12: .*command 'fsck' is not modelled/);
     expect(() => parseShell('mount -o data=journal /dev/x /mnt', 'a.yaml', 3)).to.throw(/a\.yaml:3: .*data=journal is not modelled/);
     expect(() => parseShell('mkfs.ext3 -O uninit_bg /dev/x', 'a.yaml', 1)).to.throw(/option -O is not modelled/);
-    expect(() => parseShell('dd if=/dev/zero of=/mnt/f bs=1M count=1 status=none', 'a.yaml', 1)).to.throw(/unsupported operand 'status'/);
+    expect(() => parseShell('dd if=/dev/zero of=/mnt/f bs=1M count=1 cbs=80', 'a.yaml', 1)).to.throw(/unsupported operand 'cbs'/);
   });
 
   it('runs mkfs, mount, dd, cp -r, sync, umount; each command timed, one after the other', () => {
