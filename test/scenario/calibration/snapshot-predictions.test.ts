@@ -18,10 +18,10 @@ const DESIGNS: Record<string, Record<string, unknown>> = {
 
 /** Pinned at 8 jobs, 20 ms simulated: libaio QD32 IOPS and psync mean latency (us). */
 const PINNED_8_JOBS: Record<string, { iops: number; latUs: number }> = {
-  'mutex (5.0)': { iops: 68000, latUs: 117.95 },
-  'fine-grained locking': { iops: 82955, latUs: 100.2 },
-  'per-CPU kcopyd': { iops: 111800, latUs: 64.23 },
-  'both': { iops: 446000, latUs: 19.86 },
+  'mutex (5.0)': { iops: 64682, latUs: 130.84 },
+  'fine-grained locking': { iops: 75636, latUs: 112.54 },
+  'per-CPU kcopyd': { iops: 105100, latUs: 64.24 },
+  'both': { iops: 402700, latUs: 21.87 },
 };
 
 /** Pinned 2007 head-requeue predictions (MB/s, dd 1000 MB, seed 1). */
