@@ -10,10 +10,14 @@ import { runScenario } from './run.js';
 
 export function scenarioPoint(params: Record<string, unknown>, seed: number): Record<string, number | string | boolean> {
   const { scenario, ...set } = params;
+  return runScenario(scenarioFile(scenario, 'scenarioPoint'), { set, seed }).metrics();
+}
+
+function scenarioFile(scenario: unknown, runner: string): string {
   if (typeof scenario !== 'string') {
-    throw new TypeError(`scenarioPoint: params.scenario must be the path of a scenario file, got ${JSON.stringify(scenario)}`);
+    throw new TypeError(`${runner}: params.scenario must be the path of a scenario file, got ${JSON.stringify(scenario)}`);
   }
-  return runScenario(scenario, { set, seed }).metrics();
+  return scenario;
 }
 
 /**
@@ -29,10 +33,7 @@ export function scenarioPoint(params: Record<string, unknown>, seed: number): Re
  */
 export function scenarioSeriesPoint(params: Record<string, unknown>, seed: number): Record<string, number | string | boolean> {
   const { scenario, powerCutAt, ...set } = params;
-  if (typeof scenario !== 'string') {
-    throw new TypeError(`scenarioSeriesPoint: params.scenario must be the path of a scenario file, got ${JSON.stringify(scenario)}`);
-  }
-  const r = runScenario(scenario, { set, seed, ...(powerCutAt === undefined ? {} : { powerCutAt: powerCutAt as number }) });
+  const r = runScenario(scenarioFile(scenario, 'scenarioSeriesPoint'), { set, seed, ...(powerCutAt === undefined ? {} : { powerCutAt: powerCutAt as number }) });
   const m = r.metrics();
   const job = typeof set['workload.fio'] === 'string' ? /^\s*write_iops_log=(\S+)/m.exec(set['workload.fio']) : null;
   if (job !== null) {
