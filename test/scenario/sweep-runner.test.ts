@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sweep } from '../../kernel-lib/analysis/sweep.js';
-import { scenarioPoint } from '../../kernel-lib/scenario/sweep-runner.js';
+import { scenarioPoint, scenarioSeriesPoint } from '../../kernel-lib/scenario/sweep-runner.js';
 
 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-sweep-')), 'ram.yaml');
 fs.writeFileSync(
@@ -34,5 +34,19 @@ describe('scenario/sweep-runner', () => {
     });
     expect(t.numRows()).to.equal(2);
     expect(t.columnNames()).to.include.members(['cpu.cores', 'read_iops', 'ram0_util']);
+  });
+
+  it('scenarioSeriesPoint puts fio\'s iops log into the row and removes the file', function () {
+    this.timeout(0);
+    const log = path.join(path.dirname(file), 'series');
+    const fio = `[w]\nfilename=ram0\ndirect=1\nrw=randwrite\nbs=4k\nioengine=psync\nruntime=500ms\ntime_based\nwrite_iops_log=${log}\nlog_avg_msec=100\n`;
+    const row = scenarioSeriesPoint({ scenario: file, 'workload.fio': fio, 'fio.cpu_ns_per_io': 100_000 }, 1);
+    const keys = Object.keys(row).filter((k) => k.startsWith('iops_log_'));
+    expect(keys).to.deep.equal(['iops_log_100', 'iops_log_200', 'iops_log_300', 'iops_log_400', 'iops_log_500']);
+    // Theory: one write per (100 us of fio CPU + the ram disk's service), so at most 1000 per
+    // 100 ms interval, reported as a rate per second (fio's iops log): at most 10 000.
+    for (const k of keys) expect(row[k] as number).to.be.within(9000, 10_000);
+    expect(fs.existsSync(`${log}_iops.1.log`)).to.equal(false);
+    expect(scenarioPoint({ scenario: file, 'workload.fio': fio, 'fio.cpu_ns_per_io': 100_000 }, 1).write_iops).to.equal(row.write_iops);
   });
 });
