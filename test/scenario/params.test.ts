@@ -18,7 +18,7 @@ function problem(params: Record<string, unknown>): ParamError {
 
 describe('scenario/params', () => {
   it('a namespace no registered target reads is an unknown parameter, named with its key', () => {
-    for (const key of ['cowd.region_size', 'vdo.threads', 'dm.x']) {
+    for (const key of ['nosuchtarget.threads', 'era.x', 'dm.x']) {
       const err = problem({ [key]: 1 });
       expect(err.key).to.equal(key);
       expect(err.message).to.match(/unknown parameter/);
