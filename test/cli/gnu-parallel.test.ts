@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dmsim, ROOT, SIXTEEN, workspace } from '../helpers/sweep-cli.js';
+import { dmsim, ROOT, SIXTEEN, oneMachineTable, workspace } from '../helpers/sweep-cli.js';
 
 function whyNoSsh(): string | undefined {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
@@ -39,14 +39,7 @@ describe('cli/sweep --parallel (GNU parallel over ssh to two hosts)', function (
     started = true;
     const user = os.userInfo().username;
     hosts = `1/${ssh} ${user}@127.0.0.1,1/${ssh} ${user}@127.0.0.2`;
-    const one = workspace('dmsim-par-one-');
-    try {
-      const r = await dmsim(['sweep', SIXTEEN, '--out', path.join(one.dir, 't.csv')], one.env);
-      expect(r.code, r.stderr).to.equal(0);
-      reference = fs.readFileSync(path.join(one.dir, 't.csv'), 'utf8');
-    } finally {
-      fs.rmSync(one.dir, { recursive: true, force: true });
-    }
+    reference = await oneMachineTable('dmsim-par-one-');
   });
 
   after(() => {

@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dmsim, ROOT, SIXTEEN, sweepWithOwnRunner, workspace } from '../helpers/sweep-cli.js';
+import { dmsim, ROOT, SIXTEEN, sweepWithOwnRunner, oneMachineTable, workspace } from '../helpers/sweep-cli.js';
 
 /** Why this machine cannot run the cluster, or undefined when it can. */
 function whyNoSlurm(): string | undefined {
@@ -56,14 +56,7 @@ describe('cli/sweep --slurm (a one-machine Slurm cluster)', function () {
     started = true;
     slurmEnv = { SLURM_CONF: path.join(cluster, 'slurm.conf') };
     // The one-machine table every Slurm run must reproduce byte for byte.
-    const one = workspace('dmsim-slurm-one-');
-    try {
-      const r = await dmsim(['sweep', SIXTEEN, '--out', path.join(one.dir, 't.csv')], one.env);
-      expect(r.code, r.stderr).to.equal(0);
-      reference = fs.readFileSync(path.join(one.dir, 't.csv'), 'utf8');
-    } finally {
-      fs.rmSync(one.dir, { recursive: true, force: true });
-    }
+    reference = await oneMachineTable('dmsim-slurm-one-');
   });
 
   after(() => {

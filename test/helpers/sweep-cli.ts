@@ -1,6 +1,7 @@
 // Shared by the sharded-sweep tests: `dmsim` as a child process, a private cache and job
 // folder per test, and a sweep whose runner lives in a temporary file (so a test can change
 // "the model" by editing it: the runner's source is part of the model version).
+import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -42,4 +43,17 @@ export function sweepWithOwnRunner(dir: string, points = 8): { spec: string; cha
   const spec = path.join(dir, 'own.yaml');
   fs.writeFileSync(spec, `runner:\n  module: ${runner}\ngrid:\n  x: [${Array.from({ length: points }, (_, i) => i).join(', ')}]\nseed: 3\n`);
   return { spec, changeModel: () => fs.appendFileSync(runner, '// a change to the model\n') };
+}
+
+/** The sixteen-point sweep run whole on this machine, in a workspace of its own: the table
+ * every sharded run (Slurm, GNU parallel) must reproduce byte for byte. */
+export async function oneMachineTable(prefix: string): Promise<string> {
+  const one = workspace(prefix);
+  try {
+    const r = await dmsim(['sweep', SIXTEEN, '--out', path.join(one.dir, 't.csv')], one.env);
+    expect(r.code, r.stderr).to.equal(0);
+    return fs.readFileSync(path.join(one.dir, 't.csv'), 'utf8');
+  } finally {
+    fs.rmSync(one.dir, { recursive: true, force: true });
+  }
 }
