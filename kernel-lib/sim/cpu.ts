@@ -80,6 +80,8 @@ export class Core {
   preemptRequested = false;
   /** When the core last went idle. */
   idleSince = -1;
+  /** Floating threads preempted here and still waiting on this runqueue (idle balancing skips a core without any). */
+  stranded = 0;
 
   constructor(
     readonly set: CpuSet,
@@ -183,6 +185,7 @@ export class CpuSet {
       core.localQueue.push(t);
       t.queuedOn = core;
       t.queuedAt = this.sim.now;
+      core.stranded++;
       this.stranded++;
       this.sim.schedule(t.balanceTimer, this.migrationCostNs);
       return;
@@ -225,6 +228,7 @@ export class CpuSet {
   }
 
   private unstrand(t: Thread): void {
+    (t.queuedOn as Core).stranded--;
     t.queuedOn = null;
     this.stranded--;
   }
@@ -276,6 +280,7 @@ export class CpuSet {
   private idleBalance(idle: Core): void {
     const now = this.sim.now;
     for (const core of this.cores) {
+      if (core.stranded === 0) continue;
       const q = core.localQueue;
       for (let k = 0; k < q.length; k++) {
         const t = q.at(k) as Thread;

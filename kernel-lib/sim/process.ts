@@ -8,6 +8,8 @@ import type { Simulation } from './simulation.js';
 
 export type ProcessGenerator<R = unknown> = Generator<SimEvent<any>, R, any>;
 
+type Next = (this: ProcessGenerator<any>, value: unknown) => IteratorResult<SimEvent<any>, any>;
+
 /**
  * Whoever owns the process's CPU (see cpu.ts) is told what the process waits on next, so a
  * thread that goes to sleep gives up its core. Defined here as an interface so the core
@@ -29,6 +31,13 @@ export class Process<R = unknown> extends SimEvent<R> implements Waiter {
   /** The simulated thread this process runs as, if any (set by cpu.ts). */
   declare context: ProcessContext | null;
   declare private readonly gen: ProcessGenerator<R>;
+  /**
+   * The generator's `next`, read once: every generator function has a prototype of its own,
+   * so `gen.next` at the one resume site in step() sees as many object shapes as a model has
+   * generator functions, a megamorphic lookup at every resumption; the function found is
+   * V8's one built-in for all of them (any other iterator keeps its own).
+   */
+  declare private readonly _next: Next;
   declare readonly name: string;
 
   constructor(sim: Simulation, gen: ProcessGenerator<R>, name: string) {
@@ -36,6 +45,7 @@ export class Process<R = unknown> extends SimEvent<R> implements Waiter {
     this.target = null;
     this.context = null;
     this.gen = gen;
+    this._next = gen.next as Next;
     this.name = name;
     // Start at the current time, after everything already scheduled for it. The process
     // itself is the agenda item: fired while still pending, it starts (see _fire).
@@ -69,7 +79,7 @@ export class Process<R = unknown> extends SimEvent<R> implements Waiter {
     for (;;) {
       let r: IteratorResult<SimEvent<any>, R>;
       try {
-        if (ok) r = this.gen.next(value);
+        if (ok) r = this._next.call(this.gen, value);
         else {
           if (from !== null) from.defused = true;
           r = this.gen.throw(value);
