@@ -1,13 +1,15 @@
 // The floor of the engine's design: bench/mm1-model.ts's M/M/1 (same customers, same random
 // streams, so the same mean wait to the last digit) on a bare-bones engine of the same design
-// - a process per customer as a generator, an event object per wait, a (time, sequence) heap
-// plus a ring for "now" - with nothing else: no statistics, no checks, no CPU hook, no
-// failure path. And, below that, the generators and event objects alone, without any agenda.
-// What kernel-lib/sim costs above the bare engine is what engine work could still win; what
-// the bare engine costs above the generators alone is the agenda; the rest is V8's generators
-// and allocation (docs/engine.md, "Speed").
+// - a process per customer as a generator, an event object per wait, on kernel-lib/sim's own
+// agenda (a (time, sequence) heap plus a ring for "now") - with nothing else: no statistics,
+// no checks, no CPU hook, no failure path. And, below that, the generators and event objects
+// alone, without any agenda. What kernel-lib/sim costs above the bare engine is what work on
+// its events, processes and resources could still win; what the bare engine costs above the
+// generators alone is the agenda and the dispatch; the rest is V8's generators and allocation
+// (docs/engine.md, "Speed").
 //   node --import ./bin/register-ts.mjs bench/mm1-floor.ts [customers] [rounds]
 // One JSON line: medians of the CPU seconds of each (process.cpuUsage, run in turn).
+import { Agenda } from '../kernel-lib/sim/agenda.js';
 import { RandomStream } from '../kernel-lib/sim/rng.js';
 import { runMM1 } from './mm1-model.js';
 
@@ -15,7 +17,7 @@ class BareEvent {
   state = 0;
   value: unknown = undefined;
   waiter: BareProcess | null = null;
-  fire(): void {
+  _fire(): void {
     this.state = 2;
     const w = this.waiter;
     this.waiter = null;
@@ -31,9 +33,9 @@ class BareProcess extends BareEvent {
     super();
     agenda.pushNow(this);
   }
-  override fire(): void {
+  override _fire(): void {
     if (this.state === 0) this.step(undefined);
-    else super.fire();
+    else super._fire();
   }
   step(v: unknown): void {
     for (;;) {
@@ -53,83 +55,13 @@ class BareProcess extends BareEvent {
   }
 }
 
-class BareAgenda {
-  now = 0;
-  private seq = 0;
-  private readonly times = new Float64Array(4096);
-  private readonly seqs = new Float64Array(4096);
-  private readonly items: (BareEvent | undefined)[] = new Array(4096);
-  private n = 0;
-  private readonly ring: (BareEvent | undefined)[] = new Array(4096);
-  private head = 0;
-  private tail = 0;
-
-  pushNow(x: BareEvent): void {
-    this.ring[this.tail++ & 4095] = x;
-    this.seq++;
-  }
-
+/** kernel-lib/sim's own agenda (a heap plus a ring, nothing else), with a timeout factory. */
+class BareAgenda extends Agenda {
   timeout(delay: number): BareEvent {
     const e = new BareEvent();
     e.state = 1;
-    const time = this.now + delay;
-    const { times, seqs, items } = this;
-    const q = this.seq++;
-    let i = this.n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (times[p] < time || (times[p] === time && seqs[p] < q)) break;
-      times[i] = times[p];
-      seqs[i] = seqs[p];
-      items[i] = items[p];
-      i = p;
-    }
-    times[i] = time;
-    seqs[i] = q;
-    items[i] = e;
+    this.push(this.now + delay, e);
     return e;
-  }
-
-  pop(): BareEvent | undefined {
-    if (this.n > 0 && this.times[0] <= this.now) return this.popHeap();
-    if (this.tail !== this.head) {
-      const i = this.head++ & 4095;
-      const x = this.ring[i];
-      this.ring[i] = undefined;
-      return x;
-    }
-    if (this.n === 0) return undefined;
-    this.now = this.times[0];
-    return this.popHeap();
-  }
-
-  private popHeap(): BareEvent {
-    const { times, seqs, items } = this;
-    const top = items[0] as BareEvent;
-    const n = --this.n;
-    const lt = times[n];
-    const ls = seqs[n];
-    const li = items[n];
-    items[n] = undefined;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        let m = l;
-        if (r < n && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l]))) m = r;
-        if (times[m] > lt || (times[m] === lt && seqs[m] > ls)) break;
-        times[i] = times[m];
-        seqs[i] = seqs[m];
-        items[i] = items[m];
-        i = m;
-      }
-      times[i] = lt;
-      seqs[i] = ls;
-      items[i] = li;
-    }
-    return top;
   }
 }
 
@@ -186,7 +118,7 @@ function bareMM1(customers: number, seed = 1): number {
     })(),
     agenda,
   );
-  for (let x = agenda.pop(); x !== undefined; x = agenda.pop()) x.fire();
+  for (let x = agenda.pop(); x !== undefined; x = agenda.pop()) x._fire();
   return waitSum / served / 1000;
 }
 
