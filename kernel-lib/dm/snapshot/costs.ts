@@ -32,4 +32,19 @@ export const SNAPSHOT_COSTS = Object.freeze({
    * (about 80-90 ns). A physical figure, not fitted.
    */
   chainStepNs: 80,
+  /**
+   * Per chain entry whose line is still in the walking CPU's private cache (L2): it walked the
+   * chain last and has touched fewer than `l2Lines` other chain lines since. A dependent L2 hit,
+   * ~14 cycles at 2.5-3 GHz [R: a 2019 Skylake-SP class server; not published].
+   */
+  chainStepL2Ns: 5,
+  /**
+   * Per chain entry still in the shared last-level cache (another CPU walked the chain last,
+   * within `llcLines` chain lines): an L3 hit or a cross-core transfer, ~50-70 cycles [R].
+   */
+  chainStepLlcNs: 20,
+  /** The private L2, in 64-byte lines: 1 MiB [R: Skylake-SP]. */
+  l2Lines: (1024 * 1024) / 64,
+  /** The shared LLC, in 64-byte lines: 1.375 MiB per core of the 8-CPU machine [R]. */
+  llcLines: (8 * 1.375 * 1024 * 1024) / 64,
 });

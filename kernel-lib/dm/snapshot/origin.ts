@@ -21,6 +21,7 @@ import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { cpuTime, type BucketPair } from './locking.js';
+import { chainWalk } from './exception-table.js';
 import type { PendingException } from './pending-exception.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
 
@@ -88,7 +89,7 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
     }
     // dm_lookup_exception(&snap->complete): a walk of the chunk's hash chain.
     const done = snap.complete.lookup(chunk) !== undefined;
-    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    const walk = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, done));
     if (walk !== null) yield walk;
     let pe = done ? undefined : snap.pending.lookup(chunk);
     let toStartNow: PendingException | null = null;
@@ -97,8 +98,13 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
         snap.locks.exit(lock);
         continue;
       }
-      // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again.
+      // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again,
+      // the complete table first (a second walk of the chain, now cached).
       lock = yield* allocateRelocked(snap, chunk, thread, lock);
+      if (snap.valid) {
+        const again = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, snap.complete.lookup(chunk) !== undefined));
+        if (again !== null) yield again;
+      }
       pe = snap.pending.lookup(chunk);
       if (pe === undefined) {
         if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
@@ -149,7 +155,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     const done = snap.complete.lookup(chunk) !== undefined;
-    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    const walk = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, done));
     if (walk !== null) yield walk;
     if (!snap.valid || done) {
       snap.locks.exit(lock);
@@ -160,6 +166,10 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     let pe = snap.pending.lookup(chunk);
     if (pe === undefined) {
       lock = yield* allocateRelocked(snap, chunk, thread, lock);
+      if (snap.valid) {
+        const again = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, snap.complete.lookup(chunk) !== undefined));
+        if (again !== null) yield again;
+      }
       if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
         snap.locks.exit(lock);
         continue;

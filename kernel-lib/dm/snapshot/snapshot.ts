@@ -13,7 +13,7 @@ import type { KcopydParams } from '../kcopyd/params.js';
 import { KcopydThrottle } from '../kcopyd/throttle.js';
 import { beforeSleep } from '../../block/plug.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
+import { bucketCounts, chainWalk, CompleteTable, PendingTable } from './exception-table.js';
 import type { ExceptionStore } from './exception-store.js';
 import { cpuTime, SnapshotLocks } from './locking.js';
 import type { SnapshotParams } from './params.js';
@@ -257,7 +257,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       return null;
     }
     let newChunk = this.complete.lookup(chunk);
-    const walk = cpuTime(this.sim, thread, this.complete.lookupSteps(chunk, newChunk !== undefined) * C.chainStepNs);
+    const walk = chainWalk(this.sim, thread, this.complete, chunk, this.complete.lookupSteps(chunk, newChunk !== undefined));
     if (walk !== null) yield walk;
     if (newChunk !== undefined) {
       this.locks.exit(lock);
@@ -289,6 +289,11 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       if (cost !== null) yield cost;
       lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
       newChunk = this.complete.lookup(chunk);
+      if (this.valid) {
+        // dm_lookup_exception again: the chain a second time, now cached.
+        const again = chainWalk(this.sim, thread, this.complete, chunk, this.complete.lookupSteps(chunk, newChunk !== undefined));
+        if (again !== null) yield again;
+      }
       if (newChunk !== undefined) {
         this.locks.exit(lock);
         clone.sector = newChunk * cs + within;
@@ -338,7 +343,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       error = 'EIO';
     } else {
       // dm_insert_exception: the walk back along the chain to the sorted position.
-      const walk = cpuTime(sim, worker, this.complete.insertSteps(chunk) * C.chainStepNs);
+      const walk = chainWalk(sim, worker, this.complete, chunk, this.complete.insertSteps(chunk));
       if (walk !== null) yield walk;
       this.complete.insert(chunk, pe.newChunk);
       if (this.isTracked(chunk)) {
