@@ -20,7 +20,7 @@ import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { cpuTime, type BucketPair } from './locking.js';
+import type { BucketPair } from './locking.js';
 import { chainWalk } from './exception-table.js';
 import type { PendingException } from './pending-exception.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
@@ -106,8 +106,10 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
         if (again !== null) yield again;
       }
       pe = snap.pending.lookup(chunk);
-      if (pe === undefined) {
+      if (pe !== undefined) snap.pendingPool.free(); // raced: __find_pending_exception frees ours
+      else {
         if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+          snap.pendingPool.free();
           snap.locks.exit(lock);
           continue;
         }
@@ -171,11 +173,13 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
         if (again !== null) yield again;
       }
       if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+        snap.pendingPool.free();
         snap.locks.exit(lock);
         continue;
       }
       pe = snap.pending.lookup(chunk);
-      if (pe === undefined) {
+      if (pe !== undefined) snap.pendingPool.free();
+      else {
         const fresh = originPending(snap, yield* snap.newPending(chunk, thread), lock);
         if (fresh === null) continue;
         pe = fresh;
@@ -223,8 +227,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
  */
 function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: BucketPair | null): ProcessGenerator<BucketPair | null> {
   snap.locks.exit(lock);
-  const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
-  if (cost !== null) yield cost;
+  yield* snap.allocPending(thread);
   return yield* snap.locks.enter(thread, chunk, C.lookupNs);
 }
 
@@ -235,6 +238,7 @@ function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread |
  */
 function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: BucketPair | null): PendingException | null {
   if (fresh === null) {
+    snap.pendingPool.free();
     snap.locks.exit(lock);
     return null;
   }
