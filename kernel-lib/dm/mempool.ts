@@ -4,7 +4,7 @@
 // without direct reclaim), and only when that fails takes an element from the reserve; with
 // the reserve empty it sleeps on pool->wait until mempool_free puts one back (the freed element
 // refills the reserve while it is below min_nr, else goes back to the allocator). So without
-// memory pressure a mempool never waits and bounds nothing [S K-new mm/mempool.c]; under
+// memory pressure a mempool never waits and bounds nothing [S M-414]; under
 // pressure (`allocatorFails`) at most min_nr elements are out at once.
 //
 // Simplification: a woken waiter is handed the freed element at once (the kernel wakes every

@@ -99,7 +99,7 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
         continue;
       }
       // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again,
-      // the complete table first (a second walk of the chain, now cached).
+      // the complete table first (a second walk of the chain, now cached) [S S-414].
       lock = yield* allocateRelocked(snap, chunk, thread, lock);
       if (snap.valid) {
         const again = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, snap.complete.lookup(chunk) !== undefined));

@@ -22,7 +22,7 @@ import { PendingException, type PendingOwner } from './pending-exception.js';
 import { doOrigin, putPendingException, type Origin } from './origin.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
 
-/** MIN_IOS: the elements pending_pool keeps in reserve [S K-new dm-snap.c]. */
+/** MIN_IOS: the elements pending_pool keeps in reserve [S S-414]. */
 export const PENDING_MIN_IOS = 256;
 
 /** snapshot_copy_throttle: dm-snapshot's one kcopyd throttle (a module parameter), per simulation. */
@@ -304,7 +304,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
       newChunk = this.complete.lookup(chunk);
       if (this.valid) {
-        // dm_lookup_exception again: the chain a second time, now cached.
+        // dm_lookup_exception again: the chain a second time, now cached [S S-414].
         const again = chainWalk(this.sim, thread, this.complete, chunk, this.complete.lookupSteps(chunk, newChunk !== undefined));
         if (again !== null) yield again;
       }
