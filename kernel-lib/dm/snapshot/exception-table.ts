@@ -90,6 +90,8 @@ export class CompleteTable {
     const b = Math.floor(chunk / 2 ** COMPLETE_HASH_SHIFT) & this.mask;
     const mine = this.cpuLines[cpu] ?? 0;
     const last = this.lastCpu[b];
+    // Only lines fetched into a cache push others out of it: a walk served by the LLC fills
+    // this CPU's L2 (its line clock advances), one served by DRAM fills both.
     let per: number;
     if (last === cpu && mine - this.lastCpuLines[b] < C.l2Lines) {
       per = C.chainStepL2Ns;
@@ -97,15 +99,16 @@ export class CompleteTable {
     } else if (last >= 0 && this.lines - this.lastLines[b] < C.llcLines) {
       per = C.chainStepLlcNs;
       this.walks.llc++;
+      this.cpuLines[cpu] = mine + steps;
     } else {
       per = C.chainStepNs;
       this.walks.dram++;
+      this.cpuLines[cpu] = mine + steps;
+      this.lines += steps;
     }
-    this.lines += steps;
-    this.cpuLines[cpu] = mine + steps;
     this.lastCpu[b] = cpu;
     this.lastLines[b] = this.lines;
-    this.lastCpuLines[b] = mine + steps;
+    this.lastCpuLines[b] = this.cpuLines[cpu];
     return steps * per;
   }
 

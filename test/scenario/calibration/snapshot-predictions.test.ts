@@ -20,8 +20,8 @@ const DESIGNS: Record<string, Record<string, unknown>> = {
 const PINNED_8_JOBS: Record<string, { iops: number; latUs: number }> = {
   'mutex (5.0)': { iops: 74095, latUs: 108.07 },
   'fine-grained locking': { iops: 93714, latUs: 91.59 },
-  'per-CPU kcopyd': { iops: 152500, latUs: 48.13 },
-  'both': { iops: 456850, latUs: 19.55 },
+  'per-CPU kcopyd': { iops: 153400, latUs: 48.16 },
+  'both': { iops: 459400, latUs: 19.48 },
 };
 
 /** Pinned 2007 head-requeue predictions (MB/s, dd 1000 MB, seed 1). */
