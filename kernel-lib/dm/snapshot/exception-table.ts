@@ -9,6 +9,16 @@
 // table, SNAPSHOT_COSTS.chainStepNs). The pending table (hash_shift 0, few entries) is not
 // walked in any length worth counting. Random chunks are not merged into consecutive-chunk
 // entries, so one exception is one chain entry.
+//
+// A walk is a chain of dependent loads, one line per entry, and it leaves those lines in the
+// caches: one origin write walks its chain up to four times within microseconds (the lookup,
+// the re-check after allocating, the insert in pending_complete, the lookup of the re-run
+// write), and only the first finds the lines in DRAM. So each bucket remembers which CPU walked
+// it last and how many chain lines were walked since (walkNs); other memory traffic of the
+// path is small (null_blk and kcopyd touch no data) and is not counted as evicting them.
+import { chargeCpu, taskCpu, type Thread } from '../../sim/cpu.js';
+import type { SimEvent, Simulation } from '../../sim/index.js';
+import { SNAPSHOT_COSTS as C } from './costs.js';
 import type { PendingException } from './pending-exception.js';
 
 /** DM_CHUNK_CONSECUTIVE_BITS: the complete table's hash shift (256 consecutive chunks share a bucket). */
@@ -43,6 +53,15 @@ export class CompleteTable {
    * chunks the workload does not write again).
    */
   readonly baseChain: number;
+  /** Per bucket: the CPU that walked its chain last (-1: never), and the line clocks then. */
+  private readonly lastCpu: Int32Array;
+  private readonly lastLines: Float64Array;
+  private readonly lastCpuLines: Float64Array;
+  /** Chain lines walked so far, by all CPUs and per CPU. */
+  private lines = 0;
+  private readonly cpuLines: number[] = [];
+  /** Walks by where their lines were: private cache, shared cache, DRAM. */
+  readonly walks = { l2: 0, llc: 0, dram: 0 };
 
   constructor(
     buckets = 64,
@@ -54,6 +73,43 @@ export class CompleteTable {
     this.chains = new Uint32Array(buckets);
     const used = Math.max(1, Math.min(buckets, Math.ceil(originChunks / 2 ** COMPLETE_HASH_SHIFT)));
     this.baseChain = initialExceptions / used;
+    this.lastCpu = new Int32Array(buckets).fill(-1);
+    this.lastLines = new Float64Array(buckets);
+    this.lastCpuLines = new Float64Array(buckets);
+  }
+
+  /**
+   * CPU time (ns) of visiting `steps` entries of `chunk`'s chain from CPU `cpu`: at L2 latency
+   * when this CPU walked the chain last and fewer than an L2 of chain lines since, at LLC
+   * latency when any CPU walked it within an LLC of chain lines, at DRAM latency otherwise.
+   * The walk then counts as the chain's last (taken to leave the whole chain cached: every
+   * path here starts with a full lookup walk).
+   */
+  walkNs(chunk: number, steps: number, cpu: number): number {
+    if (steps <= 0) return 0;
+    const b = Math.floor(chunk / 2 ** COMPLETE_HASH_SHIFT) & this.mask;
+    const mine = this.cpuLines[cpu] ?? 0;
+    const last = this.lastCpu[b];
+    // Only lines fetched into a cache push others out of it: a walk served by the LLC fills
+    // this CPU's L2 (its line clock advances), one served by DRAM fills both.
+    let per: number;
+    if (last === cpu && mine - this.lastCpuLines[b] < C.l2Lines) {
+      per = C.chainStepL2Ns;
+      this.walks.l2++;
+    } else if (last >= 0 && this.lines - this.lastLines[b] < C.llcLines) {
+      per = C.chainStepLlcNs;
+      this.walks.llc++;
+      this.cpuLines[cpu] = mine + steps;
+    } else {
+      per = C.chainStepNs;
+      this.walks.dram++;
+      this.cpuLines[cpu] = mine + steps;
+      this.lines += steps;
+    }
+    this.lastCpu[b] = cpu;
+    this.lastLines[b] = this.lines;
+    this.lastCpuLines[b] = this.cpuLines[cpu];
+    return steps * per;
   }
 
   get size(): number {
@@ -98,6 +154,14 @@ export class CompleteTable {
   insertSteps(chunk: number): number {
     return this.chainLength(chunk) / 2;
   }
+}
+
+/**
+ * The CPU time of `thread` visiting `steps` entries of `chunk`'s chain in `table` (walkNs, on
+ * the CPU the thread runs on), or null when there is nothing to charge.
+ */
+export function chainWalk(sim: Simulation, thread: Thread | null, table: CompleteTable, chunk: number, steps: number): SimEvent<undefined> | null {
+  return chargeCpu(sim, thread, table.walkNs(chunk, steps, taskCpu(thread)));
 }
 
 /** The pending table: origin chunk -> in-flight exception. */

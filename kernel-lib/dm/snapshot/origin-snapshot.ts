@@ -9,6 +9,7 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { CompleteTable, PendingTable } from './exception-table.js';
 import type { SnapshotLocks } from './locking.js';
 import type { CowThrottle } from './cow-throttle.js';
+import type { Mempool } from '../mempool.js';
 import type { SnapshotParams } from './params.js';
 import type { PendingException, PendingOwner } from './pending-exception.js';
 
@@ -25,13 +26,17 @@ export interface OriginSnapshot extends PendingOwner {
   readonly complete: CompleteTable;
   readonly pending: PendingTable;
   readonly locks: SnapshotLocks;
+  /** pending_pool: where alloc_pending_exception takes its element (freed by pending_complete). */
+  readonly pendingPool: Mempool;
   /** The in-flight COW limit (5.4 on), or null. */
   readonly cowThrottle: CowThrottle | null;
   /** wait_for_in_progress */
   waitForInProgress(thread: Thread | null): ProcessGenerator<void>;
   readonly counters: { originCopies: number; heldOriginBios: number };
   chunkOf(sector: number): number;
-  /** alloc + __insert_pending_exception with the store's prepare; null when the COW is full. */
+  /** alloc_pending_exception with no lock held (pendingPool; may sleep). */
+  allocPending(thread: Thread | null): ProcessGenerator<void>;
+  /** __insert_pending_exception with the store's prepare, on an element already taken from pendingPool; null when the COW is full. */
   newPending(chunk: number, thread: Thread | null): ProcessGenerator<PendingException | null>;
   /** start_copy: hand the chunk's copy to kcopyd. */
   startCopy(pe: PendingException, thread: Thread | null): ProcessGenerator<void>;

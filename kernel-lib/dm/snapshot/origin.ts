@@ -20,7 +20,8 @@ import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { cpuTime, type BucketPair } from './locking.js';
+import type { BucketPair } from './locking.js';
+import { chainWalk } from './exception-table.js';
 import type { PendingException } from './pending-exception.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
 
@@ -88,7 +89,7 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
     }
     // dm_lookup_exception(&snap->complete): a walk of the chunk's hash chain.
     const done = snap.complete.lookup(chunk) !== undefined;
-    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    const walk = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, done));
     if (walk !== null) yield walk;
     let pe = done ? undefined : snap.pending.lookup(chunk);
     let toStartNow: PendingException | null = null;
@@ -97,11 +98,18 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
         snap.locks.exit(lock);
         continue;
       }
-      // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again.
+      // alloc_pending_exception may sleep: drop the lock, allocate, relock and look again,
+      // the complete table first (a second walk of the chain, now cached) [S S-414].
       lock = yield* allocateRelocked(snap, chunk, thread, lock);
+      if (snap.valid) {
+        const again = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, snap.complete.lookup(chunk) !== undefined));
+        if (again !== null) yield again;
+      }
       pe = snap.pending.lookup(chunk);
-      if (pe === undefined) {
+      if (pe !== undefined) snap.pendingPool.free(); // raced: __find_pending_exception frees ours
+      else {
         if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+          snap.pendingPool.free();
           snap.locks.exit(lock);
           continue;
         }
@@ -149,7 +157,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     const done = snap.complete.lookup(chunk) !== undefined;
-    const walk = cpuTime(snap.sim, thread, snap.complete.lookupSteps(chunk, done) * C.chainStepNs);
+    const walk = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, done));
     if (walk !== null) yield walk;
     if (!snap.valid || done) {
       snap.locks.exit(lock);
@@ -160,12 +168,18 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
     let pe = snap.pending.lookup(chunk);
     if (pe === undefined) {
       lock = yield* allocateRelocked(snap, chunk, thread, lock);
+      if (snap.valid) {
+        const again = chainWalk(snap.sim, thread, snap.complete, chunk, snap.complete.lookupSteps(chunk, snap.complete.lookup(chunk) !== undefined));
+        if (again !== null) yield again;
+      }
       if (!snap.valid || snap.complete.lookup(chunk) !== undefined) {
+        snap.pendingPool.free();
         snap.locks.exit(lock);
         continue;
       }
       pe = snap.pending.lookup(chunk);
-      if (pe === undefined) {
+      if (pe !== undefined) snap.pendingPool.free();
+      else {
         const fresh = originPending(snap, yield* snap.newPending(chunk, thread), lock);
         if (fresh === null) continue;
         pe = fresh;
@@ -213,8 +227,7 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
  */
 function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread | null, lock: BucketPair | null): ProcessGenerator<BucketPair | null> {
   snap.locks.exit(lock);
-  const cost = cpuTime(snap.sim, thread, C.allocPendingNs);
-  if (cost !== null) yield cost;
+  yield* snap.allocPending(thread);
   return yield* snap.locks.enter(thread, chunk, C.lookupNs);
 }
 
@@ -225,6 +238,7 @@ function* allocateRelocked(snap: OriginSnapshot, chunk: number, thread: Thread |
  */
 function originPending(snap: OriginSnapshot, fresh: PendingException | null, lock: BucketPair | null): PendingException | null {
   if (fresh === null) {
+    snap.pendingPool.free();
     snap.locks.exit(lock);
     return null;
   }

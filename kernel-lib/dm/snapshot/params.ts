@@ -63,6 +63,13 @@ export interface SnapshotParams {
    * every lookup and insert under the lock walks. 0 = a new snapshot.
    */
   initialExceptions: number;
+  /**
+   * The slab allocator fails (memory pressure): alloc_pending_exception then takes from the
+   * snapshot's pending_pool reserve (MIN_IOS = 256 elements) and sleeps when it is empty, until
+   * pending_complete frees one. Without pressure mempool_alloc never waits (../mempool.ts).
+   * Not an era: a condition of the machine (kcopyd's page pool has its own, `kcopyd.memoryPressure`).
+   */
+  memoryPressure: boolean;
 }
 
 const CHOICES: Record<string, readonly unknown[]> = {
@@ -74,6 +81,7 @@ const CHOICES: Record<string, readonly unknown[]> = {
   trackReads: [true, false],
   lockSpin: [true, false],
   zeroNextArea: ['after-write', 'before-write'],
+  memoryPressure: [true, false],
 };
 
 const COUNTS = ['cowThreshold', 'initialExceptions'];
@@ -82,7 +90,7 @@ export const SNAPSHOT_PARAM_NAMES: readonly string[] = [...Object.keys(CHOICES),
 
 export function parseSnapshotParams(params: Readonly<Record<string, unknown>>): SnapshotParams {
   const era: Record<string, unknown> = eraDefaultsOf(params);
-  const out: Record<string, unknown> = { initialExceptions: 0 };
+  const out: Record<string, unknown> = { initialExceptions: 0, memoryPressure: false };
   for (const [k, v] of Object.entries(era)) if (k.startsWith('snapshot.')) out[k.slice(9)] = v;
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('snapshot.')) continue;

@@ -7,19 +7,23 @@ import type { BlockDevice } from '../../block/device.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
 import { CowThrottle } from './cow-throttle.js';
+import { Mempool } from '../mempool.js';
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import { KCOPYD_COSTS } from '../kcopyd/costs.js';
 import type { KcopydParams } from '../kcopyd/params.js';
 import { KcopydThrottle } from '../kcopyd/throttle.js';
 import { beforeSleep } from '../../block/plug.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
-import { bucketCounts, CompleteTable, PendingTable } from './exception-table.js';
+import { bucketCounts, chainWalk, CompleteTable, PendingTable } from './exception-table.js';
 import type { ExceptionStore } from './exception-store.js';
 import { cpuTime, SnapshotLocks } from './locking.js';
 import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
 import { doOrigin, putPendingException, type Origin } from './origin.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
+
+/** MIN_IOS: the elements pending_pool keeps in reserve [S S-414]. */
+export const PENDING_MIN_IOS = 256;
 
 /** snapshot_copy_throttle: dm-snapshot's one kcopyd throttle (a module parameter), per simulation. */
 const copyThrottles = new WeakMap<Simulation, KcopydThrottle>();
@@ -99,6 +103,8 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
   readonly pending = new PendingTable();
   readonly kc: KcopydClient;
   readonly locks: SnapshotLocks;
+  /** pending_pool: mempool_create_slab_pool(MIN_IOS, pending_cache). */
+  readonly pendingPool: Mempool;
   /** in_progress and cow_threshold (null: no threshold). */
   readonly cowThrottle: CowThrottle | null;
   /** exception_start_sequence / exception_complete_sequence and the out-of-order "tree". */
@@ -142,6 +148,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
     this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
     this.cowThrottle = params.cowThreshold > 0 ? new CowThrottle(sim, params.cowThreshold) : null;
+    this.pendingPool = new Mempool(sim, PENDING_MIN_IOS, params.memoryPressure);
     if (store.readMetadata !== undefined) {
       // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
       // I/O goes through its own single-thread workqueue, ksnaphd.
@@ -210,6 +217,14 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     return pe;
   }
 
+  /** alloc_pending_exception, with no lock held: an element of pending_pool (may sleep), and its CPU. */
+  *allocPending(thread: Thread | null): ProcessGenerator<void> {
+    const wait = this.pendingPool.alloc();
+    if (wait !== null) yield beforeSleep(thread, wait);
+    const cost = cpuTime(this.sim, thread, C.allocPendingNs);
+    if (cost !== null) yield cost;
+  }
+
   /** wait_for_in_progress, looked at again after every wake, before any snapshot lock is taken. */
   *waitForInProgress(thread: Thread | null): ProcessGenerator<void> {
     const t = this.cowThrottle as CowThrottle;
@@ -257,7 +272,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       return null;
     }
     let newChunk = this.complete.lookup(chunk);
-    const walk = cpuTime(this.sim, thread, this.complete.lookupSteps(chunk, newChunk !== undefined) * C.chainStepNs);
+    const walk = chainWalk(this.sim, thread, this.complete, chunk, this.complete.lookupSteps(chunk, newChunk !== undefined));
     if (walk !== null) yield walk;
     if (newChunk !== undefined) {
       this.locks.exit(lock);
@@ -285,17 +300,25 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       // alloc_pending_exception sleeps in the mempool: drop the lock, allocate, relock and
       // look again, since someone may have raced us.
       this.locks.exit(lock);
-      const cost = cpuTime(this.sim, thread, C.allocPendingNs);
-      if (cost !== null) yield cost;
+      yield* this.allocPending(thread);
       lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
       newChunk = this.complete.lookup(chunk);
+      if (this.valid) {
+        // dm_lookup_exception again: the chain a second time, now cached [S S-414].
+        const again = chainWalk(this.sim, thread, this.complete, chunk, this.complete.lookupSteps(chunk, newChunk !== undefined));
+        if (again !== null) yield again;
+      }
       if (newChunk !== undefined) {
+        this.pendingPool.free();
         this.locks.exit(lock);
         clone.sector = newChunk * cs + within;
         return this.cow;
       }
-      pe = this.pending.lookup(chunk) ?? (this.valid ? ((yield* this.newPending(chunk, thread)) ?? undefined) : undefined);
+      const raced = this.pending.lookup(chunk);
+      if (raced !== undefined) this.pendingPool.free(); // __find_pending_exception frees ours
+      pe = raced ?? (this.valid ? ((yield* this.newPending(chunk, thread)) ?? undefined) : undefined);
       if (pe === undefined) {
+        this.pendingPool.free(); // invalid, or the store is full: free_pending_exception
         this.locks.exit(lock);
         clone.endio(this.sim, 'EIO');
         return null;
@@ -338,7 +361,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       error = 'EIO';
     } else {
       // dm_insert_exception: the walk back along the chain to the sorted position.
-      const walk = cpuTime(sim, worker, this.complete.insertSteps(chunk) * C.chainStepNs);
+      const walk = chainWalk(sim, worker, this.complete, chunk, this.complete.insertSteps(chunk));
       if (walk !== null) yield walk;
       this.complete.insert(chunk, pe.newChunk);
       if (this.isTracked(chunk)) {
@@ -377,6 +400,8 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
         bio.cpu = cpu;
         yield* this.origin.dev.submit(bio);
       }
+      // Simplification: 2.6.18 freed a primary only when its last sibling was done.
+      this.pendingPool.free();
       return;
     }
     const originBios = pe.originBios;
@@ -388,6 +413,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       if (cost !== null) yield cost;
       if (!(yield* doOrigin(this.origin, bio, worker, false))) yield* this.origin.dev.submit(bio);
     }
+    this.pendingPool.free(); // free_pending_exception
   }
 
   /** `dmsetup status` of the snapshot target, plus the model's counters. */
@@ -410,6 +436,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       exceptions: this.complete.size,
       pending: this.pending.size,
       max_pending: this.pending.maxSize,
+      pending_pool_waits: this.pendingPool.waits,
       exception_latency_mean_us: ec > 0 ? this.counters.copyLatencyNsSum / ec / 1e3 : 0,
       ...this.counters,
       store_stats: this.store.stats(),

@@ -22,11 +22,7 @@ describe('scenario/calibration/snapshot-null-blk-2019', function () {
         const what = `${p.jobs} job(s), ${engine}`;
         it(`${what}: ${want} ${engine === 'psync' ? 'us' : 'IOPS'} within ${TOLERANCE * 100}%`, function () {
           const w = runScenario(nullBlk2019(p.jobs, engine, 20)).fio!.jobs[0].write;
-          // dm core's per-bio CPU (kernel-lib/dm/core-costs.ts, an assumption added after the
-          // fit) adds ~2 us to the 1-job write; the fit was not redone for it (scaling every
-          // fitted cost by 0.75 still leaves +29%: the chain walks and dm core dominate).
-          const pending = p.jobs === 1 && engine === 'psync' ? 'dm core costs added after the fit (docs/snapshot.md)' : undefined;
-          checkRow(this, what, engine === 'psync' ? w.lat_ns.mean / 1e3 : w.iops, want, TOLERANCE, pending);
+          checkRow(this, what, engine === 'psync' ? w.lat_ns.mean / 1e3 : w.iops, want, TOLERANCE);
         });
       }
     }

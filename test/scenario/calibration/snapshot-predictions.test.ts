@@ -18,17 +18,17 @@ const DESIGNS: Record<string, Record<string, unknown>> = {
 
 /** Pinned at 8 jobs, 20 ms simulated: libaio QD32 IOPS and psync mean latency (us). */
 const PINNED_8_JOBS: Record<string, { iops: number; latUs: number }> = {
-  'mutex (5.0)': { iops: 64682, latUs: 130.84 },
-  'fine-grained locking': { iops: 75636, latUs: 112.54 },
-  'per-CPU kcopyd': { iops: 105100, latUs: 64.24 },
-  'both': { iops: 402700, latUs: 21.87 },
+  'mutex (5.0)': { iops: 74095, latUs: 108.07 },
+  'fine-grained locking': { iops: 93714, latUs: 91.59 },
+  'per-CPU kcopyd': { iops: 153400, latUs: 48.16 },
+  'both': { iops: 459400, latUs: 19.48 },
 };
 
 /** Pinned 2007 head-requeue predictions (MB/s, dd 1000 MB, seed 1). */
 const PINNED_HEAD_REQUEUE: { layout: 'same' | 'separate'; chunkKiB: number; mbs: number }[] = [
-  { layout: 'same', chunkKiB: 8, mbs: 18.04 },
+  { layout: 'same', chunkKiB: 8, mbs: 18.03 },
   { layout: 'same', chunkKiB: 512, mbs: 14.64 },
-  { layout: 'separate', chunkKiB: 8, mbs: 29.03 },
+  { layout: 'separate', chunkKiB: 8, mbs: 28.99 },
   { layout: 'separate', chunkKiB: 512, mbs: 35.97 },
 ];
 
