@@ -105,7 +105,7 @@ describe('scenario/run', () => {
     const two = tmpFile('two.blkparse', '  8,0 0 1 0.000001000 5 Q R 100 + 8 [x]\n  8,16 0 1 0.000002000 5 Q W 200 + 8 [x]\n  8,16 0 2 0.000003000 5 Q W 999999999 + 8 [x]\n');
     const run = (from?: string) =>
       runScenario({ devices: { sda: 'fake-100us-64m' }, workload: { trace: { file: two, format: 'blkparse', device: 'sda', ...(from === undefined ? {} : { from }) } } }, { createDevice: fakeFactory });
-    expect(error(() => run()).message).to.match(/two\.blkparse: from: the trace has requests of 2 devices \(device 8,0: 1, 8,16: 2\)/);
+    expect(error(() => run()).message).to.match(/two\.blkparse: the trace has requests of 2 devices \(device 8,0: 1, 8,16: 2\)/);
     const r = run('8:16');
     expect(r.fio!.jobs[0].write.total_ios).to.equal(2);
     expect(r.fio!.jobs[0].read.total_ios).to.equal(0);

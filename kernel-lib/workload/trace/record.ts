@@ -76,7 +76,7 @@ export class DeviceFilter {
   check(): void {
     const list = [...this.seen].map(([d, n]) => `${d}: ${n}`).join(', ');
     if (this.from === undefined && this.seen.size > 1) {
-      throw new InputError(`the trace has requests of ${this.seen.size} devices (${this.what} ${list}); name the one to replay with workload.trace.from`, { file: this.file, field: 'from' });
+      throw new InputError(`the trace has requests of ${this.seen.size} devices (${this.what} ${list}); name the one to replay with workload.trace.from`, { file: this.file });
     }
     if (this.from !== undefined && !this.seen.has(this.from)) {
       throw new InputError(`no requests of ${this.what} ${this.from} in the trace (it has ${list || 'none'})`, { file: this.file, field: 'from' });

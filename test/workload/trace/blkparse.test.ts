@@ -105,7 +105,7 @@ describe('workload/trace/blkparse', () => {
       '  8,0    0        2     0.000003000  55  Q   R 108 + 8 [fio]',
       '',
     ].join('\n');
-    expect(error(() => parseBlkparse(two, 'two.txt')).message).to.equal('two.txt: from: the trace has requests of 2 devices (device 8,0: 2, 8,16: 1); name the one to replay with workload.trace.from');
+    expect(error(() => parseBlkparse(two, 'two.txt')).message).to.equal('two.txt: the trace has requests of 2 devices (device 8,0: 2, 8,16: 1); name the one to replay with workload.trace.from');
     expect(parseBlkparse(two, 'two.txt', { from: '8,0' }).map((r) => [r.timeNs, r.sector])).to.deep.equal([[0, 100], [2000, 108]]);
     expect(parseBlkparse(two, 'two.txt', { from: '8,16' }).map((r) => r.sector)).to.deep.equal([200]);
     expect(error(() => parseBlkparse(two, 'two.txt', { from: '8,32' })).message).to.equal('two.txt: from: no requests of device 8,32 in the trace (it has 8,0: 2, 8,16: 1)');
