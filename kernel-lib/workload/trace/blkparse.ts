@@ -11,7 +11,8 @@
 // (the seq column), and blkparse merges the per-CPU files in time order.
 // The replayed requests are the Q events (queued: what the submitter asked for) or, for a
 // trace without Q events, the D events (issued: what the driver saw). RWBS: R read, W write,
-// D discard, F flush/FUA, S sync, N no data. A trace of several devices replays the one
+// D discard, F flush/FUA (before the op letter a preflush, after it FUA; with no data a cache
+// flush), S sync, N no data. A trace of several devices replays the one
 // named by `from` ("8,16"); without it a mix is refused (DeviceFilter).
 import { InputError } from '../../base/input-error.js';
 import { checkCount, checkTimeNs, DeviceFilter, forEachLine, type TraceRecord } from './record.js';
@@ -77,7 +78,14 @@ export function parseBlkparse(text: string, file: string, options: BlkparseOptio
     const op = flush ? 'flush' : rwbs.includes('D') ? 'discard' : rwbs.includes('W') ? 'write' : rwbs.includes('R') ? 'read' : null;
     if (op === null) throw new InputError(`RWBS '${rwbs}' has no R, W, D or F`, { file, line: n, field: 'RWBS' });
     const timeNs = checkTimeNs(Number(m[5]) * 1e9 + Number(m[6].padEnd(9, '0')), `${m[5]}.${m[6]} s`, { file, line: n, field: 'time' });
-    byAction[action].push({ timeNs, op, sector, sectors, sync: rwbs.includes('S') });
+    const record: TraceRecord = { timeNs, op, sector, sectors, sync: rwbs.includes('S') };
+    if (op === 'write') {
+      // blk_fill_rwbs: F first for REQ_PREFLUSH, then the op letter, then F for REQ_FUA.
+      const w = rwbs.indexOf('W');
+      if (rwbs.lastIndexOf('F', w) >= 0) record.preflush = true;
+      if (rwbs.indexOf('F', w) > w) record.fua = true;
+    }
+    byAction[action].push(record);
   });
   if (processLine > 0 && summaryLine === 0) throw new InputError(`not a blkparse event line: '${text.split('\n')[processLine - 1].trim().slice(0, 60)}'`, { file, line: processLine });
   const action = options.action ?? (byAction.Q.length > 0 || filters.Q.any() ? 'Q' : 'D');

@@ -11,6 +11,9 @@ export interface TraceRecord {
   sectors: number;
   /** Synchronous request (blkparse's S), for the flags of the replayed bio. */
   sync: boolean;
+  /** A write with a cache flush before it (REQ_PREFLUSH: blkparse's F before the W) or FUA (F after it). */
+  preflush?: boolean;
+  fua?: boolean;
 }
 
 /** Splits text into lines, calling fn(line, lineNumber) for each, without copying the text twice. */
