@@ -21,6 +21,10 @@ export interface RunJob {
 
 export interface RunReply {
   text?: string;
+  /** What the workload's tool prints on stderr: dd's lines (text output only). */
+  stderr?: string;
+  /** The workload tool's exit status when it failed as the tool would (dd's ENOSPC: 1). */
+  toolExitStatus?: number;
   trace?: string | null;
   /** The run stopped early on request (SIGINT). */
   stopped?: boolean;
@@ -34,8 +38,18 @@ export interface RunReply {
 export function runJob(job: RunJob, stopRequested: () => boolean): RunReply {
   try {
     const result = runScenario(job.scenario, { set: job.set, seed: job.seed, trace: job.trace, stopRequested, powerCutAt: job.powerCutAt, workload: job.workload, fileMap: job.fileMap });
-    const text = job.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text()}\n`;
-    return { text, trace: job.trace ? result.trace!.text() : null, stopped: stopRequested(), simulatedS: result.dmsim.simulated_s };
+    // dd reports on stderr (its records and transfer lines, an error such as ENOSPC); the
+    // JSON document keeps them in its dd block.
+    const dd = !job.json && result.dd !== null && result.fio === null ? result.dd : null;
+    const text = job.json ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : `${result.text({ ddElsewhere: dd !== null })}\n`;
+    return {
+      text,
+      ...(dd === null || dd.text === '' ? {} : { stderr: `${dd.text}\n` }),
+      ...(result.dd !== null && (result.dd.exitStatus ?? 0) !== 0 ? { toolExitStatus: result.dd.exitStatus } : {}),
+      trace: job.trace ? result.trace!.text() : null,
+      stopped: stopRequested(),
+      simulatedS: result.dmsim.simulated_s,
+    };
   } catch (err) {
     if (err instanceof InputError) {
       // The cut's time came from the command line, not from the scenario file.

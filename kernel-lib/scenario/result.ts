@@ -1,7 +1,7 @@
 // What runScenario() returns: fio's JSON document (or dd's result), the `dmsim` block, a
 // readable summary, a flat record of metrics for sweeps, and the rich display a notebook
 // shows (text/plain summary + text/html table).
-import type { DdResult } from '../workload/dd.js';
+import { ddJson, type DdResult } from '../workload/dd.js';
 import type { ShellRun } from '../workload/shell/index.js';
 import { fioText } from '../workload/fio/text-output.js';
 import type { Scenario } from './schema.js';
@@ -68,15 +68,17 @@ export class ScenarioResult {
       return { commands: this.shell.results, ...(span === null ? {} : { mount_to_umount_s: span }), dmsim: this.dmsim };
     }
     if (this.fio !== null) return { ...this.fio, dmsim: this.dmsim };
-    const dd = this.dd!;
-    return { dd: { records_in: dd.recordsIn, records_out: dd.recordsOut, bytes: dd.bytes, seconds: dd.seconds, bytes_per_second: dd.seconds > 0 ? dd.bytes / dd.seconds : 0, text: dd.text }, dmsim: this.dmsim };
+    return { dd: ddJson(this.dd!), dmsim: this.dmsim };
   }
 
-  /** The readable summary `dmsim run` prints: fio's or dd's own output, then dmsim's lines. */
-  text(): string {
+  /**
+   * The readable summary `dmsim run` prints: fio's or dd's own output, then dmsim's lines.
+   * `ddElsewhere`: leave dd's lines out (`dmsim run` prints them on stderr, where dd does).
+   */
+  text(options: { ddElsewhere?: boolean } = {}): string {
     const body = this.shell !== null ? this.shell.text() : this.fio !== null ? fioText(this.fio, this.jobCounts) : this.dd!.text;
     const d = this.dmsim;
-    const lines = [body, '', `dmsim: ${d.simulated_s.toFixed(3)} s simulated, ${d.events} events, ${d.wall_ms.toFixed(0)} ms wall, seed ${d.seed}`];
+    const lines = [...(options.ddElsewhere && this.dd !== null && this.fio === null && this.shell === null ? [] : [body, '']), `dmsim: ${d.simulated_s.toFixed(3)} s simulated, ${d.events} events, ${d.wall_ms.toFixed(0)} ms wall, seed ${d.seed}`];
     for (const w of d.warnings) lines.push(`dmsim: warning: ${w}`);
     if (d.power_cut !== undefined) lines.push(...powerCutText(d.power_cut));
     lines.push('', ...whereTheTimeWent(d.threads, d.locks, d.cpu_util));

@@ -43,6 +43,8 @@ export type WorkloadSpec =
       format: TraceFormat;
       /** Device, volume or target the trace is replayed on. */
       device: string;
+      /** The traced device to replay, as the trace names it ("8,16", a devno, a DiskNumber); needed when it has several. */
+      from?: string | number;
       /** `timed`: at the trace's own times (scaled by `speed`); `closed`: as fast as `iodepth` allows. */
       mode: 'timed' | 'closed';
       iodepth: number;
@@ -240,7 +242,7 @@ function validateWorkload(
   }
   const p = ['workload', 'trace'];
   const t = obj(w.trace, p);
-  onlyKeys(t, p, ['file', 'format', 'device', 'mode', 'iodepth', 'speed']);
+  onlyKeys(t, p, ['file', 'format', 'device', 'from', 'mode', 'iodepth', 'speed']);
   if (typeof t.file !== 'string') fail([...p, 'file'], 'must be the path of the trace');
   const format = t.format ?? 'blkparse';
   if (!['blkparse', 'disksim', 'msr'].includes(format as string)) fail([...p, 'format'], `must be blkparse, disksim or msr, got ${describe(format)}`);
@@ -253,11 +255,24 @@ function validateWorkload(
   }
   const speed = t.speed ?? 1;
   if (!(typeof speed === 'number' && Number.isFinite(speed) && speed > 0)) fail([...p, 'speed'], `must be a finite number > 0 (2 replays twice as fast), got ${describe(speed)}`);
+  let from: string | number | undefined;
+  if (t.from !== undefined) {
+    if (format === 'blkparse') {
+      // blkparse prints major,minor; dmsetup and /proc/partitions people copy from say 8:16.
+      const m = typeof t.from === 'string' ? /^\s*(\d+)\s*[,:]\s*(\d+)\s*$/.exec(t.from) : null;
+      if (m === null) fail([...p, 'from'], `must be the traced device as blkparse names it, major,minor (e.g. "8,16"), got ${describe(t.from)}`);
+      from = `${Number(m![1])},${Number(m![2])}`;
+    } else {
+      if (!(Number.isSafeInteger(t.from) && (t.from as number) >= 0)) fail([...p, 'from'], `must be the ${format === 'msr' ? 'DiskNumber' : 'devno'} to replay (a whole number), got ${describe(t.from)}`);
+      from = t.from as number;
+    }
+  }
   return {
     kind: 'trace',
     file: path.resolve(dir, t.file as string),
     format: format as TraceFormat,
     device: t.device as string,
+    ...(from === undefined ? {} : { from }),
     mode,
     iodepth: iodepth as number,
     speed: speed as number,

@@ -3,6 +3,7 @@
 // commands, a trace replay), starts it and says how to read its reports and how to stop it
 // early (Ctrl-C). A new kind of workload is a schema entry and a starter here.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { InputError } from '../base/input-error.js';
 import type { BlockDevice } from '../block/device.js';
 import type { PageCache } from '../block/page-cache.js';
@@ -14,7 +15,7 @@ import type { JobFileVariables, JobOption } from '../workload/fio/job-file.js';
 import { PAGE_CACHE_DEFAULTS, PAGE_SIZE } from '../block/page-cache.js';
 import { pageCacheOptions } from './params.js';
 import type { ShellRun } from '../workload/shell/index.js';
-import { parseTrace, TraceReplay } from '../workload/trace/index.js';
+import { beyondEnd, parseTrace, TraceReplay } from '../workload/trace/index.js';
 import type { Stack } from './build.js';
 import type { SourceMap } from './load.js';
 import type { ToolParams } from './params.js';
@@ -116,7 +117,20 @@ const startTrace: Starter<'trace'> = (w, ctx) => {
   } catch (err) {
     throw ctx.source.error(['workload', 'trace', 'file'], `cannot read ${w.file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
-  const records = parseTrace(w.format, text, w.file);
+  let records;
+  try {
+    records = parseTrace(w.format, text, w.file, w.from);
+  } catch (err) {
+    // A `from` the trace never names is the scenario's mistake: located at its key.
+    if (!(err instanceof InputError) || err.field !== 'from' || w.from === undefined) throw err;
+    throw ctx.source.error(['workload', 'trace', 'from'], `${path.basename(w.file)}: ${err.reason}`);
+  }
+  // btreplay refuses a request past the end of the device; the replay wraps it (so a trace of
+  // a larger disk still covers a smaller one), and says so.
+  const past = beyondEnd(records, dev.sizeSectors);
+  if (past.count > 0) {
+    ctx.warn(`${past.count} of ${records.length} requests of ${path.basename(w.file)} reach past the end of ${w.device} (${dev.sizeSectors} sectors; the furthest ends at sector ${past.furthest}): replayed at their offset modulo the device's size`);
+  }
   // A slow replay (speed 1e-9) stretches the trace beyond the clock's exact range.
   if (w.mode === 'timed' && !(records[records.length - 1].timeNs / w.speed <= MAX_TIME)) {
     throw ctx.source.error(['workload', 'trace', 'speed'], `at speed ${w.speed} the trace would last beyond the simulation's time range (2^53 ns, about 104 days)`);

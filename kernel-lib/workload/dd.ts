@@ -1,11 +1,13 @@
 // dd, as GNU coreutils runs it: read a block of `bs` from `if`, write it to `of`, `count`
-// times, one block at a time on one thread, then print its three lines:
+// times, one block at a time on one thread, then print its three lines (on stderr):
 //   1000+0 records in
 //   1000+0 records out
 //   1048576000 bytes (1.0 GB, 1000 MiB) copied, 23.1 s, 45.4 MB/s
 // Operands: if, of (a device of the scenario, /dev/zero, /dev/urandom or /dev/null), bs (or ibs/obs
 // equal), count, seek, skip (in blocks), iflag/oflag (direct, sync, dsync, fullblock), conv (fdatasync,
-// fsync, notrunc). Sizes take dd's suffixes: c w b K M G T (powers of 1024), KB MB GB TB
+// fsync, notrunc). At the end of a device it does what dd_copy does with the kernel's short
+// reads and writes there: a partial last record read; a write cut short, then ENOSPC, the
+// error line and exit status 1 (docs/references.md#dd). Sizes take dd's suffixes: c w b K M G T (powers of 1024), KB MB GB TB
 // (powers of 1000), KiB MiB GiB TiB. status=none|noxfer|progress as GNU dd prints them.
 // With oflag=direct (iflag=direct) writes (reads) go straight to the device, and
 // oflag=sync/dsync add FUA to each write (the kernel's O_DSYNC direct write). Without it they
@@ -111,16 +113,25 @@ export interface DdEnvironment {
 export interface DdResult {
   recordsIn: number;
   recordsOut: number;
+  /** Partial records ("+1"): a short read at the end of the input device, and its write. */
+  partialIn?: number;
+  partialOut?: number;
   bytes: number;
   seconds: number;
-  /** dd's three lines. */
+  /** What dd prints on stderr: an error line if any, then its three lines. */
   text: string;
+  /** dd's exit status: 1 after a write error (ENOSPC at the end of the output device). */
+  exitStatus?: number;
 }
 
 export class DdRun {
   private readonly input: BlockDevice | null;
   private readonly output: BlockDevice | null;
+  /** Blocks dd asks for: count=, or until the input ends or a write fails. */
   private readonly blocks: number;
+  /** Bytes from skip= to the end of the input device, and from seek= to the end of the output one. */
+  private readonly inBytes: number;
+  private readonly outBytes: number;
   private readonly thread: Thread | null;
   private readonly inCache: PageCache | null = null;
   private readonly outCache: PageCache | null = null;
@@ -128,6 +139,12 @@ export class DdRun {
   /** status=progress: the transfer lines printed each second. */
   private readonly progress: string[] = [];
   private recordsOut = 0;
+  private partialIn = 0;
+  private partialOut = 0;
+  /** Bytes written, the short write at the device's end included. */
+  private bytes = 0;
+  /** dd's error line (ENOSPC), or null. */
+  private error: string | null = null;
   private t0 = 0;
   private t1 = 0;
 
@@ -145,21 +162,22 @@ export class DdRun {
     this.input = open(o.if, 'if', '/dev/zero');
     this.output = open(o.of, 'of', '/dev/null');
     const bs = o.ibs;
-    const inBlocks = this.input ? Math.floor(this.input.sizeSectors * 512 / bs) - o.skip : Infinity;
-    const outBlocks = this.output ? Math.floor(this.output.sizeSectors * 512 / bs) - o.seek : Infinity;
+    this.inBytes = this.input ? this.input.sizeSectors * 512 - o.skip * bs : Infinity;
+    this.outBytes = this.output ? this.output.sizeSectors * 512 - o.seek * bs : Infinity;
     // Starting at or past the end: GNU dd reads nothing ("cannot skip to specified offset")
     // or fails its first write with ENOSPC, and would report a copy of 0 bytes at an infinite
     // rate. Here it is a mistake in the operands, said as such.
-    const pastEnd = (dev: BlockDevice, blocks: number, field: 'skip' | 'seek', what: string) => {
-      if (blocks > 0 || o.count === 0) return;
+    const pastEnd = (dev: BlockDevice, bytes: number, field: 'skip' | 'seek', what: string) => {
+      if (bytes > 0 || o.count === 0) return;
       const size = Math.floor((dev.sizeSectors * 512) / bs);
       throw new InputError(`${field}=${o[field]} starts ${what} at or past the end of ${dev.name} (${size} blocks of ${bs} bytes)`, { file: env.source, field });
     };
-    if (this.input !== null) pastEnd(this.input, inBlocks, 'skip', 'reading');
-    if (this.output !== null) pastEnd(this.output, outBlocks, 'seek', 'writing');
-    this.blocks = Math.min(o.count ?? Infinity, inBlocks, outBlocks);
+    if (this.input !== null) pastEnd(this.input, this.inBytes, 'skip', 'reading');
+    if (this.output !== null) pastEnd(this.output, this.outBytes, 'seek', 'writing');
+    // Without count=, dd copies until the input ends (a device: its last, maybe partial,
+    // block) or a write fails (/dev/zero onto a device ends in ENOSPC, as on a machine).
+    this.blocks = Math.min(o.count ?? Infinity, Math.ceil(this.inBytes / bs), Math.floor(this.outBytes / bs) + 1);
     if (!Number.isFinite(this.blocks)) throw new InputError('count= is needed when copying /dev/zero to /dev/null', { file: env.source, field: 'count' });
-    if ((o.count ?? 0) > this.blocks) env.warn(`dd: stops after ${this.blocks} blocks at the end of the device (count=${o.count})`);
     const cacheOf = (dev: BlockDevice | null, flags: Set<string>, what: string) => {
       if (dev === null || flags.has('direct')) return null;
       const cache = env.pageCache?.(dev) ?? null;
@@ -196,34 +214,50 @@ export class DdRun {
     const sim = this.env.sim;
     const o = this.options;
     const bs = o.ibs;
-    const sectors = bs / 512;
     const syncWrites = o.oflag.has('sync') || o.oflag.has('dsync');
     this.t0 = sim.now;
     let nextProgress = this.t0 + 1e9;
     for (let i = 0; i < this.blocks; i++) {
       if (o.status === 'progress' && sim.now >= nextProgress) {
         // GNU dd's progress line, once a second, overwritten in place (\r) on a terminal.
-        this.progress.push(ddTransferLine(this.recordsOut * o.obs, (sim.now - this.t0) / 1e9));
+        this.progress.push(ddTransferLine(this.bytes, (sim.now - this.t0) / 1e9));
         nextProgress += 1e9 * Math.max(1, Math.floor((sim.now - nextProgress) / 1e9) + 1);
       }
-      yield* this.spend(this.env.cpuNsPerIo + bs * this.env.copyNsPerByte);
-      if (this.inCache !== null) yield* this.inCache.read(this.thread, (o.skip + i) * bs, bs);
-      else if (this.input !== null) yield* this.io(this.input, new Bio('read', (o.skip + i) * sectors, sectors));
-      this.recordsIn++;
+      // blkdev_read_iter stops at the device's end: the last read may be short (a partial
+      // record, "+1"); the next would return 0, EOF.
+      const n = Math.min(bs, this.inBytes - i * bs);
+      yield* this.spend(this.env.cpuNsPerIo + n * this.env.copyNsPerByte);
+      if (this.inCache !== null) yield* this.inCache.read(this.thread, o.skip * bs + i * bs, n);
+      else if (this.input !== null) yield* this.io(this.input, new Bio('read', (o.skip * bs + i * bs) / 512, n / 512));
+      if (n === bs) this.recordsIn++;
+      else this.partialIn++;
       yield* this.spend(this.env.cpuNsPerIo);
-      if (this.outCache !== null) {
-        yield* this.outCache.write(this.thread, (o.seek + i) * bs, bs);
-        if (syncWrites) yield* this.outCache.fsync(this.thread);
-      } else if (this.output !== null) {
-        const bio = new Bio('write', (o.seek + i) * sectors, sectors, REQ_SYNC | (syncWrites ? REQ_FUA : 0));
-        // What the block holds, for targets that look (dedup, VDO): zeros from /dev/zero; from
-        // /dev/urandom (or a device, whose content is not modelled) unique data.
-        if (o.if === '/dev/zero') setBioPayload(bio, ZERO_PAYLOAD);
-        yield* this.io(this.output, bio);
+      // blkdev_write_iter truncates a write at the device's end (a short write) and fails the
+      // next with ENOSPC; dd's iwrite retries the rest, gets ENOSPC, and dd stops there.
+      const room = Math.max(0, this.outBytes - i * bs);
+      const written = Math.min(n, room);
+      if (written > 0) {
+        if (this.outCache !== null) {
+          yield* this.outCache.write(this.thread, o.seek * bs + i * bs, written);
+          if (syncWrites) yield* this.outCache.fsync(this.thread);
+        } else if (this.output !== null) {
+          const bio = new Bio('write', (o.seek * bs + i * bs) / 512, written / 512, REQ_SYNC | (syncWrites ? REQ_FUA : 0));
+          // What the block holds, for targets that look (dedup, VDO): zeros from /dev/zero; from
+          // /dev/urandom (or a device, whose content is not modelled) unique data.
+          if (o.if === '/dev/zero') setBioPayload(bio, ZERO_PAYLOAD);
+          yield* this.io(this.output, bio);
+        }
       }
-      this.recordsOut++;
+      this.bytes += written;
+      if (written < n) {
+        // dd_copy: w_bytes counts the short write, no record is counted for it, exit status 1.
+        this.error = `dd: error writing '${o.of}': No space left on device`;
+        break;
+      }
+      if (n === bs) this.recordsOut++;
+      else this.partialOut++;
     }
-    if (this.output !== null && (o.conv.has('fdatasync') || o.conv.has('fsync'))) {
+    if (this.error === null && this.output !== null && (o.conv.has('fdatasync') || o.conv.has('fsync'))) {
       if (this.outCache !== null) yield* this.outCache.fsync(this.thread);
       else yield* this.io(this.output, new Bio('flush', 0, 0, REQ_PREFLUSH | REQ_SYNC));
     }
@@ -237,14 +271,44 @@ export class DdRun {
   }
 
   result(): DdResult {
-    const bytes = this.recordsOut * this.options.obs;
+    const bytes = this.bytes;
     const seconds = (this.t1 - this.t0) / 1e9;
     const o = this.options;
-    const lines = o.status === 'none' ? [] : [`${this.recordsIn}+0 records in`, `${this.recordsOut}+0 records out`];
+    // print_stats: nothing with status=none; the error line is error(), printed whatever the status.
+    const lines = this.error === null ? [] : [this.error];
+    if (o.status !== 'none') lines.push(`${this.recordsIn}+${this.partialIn} records in`, `${this.recordsOut}+${this.partialOut} records out`);
     if (o.status === 'default' || o.status === 'progress') lines.push(ddTransferLine(bytes, seconds));
     const text = (this.progress.length > 0 ? `${this.progress.join('\r')}\n` : '') + lines.join('\n');
-    return { recordsIn: this.recordsIn, recordsOut: this.recordsOut, bytes, seconds, text };
+    const exitStatus = this.error === null ? 0 : 1;
+    return { recordsIn: this.recordsIn, recordsOut: this.recordsOut, partialIn: this.partialIn, partialOut: this.partialOut, bytes, seconds, text, exitStatus };
   }
+}
+
+/** The `dd` block of `--json` (and of a shell command's result). */
+export interface DdJson {
+  records_in: number;
+  records_in_partial: number;
+  records_out: number;
+  records_out_partial: number;
+  bytes: number;
+  seconds: number;
+  bytes_per_second: number;
+  exit_status: number;
+  text: string;
+}
+
+export function ddJson(res: DdResult): DdJson {
+  return {
+    records_in: res.recordsIn,
+    records_in_partial: res.partialIn ?? 0,
+    records_out: res.recordsOut,
+    records_out_partial: res.partialOut ?? 0,
+    bytes: res.bytes,
+    seconds: res.seconds,
+    bytes_per_second: res.seconds > 0 ? res.bytes / res.seconds : 0,
+    exit_status: res.exitStatus ?? 0,
+    text: res.text,
+  };
 }
 
 /** coreutils human_readable() for a byte count: one decimal below 10, whole numbers above. */

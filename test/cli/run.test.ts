@@ -206,4 +206,19 @@ describe('cli/run', function () {
     expect(doc.dmsim.simulated_s).to.be.lessThan(3600);
     expect(doc.dmsim.warnings.join('\n')).to.match(/interrupted at/);
   });
+
+  it('dd prints its lines on stderr, as dd does; writing past the end of the device exits 1 with its ENOSPC line', () => {
+    const sc = (count: string) => write(`dd-${count || 'fill'}.yaml`, `seed: 1\ndevices:\n  ram0: { profile: ram, size_mib: 4 }\nworkload:\n  dd: if=/dev/zero of=/dev/ram0 bs=1M ${count} oflag=direct\n`);
+    const ok = dmsim(sc('count=2'));
+    expect(ok.code).to.equal(0);
+    expect(ok.stderr).to.match(/^2\+0 records in\n2\+0 records out\n2097152 bytes \(2\.1 MB, 2\.0 MiB\) copied, [0-9.e-]+ s, [0-9.]+ [kMGT]?B\/s\n$/);
+    expect(ok.stdout).to.match(/^dmsim: [0-9.]+ s simulated/);
+    expect(ok.stdout).to.not.match(/records/);
+    const full = dmsim(sc(''));
+    expect(full.code).to.equal(1);
+    expect(full.stderr).to.match(/^dd: error writing '\/dev\/ram0': No space left on device\n5\+0 records in\n4\+0 records out\n4194304 bytes \(4\.2 MB, 4\.0 MiB\) copied, /);
+    // --json keeps everything in its dd block.
+    const doc = JSON.parse(dmsim(sc(''), '--json').stdout);
+    expect(doc.dd).to.deep.include({ records_in: 5, records_in_partial: 0, records_out: 4, records_out_partial: 0, bytes: 4194304, exit_status: 1 });
+  });
 });

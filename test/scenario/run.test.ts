@@ -101,6 +101,22 @@ describe('scenario/run', () => {
     expect(r.dmsim.simulated_ns).to.be.closeTo(10_000_000 + 100_000, 1);
   });
 
+  it('trace workloads: workload.trace.from picks the traced device; requests past the end are named, then wrapped', () => {
+    const two = tmpFile('two.blkparse', '  8,0 0 1 0.000001000 5 Q R 100 + 8 [x]\n  8,16 0 1 0.000002000 5 Q W 200 + 8 [x]\n  8,16 0 2 0.000003000 5 Q W 999999999 + 8 [x]\n');
+    const run = (from?: string) =>
+      runScenario({ devices: { sda: 'fake-100us-64m' }, workload: { trace: { file: two, format: 'blkparse', device: 'sda', ...(from === undefined ? {} : { from }) } } }, { createDevice: fakeFactory });
+    expect(error(() => run()).message).to.match(/two\.blkparse: the trace has requests of 2 devices \(device 8,0: 1, 8,16: 2\)/);
+    const r = run('8:16');
+    expect(r.fio!.jobs[0].write.total_ios).to.equal(2);
+    expect(r.fio!.jobs[0].read.total_ios).to.equal(0);
+    expect(r.dmsim.warnings).to.deep.equal([
+      '1 of 2 requests of two.blkparse reach past the end of sda (131072 sectors; the furthest ends at sector 1000000007): replayed at their offset modulo the device\'s size',
+    ]);
+    expect(run('8,0').dmsim.warnings).to.deep.equal([]);
+    expect(error(() => run('8,32')).message).to.match(/workload\.trace\.from: two\.blkparse: no requests of device 8,32 in the trace/);
+    expect(error(() => run('sdb')).message).to.match(/workload\.trace\.from: must be the traced device as blkparse names it, major,minor \(e\.g\. "8,16"\), got "sdb"/);
+  });
+
   it('sends direct=0 I/O through the page cache: writes return at memory speed', () => {
     const fio = (direct: number) =>
       runScenario(

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { InputError } from '../../kernel-lib/base/input-error.js';
 import { Simulation } from '../../kernel-lib/sim/index.js';
+import { blockFingerprint } from '../../kernel-lib/block/bio-payload.js';
 import { DdRun, ddTransferLine, formatG, parseDdOperands } from '../../kernel-lib/workload/dd.js';
 import { FakeDevice } from '../dm/fake-device.js';
 
@@ -78,5 +79,54 @@ describe('workload/dd', () => {
     expect(seek.message).to.equal('dd: seek: seek=16 starts writing at or past the end of lv (16 blocks of 1048576 bytes)');
     expect(run('if=lv of=/dev/null bs=1M skip=100').field).to.equal('skip');
     expect(run('if=/dev/zero of=lv bs=4k count=99999999999999999999').message).to.match(/count: '99999999999999999999' is beyond 2\^53/);
+  });
+
+  /** dd onto (or from) `lv` of `sectors`, 1 ms per bio; its result and the bios it sent. */
+  const ddOn = (sectors: number, ops: string) => {
+    const sim = new Simulation();
+    const fingerprints: (number | null)[] = [];
+    const dev = new FakeDevice(sim, 'lv', sectors, (bio) => {
+      if (bio.op === 'write') for (let i = 0; i < bio.sectors / 8; i++) fingerprints.push(blockFingerprint(bio, i));
+      return 1_000_000;
+    });
+    const warnings: string[] = [];
+    const dd = new DdRun({ sim, cpus: null, resolveFile: (n) => (n === 'lv' ? dev : undefined), cpuNsPerIo: 0, copyNsPerByte: 0, source: 'dd', warn: (m) => warnings.push(m) }, parseDdOperands(ops));
+    sim.run({ until: dd.start() });
+    return { r: dd.result(), dev, warnings, fingerprints };
+  };
+
+  it('writing past the end of a device: the last write is cut short, then ENOSPC, as GNU dd reports it (exit status 1)', () => {
+    // 16.25 MiB: 16 whole 1 MiB blocks and a quarter.
+    const { r, dev, warnings } = ddOn(2048 * 16 + 512, 'if=/dev/zero of=lv bs=1M count=20 oflag=direct');
+    // dd_copy: the 17th block is read (17+0 in), its write is short (no record out, its
+    // bytes counted), then "error writing" and EXIT_FAILURE.
+    expect(r.text).to.equal("dd: error writing 'lv': No space left on device\n17+0 records in\n16+0 records out\n17039360 bytes (17 MB, 16 MiB) copied, 0.017 s, 1.0 GB/s");
+    expect(r.exitStatus).to.equal(1);
+    expect(r.bytes).to.equal(16.25 * 2 ** 20);
+    expect(dev.seen.map((x) => x.sectors)).to.deep.equal([...Array(16).fill(2048), 512]);
+    expect(warnings).to.deep.equal([]);
+    // Without count=, /dev/zero fills the device and ends the same way; status=none keeps the error line.
+    const fill = ddOn(2048 * 4, 'if=/dev/zero of=lv bs=1M oflag=direct status=none');
+    expect(fill.r.text).to.equal("dd: error writing 'lv': No space left on device");
+    expect([fill.r.recordsIn, fill.r.recordsOut, fill.r.bytes, fill.r.exitStatus]).to.deep.equal([5, 4, 4 * 2 ** 20, 1]);
+    expect(fill.dev.seen).to.have.length(4);
+    // count= that fits: no error.
+    expect(ddOn(2048 * 4, 'if=/dev/zero of=lv bs=1M count=4 oflag=direct').r.exitStatus).to.equal(0);
+  });
+
+  it('reading a device to its end: a short last read is a partial record ("+1"), exit status 0', () => {
+    const { r, dev } = ddOn(2048 * 16 + 512, 'if=lv of=/dev/null bs=1M iflag=direct');
+    expect(r.text).to.equal('16+1 records in\n16+1 records out\n17039360 bytes (17 MB, 16 MiB) copied, 0.017 s, 1.0 GB/s');
+    expect(r.exitStatus).to.equal(0);
+    expect(dev.seen.at(-1)).to.include({ op: 'read', sector: 2048 * 16, sectors: 512 });
+    expect(ddOn(2048 * 16 + 512, 'if=lv of=/dev/null bs=1M count=3 iflag=direct').r.text).to.match(/^3\+0 records in\n3\+0 records out\n/);
+  });
+
+  it('if=/dev/urandom writes unique blocks, if=/dev/zero one repeated zero block (what dedup and VDO see)', () => {
+    const urandom = ddOn(2048 * 4, 'if=/dev/urandom of=lv bs=64k count=4 oflag=direct').fingerprints;
+    expect(urandom).to.have.length(64);
+    expect(urandom.every((f) => f === null)).to.equal(true); // no payload: data no other bio holds
+    const zero = ddOn(2048 * 4, 'if=/dev/zero of=lv bs=64k count=4 oflag=direct').fingerprints;
+    expect(new Set(zero)).to.deep.equal(new Set([0]));
   });
 });

@@ -13,7 +13,8 @@ const HELP = `usage: dmsim run SCENARIO [options]
 
 Runs a scenario file (YAML or JSON, see docs/scenario.md): builds its devices, volumes and
 device-mapper targets, runs its workload (a fio job file, dd operands or a block trace) and
-prints the results the way fio (or dd) prints them.
+prints the results the way fio (or dd) prints them: fio's on stdout, dd's lines on stderr
+(where dd prints them), dmsim's summary on stdout.
 
 options:
   --set KEY=VALUE   override a parameter by dotted path, e.g. --set block.nr_requests=64,
@@ -28,7 +29,8 @@ options:
   --output FILE     write the output to FILE instead of stdout (via a temporary file)
   -h, --help        this help
 
-exit status: 0 success, 1 bad scenario or input (the message names file, line and key),
+exit status: 0 success, 1 bad scenario or input (the message names file, line and key) or
+a dd that failed as dd does (No space left on device at the end of the output device),
 2 bad command line (an unknown option, a --set value that is not YAML, an --output or
 --trace destination that cannot be written: checked before the run).
 The same scenario, options and seed give the same output, apart from wall-time fields
@@ -180,6 +182,7 @@ export async function runCommand(argv: string[], signals: NodeJS.EventEmitter = 
   }
   try {
     if (args.trace !== undefined) writeAtomically(args.trace, reply.trace!, '--trace');
+    if (reply.stderr !== undefined) process.stderr.write(reply.stderr);
     if (args.output !== undefined) writeAtomically(args.output, reply.text!, '--output');
     else process.stdout.write(reply.text!);
   } catch (err) {
@@ -192,7 +195,8 @@ export async function runCommand(argv: string[], signals: NodeJS.EventEmitter = 
     console.error(`dmsim run: interrupted (SIGINT) after ${reply.simulatedS!.toFixed(6)} s of simulated time; the output covers the run so far`);
     return 130;
   }
-  return 0;
+  // dd's own exit status (1 after ENOSPC), as a script running dd would see it.
+  return reply.toolExitStatus ?? 0;
 }
 
 export const command: Command = {

@@ -24,6 +24,7 @@ import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { NextOffset } from './next-offset.js';
 import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, SYNC_ENGINES, type JobOptions } from './options.js';
+import { verifyChecksumNs } from './verify-cost.js';
 import { JobStats } from './stats.js';
 import { JobLogs } from './logs.js';
 
@@ -315,13 +316,16 @@ export class FioJob {
 
   /**
    * verify: read back the writes not verified yet, in the order they were written (fio's
-   * io_piece list), at the job's depth; the reads count as the job's reads, as in fio. The
-   * checksum's own CPU is not counted (fio's per-I/O user-space cost is).
+   * io_piece list), at the job's depth; the reads count as the job's reads, as in fio. Each
+   * block read back is checksummed on the job's thread (verifyChecksumNs): after its read for
+   * a sync engine; for an async one when the next is issued, which keeps the CPU per block.
    */
   private *verifyWritten(upTo: number): ProcessGenerator<void> {
     while (this.verified < upTo && !this.stopped) {
       const i = this.verified++;
-      yield* this.issue(DDIR_READ, this.written[2 * i + 1], this.written[2 * i]);
+      const bs = this.written[2 * i + 1];
+      yield* this.issue(DDIR_READ, bs, this.written[2 * i]);
+      yield* this.spend(verifyChecksumNs(this.options.verify, bs));
     }
     yield* this.quiesce();
   }
@@ -373,7 +377,9 @@ export class FioJob {
       // verify_only: the write phase issues nothing; the verify reads follow.
       if (d === DDIR_WRITE && o.verifyOnly) return;
     }
-    yield* this.spend(this.env.cpuNsPerIo);
+    // populate_verify_io_u: every write of a job with verify= carries its block's checksum.
+    const checksumNs = !verifying && d === DDIR_WRITE && o.verify !== 'none' ? verifyChecksumNs(o.verify, bs) : 0;
+    yield* this.spend(this.env.cpuNsPerIo + checksumNs);
     const io = new IoUnit(this, d, bs);
     io.tStart = sim.now;
     this.stats.markDepth(this.inFlight + 1);

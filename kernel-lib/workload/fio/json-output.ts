@@ -90,13 +90,13 @@ function optionsJson(options: readonly JobOption[]): Json {
 }
 
 /**
- * A job's runtime in whole ms. fio keeps it as ceil(elapsed µs / 1000) (backend.c
- * update_runtime), so a run shorter than 1 ms reports 1 ms, not 0 (and no zero IOPS). Longer
- * runs keep the floor they have always had here, which can be 1 ms below fio's figure.
+ * A job's runtime in whole ms, as fio keeps it: backend.c update_runtime adds
+ * (elapsed_us + 999) / 1000, the elapsed time in whole µs (utime_since_now truncates) rounded
+ * up to the ms; stat.c prints and divides by that figure. A run shorter than 1 ms reports
+ * 1 ms (no zero IOPS); 1200.3 ms reports 1201.
  */
 export function fioRuntimeMs(ns: number): number {
-  const ms = Math.floor(ns / 1e6);
-  return ms === 0 && ns >= 1000 ? 1 : ms;
+  return Math.floor((Math.floor(ns / 1000) + 999) / 1000);
 }
 
 const LAT_KEYS = ['2', '4', '10', '20', '50', '100', '250', '500', '750', '1000'];

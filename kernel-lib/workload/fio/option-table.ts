@@ -62,7 +62,7 @@ const NO_EFFECT: Record<string, string> = {
   lockmem: 'memory the machine model does not lack', buffer_compress_chunk: 'compressibility is modelled per block',
   verify_interval: 'what the verify header covers', verify_offset: 'what the verify header covers', verify_pattern: 'content checked',
   verify_pattern_interval: 'content checked', verify_fatal: 'verification never fails in the model', verify_dump: 'verification never fails',
-  verify_async: 'checksums on other threads: the reads are the same', verify_async_cpus: 'as verify_async',
+  verify_async: 'checksums on other threads: the reads are the same (their CPU stays on the job thread here)', verify_async_cpus: 'as verify_async',
   verify_state_save: 'state files', verify_state_load: 'state files', verify_header_seed: 'content checked',
   verify_write_sequence: 'content checked', verify_policy: 'what a verify failure does (verification never fails)', rate_cycle: 'the averaging window of rate_min (refused)', ratecycle: 'as rate_cycle',
   log_entries: 'log memory', log_compression: 'log memory', log_compression_cpus: 'log memory', log_store_compressed: 'log memory',

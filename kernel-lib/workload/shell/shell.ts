@@ -10,7 +10,7 @@ import type { PageCache } from '../../block/page-cache.js';
 import { Ext2Mount, FsError, mkfsText, planMkfs, runMkfs, type Ext2Image, type FsParams, type Inode } from '../../fs/index.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
-import { DdRun, ddTransferLine, type DdOptions, type DdResult } from '../dd.js';
+import { DdRun, ddJson, ddTransferLine, type DdJson, type DdOptions } from '../dd.js';
 import type { ShellLine } from './parse.js';
 import { FioRun } from '../fio/fio.js';
 import { fioJson } from '../fio/json-output.js';
@@ -44,7 +44,7 @@ export interface ShellCommandResult {
   /** What the command printed (stdout and stderr, in order). */
   output: string;
   /** dd's result, as the `dd` block of a dd workload. */
-  dd?: { records_in: number; records_out: number; bytes: number; seconds: number; bytes_per_second: number; text: string };
+  dd?: DdJson;
   /** fio's jobs[], as in its JSON output. */
   fio?: unknown[];
 }
@@ -396,6 +396,7 @@ export class ShellRun {
       yield run.start();
       const res = run.result();
       r.dd = ddJson(res);
+      if (res.exitStatus !== 0) throw new CommandFailed(res.text, res.exitStatus);
       return res.text;
     }
     for (const [flags, which] of [[o.iflag, 'iflag'], [o.oflag, 'oflag']] as const) {
@@ -414,6 +415,8 @@ export class ShellRun {
     let outFull = 0;
     let outPartial = 0;
     let failure = '';
+    /** Bytes of the write cut short at the end of an output device. */
+    let shortWrite = 0;
     const t0 = env.sim.now;
     for (let i = 0; i < limit; i++) {
       yield* this.cpu(thread, env.cpuNsPerIo + bs * env.copyNsPerByte);
@@ -432,11 +435,14 @@ export class ShellRun {
           yield* output.fs.write(thread, output.inode, (o.seek + i) * bs, n, this.pid);
           if (syncWrites) yield* output.fs.fsync(thread, output.inode);
         } else if (outDev !== null) {
-          if ((o.seek + i + 1) * bs > outDev.sizeSectors * 512) {
+          // As DdRun: the write is cut short at the device's end, then ENOSPC.
+          const room = Math.max(0, outDev.sizeSectors * 512 - (o.seek + i) * bs);
+          if (room > 0) yield* env.pageCache(outDev).write(thread, (o.seek + i) * bs, Math.min(n, room));
+          if (room < n) {
+            shortWrite = room;
             failure = `dd: error writing '${o.of}': No space left on device`;
             break;
           }
-          yield* env.pageCache(outDev).write(thread, (o.seek + i) * bs, n);
         }
       } catch (err) {
         if (!(err instanceof FsError)) throw err;
@@ -452,10 +458,10 @@ export class ShellRun {
       else if (outDev !== null) yield* env.pageCache(outDev).fsync(thread);
     }
     const seconds = (env.sim.now - t0) / 1e9;
-    const bytes = outFull * bs + (outPartial > 0 && input !== null ? input.inode.size - (o.skip + outFull) * bs : 0);
-    const text = [`${full}+${partial} records in`, `${outFull}+${outPartial} records out`, ddTransferLine(bytes, seconds)].join('\n');
-    r.dd = ddJson({ recordsIn: full, recordsOut: outFull, bytes, seconds, text });
-    if (failure !== '') throw new CommandFailed(`${failure}\n${text}`);
+    const bytes = outFull * bs + (outPartial > 0 && input !== null ? input.inode.size - (o.skip + outFull) * bs : 0) + shortWrite;
+    const text = [...(failure === '' ? [] : [failure]), `${full}+${partial} records in`, `${outFull}+${outPartial} records out`, ddTransferLine(bytes, seconds)].join('\n');
+    r.dd = ddJson({ recordsIn: full, recordsOut: outFull, partialIn: partial, partialOut: outPartial, bytes, seconds, text, exitStatus: failure === '' ? 0 : 1 });
+    if (failure !== '') throw new CommandFailed(text);
     return text;
   }
 
@@ -518,10 +524,6 @@ export class ShellRun {
     }
     return out.join('\n');
   }
-}
-
-function ddJson(res: DdResult): NonNullable<ShellCommandResult['dd']> {
-  return { records_in: res.recordsIn, records_out: res.recordsOut, bytes: res.bytes, seconds: res.seconds, bytes_per_second: res.seconds > 0 ? res.bytes / res.seconds : 0, text: res.text };
 }
 
 function dirname(rel: string): string {

@@ -11,14 +11,32 @@ export type { TraceRecord } from './record.js';
 
 export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
 
-export function parseTrace(format: TraceFormat, text: string, file: string): TraceRecord[] {
+/**
+ * `from`: the traced device to replay, as the format names it: "8,16" (major,minor) for
+ * blkparse, the devno for DiskSim, the DiskNumber for MSR; needed when the trace has several.
+ */
+export function parseTrace(format: TraceFormat, text: string, file: string, from?: string | number): TraceRecord[] {
   checkText(text, file, `a ${format} trace`);
   switch (format) {
     case 'blkparse':
-      return parseBlkparse(text, file);
+      return parseBlkparse(text, file, { from: from === undefined ? undefined : String(from) });
     case 'disksim':
-      return parseDiskSim(text, file);
+      return parseDiskSim(text, file, { from: from === undefined ? undefined : Number(from) });
     case 'msr':
-      return parseMsr(text, file);
+      return parseMsr(text, file, { from: from === undefined ? undefined : Number(from) });
   }
+}
+
+/** Requests that reach past the end of a device of `sizeSectors`, and the furthest end among them. */
+export function beyondEnd(records: readonly TraceRecord[], sizeSectors: number): { count: number; furthest: number } {
+  let count = 0;
+  let furthest = 0;
+  for (const r of records) {
+    const end = r.sector + r.sectors;
+    if (r.op !== 'flush' && end > sizeSectors) {
+      count++;
+      if (end > furthest) furthest = end;
+    }
+  }
+  return { count, furthest };
 }

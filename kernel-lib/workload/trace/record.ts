@@ -11,6 +11,9 @@ export interface TraceRecord {
   sectors: number;
   /** Synchronous request (blkparse's S), for the flags of the replayed bio. */
   sync: boolean;
+  /** A write with a cache flush before it (REQ_PREFLUSH: blkparse's F before the W) or FUA (F after it). */
+  preflush?: boolean;
+  fua?: boolean;
 }
 
 /** Splits text into lines, calling fn(line, lineNumber) for each, without copying the text twice. */
@@ -43,4 +46,43 @@ export function checkCount(given: string, where: { file: string; line: number; f
   const v = Number(given);
   if (!Number.isSafeInteger(v)) throw new InputError(`${given} is beyond 2^53, where counts stop being exact`, where);
   return v;
+}
+
+/**
+ * Which traced device's requests to replay. A trace of several devices (blktrace -d twice,
+ * an MSR volume's disks) is never merged into one request stream: without `from` it is an
+ * error naming the devices; with it, only that device's requests are kept.
+ */
+export class DeviceFilter {
+  /** Requests seen per traced device, in order of first appearance. */
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly from: string | undefined,
+    private readonly file: string,
+    /** How the format names a device: "major,minor", "devno", "DiskNumber". */
+    private readonly what: string,
+  ) {}
+
+  /** Counts the device's request; true if it is the one replayed (so far, all are). */
+  keep(device: string): boolean {
+    this.seen.set(device, (this.seen.get(device) ?? 0) + 1);
+    return this.from === undefined || device === this.from;
+  }
+
+  /** Whether any request was seen, of any device. */
+  any(): boolean {
+    return this.seen.size > 0;
+  }
+
+  /** After the last line: refuses a mix without `from`, and a `from` the trace never names. */
+  check(): void {
+    const list = [...this.seen].map(([d, n]) => `${d}: ${n}`).join(', ');
+    if (this.from === undefined && this.seen.size > 1) {
+      throw new InputError(`the trace has requests of ${this.seen.size} devices (${this.what} ${list}); name the one to replay with workload.trace.from`, { file: this.file });
+    }
+    if (this.from !== undefined && !this.seen.has(this.from)) {
+      throw new InputError(`no requests of ${this.what} ${this.from} in the trace (it has ${list || 'none'})`, { file: this.file, field: 'from' });
+    }
+  }
 }

@@ -6,7 +6,7 @@
 // Requests past the end of the device wrap around it (modulo its size), so a trace taken on
 // a larger disk still exercises the whole of a smaller one. Latencies are counted the fio
 // way (one job named "replay": slat = time in submit, clat = submit to completion).
-import { Bio, REQ_PREFLUSH, REQ_SYNC } from '../../block/bio.js';
+import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import { type CpuSet, type Thread, smpProcessorId } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
@@ -102,7 +102,8 @@ export class TraceReplay {
     const size = this.dev.sizeSectors;
     const sectors = Math.min(r.sectors, size);
     const sector = r.op === 'flush' ? 0 : r.sector + sectors > size ? r.sector % (size - sectors + 1) : r.sector;
-    const bio = new Bio(r.op, sector, r.op === 'flush' ? 0 : sectors, (r.sync ? REQ_SYNC : 0) | (r.op === 'flush' ? REQ_PREFLUSH : 0));
+    const flags = (r.sync ? REQ_SYNC : 0) | (r.op === 'flush' || r.preflush === true ? REQ_PREFLUSH : 0) | (r.fua === true ? REQ_FUA : 0);
+    const bio = new Bio(r.op, sector, r.op === 'flush' ? 0 : sectors, flags);
     const p = new Pending(this, DDIR[r.op] ?? -1, bio.bytes);
     p.tStart = this.sim.now;
     bio.private = p;

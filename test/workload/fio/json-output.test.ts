@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { fioRuntimeMs } from '../../../kernel-lib/workload/fio/json-output.js';
 import { runFio } from './helpers.js';
 
 const INT = 'int';
@@ -47,10 +48,12 @@ describe('workload/fio/json-output', () => {
 
   it('computes bw, iops and runtime as fio does', () => {
     const w = json.jobs[0].write;
-    expect(w.runtime).to.equal(1200);
+    // runtime=1200ms ends with I/Os in flight; fio waits for them and rounds the µs up: the
+    // familiar "run=1201msec" (60001msec for runtime=60), here too.
+    expect(w.runtime).to.equal(1201);
     expect(w.bw_bytes).to.equal(Math.floor((1000 * w.io_bytes) / w.runtime));
     expect(w.bw).to.equal(Math.floor(w.bw_bytes / 1024));
-    expect(w.iops).to.be.closeTo((1000 * w.total_ios) / 1200, 1e-9);
+    expect(w.iops).to.be.closeTo((1000 * w.total_ios) / 1201, 1e-9);
     expect(w.io_kbytes).to.equal(w.io_bytes / 1024);
     // 4 in flight at 100 us each: 40 000 IOPS.
     expect(w.iops).to.be.within(39_000, 40_000);
@@ -78,5 +81,18 @@ describe('workload/fio/json-output', () => {
     expect(d.name).to.equal('sda');
     expect(d.write_ios).to.be.greaterThan(40_000);
     expect(d.util).to.be.within(0, 100);
+  });
+
+  it('rounds runtime as backend.c update_runtime does: whole µs, then up to the ms', () => {
+    const cases: [number, number][] = [
+      [999, 0], // 0 µs elapsed: 0 ms, as fio
+      [1000, 1], // a sub-ms run reports 1 ms, never 0 IOPS
+      [1_000_000, 1],
+      [1_000_999, 1], // 1000 µs: the ns below a µs are truncated first
+      [1_001_000, 2],
+      [60_000_000_000, 60_000],
+      [60_000_400_000, 60_001],
+    ];
+    for (const [ns, ms] of cases) expect(fioRuntimeMs(ns), `${ns} ns`).to.equal(ms);
   });
 });

@@ -91,6 +91,22 @@ describe('workload/fio: options that change the I/O', () => {
     expect(runFio(`${base}[j]\nrw=write\nbs=4k\nsize=64k\nverify=md5\nverify_only=1`).dev.seen.every((s) => s.op === 'read')).to.equal(true);
   });
 
+  it('verify costs its checksum per byte on the job\'s CPU: every write when prepared, every block read back', () => {
+    // psync, one I/O at a time, no CPU model: the checksum time adds to the run as it would
+    // to a busy core. Against verify=null (no checksum), the same I/O and reads.
+    const run = (v: string, extra = '') => runFio(`${base}[j]\nrw=write\nbs=4k\nsize=256k\nioengine=psync\nverify=${v}\n${extra}`).sim.now;
+    const none = run('null');
+    const blocks = 64;
+    const perBlock = (mbPerS: number) => (4096 / (mbPerS * 1e6)) * 1e9;
+    // md5: 483.6 MB/s (plain C, docs/references.md#checksum-rates): 64 writes + 64 reads.
+    expect(run('md5') - none).to.be.closeTo(2 * blocks * perBlock(483.6), 1e-3);
+    expect(run('sha256') - none).to.be.closeTo(2 * blocks * perBlock(198.0), 1e-3);
+    // crc32c with the CPU's instruction: 26,206 MiB/s, ~0.15 us a 4 KiB block.
+    expect(run('crc32c') - none).to.be.closeTo(2 * blocks * perBlock(26_206 * 1.048576), 1e-3);
+    // do_verify=0: the headers are still written (checksummed), nothing is read back.
+    expect(run('md5', 'do_verify=0') - run('null', 'do_verify=0')).to.be.closeTo(blocks * perBlock(483.6), 1e-3);
+  });
+
   it('fdatasync=N and sync=1 flush the device after every N writes, or every write', () => {
     const f = runFio(`${base}[j]\nrw=write\nbs=4k\nsize=64k\nfdatasync=4`);
     expect(f.dev.seen.filter((s) => s.op === 'flush')).to.have.length(4);

@@ -13,4 +13,11 @@ describe('workload/trace/disksim', () => {
     expect(error(() => parseDiskSim('0.5 0 100 8\n', 't.ascii')).message).to.match(/^t\.ascii:1: expected 5 fields/);
   });
 
+  it('a trace of several devnos replays the one named by `from`, and refuses a mix without it', () => {
+    const two = '0.5 0 100 8 1\n1.0 1 200 8 0\n1.5 0 300 8 0\n';
+    expect(error(() => parseDiskSim(two, 'd.ascii')).message).to.equal('d.ascii: the trace has requests of 2 devices (devno 0: 2, 1: 1); name the one to replay with workload.trace.from');
+    expect(parseDiskSim(two, 'd.ascii', { from: 0 }).map((r) => [r.timeNs, r.sector])).to.deep.equal([[0, 100], [1_000_000, 300]]);
+    expect(parseDiskSim(two, 'd.ascii', { from: 1 }).map((r) => r.sector)).to.deep.equal([200]);
+    expect(error(() => parseDiskSim(two, 'd.ascii', { from: 7 })).message).to.equal('d.ascii: from: no requests of devno 7 in the trace (it has 0: 2, 1: 1)');
+  });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../../../kernel-lib/block/bio.js';
 import { Simulation } from '../../../kernel-lib/sim/index.js';
-import { TraceReplay, type TraceRecord } from '../../../kernel-lib/workload/trace/index.js';
+import { parseBlkparse, TraceReplay, type TraceRecord } from '../../../kernel-lib/workload/trace/index.js';
 import { FakeDevice } from '../../dm/fake-device.js';
 
 const recs = (n: number, gapNs: number): TraceRecord[] =>
@@ -15,6 +16,29 @@ describe('workload/trace/replay', () => {
     expect(dev.seen.map((s) => s.at)).to.deep.equal(Array.from({ length: 10 }, (_, i) => i * 50_000));
     expect(dev.maxInFlight).to.equal(10);
     expect(sim.now).to.equal(9 * 50_000 + 1_000_000);
+  });
+
+  it('blkparse\'s F before W is a preflush, after it FUA: the replayed writes carry them', () => {
+    const text = ['FWS 0 + 8', 'WFS 8 + 8', 'FWFS 16 + 8', 'WS 24 + 8', 'FN 0 + 0'].map((x, i) => `  8,0 0 ${i + 1} 0.00000${i + 1}000 5 Q ${x} [jbd2]`).join('\n');
+    const records = parseBlkparse(text, 't');
+    expect(records.map((r) => [r.op, r.preflush === true, r.fua === true])).to.deep.equal([
+      ['write', true, false],
+      ['write', false, true],
+      ['write', true, true],
+      ['write', false, false],
+      ['flush', false, false],
+    ]);
+    const sim = new Simulation();
+    const dev = new FakeDevice(sim, 'd', 1 << 20, 1000);
+    sim.run({ until: new TraceReplay(sim, null, dev, records, { mode: 'closed', iodepth: 1, speed: 1 }).start() });
+    const f = (x: number) => [(x & REQ_PREFLUSH) !== 0, (x & REQ_FUA) !== 0, (x & REQ_SYNC) !== 0];
+    expect(dev.seen.map((x) => f(x.flags))).to.deep.equal([
+      [true, false, true],
+      [false, true, true],
+      [true, true, true],
+      [false, false, true],
+      [true, false, false],
+    ]);
   });
 
   it('closed: keeps iodepth in flight and ignores the timing', () => {
