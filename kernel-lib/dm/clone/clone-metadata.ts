@@ -19,14 +19,25 @@ import type { PdataParams } from '../persistent-data/params.js';
 export const METADATA_BLOCK_SECTORS = 8;
 const BITS_PER_LONG = 64;
 
+/** Bitmaps as the kernel keeps them (unsigned long arrays), here in 32-bit words. */
+const BITS = 32;
+
+function testBit(map: Uint32Array, bit: number): boolean {
+  return ((map[bit >>> 5] >>> (bit & 31)) & 1) === 1;
+}
+
+function setBit(map: Uint32Array, bit: number): void {
+  map[bit >>> 5] |= 1 << (bit & 31);
+}
+
 /** struct dirty_map */
 class DirtyMap {
   readonly dirtyWords: Uint8Array;
-  readonly dirtyRegions: Uint8Array;
+  readonly dirtyRegions: Uint32Array;
   changed = false;
   constructor(nrWords: number, nrRegions: number) {
     this.dirtyWords = new Uint8Array(nrWords);
-    this.dirtyRegions = new Uint8Array(nrRegions);
+    this.dirtyRegions = new Uint32Array(Math.ceil(nrRegions / BITS));
   }
 }
 
@@ -34,8 +45,8 @@ export class CloneMetadata {
   readonly pm: PersistentMetadata;
   readonly bitset: DmBitset;
   readonly nrWords: number;
-  /** region_map: 1 = hydrated. */
-  readonly regionMap: Uint8Array;
+  /** region_map: a bitmap, set = hydrated. */
+  readonly regionMap: Uint32Array;
   nrHydrated = 0;
   hydrationDone = false;
   readOnly = false;
@@ -57,7 +68,7 @@ export class CloneMetadata {
     this.bitset = new DmBitset(this.pm.tm, (vt) => this.pm.btree(vt));
     this.pm.rootsProvider = () => ({ bitset: this.bitset.root });
     this.nrWords = Math.ceil(nrRegions / BITS_PER_LONG);
-    this.regionMap = new Uint8Array(nrRegions);
+    this.regionMap = new Uint32Array(Math.ceil(nrRegions / BITS));
     this.dmap = [new DirtyMap(this.nrWords, nrRegions), new DirtyMap(this.nrWords, nrRegions)];
     this.current = this.dmap[0];
   }
@@ -90,21 +101,31 @@ export class CloneMetadata {
   }
 
   isRegionHydrated(region: number): boolean {
-    return this.hydrationDone || this.regionMap[region] === 1;
+    return this.hydrationDone || testBit(this.regionMap, region);
   }
 
   /** dm_clone_is_range_hydrated */
   isRangeHydrated(start: number, n: number): boolean {
     if (this.hydrationDone) return true;
-    for (let r = start; r < start + n; r++) if (this.regionMap[r] !== 1) return false;
+    for (let r = start; r < start + n; r++) if (!testBit(this.regionMap, r)) return false;
     return true;
   }
 
   /** dm_clone_find_next_unhydrated_region: nrRegions when there is none from `start` on. */
   findNextUnhydrated(start: number): number {
     const m = this.regionMap;
-    for (let r = start; r < this.nrRegions; r++) if (m[r] === 0) return r;
-    return this.nrRegions;
+    const nr = this.nrRegions;
+    let r = start;
+    while (r < nr) {
+      // find_next_zero_bit: whole hydrated words are skipped at once.
+      if ((r & 31) === 0 && m[r >>> 5] === 0xffffffff) {
+        r += BITS;
+        continue;
+      }
+      if (!testBit(m, r)) return r;
+      r++;
+    }
+    return nr;
   }
 
   changedThisTransaction(): boolean {
@@ -121,7 +142,7 @@ export class CloneMetadata {
   /** dm_clone_cond_set_range: a discard hydrates the regions it covers without copying. */
   condSetRange(start: number, n: number): boolean {
     if (this.readOnly) return false;
-    for (let r = start; r < start + n; r++) if (this.regionMap[r] === 0) this.mark(this.current, r);
+    for (let r = start; r < start + n; r++) if (!testBit(this.regionMap, r)) this.mark(this.current, r);
     return true;
   }
 
@@ -144,9 +165,9 @@ export class CloneMetadata {
       if (dmap.dirtyWords[w] === 0) continue;
       const end = Math.min(this.nrRegions, (w + 1) * BITS_PER_LONG);
       for (let r = w * BITS_PER_LONG; r < end; r++) {
-        if (dmap.dirtyRegions[r] === 0) continue;
+        if (!testBit(dmap.dirtyRegions, r)) continue;
         yield* this.bitset.setBit(r);
-        dmap.dirtyRegions[r] = 0;
+        dmap.dirtyRegions[r >>> 5] &= ~(1 << (r & 31));
       }
       dmap.dirtyWords[w] = 0;
     }
@@ -162,9 +183,9 @@ export class CloneMetadata {
 
   private mark(dmap: DirtyMap, region: number): void {
     dmap.dirtyWords[Math.floor(region / BITS_PER_LONG)] = 1;
-    dmap.dirtyRegions[region] = 1;
-    if (this.regionMap[region] === 0) {
-      this.regionMap[region] = 1;
+    setBit(dmap.dirtyRegions, region);
+    if (!testBit(this.regionMap, region)) {
+      setBit(this.regionMap, region);
       this.nrHydrated++;
     }
     dmap.changed = true;
