@@ -1,5 +1,6 @@
 // struct clone and its I/O paths (dm-clone-target.c). The target's address space is cut into
-// regions of `region size` sectors (dm core splits bios at region boundaries: max_io_len);
+// regions of `region size` sectors (dm core splits bios at region boundaries, max_io_len, all
+// but discards: those arrive whole, cut only by the discard limits, clone-target.ts);
 // each region is either still on the source device or hydrated (copied) onto the destination:
 //   - a bio to a hydrated region goes to the destination;
 //   - a read of an unhydrated region goes to the source;
@@ -7,7 +8,7 @@
 //     exactly full-region write is written to the destination as the hydration itself (no
 //     copy); any other write waits while kcopyd copies the whole region, then is issued;
 //   - a discard marks the whole regions it covers hydrated without copying (and is passed
-//     down on them);
+//     down once, trimmed to them);
 //   - a FLUSH or FUA bio after a change of the region map waits for a metadata commit.
 // The worker (do_worker, clone-worker.ts) issues deferred bios, processes discards, commits
 // for flush bios (or every second), then hydrates in the background, but only while no user
