@@ -12,7 +12,8 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { BufioParams } from '../bufio/params.js';
 import { DmBitset } from '../persistent-data/bitset.js';
-import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
+import { metadataMediaOf, PersistentMetadata, Superblock, SUPERBLOCK_LOCATION } from '../persistent-data/persistent-metadata.js';
+import { PdataError } from '../persistent-data/block-data.js';
 import type { PdataParams } from '../persistent-data/params.js';
 
 /** DM_CLONE_METADATA_BLOCK_SIZE, sectors. */
@@ -56,15 +57,23 @@ export class CloneMetadata {
   /** Metadata commits that wrote something (statistics). */
   commits = 0;
 
+  readonly nrRegions: number;
+
   constructor(
     readonly sim: Simulation,
     readonly dev: BlockDevice,
-    readonly nrRegions: number,
+    /** The target's length and region size, in sectors (the superblock's target_size, region_size). */
+    readonly targetSize: number,
+    readonly regionSize: number,
     bufio: Partial<BufioParams>,
     pdata: PdataParams,
     name: string,
   ) {
-    this.pm = new PersistentMetadata(sim, { dev, bufio, pdata, name });
+    const nrRegions = Math.ceil(targetSize / regionSize);
+    this.nrRegions = nrRegions;
+    // The device's own media: a table loaded later on this device re-opens what this one wrote.
+    this.pm = new PersistentMetadata(sim, { dev, bufio, pdata, name, media: metadataMediaOf(dev) });
+    this.pm.superblockFields = { regionSize, targetSize };
     this.bitset = new DmBitset(this.pm.tm, (vt) => this.pm.btree(vt));
     this.pm.rootsProvider = () => ({ bitset: this.bitset.root });
     this.nrWords = Math.ceil(nrRegions / BITS_PER_LONG);
@@ -85,11 +94,50 @@ export class CloneMetadata {
     return 1 + 2 + 2 * (arrayBlocks + btreeNodes) + 8;
   }
 
+  /**
+   * What a device already holds for a clone, looked at without I/O (the constructor's check,
+   * before the simulated open reads it): null when it holds no superblock, else the region
+   * size and target size it was formatted with.
+   */
+  static existingGeometry(dev: BlockDevice): { regionSize: number; targetSize: number } | null {
+    const sb = metadataMediaOf(dev).peek(SUPERBLOCK_LOCATION);
+    if (!(sb instanceof Superblock)) return null;
+    return { regionSize: sb.fields.regionSize, targetSize: sb.fields.targetSize };
+  }
+
   /** __format_metadata: the transaction manager, an all-zero bitset of nr_regions bits, a commit. */
   *format(): ProcessGenerator<void> {
     yield* this.pm.format();
     yield* this.bitset.create(this.nrRegions, false);
     yield* this.pm.commit();
+  }
+
+  /**
+   * dm_clone_metadata_open: __superblock_all_zeroes reads block 0; a device never formatted is
+   * formatted, one that holds a clone superblock is opened (its region and target size must
+   * be this target's) and its bitset loaded into the region map (__load_bitset_in_core):
+   * the regions hydrated by the last commit stay hydrated. Returns which it was.
+   */
+  *openOrFormat(): ProcessGenerator<'formatted' | 'opened'> {
+    const sb = yield* this.pm.readSuperblock();
+    if (sb === null) {
+      yield* this.format();
+      return 'formatted';
+    }
+    if (sb.fields.regionSize !== this.regionSize || sb.fields.targetSize !== this.targetSize) {
+      throw new PdataError('EINVAL', `Region and/or target size don't match the ones in metadata (region size ${sb.fields.regionSize}, target size ${sb.fields.targetSize})`);
+    }
+    yield* this.pm.open(sb);
+    this.bitset.openAt(sb.roots.bitset);
+    const map = this.regionMap;
+    let n = 0;
+    yield* this.bitset.forEachSetBit(this.nrRegions, (r) => {
+      setBit(map, r);
+      n++;
+    });
+    this.nrHydrated = n;
+    this.hydrationDone = n === this.nrRegions;
+    return 'opened';
   }
 
   get metadataBlocks(): number {

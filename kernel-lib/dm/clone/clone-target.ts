@@ -218,11 +218,20 @@ export function cloneCtr(ctx: TargetContext, line: TableLine, args: TargetArgs):
   if (have < Math.max(need, 16)) {
     throw args.error(`metadata device ${metadataDev.name} is too small: ${have} blocks of 4 KiB, ${Math.max(need, 16)} needed for ${nrRegions} regions`, 'metadata dev');
   }
+  // dm_clone_metadata_open on a device that already holds clone metadata (__open_metadata):
+  // checked here, before the simulated open reads it, so the table line fails at once.
+  const existing = CloneMetadata.existingGeometry(metadataDev);
+  if (existing !== null && (existing.regionSize !== regionSize || existing.targetSize !== line.length)) {
+    throw args.error(
+      `Failed to load metadata: region and/or target size don't match the ones in metadata on ${metadataDev.name} (region size ${existing.regionSize}, target size ${existing.targetSize}; this table: ${regionSize}, ${line.length})`,
+      existing.regionSize !== regionSize ? 'region size' : 'metadata dev',
+    );
+  }
   const cpus = targetCpus(ctx, 2);
   try {
     const params = parseCloneParams(ctx.params);
     const kcopyd = parseKcopydParams(ctx.params);
-    const cmd = new CloneMetadata(ctx.sim, metadataDev, nrRegions, parseBufioParams(ctx.params), parsePdataParams(ctx.params), `bufio-${ctx.deviceName}`);
+    const cmd = new CloneMetadata(ctx.sim, metadataDev, line.length, regionSize, parseBufioParams(ctx.params), parsePdataParams(ctx.params), `bufio-${ctx.deviceName}`);
     const clone = new Clone(ctx.sim, cpus, ctx.deviceName, line.start, line.length, metadataDev, dest, source, regionSize, cmd, options, params, kcopyd);
     return new CloneTarget(clone, line.args.slice(3));
   } catch (err) {

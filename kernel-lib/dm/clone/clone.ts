@@ -142,6 +142,8 @@ export class Clone {
   /** Runs when the target's setup (metadata format) is done. */
   readonly setup: SimEvent<unknown>;
   private ready = false;
+  /** The metadata device held a clone's metadata, re-opened rather than formatted. */
+  opened = false;
   private hydrationStopped: SimEvent<undefined> | null = null;
   /** The worker's job function for deferred bios (made once: no closure per bio). */
   readonly submitDeferred: (bio: Bio, t: Thread) => ProcessGenerator<number>;
@@ -177,9 +179,9 @@ export class Clone {
       yield* self.dest.submit(bio);
       return JOB_DONE;
     };
-    // clone_ctr opens (here: formats) the metadata; resume starts the waker.
+    // clone_ctr opens the metadata (formats a device that holds none); resume starts the waker.
     this.setup = cpus.thread(`${name}.dmsetup`).spawn(function* () {
-      yield* self.cmd.format();
+      self.opened = (yield* self.cmd.openOrFormat()) === 'opened';
       self.lastCommit = sim.now;
       self.ready = true;
       self.resume();
