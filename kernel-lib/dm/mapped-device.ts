@@ -59,7 +59,8 @@ export function dmOriginalBio(clone: Bio): Bio | undefined {
  * `sector` (the mapped device's) longer than maxSectors (rounded down to the granularity) is
  * cut there, moved back to end on a granularity boundary; a shorter one stays whole. dm core
  * itself then cuts discards at target boundaries only (__send_changing_extent_only; no
- * max_io_len split since "dm: eliminate 'split_discard_bios' flag from DM target interface").
+ * max_io_len split since "dm: eliminate 'split_discard_bios' flag from DM target interface";
+ * docs/references.md#clone-map).
  */
 export function discardSplitSectors(limits: DiscardLimits, sector: number, sectors: number): number {
   const g = Math.max(1, limits.granularity);

@@ -116,7 +116,8 @@ export class CloneMetadata {
    * dm_clone_metadata_open: __superblock_all_zeroes reads block 0; a device never formatted is
    * formatted, one that holds a clone superblock is opened (its region and target size must
    * be this target's) and its bitset loaded into the region map (__load_bitset_in_core):
-   * the regions hydrated by the last commit stay hydrated. Returns which it was.
+   * the regions hydrated by the last commit stay hydrated (docs/references.md#clone-metadata).
+   * Returns which it was.
    */
   *openOrFormat(): ProcessGenerator<'formatted' | 'opened'> {
     const sb = yield* this.pm.readSuperblock();

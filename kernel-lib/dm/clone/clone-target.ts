@@ -41,7 +41,7 @@ export class CloneTarget implements DmTarget {
    * sees whole ranges. Without passdown: the region size as granularity and
    * round_down(UINT_MAX >> SECTOR_SHIFT, region size) as maximum; with passdown the
    * destination's limits, which for the model's devices (they state none) are the largest bio
-   * (UINT_MAX >> SECTOR_SHIFT) at their logical block size.
+   * (UINT_MAX >> SECTOR_SHIFT) at their logical block size (docs/references.md#clone-map).
    */
   readonly discardLimits: DiscardLimits;
   readonly ready: SimEvent<unknown>;
