@@ -27,6 +27,7 @@ import type { CloneMetadata } from './clone-metadata.js';
 import { doHydration } from './background-hydration.js';
 import { CloneWorker } from './clone-worker.js';
 import { HydrationHash } from './hydration-hash.js';
+import { HydrationPool } from './hydration-pool.js';
 import type { CloneParams } from './params.js';
 import { RegionHydration } from './region-hydration.js';
 
@@ -128,6 +129,8 @@ export class Clone {
   readonly deferredFlushBios = new Deque<Bio>();
   readonly deferredFlushCompletions = new Deque<Bio>();
   readonly hash: HydrationHash;
+  /** The hydration mempool (hydration-pool.ts). */
+  readonly pool: HydrationPool;
   readonly kc: KcopydClient;
   readonly worker: CloneWorker;
   readonly commitLock: Mutex;
@@ -169,6 +172,7 @@ export class Clone {
     this.hydrationThreshold = options.hydrationThreshold;
     this.hydrationBatchSize = options.hydrationBatchSize;
     this.hash = new HydrationHash(sim, params.bucketNs);
+    this.pool = new HydrationPool(sim, params.memoryPressure);
     this.kc = new KcopydClient(sim, cpus, name, kcopyd);
     // alloc_workqueue("dm-clone", WQ_MEM_RECLAIM, 0): bound, the work item runs where queued.
     this.worker = new CloneWorker(new Workqueue(cpus, { name: `dm-clone-${name}`, bound: true }), this);
@@ -307,7 +311,7 @@ export class Clone {
   /** hydrate_bio_region: start the region's hydration, or wait behind the one in flight. */
   private *hydrateBioRegion(bio: Bio, thread: Thread | null): ProcessGenerator<void> {
     const region = Math.floor(bio.sector / this.regionSize);
-    const lock = yield* this.hash.lock(thread, region);
+    let lock = yield* this.hash.lock(thread, region);
     let hd = this.hash.find(region);
     if (hd !== undefined) {
       hd.deferredBios.push(bio);
@@ -320,13 +324,36 @@ export class Clone {
       yield* this.issueBio(bio);
       return;
     }
-    // The kernel drops the lock to allocate from the mempool and looks again; the model's
-    // allocation does not sleep, so there is no window to look again for.
+    // alloc_hydration: the kernel drops the bucket lock to allocate from the mempool, which may
+    // sleep, then takes it again and looks again. An allocation that does not sleep (the slab,
+    // or the reserve not empty) leaves no window in the model, so only one that sleeps drops
+    // the lock and looks again.
+    if (!this.pool.tryAlloc()) {
+      lock.unlock();
+      yield* this.pool.alloc(thread);
+      lock = yield* this.hash.lock(thread, region);
+      if (this.cmd.isRegionHydrated(region)) {
+        lock.unlock();
+        this.pool.free();
+        yield* this.issueBio(bio);
+        return;
+      }
+      const hd2 = this.hash.find(region);
+      if (hd2 !== undefined) {
+        // Someone else started the region's hydration meanwhile.
+        hd2.deferredBios.push(bio);
+        this.counters.deferredOnHydration++;
+        lock.unlock();
+        this.pool.free();
+        return;
+      }
+    }
     hd = new RegionHydration(this, region, this.sim.now);
     this.hash.insert(hd);
     if (this.mode !== 'rw') {
       this.hash.remove(hd);
       lock.unlock();
+      this.pool.free();
       bio.endio(this.sim, 'EIO');
       return;
     }
@@ -376,6 +403,7 @@ export class Clone {
       if (hd.overwriteBio !== null) hd.overwriteBio.endio(this.sim, status);
       for (const b of hd.deferredBios) b.endio(this.sim, status);
     }
+    this.pool.free();
     if (--this.hydrationsInFlight === 0) this.wakeupHydrationWaiters();
   }
 
