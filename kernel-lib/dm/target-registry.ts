@@ -34,6 +34,13 @@ export interface DmTarget {
   mapSync?(clone: Bio): BlockDevice | null;
   /** Longest bio the target accepts (max_io_len, in sectors); dm core splits longer ones. */
   readonly maxIoLen?: number;
+  /**
+   * The discard queue limits of a target that takes discards whole (dm-clone handles
+   * whole-region ranges itself): discards are then cut only at these limits (the block
+   * layer's blk_bio_discard_split) and at the target's end, never at max_io_len. Targets
+   * without it keep the model's older behaviour: discards cut at max_io_len like any bio.
+   */
+  readonly discardLimits?: DiscardLimits;
   /** The devices the target sits on (for `dmsetup deps` and per-device statistics). */
   readonly devices: readonly BlockDevice[];
   /** `dmsetup status` information, target-specific, as named fields (results and notebooks). */
@@ -63,6 +70,12 @@ export interface DmTarget {
   suspend?(): ProcessGenerator<void>;
   /** `dmsetup resume` (preresume/resume). */
   resume?(): ProcessGenerator<void>;
+}
+
+/** queue_limits' max_discard_sectors and discard_granularity, in sectors. */
+export interface DiscardLimits {
+  readonly maxSectors: number;
+  readonly granularity: number;
 }
 
 export interface TargetHealth {

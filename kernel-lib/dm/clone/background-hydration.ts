@@ -8,6 +8,7 @@ import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { CloneMetadata } from './clone-metadata.js';
 import type { HydrationHash } from './hydration-hash.js';
+import type { HydrationPool } from './hydration-pool.js';
 import { RegionHydration } from './region-hydration.js';
 
 /** What background hydration reads and changes of struct clone (clone.ts). */
@@ -15,6 +16,7 @@ export interface HydrationHost {
   readonly sim: Simulation;
   readonly cmd: CloneMetadata;
   readonly hash: HydrationHash;
+  readonly pool: HydrationPool;
   readonly nrRegions: number;
   readonly mode: string;
   readonly hydrationSuspended: boolean;
@@ -54,6 +56,8 @@ export function* doHydration(c: HydrationHost, t: Thread): ProcessGenerator<void
 /** __start_next_hydration: the next unhydrated region nobody is hydrating, into the batch. */
 function* startNextHydration(c: HydrationHost, offset: number, batch: Batch, t: Thread): ProcessGenerator<number> {
   const nr = c.nrRegions;
+  // alloc_hydration first (it may sleep: under memory pressure the worker waits here).
+  if (!c.pool.tryAlloc()) yield* c.pool.alloc(t);
   do {
     offset = c.cmd.findNextUnhydrated(offset);
     if (offset === nr) break;
@@ -68,6 +72,7 @@ function* startNextHydration(c: HydrationHost, offset: number, batch: Batch, t: 
     }
     lock.unlock();
   } while (++offset < nr);
+  c.pool.free();
   return offset;
 }
 

@@ -12,21 +12,33 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { BufioParams } from '../bufio/params.js';
 import { DmBitset } from '../persistent-data/bitset.js';
-import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
+import { metadataMediaOf, PersistentMetadata, Superblock, SUPERBLOCK_LOCATION } from '../persistent-data/persistent-metadata.js';
+import { PdataError } from '../persistent-data/block-data.js';
 import type { PdataParams } from '../persistent-data/params.js';
 
 /** DM_CLONE_METADATA_BLOCK_SIZE, sectors. */
 export const METADATA_BLOCK_SECTORS = 8;
 const BITS_PER_LONG = 64;
 
+/** Bitmaps as the kernel keeps them (unsigned long arrays), here in 32-bit words. */
+const BITS = 32;
+
+function testBit(map: Uint32Array, bit: number): boolean {
+  return ((map[bit >>> 5] >>> (bit & 31)) & 1) === 1;
+}
+
+function setBit(map: Uint32Array, bit: number): void {
+  map[bit >>> 5] |= 1 << (bit & 31);
+}
+
 /** struct dirty_map */
 class DirtyMap {
   readonly dirtyWords: Uint8Array;
-  readonly dirtyRegions: Uint8Array;
+  readonly dirtyRegions: Uint32Array;
   changed = false;
   constructor(nrWords: number, nrRegions: number) {
     this.dirtyWords = new Uint8Array(nrWords);
-    this.dirtyRegions = new Uint8Array(nrRegions);
+    this.dirtyRegions = new Uint32Array(Math.ceil(nrRegions / BITS));
   }
 }
 
@@ -34,8 +46,8 @@ export class CloneMetadata {
   readonly pm: PersistentMetadata;
   readonly bitset: DmBitset;
   readonly nrWords: number;
-  /** region_map: 1 = hydrated. */
-  readonly regionMap: Uint8Array;
+  /** region_map: a bitmap, set = hydrated. */
+  readonly regionMap: Uint32Array;
   nrHydrated = 0;
   hydrationDone = false;
   readOnly = false;
@@ -45,19 +57,27 @@ export class CloneMetadata {
   /** Metadata commits that wrote something (statistics). */
   commits = 0;
 
+  readonly nrRegions: number;
+
   constructor(
     readonly sim: Simulation,
     readonly dev: BlockDevice,
-    readonly nrRegions: number,
+    /** The target's length and region size, in sectors (the superblock's target_size, region_size). */
+    readonly targetSize: number,
+    readonly regionSize: number,
     bufio: Partial<BufioParams>,
     pdata: PdataParams,
     name: string,
   ) {
-    this.pm = new PersistentMetadata(sim, { dev, bufio, pdata, name });
+    const nrRegions = Math.ceil(targetSize / regionSize);
+    this.nrRegions = nrRegions;
+    // The device's own media: a table loaded later on this device re-opens what this one wrote.
+    this.pm = new PersistentMetadata(sim, { dev, bufio, pdata, name, media: metadataMediaOf(dev) });
+    this.pm.superblockFields = { regionSize, targetSize };
     this.bitset = new DmBitset(this.pm.tm, (vt) => this.pm.btree(vt));
     this.pm.rootsProvider = () => ({ bitset: this.bitset.root });
     this.nrWords = Math.ceil(nrRegions / BITS_PER_LONG);
-    this.regionMap = new Uint8Array(nrRegions);
+    this.regionMap = new Uint32Array(Math.ceil(nrRegions / BITS));
     this.dmap = [new DirtyMap(this.nrWords, nrRegions), new DirtyMap(this.nrWords, nrRegions)];
     this.current = this.dmap[0];
   }
@@ -74,11 +94,51 @@ export class CloneMetadata {
     return 1 + 2 + 2 * (arrayBlocks + btreeNodes) + 8;
   }
 
+  /**
+   * What a device already holds for a clone, looked at without I/O (the constructor's check,
+   * before the simulated open reads it): null when it holds no superblock, else the region
+   * size and target size it was formatted with.
+   */
+  static existingGeometry(dev: BlockDevice): { regionSize: number; targetSize: number } | null {
+    const sb = metadataMediaOf(dev).peek(SUPERBLOCK_LOCATION);
+    if (!(sb instanceof Superblock)) return null;
+    return { regionSize: sb.fields.regionSize, targetSize: sb.fields.targetSize };
+  }
+
   /** __format_metadata: the transaction manager, an all-zero bitset of nr_regions bits, a commit. */
   *format(): ProcessGenerator<void> {
     yield* this.pm.format();
     yield* this.bitset.create(this.nrRegions, false);
     yield* this.pm.commit();
+  }
+
+  /**
+   * dm_clone_metadata_open: __superblock_all_zeroes reads block 0; a device never formatted is
+   * formatted, one that holds a clone superblock is opened (its region and target size must
+   * be this target's) and its bitset loaded into the region map (__load_bitset_in_core):
+   * the regions hydrated by the last commit stay hydrated (docs/references.md#clone-metadata).
+   * Returns which it was.
+   */
+  *openOrFormat(): ProcessGenerator<'formatted' | 'opened'> {
+    const sb = yield* this.pm.readSuperblock();
+    if (sb === null) {
+      yield* this.format();
+      return 'formatted';
+    }
+    if (sb.fields.regionSize !== this.regionSize || sb.fields.targetSize !== this.targetSize) {
+      throw new PdataError('EINVAL', `Region and/or target size don't match the ones in metadata (region size ${sb.fields.regionSize}, target size ${sb.fields.targetSize})`);
+    }
+    yield* this.pm.open(sb);
+    this.bitset.openAt(sb.roots.bitset);
+    const map = this.regionMap;
+    let n = 0;
+    yield* this.bitset.forEachSetBit(this.nrRegions, (r) => {
+      setBit(map, r);
+      n++;
+    });
+    this.nrHydrated = n;
+    this.hydrationDone = n === this.nrRegions;
+    return 'opened';
   }
 
   get metadataBlocks(): number {
@@ -90,21 +150,31 @@ export class CloneMetadata {
   }
 
   isRegionHydrated(region: number): boolean {
-    return this.hydrationDone || this.regionMap[region] === 1;
+    return this.hydrationDone || testBit(this.regionMap, region);
   }
 
   /** dm_clone_is_range_hydrated */
   isRangeHydrated(start: number, n: number): boolean {
     if (this.hydrationDone) return true;
-    for (let r = start; r < start + n; r++) if (this.regionMap[r] !== 1) return false;
+    for (let r = start; r < start + n; r++) if (!testBit(this.regionMap, r)) return false;
     return true;
   }
 
   /** dm_clone_find_next_unhydrated_region: nrRegions when there is none from `start` on. */
   findNextUnhydrated(start: number): number {
     const m = this.regionMap;
-    for (let r = start; r < this.nrRegions; r++) if (m[r] === 0) return r;
-    return this.nrRegions;
+    const nr = this.nrRegions;
+    let r = start;
+    while (r < nr) {
+      // find_next_zero_bit: whole hydrated words are skipped at once.
+      if ((r & 31) === 0 && m[r >>> 5] === 0xffffffff) {
+        r += BITS;
+        continue;
+      }
+      if (!testBit(m, r)) return r;
+      r++;
+    }
+    return nr;
   }
 
   changedThisTransaction(): boolean {
@@ -121,7 +191,7 @@ export class CloneMetadata {
   /** dm_clone_cond_set_range: a discard hydrates the regions it covers without copying. */
   condSetRange(start: number, n: number): boolean {
     if (this.readOnly) return false;
-    for (let r = start; r < start + n; r++) if (this.regionMap[r] === 0) this.mark(this.current, r);
+    for (let r = start; r < start + n; r++) if (!testBit(this.regionMap, r)) this.mark(this.current, r);
     return true;
   }
 
@@ -144,9 +214,9 @@ export class CloneMetadata {
       if (dmap.dirtyWords[w] === 0) continue;
       const end = Math.min(this.nrRegions, (w + 1) * BITS_PER_LONG);
       for (let r = w * BITS_PER_LONG; r < end; r++) {
-        if (dmap.dirtyRegions[r] === 0) continue;
+        if (!testBit(dmap.dirtyRegions, r)) continue;
         yield* this.bitset.setBit(r);
-        dmap.dirtyRegions[r] = 0;
+        dmap.dirtyRegions[r >>> 5] &= ~(1 << (r & 31));
       }
       dmap.dirtyWords[w] = 0;
     }
@@ -162,9 +232,9 @@ export class CloneMetadata {
 
   private mark(dmap: DirtyMap, region: number): void {
     dmap.dirtyWords[Math.floor(region / BITS_PER_LONG)] = 1;
-    dmap.dirtyRegions[region] = 1;
-    if (this.regionMap[region] === 0) {
-      this.regionMap[region] = 1;
+    setBit(dmap.dirtyRegions, region);
+    if (!testBit(this.regionMap, region)) {
+      setBit(this.regionMap, region);
       this.nrHydrated++;
     }
     dmap.changed = true;

@@ -16,7 +16,7 @@ import { parseKcopydParams } from '../kcopyd/params.js';
 import { PdataError } from '../persistent-data/block-data.js';
 import { parsePdataParams } from '../persistent-data/params.js';
 import type { TableLine } from '../table.js';
-import { targetCpus, type DmTarget, type PowerCutRecovery, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
+import { targetCpus, type DiscardLimits, type DmTarget, type PowerCutRecovery, type TargetArgs, type TargetContext, type TargetHealth } from '../target-registry.js';
 import { Clone, type CloneOptions } from './clone.js';
 import { CloneMetadata, METADATA_BLOCK_SECTORS } from './clone-metadata.js';
 import { parseCloneParams } from './params.js';
@@ -27,12 +27,23 @@ export const MIN_REGION_SIZE = 1 << 3;
 export const MAX_REGION_SIZE = 1 << 21;
 export const DEFAULT_HYDRATION_THRESHOLD = 1;
 export const DEFAULT_HYDRATION_BATCH_SIZE = 1;
+/** UINT_MAX >> SECTOR_SHIFT: the most sectors one bio's 32-bit byte count can carry. */
+const UINT_MAX_SECTORS = 0xffffffff >>> 9;
 
 export class CloneTarget implements DmTarget {
   readonly type = 'clone';
   readonly devices: readonly BlockDevice[];
   /** dm_set_target_max_io_len(ti, region_size): bios never span regions. */
   readonly maxIoLen: number;
+  /**
+   * set_discard_limits: discards are not cut at max_io_len (num_discard_bios = 1; dm core cuts
+   * them at the target's end only) but by the queue's discard limits, so process_discard_bio
+   * sees whole ranges. Without passdown: the region size as granularity and
+   * round_down(UINT_MAX >> SECTOR_SHIFT, region size) as maximum; with passdown the
+   * destination's limits, which for the model's devices (they state none) are the largest bio
+   * (UINT_MAX >> SECTOR_SHIFT) at their logical block size (docs/references.md#clone-map).
+   */
+  readonly discardLimits: DiscardLimits;
   readonly ready: SimEvent<unknown>;
 
   constructor(
@@ -42,6 +53,8 @@ export class CloneTarget implements DmTarget {
   ) {
     this.devices = [clone.metadataDev, clone.dest, clone.source];
     this.maxIoLen = clone.regionSize;
+    const granularity = clone.discardPassdown ? clone.dest.logicalBlockSize / 512 : clone.regionSize;
+    this.discardLimits = { maxSectors: UINT_MAX_SECTORS - (UINT_MAX_SECTORS % granularity), granularity };
     this.ready = clone.setup;
   }
 
@@ -205,11 +218,20 @@ export function cloneCtr(ctx: TargetContext, line: TableLine, args: TargetArgs):
   if (have < Math.max(need, 16)) {
     throw args.error(`metadata device ${metadataDev.name} is too small: ${have} blocks of 4 KiB, ${Math.max(need, 16)} needed for ${nrRegions} regions`, 'metadata dev');
   }
+  // dm_clone_metadata_open on a device that already holds clone metadata (__open_metadata):
+  // checked here, before the simulated open reads it, so the table line fails at once.
+  const existing = CloneMetadata.existingGeometry(metadataDev);
+  if (existing !== null && (existing.regionSize !== regionSize || existing.targetSize !== line.length)) {
+    throw args.error(
+      `Failed to load metadata: region and/or target size don't match the ones in metadata on ${metadataDev.name} (region size ${existing.regionSize}, target size ${existing.targetSize}; this table: ${regionSize}, ${line.length})`,
+      existing.regionSize !== regionSize ? 'region size' : 'metadata dev',
+    );
+  }
   const cpus = targetCpus(ctx, 2);
   try {
     const params = parseCloneParams(ctx.params);
     const kcopyd = parseKcopydParams(ctx.params);
-    const cmd = new CloneMetadata(ctx.sim, metadataDev, nrRegions, parseBufioParams(ctx.params), parsePdataParams(ctx.params), `bufio-${ctx.deviceName}`);
+    const cmd = new CloneMetadata(ctx.sim, metadataDev, line.length, regionSize, parseBufioParams(ctx.params), parsePdataParams(ctx.params), `bufio-${ctx.deviceName}`);
     const clone = new Clone(ctx.sim, cpus, ctx.deviceName, line.start, line.length, metadataDev, dest, source, regionSize, cmd, options, params, kcopyd);
     return new CloneTarget(clone, line.args.slice(3));
   } catch (err) {

@@ -1,5 +1,6 @@
 // struct clone and its I/O paths (dm-clone-target.c). The target's address space is cut into
-// regions of `region size` sectors (dm core splits bios at region boundaries: max_io_len);
+// regions of `region size` sectors (dm core splits bios at region boundaries, max_io_len, all
+// but discards: those arrive whole, cut only by the discard limits, clone-target.ts);
 // each region is either still on the source device or hydrated (copied) onto the destination:
 //   - a bio to a hydrated region goes to the destination;
 //   - a read of an unhydrated region goes to the source;
@@ -7,7 +8,7 @@
 //     exactly full-region write is written to the destination as the hydration itself (no
 //     copy); any other write waits while kcopyd copies the whole region, then is issued;
 //   - a discard marks the whole regions it covers hydrated without copying (and is passed
-//     down on them);
+//     down once, trimmed to them);
 //   - a FLUSH or FUA bio after a change of the region map waits for a metadata commit.
 // The worker (do_worker, clone-worker.ts) issues deferred bios, processes discards, commits
 // for flush bios (or every second), then hydrates in the background, but only while no user
@@ -26,6 +27,7 @@ import type { CloneMetadata } from './clone-metadata.js';
 import { doHydration } from './background-hydration.js';
 import { CloneWorker } from './clone-worker.js';
 import { HydrationHash } from './hydration-hash.js';
+import { HydrationPool } from './hydration-pool.js';
 import type { CloneParams } from './params.js';
 import { RegionHydration } from './region-hydration.js';
 
@@ -127,6 +129,8 @@ export class Clone {
   readonly deferredFlushBios = new Deque<Bio>();
   readonly deferredFlushCompletions = new Deque<Bio>();
   readonly hash: HydrationHash;
+  /** The hydration mempool (hydration-pool.ts). */
+  readonly pool: HydrationPool;
   readonly kc: KcopydClient;
   readonly worker: CloneWorker;
   readonly commitLock: Mutex;
@@ -141,6 +145,8 @@ export class Clone {
   /** Runs when the target's setup (metadata format) is done. */
   readonly setup: SimEvent<unknown>;
   private ready = false;
+  /** The metadata device held a clone's metadata, re-opened rather than formatted. */
+  opened = false;
   private hydrationStopped: SimEvent<undefined> | null = null;
   /** The worker's job function for deferred bios (made once: no closure per bio). */
   readonly submitDeferred: (bio: Bio, t: Thread) => ProcessGenerator<number>;
@@ -166,6 +172,7 @@ export class Clone {
     this.hydrationThreshold = options.hydrationThreshold;
     this.hydrationBatchSize = options.hydrationBatchSize;
     this.hash = new HydrationHash(sim, params.bucketNs);
+    this.pool = new HydrationPool(sim, params.memoryPressure);
     this.kc = new KcopydClient(sim, cpus, name, kcopyd);
     // alloc_workqueue("dm-clone", WQ_MEM_RECLAIM, 0): bound, the work item runs where queued.
     this.worker = new CloneWorker(new Workqueue(cpus, { name: `dm-clone-${name}`, bound: true }), this);
@@ -176,9 +183,9 @@ export class Clone {
       yield* self.dest.submit(bio);
       return JOB_DONE;
     };
-    // clone_ctr opens (here: formats) the metadata; resume starts the waker.
+    // clone_ctr opens the metadata (formats a device that holds none); resume starts the waker.
     this.setup = cpus.thread(`${name}.dmsetup`).spawn(function* () {
-      yield* self.cmd.format();
+      self.opened = (yield* self.cmd.openOrFormat()) === 'opened';
       self.lastCommit = sim.now;
       self.ready = true;
       self.resume();
@@ -304,7 +311,7 @@ export class Clone {
   /** hydrate_bio_region: start the region's hydration, or wait behind the one in flight. */
   private *hydrateBioRegion(bio: Bio, thread: Thread | null): ProcessGenerator<void> {
     const region = Math.floor(bio.sector / this.regionSize);
-    const lock = yield* this.hash.lock(thread, region);
+    let lock = yield* this.hash.lock(thread, region);
     let hd = this.hash.find(region);
     if (hd !== undefined) {
       hd.deferredBios.push(bio);
@@ -317,13 +324,36 @@ export class Clone {
       yield* this.issueBio(bio);
       return;
     }
-    // The kernel drops the lock to allocate from the mempool and looks again; the model's
-    // allocation does not sleep, so there is no window to look again for.
+    // alloc_hydration: the kernel drops the bucket lock to allocate from the mempool, which may
+    // sleep, then takes it again and looks again. An allocation that does not sleep (the slab,
+    // or the reserve not empty) leaves no window in the model, so only one that sleeps drops
+    // the lock and looks again.
+    if (!this.pool.tryAlloc()) {
+      lock.unlock();
+      yield* this.pool.alloc(thread);
+      lock = yield* this.hash.lock(thread, region);
+      if (this.cmd.isRegionHydrated(region)) {
+        lock.unlock();
+        this.pool.free();
+        yield* this.issueBio(bio);
+        return;
+      }
+      const hd2 = this.hash.find(region);
+      if (hd2 !== undefined) {
+        // Someone else started the region's hydration meanwhile.
+        hd2.deferredBios.push(bio);
+        this.counters.deferredOnHydration++;
+        lock.unlock();
+        this.pool.free();
+        return;
+      }
+    }
     hd = new RegionHydration(this, region, this.sim.now);
     this.hash.insert(hd);
     if (this.mode !== 'rw') {
       this.hash.remove(hd);
       lock.unlock();
+      this.pool.free();
       bio.endio(this.sim, 'EIO');
       return;
     }
@@ -373,6 +403,7 @@ export class Clone {
       if (hd.overwriteBio !== null) hd.overwriteBio.endio(this.sim, status);
       for (const b of hd.deferredBios) b.endio(this.sim, status);
     }
+    this.pool.free();
     if (--this.hydrationsInFlight === 0) this.wakeupHydrationWaiters();
   }
 

@@ -12,4 +12,6 @@ export { Clone, COMMIT_PERIOD_NS, type CloneCounters, type CloneMode } from './c
 export { CloneTarget, cloneCtr, MIN_REGION_SIZE, MAX_REGION_SIZE } from './clone-target.js';
 export { CloneMetadata, METADATA_BLOCK_SECTORS } from './clone-metadata.js';
 export { HydrationHash, hashLong, HASH_TABLE_BITS } from './hydration-hash.js';
+export { RegionHydration } from './region-hydration.js';
+export { HydrationPool, MIN_HYDRATIONS } from './hydration-pool.js';
 export { CLONE_PARAMS, parseCloneParams, type CloneParams } from './params.js';

@@ -7,6 +7,9 @@
 //                   hydrated before its data is on stable media. Off: 5.4's commit, which
 //                   writes the metadata of every region hydrated so far with no flush of the
 //                   destination first [R: the first release with it; backported to 5.4.y].
+//   memoryPressure  every slab allocation of a hydration descriptor fails, so the mempool's
+//                   MIN_HYDRATIONS = 256 reserve is all there is and a hydration beyond it
+//                   waits for one to finish (hydration-pool.ts). Off: the slab never fails.
 //   mapNs           CPU of clone_map besides the block layer (bitmap test, remap) [R: plausible,
 //                   not measured];
 //   bucketNs        CPU under a hydration hash bucket's spinlock per lookup/insert/remove.
@@ -16,6 +19,7 @@ import type { ParamNamespace } from '../target-registry.js';
 
 export interface CloneParams {
   preCommitFlush: boolean;
+  memoryPressure: boolean;
   mapNs: number;
   bucketNs: number;
 }
@@ -29,17 +33,17 @@ const NUMBERS: Record<string, { min: number; max: number }> = {
   bucketNs: { min: 0, max: 1e6 },
 };
 
-export const CLONE_PARAM_NAMES: readonly string[] = ['preCommitFlush', ...Object.keys(NUMBERS)];
+export const CLONE_PARAM_NAMES: readonly string[] = ['preCommitFlush', 'memoryPressure', ...Object.keys(NUMBERS)];
 
 export function parseCloneParams(params: Readonly<Record<string, unknown>>): CloneParams {
   const era = eraValues(CLONE_ERAS, kernelVersionOf(params.kernel) ?? NEWEST_KERNEL);
-  const out: CloneParams = { preCommitFlush: era['clone.preCommitFlush'] as boolean, mapNs: 300, bucketNs: 100 };
+  const out: CloneParams = { preCommitFlush: era['clone.preCommitFlush'] as boolean, memoryPressure: false, mapNs: 300, bucketNs: 100 };
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('clone.')) continue;
     const name = key.slice('clone.'.length);
-    if (name === 'preCommitFlush') {
+    if (name === 'preCommitFlush' || name === 'memoryPressure') {
       if (typeof value !== 'boolean') throw new InputError(`expected true or false, got ${JSON.stringify(value)}`, { field: key });
-      out.preCommitFlush = value;
+      out[name] = value;
       continue;
     }
     const num = NUMBERS[name];

@@ -8,6 +8,7 @@
 // committed (they are simply hydrated again).
 import { mediaOf } from '../../block/power-cut.js';
 import { ArrayBlock } from '../persistent-data/array.js';
+import { forEachSetBitOfWord } from '../persistent-data/bitset.js';
 import { checkMetadata } from '../persistent-data/checker.js';
 import type { PowerCutRecovery } from '../target-registry.js';
 import type { Clone } from './clone.js';
@@ -32,12 +33,7 @@ function durableHydrated(c: Clone, problems: string[]): { regions: number[]; gen
     }
     blk.values.forEach((w, i) => {
       const [lo, hi] = w as [number, number];
-      if (lo === 0 && hi === 0) return;
-      for (let b = 0; b < BITS_PER_WORD; b++) {
-        const set = b < 32 ? (lo >>> b) & 1 : (hi >>> (b - 32)) & 1;
-        const region = (index * perBlock + i) * BITS_PER_WORD + b;
-        if (set === 1 && region < c.nrRegions) regions.push(region);
-      }
+      forEachSetBitOfWord(lo, hi, (index * perBlock + i) * BITS_PER_WORD, c.nrRegions, (region) => regions.push(region));
     });
   }
   return { regions, generation: check.generation };

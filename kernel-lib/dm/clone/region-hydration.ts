@@ -15,6 +15,8 @@ export class RegionHydration {
   readonly startedAt: number;
   /** Started for a user write that waits for it (not background, not an overwrite). */
   forWrite = false;
+  /** The next hydration in its hash bucket's list (the hlist_node). */
+  hashNext: RegionHydration | null = null;
 
   constructor(
     /** The struct clone it belongs to (hd->clone). */

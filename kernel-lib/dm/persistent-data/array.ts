@@ -58,6 +58,20 @@ export class DmArray {
     return v;
   }
 
+  /**
+   * A dm_array_cursor over the first `n` values: each array block in turn, found through the
+   * btree and read-locked while `fn` sees its values and the index of its first.
+   */
+  *forEachBlock(root: number, n: number, fn: (values: readonly unknown[], first: number) => void): ProcessGenerator<void> {
+    for (let first = 0, bi = 0; first < n; first += this.entriesPerBlock, bi++) {
+      const loc = yield* this.btree.lookup(root, bi);
+      if (loc === undefined) throw new PdataError('ENODATA', `array block ${bi} missing (the array has fewer than ${n} values)`);
+      const blk = yield* this.tm.readLock(loc as number);
+      fn((blk.data as ArrayBlock).values, first);
+      yield* this.tm.unlock(blk);
+    }
+  }
+
   /** dm_array_set_value: returns the new root. */
   *set(root: number, index: number, value: unknown): ProcessGenerator<number> {
     const bi = Math.floor(index / this.entriesPerBlock);

@@ -8,6 +8,15 @@ import type { DmTransactionManager } from './transaction-manager.js';
 
 const BITS_PER_WORD = 64;
 
+/** Calls `fn` for each set bit of the 64-bit word [lo, hi] whose bit 0 is `base`, below `limit`. */
+export function forEachSetBitOfWord(lo: number, hi: number, base: number, limit: number, fn: (bit: number) => void): void {
+  if (lo === 0 && hi === 0) return;
+  for (let b = 0; b < BITS_PER_WORD && base + b < limit; b++) {
+    const set = b < 32 ? (lo >>> b) & 1 : (hi >>> (b - 32)) & 1;
+    if (set === 1) fn(base + b);
+  }
+}
+
 export class DmBitset {
   readonly array: DmArray;
   root = -1;
@@ -43,6 +52,27 @@ export class DmBitset {
     yield* this.load(Math.floor(bit / BITS_PER_WORD));
     const b = bit % BITS_PER_WORD;
     return b < 32 ? ((this.lo >>> b) & 1) === 1 : ((this.hi >>> (b - 32)) & 1) === 1;
+  }
+
+  /**
+   * dm_bitset_cursor over the first `nrBits` bits (after a dm_bitset_flush): `fn` for each set
+   * bit, in order, reading the array block by block.
+   */
+  *forEachSetBit(nrBits: number, fn: (bit: number) => void): ProcessGenerator<void> {
+    yield* this.flush();
+    yield* this.array.forEachBlock(this.root, Math.ceil(nrBits / BITS_PER_WORD), (values, first) => {
+      for (let i = 0; i < values.length; i++) {
+        const [lo, hi] = values[i] as [number, number];
+        forEachSetBitOfWord(lo, hi, (first + i) * BITS_PER_WORD, nrBits, fn);
+      }
+    });
+  }
+
+  /** Takes up an existing bitset (a re-open): its root, and no cached word. */
+  openAt(root: number): void {
+    this.root = root;
+    this.currentIndex = -1;
+    this.dirty = false;
   }
 
   /** dm_bitset_flush: the cached word back into the array; returns the root. */

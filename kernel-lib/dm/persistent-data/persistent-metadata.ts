@@ -21,7 +21,7 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { Mutex } from '../../sim/index.js';
 import type { BlockDevice } from '../../block/device.js';
 import { DmBufioClient } from '../bufio/client.js';
-import type { BlockMedia } from '../bufio/media.js';
+import { BlockMedia } from '../bufio/media.js';
 import type { BufioParams } from '../bufio/params.js';
 import { cloneBlock, PdataError, type BlockData } from './block-data.js';
 import { DmBlockManager } from './block-manager.js';
@@ -40,6 +40,8 @@ export class Superblock implements BlockData {
     public roots: Record<string, number>,
     public metadataSm: { index: number; bitmaps: number[] },
     public dataSm: { index: number; bitmaps: number[] } | null,
+    /** The client's own fields (dm-clone's region_size and target_size), not btree roots. */
+    public fields: Record<string, number> = {},
   ) {}
 
   clone(): Superblock {
@@ -48,8 +50,22 @@ export class Superblock implements BlockData {
       { ...this.roots },
       { index: this.metadataSm.index, bitmaps: this.metadataSm.bitmaps.slice() },
       this.dataSm === null ? null : { index: this.dataSm.index, bitmaps: this.dataSm.bitmaps.slice() },
+      { ...this.fields },
     );
   }
+}
+
+const deviceMedia = new WeakMap<BlockDevice, BlockMedia<BlockData>>();
+
+/**
+ * What a metadata device holds, kept with the device rather than with one table's client: a
+ * target loaded later on the same device reads what an earlier one wrote, and re-opens it
+ * (dm-clone's __open_or_format_metadata). Clients that pass it as `media` get that.
+ */
+export function metadataMediaOf(dev: BlockDevice): BlockMedia<BlockData> {
+  let m = deviceMedia.get(dev);
+  if (m === undefined) deviceMedia.set(dev, (m = new BlockMedia<BlockData>(cloneBlock)));
+  return m;
 }
 
 export interface PersistentMetadataOptions {
@@ -88,6 +104,8 @@ export class PersistentMetadata {
   readonly commitMode: PdataParams['commit'];
   readonly commitStats: CommitStats = { commits: 0, lastCommitBlocks: 0, totalCommitNs: 0, maxCommitNs: 0 };
   generation = 0;
+  /** The client's own superblock fields, written with every commit (Superblock.fields). */
+  superblockFields: Record<string, number> = {};
   /** Serializes commits (the superblock switch). */
   readonly commitLock: Mutex;
   private readonly pdata: PdataParams;
@@ -124,6 +142,33 @@ export class PersistentMetadata {
     const sb = yield* this.bm.writeLockZero(SUPERBLOCK_LOCATION, this.superblockContent());
     yield* this.bm.unlock(sb);
     yield* this.commit();
+  }
+
+  /**
+   * Block 0 read without a validator, as __superblock_all_zeroes does: the superblock the
+   * device already holds (a copy), or null when it holds none (never formatted: zeroes).
+   */
+  *readSuperblock(): ProcessGenerator<Superblock | null> {
+    const blk = yield* this.bm.readLock(SUPERBLOCK_LOCATION);
+    const data = blk.buffer.data;
+    yield* this.bm.unlock(blk);
+    return data instanceof Superblock ? data.clone() : null;
+  }
+
+  /**
+   * dm_tm_open_with_sm: takes up the committed state `sb` names (read by readSuperblock): its
+   * generation, roots and client fields, and the space maps' counts from their bitmap blocks.
+   */
+  *open(sb: Superblock): ProcessGenerator<void> {
+    this.generation = sb.generation;
+    this.roots.clear();
+    for (const [name, root] of Object.entries(sb.roots)) this.roots.set(name, root);
+    this.superblockFields = { ...sb.fields };
+    yield* this.metadataSm.open(sb.metadataSm);
+    if (this.dataSm !== null) {
+      if (sb.dataSm === null) throw new PdataError('EINVAL', 'the superblock has no data space map');
+      yield* this.dataSm.open(sb.dataSm);
+    }
   }
 
   /** Commits the open transaction, as `pdata.commit` says. */
@@ -174,6 +219,6 @@ export class PersistentMetadata {
 
   private superblockContent(): Superblock {
     const sm = (m: DmSpaceMap) => ({ index: m.indexRoot, bitmaps: m.bitmapRoots.slice() });
-    return new Superblock(this.generation, this.rootsProvider !== null ? this.rootsProvider() : Object.fromEntries(this.roots), sm(this.metadataSm), this.dataSm === null ? null : sm(this.dataSm));
+    return new Superblock(this.generation, this.rootsProvider !== null ? this.rootsProvider() : Object.fromEntries(this.roots), sm(this.metadataSm), this.dataSm === null ? null : sm(this.dataSm), { ...this.superblockFields });
   }
 }

@@ -26,6 +26,7 @@ import type { DmBlock } from './block-manager.js';
  */
 export interface SpaceMapTm {
   newBlockFrom(sm: DmSpaceMap, init: BlockData): ProcessGenerator<DmBlock>;
+  readLock(b: number): ProcessGenerator<DmBlock>;
   shadowBlock(orig: number): ProcessGenerator<{ block: DmBlock; inc: boolean }>;
   unlock(blk: DmBlock): ProcessGenerator<void>;
 }
@@ -109,6 +110,43 @@ export class DmSpaceMap {
     yield* tm.unlock(idx);
     this.recursing--;
     yield* this.flushTouches();
+  }
+
+  /**
+   * sm_ll_open_metadata / sm_ll_open_disk on a committed map: the index and bitmap blocks its
+   * root names are read, and their counts become the in-memory ones (the kernel reads a
+   * bitmap when it first needs it; the model keeps the counts in memory, so it reads them all
+   * here). A count stored as 255 stands for "255 or more", as the checker reads it too.
+   */
+  *open(root: { index: number; bitmaps: readonly number[] }): ProcessGenerator<void> {
+    const tm = this.mustTm();
+    if (root.bitmaps.length !== this.nrBitmaps) {
+      throw new PdataError('EINVAL', `${this.name} space map: the metadata has ${root.bitmaps.length} bitmap blocks, a map of ${this.nrBlocks} blocks needs ${this.nrBitmaps} (device size changed)`);
+    }
+    const idx = yield* tm.readLock(root.index);
+    const kind = idx.buffer.data?.kind;
+    yield* tm.unlock(idx);
+    if (kind !== 'sm-index') throw new PdataError('EINVAL', `${this.name} space map: block ${root.index} is not its index`);
+    this.indexRoot = root.index;
+    this.bitmapRoots.length = 0;
+    this.counts.fill(0);
+    this.big.clear();
+    this.nrAllocated = 0;
+    for (let i = 0; i < root.bitmaps.length; i++) {
+      const blk = yield* tm.readLock(root.bitmaps[i]);
+      const data = blk.buffer.data;
+      yield* tm.unlock(blk);
+      if (!(data instanceof BitmapBlock)) throw new PdataError('EINVAL', `${this.name} space map: block ${root.bitmaps[i]} is not a bitmap`);
+      this.bitmapRoots.push(root.bitmaps[i]);
+      if (data.counts === null) continue;
+      const from = i * this.perBitmap;
+      for (let k = 0; k < data.counts.length; k++) {
+        const c = data.counts[k];
+        if (c === 0) continue;
+        this.setCount(from + k, c);
+        this.nrAllocated++;
+      }
+    }
   }
 
   /** Marks a block in use without I/O (the superblock at format time). */

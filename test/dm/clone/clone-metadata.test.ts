@@ -8,7 +8,7 @@ describe('dm/clone metadata', () => {
   it('a region hydrated after the pre-commit swap waits for the next commit; commits write bitset blocks on the metadata device', () => {
     const sim = new Simulation({ seed: 1 });
     const meta = new FakeDevice(sim, 'meta', 1 << 14, 20_000);
-    const cmd = new CloneMetadata(sim, meta, 1000, {}, parsePdataParams({}), 'cm');
+    const cmd = new CloneMetadata(sim, meta, 1000 * 8, 8, {}, parsePdataParams({}), 'cm');
     const seen: Record<string, unknown> = {};
     sim.process(function* (): ProcessGenerator<void> {
       yield* cmd.format();
@@ -40,7 +40,7 @@ describe('dm/clone metadata', () => {
 
   it('a discard marks only the regions not hydrated yet; the range test sees them', () => {
     const sim = new Simulation({ seed: 1 });
-    const cmd = new CloneMetadata(sim, new FakeDevice(sim, 'meta', 1 << 14), 100, {}, parsePdataParams({}), 'cm');
+    const cmd = new CloneMetadata(sim, new FakeDevice(sim, 'meta', 1 << 14), 100 * 8, 8, {}, parsePdataParams({}), 'cm');
     cmd.setRegionHydrated(5);
     cmd.condSetRange(4, 4);
     expect(cmd.nrHydrated).to.equal(4);

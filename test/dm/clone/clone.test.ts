@@ -79,18 +79,40 @@ describe('dm/clone target', () => {
     expect(dataOps(s.source)).to.have.length(1);
   });
 
-  it('a discard marks the whole regions it covers hydrated without copying and passes them down, trimmed to them', () => {
+  it('a discard reaches clone whole (not cut at region boundaries), marks the whole regions it covers hydrated without copying and passes down one discard trimmed to them', () => {
     const s = setup();
+    const arrived: [number, number][] = [];
+    const map = s.c.map.bind(s.c);
+    s.c.map = function (bio, offset) {
+      if (bio.op === 'discard') arrived.push([offset, bio.sectors]);
+      return map(bio, offset);
+    };
     s.sim.process(function* () {
       yield s.target.ready;
       yield* io(s.sim, s.dev, 'discard', REGION / 2, 3 * REGION); // covers regions 1 and 2 whole
     });
     s.sim.run({ until: 5e9 });
+    // As the kernel: dm core cuts discards at the target's end only (num_discard_bios = 1,
+    // no max_io_len split), so process_discard_bio sees the whole range once.
+    expect(arrived).to.deep.equal([[REGION / 2, 3 * REGION]]);
     expect([0, 1, 2, 3].map((r) => s.c.cmd.isRegionHydrated(r))).to.deep.equal([false, true, true, false]);
-    // dm core cuts the discard at max_io_len (the model's dm core splits every bio there), so
-    // the pieces are the partial head (completed), the two whole regions and the partial tail.
-    expect(s.dest.seen.filter((x) => x.op === 'discard').map((x) => [x.sector, x.sectors])).to.deep.equal([[REGION, REGION], [2 * REGION, REGION]]);
+    expect(s.dest.seen.filter((x) => x.op === 'discard').map((x) => [x.sector, x.sectors])).to.deep.equal([[REGION, 2 * REGION]]);
+    expect(s.c.counters.discardedRegions).to.equal(2);
     expect(s.c.kc.stats.copies).to.equal(0);
+  });
+
+  it('with no_discard_passdown a discard hydrates its whole regions and completes without reaching the destination', () => {
+    const s = setup({ table: `0 ${SIZE} clone meta dest source ${REGION} 2 no_hydration no_discard_passdown` });
+    let status: string | null = 'pending';
+    s.sim.process(function* () {
+      yield s.target.ready;
+      status = (yield* io(s.sim, s.dev, 'discard', 0, 4 * REGION + 7)).status;
+    });
+    s.sim.run({ until: 5e9 });
+    expect(status).to.equal(null);
+    expect([0, 1, 2, 3, 4].map((r) => s.c.cmd.isRegionHydrated(r))).to.deep.equal([true, true, true, true, false]);
+    expect(s.dest.seen.filter((x) => x.op === 'discard')).to.have.length(0);
+    expect(s.target.discardLimits).to.deep.equal({ maxSectors: 8388608 - REGION, granularity: REGION });
   });
 
   it('a FLUSH after a hydration commits the metadata before it reaches the destination; the destination is flushed first (5.5 on)', () => {
