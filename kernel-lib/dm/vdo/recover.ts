@@ -30,7 +30,8 @@ export function recoverVdo(v: Vdo): PowerCutRecovery {
   const problems: string[] = [];
   // 1. The data of each entry (the last entry naming each block: a block may be reused).
   const lastWrite = new Map<number, (typeof entries)[number]>();
-  for (const e of entries) if (e.newPbn > 0 && e.newState === 1) lastWrite.set(e.newPbn, e);
+  // A tree page's entry is not about data: the page itself is written at its era's end.
+  for (const e of entries) if (e.newPbn > 0 && e.newState === 1 && !e.treePage) lastWrite.set(e.newPbn, e);
   let missingData = 0;
   for (const [pbn, e] of lastWrite) {
     if (tokenAt(pbn) === e.fingerprint) continue;

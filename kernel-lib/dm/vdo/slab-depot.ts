@@ -141,14 +141,17 @@ export class SlabDepot {
   }
 
   /**
-   * vdo_modify_reference_count: a slab-journal entry and the in-memory count. Returns true
-   * when the slab's current journal block is full and must be written.
+   * vdo_modify_reference_count: a slab-journal entry and the in-memory count (a block-map
+   * page's increment sets the maximum, so that nothing dedupes against it). Returns true when
+   * the slab's current journal block is full and must be written.
    */
-  adjust(pbn: number, increment: boolean): boolean {
+  adjust(pbn: number, increment: boolean, blockMapPage = false): boolean {
     const slab = this.slabOf(pbn);
     const rc = slab.counts();
     const b = pbn - slab.start;
-    if (increment) {
+    if (blockMapPage) {
+      rc[b] = MAXIMUM_REFERENCE_COUNT;
+    } else if (increment) {
       rc[b] = rc[b] === PROVISIONAL_REFERENCE_COUNT ? 1 : Math.min(MAXIMUM_REFERENCE_COUNT, rc[b] + 1);
     } else if (rc[b] > 0 && rc[b] !== PROVISIONAL_REFERENCE_COUNT) {
       rc[b]--;
