@@ -6,7 +6,7 @@
 // allocation, or, for a zero block or discard, straight to the acknowledgement; a discard under
 // an unallocated leaf has nothing to do.
 import type { BlockMapZone } from './block-map.js';
-import { finishBlockMapAllocation, findBlockMapSlot, treePageLoaded } from './block-map-tree.js';
+import { finishBlockMapAllocation, findBlockMapSlot, treePageLoaded } from './find-block-map-slot.js';
 import type { MetadataVio } from './completion.js';
 import { VDO_BLOCK_MAP_ENTRIES_PER_PAGE } from './constants.js';
 import type { DataVio } from './data-vio.js';
