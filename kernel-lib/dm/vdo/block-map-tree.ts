@@ -17,6 +17,7 @@
 // never allocate: under an unallocated entry the LBN is unmapped.
 import { DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, VDO_BLOCK_MAP_ENTRIES_PER_PAGE, VDO_BLOCK_MAP_TREE_HEIGHT } from './constants.js';
 import type { DataVio } from './data-vio.js';
+import type { SlabDepot } from './slab-depot.js';
 
 const ROOTS = DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT;
 const EPP = VDO_BLOCK_MAP_ENTRIES_PER_PAGE;
@@ -34,13 +35,18 @@ export function treeKey(root: number, height: number, index: number): number {
 export class BlockMapForest {
   /** The block of every allocated page below the roots (heights 0-3), by treeKey. */
   readonly pages = new Map<number, number>();
+  /** Pages below the roots that are in memory (allocated in this run, or read); leaves are the page cache's. */
+  readonly inMemory = new Set<number>();
   /** Roots read from storage. */
   readonly rootLoaded = new Uint8Array(ROOTS);
   /** Tree locks (zone->loading_pages): the data_vios waiting for a page being loaded or allocated. */
   readonly locks = new Map<number, DataVio[]>();
-  /** Pages allocated, by height (0: leaves). */
+  /** Pages allocated in this run, by height (0: leaves), and pages the volume had before it. */
   readonly allocated = [0, 0, 0, 0];
+  preexisting = 0;
   rootReads = 0;
+  /** Interior pages read from storage. */
+  pageReads = 0;
 
   constructor(
     /** The block of tree 0's root; tree n's is the n-th after it. */
@@ -48,7 +54,7 @@ export class BlockMapForest {
   ) {}
 
   pagesAllocated(): number {
-    return this.allocated[0] + this.allocated[1] + this.allocated[2] + this.allocated[3];
+    return this.preexisting + this.allocated[0] + this.allocated[1] + this.allocated[2] + this.allocated[3];
   }
 
   rootPbn(root: number): number {
@@ -58,6 +64,27 @@ export class BlockMapForest {
   /** The block of logical page `page`'s leaf, 0 while unallocated. */
   leafPbn(page: number): number {
     return this.pages.get(treeKey(page % ROOTS, 0, treePageIndex(page, 0))) ?? 0;
+  }
+
+  /**
+   * `vdo.blockMapTree: allocated`: every page the logical space needs, as a volume written over
+   * once and discarded has them, in the slabs (the physical zones in turn) and on storage, not
+   * in memory.
+   */
+  preallocate(depot: SlabDepot, logicalBlocks: number): void {
+    const leaves = Math.ceil(logicalBlocks / EPP);
+    let z = 0;
+    for (let page = 0; page < leaves; page++) {
+      const root = page % ROOTS;
+      for (let height = VDO_BLOCK_MAP_TREE_HEIGHT - 2; height >= 0; height--) {
+        const key = treeKey(root, height, treePageIndex(page, height));
+        if (this.pages.has(key)) continue;
+        const pbn = depot.allocateBlockMapPage(depot.zones[z++ % depot.zones.length]);
+        if (pbn === 0) return;
+        this.pages.set(key, pbn);
+        this.preexisting++;
+      }
+    }
   }
 
   /** attempt_page_lock: true when `dv` holds the lock on `key`; otherwise it waits behind the holder. */

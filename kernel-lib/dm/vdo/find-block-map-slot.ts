@@ -27,15 +27,25 @@ export function findBlockMapSlot(vdo: Vdo, dv: DataVio, continueWithLeaf: (vdo: 
   const root = page % ROOTS;
   if (forest.rootLoaded[root] === 0) {
     // load_block_map_page for the root: one read, everyone else in the tree waits for it.
-    if (forest.lock(treeKey(root, ROOT_HEIGHT, 0), dv)) {
+    const key = treeKey(root, ROOT_HEIGHT, 0);
+    if (forest.lock(key, dv)) {
       forest.rootReads++;
-      vdo.metadataIo('read', forest.rootPbn(root), 0, S.treePageLoaded, vdo.tc.logicalThreads[dv.logicalZone], vdo.logicalStructure(dv.logicalZone), dv, root);
+      vdo.metadataIo('read', forest.rootPbn(root), 0, S.treePageLoaded, vdo.tc.logicalThreads[dv.logicalZone], vdo.logicalStructure(dv.logicalZone), dv, key);
     }
     return;
   }
   for (let height = ROOT_HEIGHT - 1; height >= 0; height--) {
     const key = treeKey(root, height, treePageIndex(page, height));
-    if (forest.pages.has(key)) continue;
+    const pbn = forest.pages.get(key);
+    if (pbn !== undefined) {
+      if (height === 0 || forest.inMemory.has(key)) continue;
+      // load_block_map_page: an interior page on storage, not yet in memory.
+      if (forest.lock(key, dv)) {
+        forest.pageReads++;
+        vdo.metadataIo('read', pbn, 0, S.treePageLoaded, vdo.tc.logicalThreads[dv.logicalZone], vdo.logicalStructure(dv.logicalZone), dv, key);
+      }
+      return;
+    }
     if (!dv.write || dv.discard) {
       // Nothing is mapped under an unallocated entry: no page to allocate or read.
       dv.leafPbn = 0;
@@ -54,12 +64,13 @@ export function findBlockMapSlot(vdo: Vdo, dv: DataVio, continueWithLeaf: (vdo: 
   continueWithLeaf(vdo, dv);
 }
 
-/** finish_block_map_page_load for a root: it is in memory; the data_vios that waited walk on. */
+/** finish_block_map_page_load for a root or an interior page: it is in memory; the data_vios that waited walk on. */
 export function treePageLoaded(vdo: Vdo, m: MetadataVio, continueWithLeaf: (vdo: Vdo, dv: DataVio) => void): void {
   const forest = vdo.blockMap.forest;
-  const root = m.key;
-  forest.rootLoaded[root] = 1;
-  const waiters = forest.unlock(treeKey(root, ROOT_HEIGHT, 0));
+  const key = m.key;
+  if (Math.floor(key / ROOTS) % VDO_BLOCK_MAP_TREE_HEIGHT === ROOT_HEIGHT) forest.rootLoaded[key % ROOTS] = 1;
+  else forest.inMemory.add(key);
+  const waiters = forest.unlock(key);
   for (const w of waiters) findBlockMapSlot(vdo, w, continueWithLeaf);
   findBlockMapSlot(vdo, m.owner as DataVio, continueWithLeaf);
 }
@@ -78,6 +89,7 @@ export function finishBlockMapAllocation(vdo: Vdo, dv: DataVio, continueWithLeaf
   dv.newPbn = dv.newState = dv.incrementTicket = 0;
   if (pbn > 0) {
     forest.pages.set(key, pbn);
+    forest.inMemory.add(key);
     forest.allocated[height]++;
     const page = Math.floor(dv.lbn / EPP);
     const root = page % ROOTS;

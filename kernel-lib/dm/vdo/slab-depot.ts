@@ -119,6 +119,16 @@ export class SlabDepot {
     return 0;
   }
 
+  /** A block-map page of a volume written before this run: allocated, at the maximum count, no journal entry. */
+  allocateBlockMapPage(zone: PhysicalZone): number {
+    const pbn = this.allocate(zone);
+    if (pbn > 0) {
+      const slab = this.slabOf(pbn);
+      slab.counts()[pbn - slab.start] = MAXIMUM_REFERENCE_COUNT;
+    }
+    return pbn;
+  }
+
   refcount(pbn: number): number {
     const slab = this.slabOf(pbn);
     return slab.refcounts === null ? 0 : slab.refcounts[pbn - slab.start];

@@ -105,6 +105,7 @@ export class VdoTarget implements DmTarget {
       blockMapPageReads: v.blockMap.zones.reduce((a, z) => a + z.pageReads, 0),
       blockMapTreePagesAllocated: { leaf: v.blockMap.forest.allocated[0], height1: v.blockMap.forest.allocated[1], height2: v.blockMap.forest.allocated[2], height3: v.blockMap.forest.allocated[3] },
       blockMapRootReads: v.blockMap.forest.rootReads,
+      blockMapTreePageReads: v.blockMap.forest.pageReads,
       dataVioMaxInUse: v.pool.maxBusy,
       dataVioWaits: v.pool.waits,
       slabJournalOutOfOrder: zones.reduce((a, z) => a + z.outOfOrder, 0),

@@ -135,6 +135,7 @@ export class Vdo implements StepRunner {
     this.depot = layout.depot;
     this.overheadBlocks = layout.overheadBlocks;
     this.blockMap = new BlockMap(tc.logicalZoneCount, config.cacheSize, config.eraLength, layout.rootOrigin);
+    if (params.blockMapTree === 'allocated') this.blockMap.forest.preallocate(this.depot, config.logicalBlocks);
     this.journal = new RecoveryJournal(layout.journalStart, params.journalOrder === 'broken', sim.rng(`vdo-journal-order/${name}`));
     this.hashZones = Array.from({ length: tc.hashZoneCount }, (_, i) => new HashZone(i));
     this.allocationZone = Array.from({ length: tc.logicalZoneCount }, (_, i) => i % tc.physicalZoneCount);
