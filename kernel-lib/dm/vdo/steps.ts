@@ -43,9 +43,11 @@ export const S = {
   setBlockMapPageReferenceCount: 36,
   finishBlockMapAllocation: 37,
   treePageLoaded: 38,
+  referenceBlockWritten: 39,
+  slabJournalReaped: 40,
 } as const;
 
-export const STEP_COUNT = 39;
+export const STEP_COUNT = 41;
 
 export const STEP_NAMES: readonly string[] = (() => {
   const names: string[] = [];

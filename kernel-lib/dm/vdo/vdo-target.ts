@@ -106,6 +106,8 @@ export class VdoTarget implements DmTarget {
       blockMapTreePagesAllocated: { leaf: v.blockMap.forest.allocated[0], height1: v.blockMap.forest.allocated[1], height2: v.blockMap.forest.allocated[2], height3: v.blockMap.forest.allocated[3] },
       blockMapRootReads: v.blockMap.forest.rootReads,
       blockMapTreePageReads: v.blockMap.forest.pageReads,
+      slabJournalReaps: v.depot.slabs.reduce((a, sl) => a + sl.journal.reaps, 0),
+      slabJournalBlockedEntries: v.depot.slabs.reduce((a, sl) => a + sl.journal.blockedEntries, 0),
       dataVioMaxInUse: v.pool.maxBusy,
       dataVioWaits: v.pool.waits,
       slabJournalOutOfOrder: zones.reduce((a, z) => a + z.outOfOrder, 0),

@@ -119,6 +119,7 @@ export class Vdo implements StepRunner {
     noSpace: 0,
     slabJournalBlocksWritten: 0,
     blockMapPageWrites: 0,
+    referenceBlocksWritten: 0,
   };
 
   constructor(
@@ -287,7 +288,7 @@ export class Vdo implements StepRunner {
   }
 
   /** A metadata block I/O from the running step; `doneStep` runs on `doneThread` when it ends. */
-  metadataIo(op: 'read' | 'write', pbn: number, flags: number, doneStep: number, doneThread: number, doneStructure: number, owner: unknown, key = 0, token = 0): void {
+  metadataIo(op: 'read' | 'write' | 'flush', pbn: number, flags: number, doneStep: number, doneThread: number, doneStructure: number, owner: unknown, key = 0, token = 0): void {
     const m = new MetadataVio();
     m.token = token;
     m.op = op;

@@ -26,6 +26,7 @@ import { VDO_BLOCK_SIZE, VDO_COMPRESSED_BLOCK_DATA_SIZE } from './constants.js';
 import { DataVio, IO_COMPRESSED_WRITE, IO_VERIFY, IO_WRITE, ReferenceUpdate } from './data-vio.js';
 import { HASH_LOCK_DEDUPING, HASH_LOCK_WRITING, HashLock, selectHashZone } from './hash-zone.js';
 import type { PackerBin } from './packer.js';
+import { runReferenceStep } from './reference-updates.js';
 import { PRIORITY_HIGH, S } from './steps.js';
 import type { Flush, Vdo } from './vdo.js';
 
@@ -53,6 +54,7 @@ export function updateMetadataForWrite(vdo: Vdo, dv: DataVio): void {
 
 /** Runs a write-path step; false when `c`'s step is not one of these. */
 export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
+  if (runReferenceStep(vdo, c)) return true;
   switch (c.step) {
     case S.allocateBlock:
       allocateBlock(vdo, c as DataVio);
@@ -159,12 +161,6 @@ export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
     case S.completeJournalWrite:
       completeJournalWrite(vdo, c as import('./completion.js').MetadataVio);
       return true;
-    case S.incrementReferenceCount:
-    case S.decrementReferenceCount:
-    case S.setBlockMapPageReferenceCount:
-      modifyReferenceCount(vdo, c);
-      return true;
-    case S.slabJournalWritten:
     case S.pageWritten:
       return true;
     case S.updateBlockMap:
@@ -379,77 +375,6 @@ function completeJournalWrite(vdo: Vdo, m: import('./completion.js').MetadataVio
   if (next !== null) writeJournalBlock(vdo, next);
   // vdo_advance_block_map_era: pages older than the era length are written back.
   for (const zone of vdo.blockMap.zones) for (const page of vdo.blockMap.expired(zone, vdo.journal.committed)) vdo.writeBlockMapPage(zone.index, page);
-}
-
-/**
- * increment_reference_count / decrement_reference_count, in the block's physical zone, in
- * journal order. Under structure-locking an update ahead of its turn parks; the update that
- * fills the gap applies the parked ones that follow it while it holds the zone's lock (a step's
- * CPU each). The thread designs never get one out of turn unless the order is broken on
- * purpose, which is then counted.
- */
-function modifyReferenceCount(vdo: Vdo, c: VdoCompletion): void {
-  const zone = vdo.depot.zones[vdo.depot.zoneOf(updatePbn(c))];
-  const enforce = vdo.params.threads === 'structure-locking' && vdo.params.journalOrder === 'kept';
-  const ticket = updateTicket(c);
-  if (enforce && ticket !== zone.nextTicket) {
-    zone.parks++;
-    zone.parked.set(ticket, c);
-    return;
-  }
-  applyReferenceUpdate(vdo, zone, c);
-  if (!enforce) return;
-  for (let next = zone.parked.get(zone.nextTicket); next !== undefined; next = zone.parked.get(zone.nextTicket)) {
-    zone.parked.delete(zone.nextTicket);
-    vdo.ctx.chargeNs += vdo.params.costs.stepNs;
-    applyReferenceUpdate(vdo, zone, next);
-  }
-}
-
-function updateOwner(c: VdoCompletion): DataVio {
-  return c.step !== S.decrementReferenceCount ? (c as DataVio) : (c as ReferenceUpdate).owner;
-}
-
-function updatePbn(c: VdoCompletion): number {
-  return c.step !== S.decrementReferenceCount ? updateOwner(c).newPbn : updateOwner(c).mappedPbn;
-}
-
-function updateTicket(c: VdoCompletion): number {
-  return c.step !== S.decrementReferenceCount ? updateOwner(c).incrementTicket : updateOwner(c).decrementTicket;
-}
-
-/**
- * vdo_modify_reference_count: the slab-journal entry and the count, then on to the block map;
- * a new tree page's count goes to the maximum (set_block_map_page_reference_count), its write
- * lock goes (release_block_map_write_lock) and the tree walk resumes in the logical zone.
- */
-function applyReferenceUpdate(vdo: Vdo, zone: import('./slab-depot.js').PhysicalZone, c: VdoCompletion): void {
-  const inc = c.step !== S.decrementReferenceCount;
-  const treePage = c.step === S.setBlockMapPageReferenceCount;
-  const dv = updateOwner(c);
-  const pbn = updatePbn(c);
-  const ticket = updateTicket(c);
-  if (ticket < zone.nextTicket) zone.outOfOrder++;
-  zone.nextTicket = Math.max(zone.nextTicket, ticket + 1);
-  if (inc) zone.increments++;
-  else zone.decrements++;
-  const slab = vdo.depot.slabOf(pbn);
-  slab.journalCurrent.push(dv.journalEntry * 2 + (inc ? 1 : 0));
-  if (vdo.depot.adjust(pbn, inc, treePage)) {
-    vdo.stats.slabJournalBlocksWritten++;
-    const at = vdo.depot.journalBlockPbn(pbn);
-    const token = vdo.token();
-    slab.journalWritten.push({ token, pbn: at, entries: slab.journalCurrent });
-    slab.journalCurrent = [];
-    vdo.metadataIo('write', at, 0, S.slabJournalWritten, c.thread, c.structure, null, 0, token);
-  }
-  if (treePage) {
-    zone.pbnLocks.delete(pbn);
-    vdo.toLogical(dv, S.finishBlockMapAllocation, dv.logicalZone);
-    return;
-  }
-  if (inc && dv.newState >= 2 && dv.newPbn === dv.allocationPbn) zone.pbnLocks.delete(pbn);
-  vdo.toLogical(c, S.updateBlockMap, dv.logicalZone);
 }
 
 /** update_block_map: the rendezvous of the two reference updates, then the new mapping. */
