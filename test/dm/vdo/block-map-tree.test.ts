@@ -87,6 +87,23 @@ describe('dm/vdo block-map trees', () => {
     expect(h.target.vdo.stats.readsCompleted).to.equal(1);
   });
 
+  it('[validates] vdo.blockMapTree allocated: every page exists (leaves + one page a height a tree), read once when first needed', function () {
+    this.timeout(0);
+    const h = vdoSetup('hash 1 logical 1 physical 1', { 'vdo.blockMapTree': 'allocated' });
+    run(h, [
+      ['write', lbnOf(0)],
+      ['write', lbnOf(60)],
+    ]);
+    const forest = h.target.vdo.blockMap.forest;
+    // 1 GiB: 262144 LBNs, 323 leaf pages, 5 or 6 per tree: each of the 60 trees has one page at heights 3, 2, 1.
+    expect(forest.preexisting).to.equal(Math.ceil(262144 / EPP) + 60 * 3);
+    expect(allocated(h)).to.deep.equal([0, 0, 0, 0]);
+    // Tree 0: its root, then its pages at heights 3, 2, 1 (once), then a leaf per page.
+    expect(forest.rootReads).to.equal(1);
+    expect(forest.pageReads).to.equal(3);
+    expect((h.target.status() as Record<string, number>).blockMapPageReads).to.equal(2);
+  });
+
   it('[validates] concurrent first writes under one entry share the allocation (the tree lock)', function () {
     this.timeout(0);
     const h = vdoSetup();
