@@ -1,22 +1,26 @@
 // The block map (block-map.c): LBN -> (PBN, state) in a forest of DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT
 // trees of 812-entry pages, interleaved page by page; tree n belongs to logical zone n mod L.
-// Each logical zone caches its share of `block map cache size` pages (LRU). A leaf page not in
-// the cache is read through a bio thread while the data_vios that need it wait; a page that
-// was never written holds no mappings and costs no read. A page dirtied in era e (eras are
-// counted in recovery-journal blocks) is written back once the journal has moved `era length`
-// blocks past e, or when the cache evicts it.
-// Simplifications [R]: interior tree pages are taken as cached (a few per 812 leaves), and a
-// fresh volume's leaf pages as allocated (the kernel allocates a tree page on first write).
+// The trees and their allocation are in block-map-tree.ts; this file keeps the mappings, the
+// leaf-page cache and the dirty pages. Each logical zone caches its share of `block map cache
+// size` leaf pages (LRU). An allocated leaf page not in the cache is read through a bio thread
+// while the data_vios that need it wait (a fresh page too: the kernel reads it and formats
+// what it finds). A page (leaf or interior) dirtied in era e (eras are counted in
+// recovery-journal blocks) is written back once the journal has moved `era length` blocks past
+// e, or, for a leaf, when the cache evicts it.
+// Simplified [R]: the leaf page is fetched with the slot (vdo_find_block_map_slot) rather than
+// when the old mapping is read; interior pages are written back at era expiry only (no
+// flusher generations).
 import { Deque } from '../../sim/deque.js';
+import { BlockMapForest } from './block-map-tree.js';
 import { DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, VDO_BLOCK_MAP_ENTRIES_PER_PAGE } from './constants.js';
 import type { DataVio } from './data-vio.js';
 
 export class BlockMapZone {
-  /** Cached pages, least recently used first (Map keeps insertion order). */
-  readonly cache = new Map<number, true>();
+  /** Cached leaf pages (logical page number -> block), least recently used first (Map keeps insertion order). */
+  readonly cache = new Map<number, number>();
   /** Pages being read, with the data_vios waiting for each. */
   readonly loading = new Map<number, DataVio[]>();
-  /** Dirty pages with the era they were first dirtied in, oldest first. */
+  /** Dirty pages (by block) with the era they were first dirtied in, oldest first. */
   readonly dirty = new Map<number, number>();
   readonly dirtyOrder = new Deque<number>();
   hits = 0;
@@ -33,8 +37,7 @@ export class BlockMapZone {
 export class BlockMap {
   /** The mappings, as (pbn * 16 + state); absent: unmapped. */
   readonly mapping = new Map<number, number>();
-  /** Pages that exist on storage (written back at least once). */
-  readonly writtenPages = new Set<number>();
+  readonly forest: BlockMapForest;
   readonly zones: BlockMapZone[];
   /** Journal entry of the last update applied to each LBN (journal order check). */
   readonly lastApplied = new Map<number, number>();
@@ -44,9 +47,10 @@ export class BlockMap {
     readonly logicalZones: number,
     cacheSize: number,
     readonly eraLength: number,
-    /** First storage block of the leaf-page area (see slab-depot.ts layout). */
-    readonly pageBase: number,
+    /** The block of tree 0's root (the roots are the fixed layout's, vdo.ts). */
+    rootOrigin: number,
   ) {
+    this.forest = new BlockMapForest(rootOrigin);
     this.zones = Array.from({ length: logicalZones }, (_, i) => new BlockMapZone(i, Math.max(1, Math.floor(cacheSize / logicalZones))));
   }
 
@@ -59,19 +63,15 @@ export class BlockMap {
     return (BlockMap.pageOf(lbn) % DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT) % this.logicalZones;
   }
 
-  pagePbn(page: number): number {
-    return this.pageBase + page;
-  }
-
   /**
-   * vdo_find_block_map_slot's page step: true when the page is in the zone's cache (or needs
-   * no read); false when the data_vio must wait for the read, and `startRead` is true when the
-   * caller must issue it (nobody else is reading the page).
+   * vdo_get_page for the leaf at block `pbn`: ready when the page is in the zone's cache;
+   * otherwise the data_vio waits for the read, and `startRead` is true when the caller must
+   * issue it (nobody else is reading the page).
    */
-  getPage(zone: BlockMapZone, page: number, dv: DataVio): { ready: boolean; startRead: boolean; evicted: number } {
+  getPage(zone: BlockMapZone, page: number, pbn: number, dv: DataVio): { ready: boolean; startRead: boolean; evicted: number } {
     if (zone.cache.has(page)) {
       zone.cache.delete(page);
-      zone.cache.set(page, true);
+      zone.cache.set(page, pbn);
       zone.hits++;
       return HIT;
     }
@@ -81,23 +81,20 @@ export class BlockMap {
       waiters.push(dv);
       return WAIT;
     }
-    if (this.writtenPages.has(page)) {
-      zone.loading.set(page, [dv]);
-      zone.pageReads++;
-      return READ;
-    }
-    return { ready: true, startRead: false, evicted: this.insert(zone, page) };
+    zone.loading.set(page, [dv]);
+    zone.pageReads++;
+    return READ;
   }
 
-  /** Puts a page in the cache; returns a dirty page it evicted (to write back), or -1. */
-  insert(zone: BlockMapZone, page: number): number {
-    zone.cache.set(page, true);
+  /** Puts a leaf page in the cache; returns the block of a dirty page it evicted (to write back), or -1. */
+  insert(zone: BlockMapZone, page: number, pbn: number): number {
+    zone.cache.set(page, pbn);
     if (zone.cache.size <= zone.capacity) return -1;
-    const victim = zone.cache.keys().next().value as number;
+    const [victim, victimPbn] = zone.cache.entries().next().value as [number, number];
     zone.cache.delete(victim);
-    if (zone.dirty.has(victim)) {
-      zone.dirty.delete(victim);
-      return victim;
+    if (zone.dirty.has(victimPbn)) {
+      zone.dirty.delete(victimPbn);
+      return victimPbn;
     }
     return -1;
   }
@@ -106,21 +103,25 @@ export class BlockMap {
     return this.mapping.get(lbn) ?? 0;
   }
 
-  /** vdo_put_mapped_block: the update, in journal order for the LBN; the page becomes dirty in `era`. */
-  put(zone: BlockMapZone, lbn: number, entry: number, journalEntry: number, era: number): void {
+  /** vdo_put_mapped_block: the update, in journal order for the LBN; its leaf (at `leafPbn`) becomes dirty in `era`. */
+  put(zone: BlockMapZone, lbn: number, leafPbn: number, entry: number, journalEntry: number, era: number): void {
     const last = this.lastApplied.get(lbn) ?? 0;
     if (journalEntry < last) this.orderViolations++;
     this.lastApplied.set(lbn, journalEntry);
     if (entry === 0) this.mapping.delete(lbn);
     else this.mapping.set(lbn, entry);
-    const page = BlockMap.pageOf(lbn);
-    if (!zone.dirty.has(page)) {
-      zone.dirty.set(page, era);
-      zone.dirtyOrder.push(page);
+    this.dirty(zone, leafPbn, era);
+  }
+
+  /** A page (by block) is dirty from `era` on, unless it already was. */
+  dirty(zone: BlockMapZone, pbn: number, era: number): void {
+    if (!zone.dirty.has(pbn)) {
+      zone.dirty.set(pbn, era);
+      zone.dirtyOrder.push(pbn);
     }
   }
 
-  /** Pages of `zone` whose era has expired at journal block `era`: written back now. */
+  /** Pages (blocks) of `zone` whose era has expired at journal block `era`: written back now. */
   expired(zone: BlockMapZone, era: number): number[] {
     const out: number[] = [];
     for (let p = zone.dirtyOrder.peek(); p !== undefined; p = zone.dirtyOrder.peek()) {

@@ -19,6 +19,8 @@ export const MAX_VDO_PHYSICAL_ZONES = 16;
 export const MAXIMUM_VDO_THREADS = 100;
 /** VDO_BLOCK_MAP_ENTRIES_PER_PAGE: 5-byte entries (36-bit PBN, 4-bit state) in a 4 KiB page. */
 export const VDO_BLOCK_MAP_ENTRIES_PER_PAGE = 812;
+/** VDO_BLOCK_MAP_TREE_HEIGHT: levels of a tree above its leaves (the root at height 4; block-map-tree.ts). */
+export const VDO_BLOCK_MAP_TREE_HEIGHT = 5;
 /** DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT: trees interleaved page by page; tree n -> logical zone n mod L. */
 export const DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT = 60;
 /** RECOVERY_JOURNAL_ENTRIES_PER_BLOCK (the v1 format the reference gives). */

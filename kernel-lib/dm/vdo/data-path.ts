@@ -3,17 +3,14 @@
 import type { Bio } from '../../block/bio.js';
 import type { VdoCompletion } from './completion.js';
 import type { DataVio } from './data-vio.js';
-import { attemptLogicalBlockLock, pageLoaded } from './logical-zone.js';
+import { runLogicalStep } from './logical-zone.js';
 import { launchRead, runReadStep } from './read-path.js';
-import { S } from './steps.js';
 import type { Vdo, VdoDataPath } from './vdo.js';
 import { launchWrite, runWriteStep } from './write-path.js';
 
 export const VDO_DATA_PATH: VdoDataPath = {
   run(vdo: Vdo, c: VdoCompletion): void {
-    if (c.step === S.attemptLogicalBlockLock) attemptLogicalBlockLock(vdo, c as DataVio);
-    else if (c.step === S.pageLoaded) pageLoaded(vdo, c as import('./completion.js').MetadataVio);
-    else if (!runWriteStep(vdo, c) && !runReadStep(vdo, c)) throw new Error(`vdo: no step ${c.step}`);
+    if (!runLogicalStep(vdo, c) && !runWriteStep(vdo, c) && !runReadStep(vdo, c)) throw new Error(`vdo: no step ${c.step}`);
   },
   launchRead,
   launchWrite: (vdo: Vdo, dv: DataVio, bio: Bio) => launchWrite(vdo, dv, bio),

@@ -37,6 +37,11 @@ export class DataVio extends VdoCompletion {
   newState = 0;
   mappedPbn = 0;
   mappedState = 0;
+  /** Block of the LBN's leaf page (tree_slots[0]'s pbn; 0: unallocated). */
+  leafPbn = 0;
+  /** The tree page this data_vio is allocating (block-map-tree.ts treeKey; -1: none) and its height. */
+  treeKey = -1;
+  treeHeight = 0;
   duplicatePbn = 0;
   duplicateState = 0;
   isDuplicate = false;
@@ -68,6 +73,8 @@ export class DataVio extends VdoCompletion {
   reset(): void {
     this.read = this.write = this.discard = this.fua = this.isZero = false;
     this.allocationPbn = this.newPbn = this.newState = this.mappedPbn = this.mappedState = 0;
+    this.leafPbn = this.treeHeight = 0;
+    this.treeKey = -1;
     this.duplicatePbn = this.duplicateState = 0;
     this.isDuplicate = false;
     this.journalEntry = this.journalBlock = this.incrementTicket = this.decrementTicket = 0;

@@ -4,6 +4,11 @@
 //                  (vdo.ts, work-queue.ts, executors.ts say how each works);
 //   journalOrder   kept | broken: broken releases committed recovery-journal entries to the
 //                  slab journals out of journal order (for study only: what the order rules out);
+//   blockMapTree   fresh | allocated: the volume's block-map trees as a newly formatted volume
+//                  has them (nothing below the roots: the first write under each entry
+//                  allocates its pages) or as a volume written over once and then discarded
+//                  (mkfs, fstrim: discards unmap blocks but leave the tree pages) has them
+//                  (every page for the logical space on storage, read when first needed);
 //   slabSizeMb     the slab size chosen at format time (LVM's vdo_slab_size_mb, default 2048);
 //   kworkers       kworker threads of the workqueue designs' pool (0: one per core);
 //   udsThreads     threads of the dedupe index (UDS zones; 0: one per hash zone, as VDO sizes it),
@@ -45,6 +50,7 @@ export interface VdoCosts {
 export interface VdoParams {
   threads: VdoThreadDesign;
   journalOrder: 'kept' | 'broken';
+  blockMapTree: 'fresh' | 'allocated';
   slabSizeMb: number;
   kworkers: number;
   udsThreads: number;
@@ -75,10 +81,10 @@ const NUMBERS: Record<string, { min: number; max: number; integer?: boolean }> =
 };
 for (const k of Object.keys(DEFAULT_VDO_COSTS)) NUMBERS[k] = { min: 0, max: 1e9 };
 
-export const VDO_PARAM_NAMES: readonly string[] = ['threads', 'journalOrder', ...Object.keys(NUMBERS)];
+export const VDO_PARAM_NAMES: readonly string[] = ['threads', 'journalOrder', 'blockMapTree', ...Object.keys(NUMBERS)];
 
 export function parseVdoParams(params: Readonly<Record<string, unknown>>): VdoParams {
-  const out: VdoParams = { threads: 'dedicated', journalOrder: 'kept', slabSizeMb: 2048, kworkers: 0, udsThreads: 0, traceDataVios: 0, costs: { ...DEFAULT_VDO_COSTS } };
+  const out: VdoParams = { threads: 'dedicated', journalOrder: 'kept', blockMapTree: 'fresh', slabSizeMb: 2048, kworkers: 0, udsThreads: 0, traceDataVios: 0, costs: { ...DEFAULT_VDO_COSTS } };
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('vdo.')) continue;
     const name = key.slice('vdo.'.length);
@@ -90,6 +96,11 @@ export function parseVdoParams(params: Readonly<Record<string, unknown>>): VdoPa
     if (name === 'journalOrder') {
       if (value !== 'kept' && value !== 'broken') throw new InputError(`expected kept or broken, got ${JSON.stringify(value)}`, { field: key });
       out.journalOrder = value;
+      continue;
+    }
+    if (name === 'blockMapTree') {
+      if (value !== 'fresh' && value !== 'allocated') throw new InputError(`expected fresh or allocated, got ${JSON.stringify(value)}`, { field: key });
+      out.blockMapTree = value;
       continue;
     }
     const num = NUMBERS[name];

@@ -30,7 +30,8 @@ export function recoverVdo(v: Vdo): PowerCutRecovery {
   const problems: string[] = [];
   // 1. The data of each entry (the last entry naming each block: a block may be reused).
   const lastWrite = new Map<number, (typeof entries)[number]>();
-  for (const e of entries) if (e.newPbn > 0 && e.newState === 1) lastWrite.set(e.newPbn, e);
+  // A tree page's entry is not about data: the page itself is written at its era's end.
+  for (const e of entries) if (e.newPbn > 0 && e.newState === 1 && !e.treePage) lastWrite.set(e.newPbn, e);
   let missingData = 0;
   for (const [pbn, e] of lastWrite) {
     if (tokenAt(pbn) === e.fingerprint) continue;
@@ -42,8 +43,12 @@ export function recoverVdo(v: Vdo): PowerCutRecovery {
   for (const slab of v.depot.slabs) {
     if (slab.journalWritten.length === 0) continue;
     const held = new Set<number>();
-    let point = 0;
-    for (const b of slab.journalWritten) {
+    // Blocks before the journal's head were reaped: the reference blocks written before the
+    // reap hold their updates [R: taken as on the media, not checked].
+    let covered = 0;
+    for (const b of slab.journalWritten.slice(0, slab.journal.head - 1)) for (const x of b.entries) covered = Math.max(covered, Math.floor(x / 2));
+    let point = covered;
+    for (const b of slab.journalWritten.slice(slab.journal.head - 1)) {
       if (tokenAt(b.pbn) !== b.token) break;
       slabBlocks++;
       for (const x of b.entries) {
@@ -53,7 +58,7 @@ export function recoverVdo(v: Vdo): PowerCutRecovery {
     }
     const inSlab = (pbn: number) => pbn > 0 && v.depot.slabOf(pbn) === slab;
     for (const e of entries) {
-      if (e.entry > point) continue;
+      if (e.entry > point || e.entry <= covered) continue;
       for (const [pbn, inc] of [[e.newPbn, 1], [e.mappedPbn, 0]] as const) {
         if (!inSlab(pbn) || held.has(e.entry * 2 + inc)) continue;
         if (++lostUpdates <= 3) problems.push(`slab ${slab.index}: the ${inc ? 'increment' : 'decrement'} of block ${pbn} for journal entry ${e.entry} is neither in the slab journal nor replayed (the slab journal already holds entry ${point})`);

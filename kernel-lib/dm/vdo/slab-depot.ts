@@ -8,10 +8,13 @@
 // (the thread designs get them in order from their FIFO queues; structure-locking has to wait
 // for its turn, see structure-locking.ts). A ticket applied out of order is counted: that is
 // the inconsistency a power cut would expose.
-// Simplifications [R]: reference-count blocks are not written back (the slab journal is),
-// scrubbing and slab summary updates are not modelled, UDS's on-disk volume takes no room.
+// Reference-count blocks are written back as the slab journal needs room (slab-journal.ts).
+// Simplifications [R]: scrubbing and slab summary updates are not modelled (a run starts on a
+// clean volume, and recovery after a cut is checked, not run: recover.ts), UDS's on-disk volume
+// takes no room.
 import { DEFAULT_VDO_SLAB_JOURNAL_SIZE, MAXIMUM_REFERENCE_COUNT, SLAB_JOURNAL_ENTRIES_PER_BLOCK, VDO_BLOCK_SIZE } from './constants.js';
 import type { VdoCompletion } from './completion.js';
+import { COUNTS_PER_BLOCK, SlabJournal } from './slab-journal.js';
 
 export const PROVISIONAL_REFERENCE_COUNT = 255;
 
@@ -26,6 +29,8 @@ export class Slab {
   journalCurrent: number[] = [];
   /** Slab-journal blocks written: their content token, block and entries (for the power-cut check). */
   readonly journalWritten: { token: number; pbn: number; entries: number[] }[] = [];
+  /** Its journal's room and the reference blocks it waits for. */
+  readonly journal = new SlabJournal();
 
   constructor(
     readonly index: number,
@@ -65,6 +70,7 @@ export class SlabDepot {
   readonly zones: PhysicalZone[];
   readonly slabBlocks: number;
   readonly dataBlocksPerSlab: number;
+  readonly referenceBlocksPerSlab: number;
 
   constructor(
     /** First block of the slabs, and the blocks they may use. */
@@ -74,8 +80,10 @@ export class SlabDepot {
     physicalZones: number,
   ) {
     this.slabBlocks = Math.floor((slabSizeMb * 1024 * 1024) / VDO_BLOCK_SIZE);
-    // A slab's blocks: its data blocks, their reference counts (one byte each), its journal.
-    this.dataBlocksPerSlab = Math.max(0, this.slabBlocks - DEFAULT_VDO_SLAB_JOURNAL_SIZE - Math.ceil(this.slabBlocks / VDO_BLOCK_SIZE));
+    // A slab's blocks (vdo_configure_slab): its data blocks, their reference blocks
+    // (COUNTS_PER_BLOCK one-byte counts each, for all but the journal's blocks), its journal.
+    this.referenceBlocksPerSlab = Math.ceil(Math.max(0, this.slabBlocks - DEFAULT_VDO_SLAB_JOURNAL_SIZE) / COUNTS_PER_BLOCK);
+    this.dataBlocksPerSlab = Math.max(0, this.slabBlocks - DEFAULT_VDO_SLAB_JOURNAL_SIZE - this.referenceBlocksPerSlab);
     const count = this.dataBlocksPerSlab > 0 ? Math.floor(blocks / this.slabBlocks) : 0;
     this.zones = Array.from({ length: physicalZones }, (_, i) => new PhysicalZone(i));
     for (let n = 0; n < count; n++) {
@@ -119,6 +127,16 @@ export class SlabDepot {
     return 0;
   }
 
+  /** A block-map page of a volume written before this run: allocated, at the maximum count, no journal entry. */
+  allocateBlockMapPage(zone: PhysicalZone): number {
+    const pbn = this.allocate(zone);
+    if (pbn > 0) {
+      const slab = this.slabOf(pbn);
+      slab.counts()[pbn - slab.start] = MAXIMUM_REFERENCE_COUNT;
+    }
+    return pbn;
+  }
+
   refcount(pbn: number): number {
     const slab = this.slabOf(pbn);
     return slab.refcounts === null ? 0 : slab.refcounts[pbn - slab.start];
@@ -141,24 +159,34 @@ export class SlabDepot {
   }
 
   /**
-   * vdo_modify_reference_count: a slab-journal entry and the in-memory count. Returns true
-   * when the slab's current journal block is full and must be written.
+   * vdo_modify_reference_count: a slab-journal entry and the in-memory count (a block-map
+   * page's increment sets the maximum, so that nothing dedupes against it). Returns true when
+   * the slab's current journal block is full and must be written.
    */
-  adjust(pbn: number, increment: boolean): boolean {
+  adjust(pbn: number, increment: boolean, blockMapPage = false): boolean {
     const slab = this.slabOf(pbn);
     const rc = slab.counts();
     const b = pbn - slab.start;
-    if (increment) {
+    if (blockMapPage) {
+      rc[b] = MAXIMUM_REFERENCE_COUNT;
+    } else if (increment) {
       rc[b] = rc[b] === PROVISIONAL_REFERENCE_COUNT ? 1 : Math.min(MAXIMUM_REFERENCE_COUNT, rc[b] + 1);
     } else if (rc[b] > 0 && rc[b] !== PROVISIONAL_REFERENCE_COUNT) {
       rc[b]--;
       if (rc[b] === 0) slab.free++;
     }
+    slab.journal.dirtied(Math.floor(b / COUNTS_PER_BLOCK));
     slab.journalEntries++;
     if (slab.journalEntries < SLAB_JOURNAL_ENTRIES_PER_BLOCK) return false;
     slab.journalEntries = 0;
     slab.journalBlocksWritten++;
+    slab.journal.tail++;
     return true;
+  }
+
+  /** Where reference block `rb` of a slab lives (after its data blocks). */
+  referenceBlockPbn(slab: Slab, rb: number): number {
+    return slab.start + this.dataBlocksPerSlab + rb;
   }
 
   /** Where the slab's next journal block goes (its journal is the slab's last blocks). */

@@ -38,9 +38,16 @@ export const S = {
   flushPacker: 31,
   completeFlush: 32,
   launchDeferredBio: 33,
+  allocateBlockMapPage: 34,
+  journalBlockMapAllocation: 35,
+  setBlockMapPageReferenceCount: 36,
+  finishBlockMapAllocation: 37,
+  treePageLoaded: 38,
+  referenceBlockWritten: 39,
+  slabJournalReaped: 40,
 } as const;
 
-export const STEP_COUNT = 34;
+export const STEP_COUNT = 41;
 
 export const STEP_NAMES: readonly string[] = (() => {
   const names: string[] = [];

@@ -74,8 +74,9 @@ export class VdoTarget implements DmTarget {
     return {
       threadDesign: v.params.threads,
       journalOrder: v.params.journalOrder,
-      dataBlocksUsed: v.depot.usedBlocks(),
-      overheadBlocksUsed: v.overheadBlocks,
+      // As vdostats counts them: the block map's tree pages are overhead, not data.
+      dataBlocksUsed: v.depot.usedBlocks() - v.blockMap.forest.pagesAllocated(),
+      overheadBlocksUsed: v.overheadBlocks + v.blockMap.forest.pagesAllocated(),
       logicalBlocksUsed: v.blockMap.mapping.size,
       physicalBlocks: v.config.physicalBlocks,
       slabCount: v.depot.slabs.length,
@@ -102,6 +103,11 @@ export class VdoTarget implements DmTarget {
       blockMapCacheHits: v.blockMap.zones.reduce((a, z) => a + z.hits, 0),
       blockMapCacheMisses: v.blockMap.zones.reduce((a, z) => a + z.misses, 0),
       blockMapPageReads: v.blockMap.zones.reduce((a, z) => a + z.pageReads, 0),
+      blockMapTreePagesAllocated: { leaf: v.blockMap.forest.allocated[0], height1: v.blockMap.forest.allocated[1], height2: v.blockMap.forest.allocated[2], height3: v.blockMap.forest.allocated[3] },
+      blockMapRootReads: v.blockMap.forest.rootReads,
+      blockMapTreePageReads: v.blockMap.forest.pageReads,
+      slabJournalReaps: v.depot.slabs.reduce((a, sl) => a + sl.journal.reaps, 0),
+      slabJournalBlockedEntries: v.depot.slabs.reduce((a, sl) => a + sl.journal.blockedEntries, 0),
       dataVioMaxInUse: v.pool.maxBusy,
       dataVioWaits: v.pool.waits,
       slabJournalOutOfOrder: zones.reduce((a, z) => a + z.outOfOrder, 0),

@@ -15,7 +15,7 @@ import { chargeCpu, chargeSoftirq, type CpuSet } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { BlockMap } from './block-map.js';
 import { MetadataVio, VdoCompletion } from './completion.js';
-import { ALLOCATIONS_PER_ZONE, DEFAULT_VDO_RECOVERY_JOURNAL_SIZE, VDO_COMPRESSED_BLOCK_DATA_SIZE, VDO_BLOCK_MAP_ENTRIES_PER_PAGE, VDO_SECTORS_PER_BLOCK } from './constants.js';
+import { ALLOCATIONS_PER_ZONE, DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, DEFAULT_VDO_RECOVERY_JOURNAL_SIZE, VDO_COMPRESSED_BLOCK_DATA_SIZE, VDO_SECTORS_PER_BLOCK } from './constants.js';
 import { DataVio, DataVioPool, IO_COMPRESSED_WRITE, IO_READ, IO_VERIFY, IO_WRITE, type WaitingBio } from './data-vio.js';
 import { DedicatedThreads } from './dedicated-threads.js';
 import type { DeviceConfig } from './device-config.js';
@@ -39,16 +39,18 @@ export interface VdoDataPath {
 }
 
 /** Blocks before the slabs: geometry and super block, the block map's roots, the journal, the slab summary. */
-const FIXED_LAYOUT_BLOCKS = 2 + 60 + DEFAULT_VDO_RECOVERY_JOURNAL_SIZE + 64;
+const FIXED_LAYOUT_BLOCKS = 2 + DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT + DEFAULT_VDO_RECOVERY_JOURNAL_SIZE + 64;
 
-/** The layout of the storage: the fixed metadata, the leaf pages' area, then the slabs. */
+/**
+ * The layout of the storage: the fixed metadata (the tree roots among it), then the slabs. The
+ * block map's other pages are allocated from the slabs as the trees grow (block-map-tree.ts).
+ */
 export function vdoLayout(config: Pick<DeviceConfig, 'logicalBlocks' | 'physicalBlocks'>, slabSizeMb: number, physicalZones: number) {
-  const leafPages = Math.ceil(config.logicalBlocks / VDO_BLOCK_MAP_ENTRIES_PER_PAGE);
-  const journalStart = 2 + 60;
-  const pageBase = FIXED_LAYOUT_BLOCKS;
-  const firstSlabBlock = pageBase + leafPages;
+  const rootOrigin = 2;
+  const journalStart = rootOrigin + DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT;
+  const firstSlabBlock = FIXED_LAYOUT_BLOCKS;
   const depot = new SlabDepot(firstSlabBlock, Math.max(0, config.physicalBlocks - firstSlabBlock), slabSizeMb, physicalZones);
-  return { journalStart, pageBase, firstSlabBlock, depot, overheadBlocks: firstSlabBlock };
+  return { journalStart, rootOrigin, firstSlabBlock, depot, overheadBlocks: firstSlabBlock };
 }
 
 export class Flush extends VdoCompletion {
@@ -100,7 +102,7 @@ export class Vdo implements StepRunner {
    * old mapping, the content written), each journal block's block and content token, and the
    * token of each compressed block.
    */
-  readonly journalLog: { entry: number; block: number; lbn: number; newPbn: number; newState: number; mappedPbn: number; fingerprint: number }[] = [];
+  readonly journalLog: { entry: number; block: number; lbn: number; newPbn: number; newState: number; mappedPbn: number; fingerprint: number; treePage: boolean }[] = [];
   readonly journalBlockTokens = new Map<number, { pbn: number; token: number }>();
   private nextToken = 2 ** 51;
   readonly stats = {
@@ -117,6 +119,7 @@ export class Vdo implements StepRunner {
     noSpace: 0,
     slabJournalBlocksWritten: 0,
     blockMapPageWrites: 0,
+    referenceBlocksWritten: 0,
   };
 
   constructor(
@@ -132,7 +135,8 @@ export class Vdo implements StepRunner {
     const layout = vdoLayout(config, params.slabSizeMb, tc.physicalZoneCount);
     this.depot = layout.depot;
     this.overheadBlocks = layout.overheadBlocks;
-    this.blockMap = new BlockMap(tc.logicalZoneCount, config.cacheSize, config.eraLength, layout.pageBase);
+    this.blockMap = new BlockMap(tc.logicalZoneCount, config.cacheSize, config.eraLength, layout.rootOrigin);
+    if (params.blockMapTree === 'allocated') this.blockMap.forest.preallocate(this.depot, config.logicalBlocks);
     this.journal = new RecoveryJournal(layout.journalStart, params.journalOrder === 'broken', sim.rng(`vdo-journal-order/${name}`));
     this.hashZones = Array.from({ length: tc.hashZoneCount }, (_, i) => new HashZone(i));
     this.allocationZone = Array.from({ length: tc.logicalZoneCount }, (_, i) => i % tc.physicalZoneCount);
@@ -284,7 +288,7 @@ export class Vdo implements StepRunner {
   }
 
   /** A metadata block I/O from the running step; `doneStep` runs on `doneThread` when it ends. */
-  metadataIo(op: 'read' | 'write', pbn: number, flags: number, doneStep: number, doneThread: number, doneStructure: number, owner: unknown, key = 0, token = 0): void {
+  metadataIo(op: 'read' | 'write' | 'flush', pbn: number, flags: number, doneStep: number, doneThread: number, doneStructure: number, owner: unknown, key = 0, token = 0): void {
     const m = new MetadataVio();
     m.token = token;
     m.op = op;
@@ -298,12 +302,11 @@ export class Vdo implements StepRunner {
     this.toBio(m, pbn, PRIORITY_METADATA);
   }
 
-  /** A block-map page goes to storage (era expiry, eviction); later misses on it read it back. */
-  writeBlockMapPage(zone: number, page: number): void {
-    this.blockMap.writtenPages.add(page);
+  /** A block-map page (by block) goes to storage (era expiry, eviction). */
+  writeBlockMapPage(zone: number, pbn: number): void {
     this.blockMap.zones[zone].pageWrites++;
     this.stats.blockMapPageWrites++;
-    this.metadataIo('write', this.blockMap.pagePbn(page), 0, S.pageWritten, this.tc.logicalThreads[zone], this.logicalStructure(zone), null);
+    this.metadataIo('write', pbn, 0, S.pageWritten, this.tc.logicalThreads[zone], this.logicalStructure(zone), null);
   }
 
   logicalStructure(zone: number): number {

@@ -17,6 +17,8 @@
 //   cleanup        release hash lock (hash zone) -> allocation (physical) -> logical lock and
 //                  flush generation (logical zone) -> the pool's release queue (cpu, batched)
 // Zero blocks and discards skip allocation, hashing and data I/O: ack, journal, decrement.
+// A block-map tree page allocation (block-map-tree.ts) uses the same allocation, journal and
+// reference steps, under its own step names, and returns to the logical zone's tree walk.
 import { REQ_FUA, REQ_PREFLUSH, type Bio } from '../../block/bio.js';
 import { blockFingerprint, bioCompressPercentage } from '../../block/bio-payload.js';
 import type { VdoCompletion } from './completion.js';
@@ -24,6 +26,7 @@ import { VDO_BLOCK_SIZE, VDO_COMPRESSED_BLOCK_DATA_SIZE } from './constants.js';
 import { DataVio, IO_COMPRESSED_WRITE, IO_VERIFY, IO_WRITE, ReferenceUpdate } from './data-vio.js';
 import { HASH_LOCK_DEDUPING, HASH_LOCK_WRITING, HashLock, selectHashZone } from './hash-zone.js';
 import type { PackerBin } from './packer.js';
+import { runReferenceStep } from './reference-updates.js';
 import { PRIORITY_HIGH, S } from './steps.js';
 import type { Flush, Vdo } from './vdo.js';
 
@@ -51,10 +54,27 @@ export function updateMetadataForWrite(vdo: Vdo, dv: DataVio): void {
 
 /** Runs a write-path step; false when `c`'s step is not one of these. */
 export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
+  if (runReferenceStep(vdo, c)) return true;
   switch (c.step) {
     case S.allocateBlock:
       allocateBlock(vdo, c as DataVio);
       return true;
+    case S.allocateBlockMapPage: {
+      // allocate_block (block-map.c): a block for the tree page, write-locked, then its journal entry.
+      const dv = c as DataVio;
+      const pbn = allocateInZones(vdo, dv);
+      if (pbn === 0) {
+        vdo.stats.noSpace++;
+        vdo.toLogical(dv, S.finishBlockMapAllocation, dv.logicalZone);
+        return true;
+      }
+      vdo.depot.zones[dv.allocationZone].pbnLocks.set(pbn, -1);
+      dv.newPbn = pbn;
+      dv.newState = 1;
+      dv.mappedPbn = 0;
+      vdo.toJournal(dv, S.journalBlockMapAllocation);
+      return true;
+    }
     case S.acknowledgeWrite: {
       const dv = c as DataVio;
       vdo.acknowledge(dv);
@@ -130,21 +150,17 @@ export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
       vdo.toJournal(dv, S.journalRemapping);
       return true;
     }
-    case S.journalRemapping: {
+    case S.journalRemapping:
+    case S.journalBlockMapAllocation: {
       const dv = c as DataVio;
       const b = vdo.journal.add(dv);
-      vdo.journalLog.push({ entry: dv.journalEntry, block: dv.journalBlock, lbn: dv.lbn, newPbn: dv.newPbn, newState: dv.newState, mappedPbn: dv.mappedPbn, fingerprint: dv.fingerprint });
+      vdo.journalLog.push({ entry: dv.journalEntry, block: dv.journalBlock, lbn: dv.lbn, newPbn: dv.newPbn, newState: dv.newState, mappedPbn: dv.mappedPbn, fingerprint: dv.fingerprint, treePage: dv.treeKey >= 0 });
       if (b !== null) writeJournalBlock(vdo, b);
       return true;
     }
     case S.completeJournalWrite:
       completeJournalWrite(vdo, c as import('./completion.js').MetadataVio);
       return true;
-    case S.incrementReferenceCount:
-    case S.decrementReferenceCount:
-      modifyReferenceCount(vdo, c);
-      return true;
-    case S.slabJournalWritten:
     case S.pageWritten:
       return true;
     case S.updateBlockMap:
@@ -188,15 +204,24 @@ export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
   }
 }
 
-/** allocate_block: the next free block of this zone (or, when it is full, of the next ones). */
+/** vdo_allocate_block_in_zone: the next free block of this zone (or, when it is full, of the next ones); 0: none. */
+function allocateInZones(vdo: Vdo, dv: DataVio): number {
+  const zones = vdo.depot.zones;
+  for (let k = 0; k < zones.length; k++) {
+    const z = (dv.allocationZone + k) % zones.length;
+    const pbn = vdo.depot.allocate(zones[z]);
+    if (pbn > 0) {
+      dv.allocationZone = z;
+      return pbn;
+    }
+  }
+  return 0;
+}
+
+/** allocate_block: a block for the data. */
 function allocateBlock(vdo: Vdo, dv: DataVio): void {
   const zones = vdo.depot.zones;
-  let pbn = 0;
-  for (let k = 0; k < zones.length && pbn === 0; k++) {
-    const z = (dv.allocationZone + k) % zones.length;
-    pbn = vdo.depot.allocate(zones[z]);
-    if (pbn > 0) dv.allocationZone = z;
-  }
+  const pbn = allocateInZones(vdo, dv);
   if (pbn === 0) {
     // handle_allocation_error: no space, but the data may still deduplicate.
     vdo.stats.noSpace++;
@@ -289,13 +314,18 @@ function startWriting(vdo: Vdo, dv: DataVio): void {
 function writeDataVio(vdo: Vdo, dv: DataVio): void {
   if (dv.allocationPbn === 0) {
     // No space and no duplicate: the write fails.
-    dv.userBio?.endio(vdo.sim, 'ENOSPC');
-    dv.acknowledged = true;
-    completeDataVio(vdo, dv);
+    failWrite(vdo, dv);
     return;
   }
   dv.ioKind = IO_WRITE;
   vdo.toBio(dv, dv.allocationPbn, 1);
+}
+
+/** The write fails for want of space (VDO_NO_SPACE): the bio ends with ENOSPC, the data_vio cleans up. */
+export function failWrite(vdo: Vdo, dv: DataVio): void {
+  dv.userBio?.endio(vdo.sim, 'ENOSPC');
+  dv.acknowledged = true;
+  completeDataVio(vdo, dv);
 }
 
 /** write_bin: a compressed block at the first fragment's allocation (one fragment: written whole). */
@@ -330,6 +360,11 @@ function completeJournalWrite(vdo: Vdo, m: import('./completion.js').MetadataVio
   }
   if (vdo.journal.broken) vdo.journal.shuffle(committed);
   for (const dv of committed) {
+    if (dv.treeKey >= 0) {
+      // journal_block_map_allocation's continuation: the page's reference count.
+      vdo.toPhysical(dv, S.setBlockMapPageReferenceCount, vdo.depot.zoneOf(dv.newPbn));
+      continue;
+    }
     // journal_remapping's continuation.
     dv.firstReferenceOperationComplete = dv.newPbn === 0 || dv.mappedPbn === 0;
     if (dv.newPbn > 0) vdo.toPhysical(dv, S.incrementReferenceCount, vdo.depot.zoneOf(dv.newPbn));
@@ -342,67 +377,6 @@ function completeJournalWrite(vdo: Vdo, m: import('./completion.js').MetadataVio
   for (const zone of vdo.blockMap.zones) for (const page of vdo.blockMap.expired(zone, vdo.journal.committed)) vdo.writeBlockMapPage(zone.index, page);
 }
 
-/**
- * increment_reference_count / decrement_reference_count, in the block's physical zone, in
- * journal order. Under structure-locking an update ahead of its turn parks; the update that
- * fills the gap applies the parked ones that follow it while it holds the zone's lock (a step's
- * CPU each). The thread designs never get one out of turn unless the order is broken on
- * purpose, which is then counted.
- */
-function modifyReferenceCount(vdo: Vdo, c: VdoCompletion): void {
-  const zone = vdo.depot.zones[vdo.depot.zoneOf(updatePbn(c))];
-  const enforce = vdo.params.threads === 'structure-locking' && vdo.params.journalOrder === 'kept';
-  const ticket = updateTicket(c);
-  if (enforce && ticket !== zone.nextTicket) {
-    zone.parks++;
-    zone.parked.set(ticket, c);
-    return;
-  }
-  applyReferenceUpdate(vdo, zone, c);
-  if (!enforce) return;
-  for (let next = zone.parked.get(zone.nextTicket); next !== undefined; next = zone.parked.get(zone.nextTicket)) {
-    zone.parked.delete(zone.nextTicket);
-    vdo.ctx.chargeNs += vdo.params.costs.stepNs;
-    applyReferenceUpdate(vdo, zone, next);
-  }
-}
-
-function updateOwner(c: VdoCompletion): DataVio {
-  return c.step === S.incrementReferenceCount ? (c as DataVio) : (c as ReferenceUpdate).owner;
-}
-
-function updatePbn(c: VdoCompletion): number {
-  return c.step === S.incrementReferenceCount ? updateOwner(c).newPbn : updateOwner(c).mappedPbn;
-}
-
-function updateTicket(c: VdoCompletion): number {
-  return c.step === S.incrementReferenceCount ? updateOwner(c).incrementTicket : updateOwner(c).decrementTicket;
-}
-
-/** vdo_modify_reference_count: the slab-journal entry and the count, then on to the block map. */
-function applyReferenceUpdate(vdo: Vdo, zone: import('./slab-depot.js').PhysicalZone, c: VdoCompletion): void {
-  const inc = c.step === S.incrementReferenceCount;
-  const dv = updateOwner(c);
-  const pbn = updatePbn(c);
-  const ticket = updateTicket(c);
-  if (ticket < zone.nextTicket) zone.outOfOrder++;
-  zone.nextTicket = Math.max(zone.nextTicket, ticket + 1);
-  if (inc) zone.increments++;
-  else zone.decrements++;
-  const slab = vdo.depot.slabOf(pbn);
-  slab.journalCurrent.push(dv.journalEntry * 2 + (inc ? 1 : 0));
-  if (vdo.depot.adjust(pbn, inc)) {
-    vdo.stats.slabJournalBlocksWritten++;
-    const at = vdo.depot.journalBlockPbn(pbn);
-    const token = vdo.token();
-    slab.journalWritten.push({ token, pbn: at, entries: slab.journalCurrent });
-    slab.journalCurrent = [];
-    vdo.metadataIo('write', at, 0, S.slabJournalWritten, c.thread, c.structure, null, 0, token);
-  }
-  if (inc && dv.newState >= 2 && dv.newPbn === dv.allocationPbn) zone.pbnLocks.delete(pbn);
-  vdo.toLogical(c, S.updateBlockMap, dv.logicalZone);
-}
-
 /** update_block_map: the rendezvous of the two reference updates, then the new mapping. */
 function updateBlockMap(vdo: Vdo, c: VdoCompletion): void {
   const dv = c instanceof ReferenceUpdate ? c.owner : (c as DataVio);
@@ -410,7 +384,7 @@ function updateBlockMap(vdo: Vdo, c: VdoCompletion): void {
     dv.firstReferenceOperationComplete = true;
     return;
   }
-  vdo.blockMap.put(vdo.blockMap.zones[dv.logicalZone], dv.lbn, dv.newPbn * 16 + dv.newState, dv.journalEntry, vdo.journal.committed);
+  vdo.blockMap.put(vdo.blockMap.zones[dv.logicalZone], dv.lbn, dv.leafPbn, dv.newPbn * 16 + dv.newState, dv.journalEntry, vdo.journal.committed);
   if (dv.hashLock !== null) vdo.toHash(dv, S.continueHashLock);
   else completeDataVio(vdo, dv);
 }

@@ -20,15 +20,15 @@ export interface VdoHarness {
   target: VdoTarget;
 }
 
-/** `opts` are the table's optional arguments; storage of `gib` GiB with 8 MiB slabs by default. */
-export function vdoSetup(opts = 'hash 1 logical 1 physical 1', params: Record<string, unknown> = {}, cores = 8, gib = 1): VdoHarness {
+/** `opts` are the table's optional arguments; storage of `gib` GiB with 8 MiB slabs by default, as many logical blocks unless `logicalBlocks`. */
+export function vdoSetup(opts = 'hash 1 logical 1 physical 1', params: Record<string, unknown> = {}, cores = 8, gib = 1, logicalBlocks = 0): VdoHarness {
   const sim = new Simulation({ seed: 1 });
   const cpus = new CpuSet(sim, { cores, contextSwitchNs: 1000, wakeupNs: 1500 });
   const blocks = gib * 262144;
   const storage = new FakeDevice(sim, 'store', blocks * SPB, 20_000);
   storage.record = false;
   const ctx = { sim, cpus, params: { 'vdo.slabSizeMb': 8, ...params }, deviceName: 'vdo0', lookupDevice: (d: string) => (d === 'store' ? storage : undefined) };
-  const dev = createMappedDevice(ctx, `0 ${blocks * SPB} vdo V4 store ${blocks} 4096 32768 16380 ${opts}`);
+  const dev = createMappedDevice(ctx, `0 ${(logicalBlocks || blocks) * SPB} vdo V4 store ${blocks} 4096 32768 16380 ${opts}`);
   return { sim, cpus, storage, dev, target: dev.targets[0].target as unknown as VdoTarget };
 }
 
