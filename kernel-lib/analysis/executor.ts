@@ -1,9 +1,10 @@
 // Where sweep runs execute: a piscina pool of worker threads, or the calling thread itself when
 // one worker is asked for (no threads, so a debugger and stack traces see the runner directly).
 // Both load runners through sweep-worker.js, so they behave the same.
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Params } from './grid.js';
 import { ANALYSIS_DIR } from './module-location.js';
 import { guardProcessExit } from './process-exit-guard.js';
@@ -23,6 +24,13 @@ export interface Executor {
 }
 
 const WORKER_ENTRY = path.join(ANALYSIS_DIR, 'sweep-worker.js');
+
+/**
+ * piscina, loaded when a pool is first made: a shard or a sweep in this thread never needs it,
+ * and its modules are part of every short shard's start-up. A CommonJS require (piscina ships
+ * one), so this stays synchronous in both worlds (ES modules and tslab's CommonJS).
+ */
+const loadPiscina = (): typeof Piscina => (createRequire(path.join(ANALYSIS_DIR, 'executor.js'))('piscina') as typeof import('piscina')).Piscina;
 
 // A real dynamic import: tslab compiles this file to CommonJS and would turn a literal
 // `import()` into `require()`, which cannot load the ES-module worker entry.
@@ -88,7 +96,8 @@ const pools = new Map<number, Piscina>();
 function pool(workers: number): Executor {
   let piscina = pools.get(workers);
   if (piscina === undefined) {
-    piscina = new Piscina({
+    const PiscinaPool = loadPiscina();
+    piscina = new PiscinaPool({
       filename: WORKER_ENTRY,
       minThreads: workers,
       maxThreads: workers,

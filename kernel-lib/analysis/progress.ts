@@ -2,7 +2,13 @@
 // notebook layer installs one that updates a display in the kernel; without one, progress goes
 // to the terminal, as a live bar with ETA when stderr is a TTY and as an occasional plain line
 // otherwise (logs of `make report` or CI stay readable).
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type cliProgressModule from 'cli-progress';
+import { ANALYSIS_DIR } from './module-location.js';
+
+/** cli-progress, loaded for the first live bar only (a shard or a log never draws one). */
+const loadCliProgress = (): typeof cliProgressModule => createRequire(path.join(ANALYSIS_DIR, 'progress.js'))('cli-progress') as typeof cliProgressModule;
 
 export interface Progress {
   /** `done` tasks out of the total are finished; `info` is a short status ("3 cached"). */
@@ -30,6 +36,7 @@ export const terminalProgress: ProgressFactory = (label, total) =>
   process.stderr.isTTY ? barProgress(label, total) : lineProgress(label, total);
 
 function barProgress(label: string, total: number): Progress {
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

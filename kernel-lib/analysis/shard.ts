@@ -17,8 +17,8 @@ import { setProgressFactory } from './progress.js';
 import { resolveRunner } from './runner.js';
 import { deriveSeed } from './seeds.js';
 import { SweepCache, runKeyOf, sweepCacheDir } from './sweep-cache.js';
-import { selectMetrics, type SweepSpec } from './sweep-spec.js';
-import { sweep, type SweepFailure } from './sweep.js';
+import { checkSpecMetrics, type SweepSpec } from './sweep-spec.js';
+import { metricNames, sweepRuns, type SweepFailure, type SweepRuns } from './sweep.js';
 
 export interface Plan {
   spec: string;
@@ -224,12 +224,14 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
     stop() {},
   }));
   const started = Date.now();
-  let table;
+  // The runs without their table: a shard never shows one, and the table library is a good
+  // part of a short shard's start-up (bench/shard.ts).
+  let swept: SweepRuns | undefined;
   try {
-    table = await sweep({ ...o, grid: points, workers: options.workers ?? shardWorkers(), quiet: false });
+    swept = await sweepRuns({ ...o, grid: points, workers: options.workers ?? shardWorkers(), quiet: false });
   } catch (e) {
-    // Every run failed: sweep() throws with their summary; the marker still records them.
-    table = undefined;
+    // Every run failed: sweepRuns() throws with their summary; the marker still records them.
+    swept = undefined;
     if (!options.quiet) process.stderr.write(`${(e as Error).message}\n`);
   } finally {
     setProgressFactory(null);
@@ -240,7 +242,7 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
     const metrics = cache.get(r.key);
     if (metrics !== undefined) computed.push({ key: r.key, params: r.params, replicate: r.replicate, digest: hash(canonicalJSON(metrics)).slice(0, 16) });
   }
-  const failures: SweepFailure[] = table?.failures ?? runs.filter((r) => !before.has(r.key)).map((r) => ({ params: r.params, replicate: r.replicate, seed: r.seed, error: 'every run of the shard failed (see its log)' }));
+  const failures: SweepFailure[] = swept?.failures ?? runs.filter((r) => !before.has(r.key)).map((r) => ({ params: r.params, replicate: r.replicate, seed: r.seed, error: 'every run of the shard failed (see its log)' }));
   marker = {
     ...marker,
     status: 'done',
@@ -253,7 +255,7 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
   };
   writeJson(markerFile(dir, shard, shards), marker);
   // An unknown metric in the spec is found here, by the first shard, not only at the merge.
-  if (table) selectMetrics(spec, table);
+  if (swept) checkSpecMetrics(spec, metricNames(swept.runs));
   return marker;
 }
 

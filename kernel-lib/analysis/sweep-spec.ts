@@ -147,13 +147,21 @@ export function selectMetrics(spec: SweepSpec, table: SweepTable): SweepTable {
   if (spec.metrics === undefined || table.numRows() === 0) return table;
   const all = table.columnNames();
   const seedAt = all.indexOf('seed');
-  const returned = all.slice(seedAt + 1);
+  checkSpecMetrics(spec, all.slice(seedAt + 1));
+  const kept = table.select([...all.slice(0, seedAt + 1), ...spec.metrics]) as ColumnTable;
+  return Object.assign(kept, { failures: table.failures, info: table.info });
+}
+
+/**
+ * Every metric the spec lists is one the runner returned (`returned`, from runs that
+ * succeeded; none succeeded: nothing to check), else an error at `metrics`.
+ */
+export function checkSpecMetrics(spec: SweepSpec, returned: readonly string[]): void {
+  if (spec.metrics === undefined || returned.length === 0) return;
   const unknown = spec.metrics.find((m) => !returned.includes(m));
   if (unknown !== undefined) {
     throw spec.source.error(['metrics'], `'${unknown}' is not a metric the runner returns (it returns: ${returned.join(', ')})`);
   }
-  const kept = table.select([...all.slice(0, seedAt + 1), ...spec.metrics]) as ColumnTable;
-  return Object.assign(kept, { failures: table.failures, info: table.info });
 }
 
 /**

@@ -11,7 +11,6 @@
 //     seed: 42,
 //   });
 import { availableParallelism } from 'node:os';
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { createExecutor } from './executor.js';
 import { expandGrid, parameterNames, type Grid, type Params } from './grid.js';
@@ -78,7 +77,8 @@ export interface SweepInfo {
 /** The result table, plus the runs that failed and how the sweep went. */
 export type SweepTable = ColumnTable & { failures: SweepFailure[]; info: SweepInfo };
 
-interface Run {
+/** One run of a sweep: its point, replicate and seed, and its metrics or its error. */
+export interface SweepRun {
   params: Params;
   replicate: number;
   seed: number;
@@ -86,7 +86,26 @@ interface Run {
   error?: string;
 }
 
+/** What a sweep computed, before it becomes a table. */
+export interface SweepRuns {
+  /** Every run in grid order. */
+  runs: SweepRun[];
+  /** The grid's points (their parameter names order the table's columns). */
+  points: Params[];
+  failures: SweepFailure[];
+  info: SweepInfo;
+}
+
 export async function sweep(options: SweepOptions): Promise<SweepTable> {
+  const { runs, points, failures, info } = await sweepRuns(options);
+  return Object.assign(await toTable(runs, points), { failures, info });
+}
+
+/**
+ * sweep() without the table: a shard needs only what was computed and cached, and the table
+ * library (arquero, a few hundred modules) is a good part of a short shard's start-up.
+ */
+export async function sweepRuns(options: SweepOptions): Promise<SweepRuns> {
   const started = Date.now();
   const runner = resolveRunner(options.runner);
   const workers = options.workers ?? availableParallelism();
@@ -99,7 +118,7 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
 
   const version = modelVersion(runner.module);
   const cache = options.cache === false ? undefined : new SweepCache(sweepCacheDir(options.cacheDir));
-  const keyOf = (run: Run) => runKeyOf(runner.id, version, run.params, run.seed);
+  const keyOf = (run: SweepRun) => runKeyOf(runner.id, version, run.params, run.seed);
   if (options.cacheOnly && !cache) throw new TypeError("sweep: 'cacheOnly' needs the cache (cache: false was given)");
   for (const run of runs) run.metrics = cache?.get(SweepCache.key(keyOf(run)));
   const uncached = runs.filter((run) => run.metrics === undefined);
@@ -122,7 +141,7 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
     // No more runs in flight than threads: a run's time limit then counts its own time, not
     // its wait in the pool's queue.
     let next = 0;
-    const runOne = async (run: Run) => {
+    const runOne = async (run: SweepRun) => {
         try {
           const value = await executor!.run({ module: runner.module, exportName: runner.exportName, params: run.params, seed: run.seed }, pointTimeoutMs);
           const problem = checkMetrics(value);
@@ -173,11 +192,11 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
     wallMs: Date.now() - started,
     ...(options.cacheOnly ? { missing: uncached.map(({ params, replicate, seed }) => ({ params, replicate, seed })) } : {}),
   };
-  return Object.assign(toTable(runs, points), { failures, info });
+  return { runs, points, failures, info };
 }
 
 /** Every run in grid order: each point (fixed params merged under it) times each replicate. */
-function planRuns(points: readonly Params[], fixed: Params, replicates: number, baseSeed: number): Run[] {
+function planRuns(points: readonly Params[], fixed: Params, replicates: number, baseSeed: number): SweepRun[] {
   if (!Number.isInteger(replicates) || replicates < 1) {
     throw new TypeError(`sweep: 'replicates' must be a positive integer, got ${replicates}`);
   }
@@ -187,19 +206,25 @@ function planRuns(points: readonly Params[], fixed: Params, replicates: number, 
   });
 }
 
+/** The metric names the runs returned, in the table's column order (first seen first). */
+export function metricNames(runs: readonly SweepRun[]): string[] {
+  return [...new Set(runs.flatMap((run) => (run.metrics ? Object.keys(run.metrics) : [])))];
+}
+
 /** One row per successful run: parameters, replicate, seed, then the metrics. */
-function toTable(runs: readonly Run[], points: readonly Params[]): ColumnTable {
+async function toTable(runs: readonly SweepRun[], points: readonly Params[]): Promise<ColumnTable> {
+  const aq = await import('arquero');
   const ok = runs.filter((run) => run.metrics !== undefined);
   // Grid parameters first (they are what varies), then fixed ones.
   const paramNames = [...new Set([...parameterNames(points), ...parameterNames(ok.map((run) => run.params))])];
-  const metricNames = [...new Set(ok.flatMap((run) => Object.keys(run.metrics!)))];
-  const clash = metricNames.find((name) => paramNames.includes(name) || name === 'replicate' || name === 'seed');
+  const metricColumns = metricNames(ok);
+  const clash = metricColumns.find((name) => paramNames.includes(name) || name === 'replicate' || name === 'seed');
   if (clash) throw new Error(`sweep: metric '${clash}' has the name of a parameter or of the 'replicate'/'seed' column; rename it`);
   const columns: Record<string, unknown[]> = {};
   for (const name of paramNames) columns[name] = ok.map((run) => run.params[name]);
   columns.replicate = ok.map((run) => run.replicate);
   columns.seed = ok.map((run) => run.seed);
-  for (const name of metricNames) columns[name] = ok.map((run) => run.metrics![name]);
+  for (const name of metricColumns) columns[name] = ok.map((run) => run.metrics![name]);
   return aq.table(columns);
 }
 

@@ -6,7 +6,7 @@ import type { ShellRun } from '../workload/shell/index.js';
 import { fioText } from '../workload/fio/text-output.js';
 import type { Scenario } from './schema.js';
 import type { BlockTrace } from './trace-writer.js';
-import { whereTheTimeWent, type ThreadReportRow } from './where-time-went.js';
+import { whereTheTimeWent, whereTheTimeWentMetrics, type ThreadReportRow } from './where-time-went.js';
 import type { LockReportRow } from '../sim/lock-report.js';
 import { powerCutText, type PowerCutReport } from './power-cut.js';
 
@@ -99,7 +99,10 @@ export class ScenarioResult {
     return (umount.start_ns + umount.elapsed_ns - mount.start_ns) / 1e9;
   }
 
-  /** One flat row for sweep tables: per job and direction bw, iops, latencies; dd's rate. */
+  /**
+   * One flat row for sweep tables: per job and direction bw, iops, latencies; dd's rate; where
+   * the time went (CPU per core and thread, the lock report). Every key: docs/scenario.md, "Metrics".
+   */
   metrics(): Record<string, number | string | boolean> {
     const m: Record<string, number | string | boolean> = { simulated_s: this.dmsim.simulated_s, events: this.dmsim.events };
     if (this.dd !== null) {
@@ -148,6 +151,8 @@ export class ScenarioResult {
       const states = ((dev.status ?? []) as Json[]).filter((t) => typeof t.state === 'string');
       if (states.length > 0) m[`${dev.name}_invalid`] = states.some((t) => t.state === 'Invalid');
     }
+    // Last, so the columns above keep their places in existing tables.
+    Object.assign(m, whereTheTimeWentMetrics(this.dmsim.threads, this.dmsim.locks, this.dmsim.cpu_util));
     return m;
   }
 

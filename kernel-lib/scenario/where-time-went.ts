@@ -64,3 +64,29 @@ export function whereTheTimeWent(threads: readonly ThreadReportRow[], locks: rea
   }
   return lines;
 }
+
+/**
+ * The same report as columns of a sweep's row (ScenarioResult.metrics()), so a sweep can plot
+ * where the time went against its parameters and a CPU limit is not taken for a device limit:
+ * `cpu.N.busy` per core and `cpu.busy_max` (shares of the run, 0-1), `cpu.busy_sum` (cores'
+ * worth); per thread and kernel work item `thread.NAME.cpu_busy` / `work.NAME.cpu_busy` (1 =
+ * one core the whole run); per lock class `lock.NAME.hold` (share of the run held, summed over
+ * instances), `lock.NAME.acquisitions`, `lock.NAME.contended` (share of acquisitions that
+ * waited) and `lock.NAME.wait_mean_us` (mean wait of those that waited). Every thread and lock
+ * gets its columns, used or not: a scenario's columns do not depend on its parameters' luck.
+ */
+export function whereTheTimeWentMetrics(threads: readonly ThreadReportRow[], locks: readonly LockReportRow[], cpuUtil: readonly number[]): Record<string, number> {
+  const m: Record<string, number> = {};
+  cpuUtil.forEach((u, i) => (m[`cpu.${i}.busy`] = u));
+  m['cpu.busy_max'] = cpuUtil.length > 0 ? Math.max(...cpuUtil) : 0;
+  m['cpu.busy_sum'] = cpuUtil.reduce((a, b) => a + b, 0);
+  // Two threads of one name (kworkers come and go) share their column, as `top` would sum them.
+  for (const t of threads) m[`${t.kind}.${t.name}.cpu_busy`] = (m[`${t.kind}.${t.name}.cpu_busy`] ?? 0) + t.cpu_busy;
+  for (const l of locks) {
+    m[`lock.${l.name}.hold`] = l.hold_fraction;
+    m[`lock.${l.name}.acquisitions`] = l.acquisitions;
+    m[`lock.${l.name}.contended`] = l.acquisitions > 0 ? l.contended / l.acquisitions : 0;
+    m[`lock.${l.name}.wait_mean_us`] = l.contended_wait_mean_ns / 1e3;
+  }
+  return m;
+}

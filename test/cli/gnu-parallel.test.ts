@@ -6,16 +6,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { whyNoSsh } from '../helpers/cluster-preconditions.js';
 import { dmsim, ROOT, SIXTEEN, oneMachineTable, workspace } from '../helpers/sweep-cli.js';
-
-function whyNoSsh(): string | undefined {
-  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
-  if (process.getuid?.() !== 0) return 'not root: the throwaway sshd needs root to start (make test as root, as CI does)';
-  for (const bin of ['/usr/sbin/sshd', '/usr/bin/ssh', '/usr/bin/ssh-keygen', '/usr/bin/parallel']) {
-    if (!fs.existsSync(bin)) return `${bin} is not installed: make test installs it (Debian: openssh-server openssh-client parallel)`;
-  }
-  return undefined;
-}
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 200));

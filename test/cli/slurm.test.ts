@@ -1,23 +1,14 @@
 // `dmsim sweep --slurm` on a real one-machine Slurm cluster (munge, slurmctld, slurmd from
 // Debian, started by scripts/slurm-cluster.sh and stopped by pid after the tests). Where it
-// cannot run (not root, not Debian, Slurm not installed) the tests are skipped, saying why.
+// cannot run (not root, not Debian, Slurm not installed) the tests are skipped, saying why
+// (test/cli/skip-paths.test.ts takes that path with a host that lacks them).
 import { expect } from 'chai';
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { whyNoSlurm } from '../helpers/cluster-preconditions.js';
 import { dmsim, ROOT, SIXTEEN, sweepWithOwnRunner, oneMachineTable, workspace } from '../helpers/sweep-cli.js';
-
-/** Why this machine cannot run the cluster, or undefined when it can. */
-function whyNoSlurm(): string | undefined {
-  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
-  if (process.getuid?.() !== 0) return 'not root: slurmd must run as root to start jobs (make test as root, as CI does)';
-  if (!fs.existsSync('/etc/debian_version')) return 'not Debian: the cluster comes from Debian packages (slurmctld slurmd slurm-client munge)';
-  for (const bin of ['/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', '/usr/bin/sbatch']) {
-    if (!fs.existsSync(bin)) return `${bin} is not installed: make test installs it (scripts/ensure-debian-packages.sh slurmctld slurmd slurm-client munge)`;
-  }
-  return undefined;
-}
 
 function squeueLines(env: NodeJS.ProcessEnv, name: string): Promise<string[]> {
   return new Promise((resolve, reject) =>

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { threadReport, whereTheTimeWent } from '../../kernel-lib/scenario/where-time-went.js';
+import { threadReport, whereTheTimeWent, whereTheTimeWentMetrics } from '../../kernel-lib/scenario/where-time-went.js';
 import { CpuSet } from '../../kernel-lib/sim/cpu.js';
 import { Simulation } from '../../kernel-lib/sim/index.js';
 import { lockReport } from '../../kernel-lib/sim/lock-report.js';
@@ -50,5 +50,52 @@ describe('scenario/where-time-went', () => {
     expect(lines[2]).to.match(/^ {2}t7 /);
     expect(lines[4]).to.match(/^ {2}t5 /);
     expect(lines[5]).to.equal('  (4 more in dmsim.threads)');
+  });
+
+  it('metrics() carries the report as columns: per core, per thread and work item, per lock class', function () {
+    this.timeout(0); // two short scenario runs
+    const run = (seed: number) => runScenario('examples/snapshot-2019-null_blk-origin-randwrite.yaml', { seed, set: { 'workload.fio.global.runtime': '5ms' } });
+    const r = run(1);
+    const m = r.metrics();
+    const d = r.dmsim;
+    // The columns are the dmsim block's numbers, in the documented units (docs/scenario.md, "Metrics").
+    d.cpu_util.forEach((u, i) => expect(m[`cpu.${i}.busy`], `cpu.${i}.busy`).to.equal(u));
+    expect(m['cpu.busy_max']).to.equal(Math.max(...d.cpu_util));
+    expect(m['cpu.busy_sum']).to.be.closeTo(d.cpu_util.reduce((a, b) => a + b, 0), 1e-12);
+    const lock = d.locks.find((l) => l.name === 'snap.lock')!;
+    expect(m['lock.snap.lock.hold']).to.equal(lock.hold_fraction);
+    expect(m['lock.snap.lock.acquisitions']).to.equal(lock.acquisitions);
+    expect(m['lock.snap.lock.contended']).to.equal(lock.contended / lock.acquisitions);
+    expect(m['lock.snap.lock.wait_mean_us']).to.equal(lock.contended_wait_mean_ns / 1e3);
+    expect(m['work.kcopyd-snap.cpu_busy']).to.equal(d.threads.find((t) => t.kind === 'work' && t.name === 'kcopyd-snap')!.cpu_busy);
+    // Theory: a core is busy at least as long as the threads pinned to it ran on it (the rest
+    // of its busy time is interrupts and softirqs charged to no thread).
+    d.cpu_util.forEach((u, core) => {
+      const pinned = d.threads.filter((t) => t.kind === 'thread' && t.pin === core).reduce((n, t) => n + Number(m[`thread.${t.name}.cpu_busy`]), 0);
+      expect(pinned, `threads pinned to CPU ${core}`).to.be.at.most(u + 1e-9);
+    });
+    // The CPU limit of this stack shows: CPU 0 (fio job 0 and kcopyd's bound work item) is saturated.
+    expect(m['cpu.busy_max']).to.equal(m['cpu.0.busy']).and.to.be.above(0.95);
+    // The columns are the stack's, not the run's luck: another seed, the same keys in the same order.
+    expect(Object.keys(run(2).metrics())).to.deep.equal(Object.keys(m));
+  });
+
+  it('threads of one name share a column; a lock never acquired has zeros, not NaN', () => {
+    const threads = [
+      { name: 'kworker/0:1', kind: 'thread' as const, cpu_ns: 10, cpu_busy: 0.25 },
+      { name: 'kworker/0:1', kind: 'thread' as const, cpu_ns: 10, cpu_busy: 0.5 },
+    ];
+    const locks = [{ name: 'idle', kind: 'mutex', instances: 1, acquisitions: 0, contended: 0, wait_mean_ns: 0, contended_wait_mean_ns: 0, wait_max_ns: 0, hold_fraction: 0 }];
+    expect(whereTheTimeWentMetrics(threads, locks, [0.75, 0])).to.deep.equal({
+      'cpu.0.busy': 0.75,
+      'cpu.1.busy': 0,
+      'cpu.busy_max': 0.75,
+      'cpu.busy_sum': 0.75,
+      'thread.kworker/0:1.cpu_busy': 0.75,
+      'lock.idle.hold': 0,
+      'lock.idle.acquisitions': 0,
+      'lock.idle.contended': 0,
+      'lock.idle.wait_mean_us': 0,
+    });
   });
 });
