@@ -18,6 +18,11 @@ export interface ColumnFormat {
   label?: string;
   /** Unit written in the header: "label (unit)". */
   unit?: string;
+  /**
+   * Factor from the column's unit to `unit` (µs to ms: 1e-3); the table holds the converted
+   * values. An uncertainty column needs the same scale as its value.
+   */
+  scale?: number;
   /** Significant digits of the column's largest value (default 3). */
   digits?: number;
   /** Decimals shown, whatever the values (overrides digits and uncertainty). */
@@ -43,11 +48,17 @@ export function formatTable(data: ChartData, columns: Readonly<Record<string, Co
   const names = Object.keys(columns);
   const formats = Object.fromEntries(names.map((n) => [n, typeof columns[n] === 'string' ? { label: columns[n] } : columns[n]!])) as Record<string, ColumnFormat>;
   const needed = [...names, ...names.map((n) => formats[n]!.uncertainty)];
-  const rows = rowsOf(data, needed, 'formatTable');
+  let rows = rowsOf(data, needed, 'formatTable');
   const headers = names.map((n) => axisTitle(formats[n]!.label ?? n, formats[n]!.unit));
   const twice = headers.find((h, i) => headers.indexOf(h) !== i);
   if (twice !== undefined) throw new Error(`formatTable: two columns would have the header '${twice}'`);
 
+  for (const n of names) {
+    const factor = formats[n]!.scale;
+    if (factor === undefined) continue;
+    if (!(Number.isFinite(factor) && factor > 0)) throw new RangeError(`formatTable: scale of '${n}' must be a positive number, got ${factor}`);
+    rows = rows.map((r) => ({ ...r, [n]: typeof r[n] === 'number' ? (r[n] as number) * factor : r[n] }));
+  }
   const decimals: Record<string, number> = {};
   // Uncertainty columns take the decimals of the value they qualify.
   const byUncertainty = new Map<string, number>();

@@ -49,4 +49,13 @@ describe('analysis/table-format', () => {
     expect(() => formatTable([{ a: 1, b: 2 }], { a: 'x', b: 'x' })).to.throw(/two columns would have the header 'x'/);
     expect(() => formatTable([{ a: 1.5 }], { a: { decimals: -1 } })).to.throw(/decimals of 'a' must be an integer from 0 to 20, got -1/);
   });
+
+  it('scale converts a column to the unit of its header (values too: the CSV matches the header)', () => {
+    const t = formatTable([{ lat_us: 148867.2 }, { lat_us: 623903 }], { lat_us: { label: 'latency', unit: 'ms', scale: 1e-3 } });
+    const ms = t.array('latency (ms)') as number[];
+    expect(ms[0]).to.be.closeTo(148.8672, 1e-9);
+    expect(ms[1]).to.be.closeTo(623.903, 1e-9);
+    expect(t.columnDecimals).to.deep.equal({ 'latency (ms)': 0 });
+    expect(() => formatTable([{ a: 1 }], { a: { scale: 0 } })).to.throw(/scale of 'a' must be a positive number, got 0/);
+  });
 });
