@@ -55,5 +55,34 @@ export function isTable(value: unknown): boolean {
   return value !== null && typeof value === 'object' && typeof (value as { objects?: unknown }).objects === 'function';
 }
 
+/** True when every value is a positive power of two (1, 2, 4, ..., or 1/2, 1/4, ...). */
+export function allPowersOfTwo(values: readonly unknown[]): boolean {
+  return values.length > 0 && values.every((v) => typeof v === 'number' && v > 0 && Number.isInteger(Math.log2(v)));
+}
+
+/**
+ * A log scale that fits the values: base 2 with one tick per power of two in their range when
+ * they all are powers of two (iodepth, block size, region size: 1, 2, 4 ... reads better than
+ * 1, 10, 100), base 10 otherwise. Returns the encoding's `scale` and, for base 2, its `axis`.
+ */
+export function logScale(values: readonly unknown[]): { scale: Record<string, unknown>; axis?: Record<string, unknown> } {
+  if (!allPowersOfTwo(values)) return { scale: { type: 'log' } };
+  const exponents = (values as number[]).map((v) => Math.log2(v));
+  const lo = Math.min(...exponents);
+  const hi = Math.max(...exponents);
+  // Every power in the range, or every other one when there are many (a phone's narrow axis).
+  const step = Math.max(1, Math.ceil((hi - lo + 1) / 12));
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e += step) ticks.push(2 ** e);
+  return { scale: { type: 'log', base: 2 }, axis: { values: ticks, format: '~g' } };
+}
+
+/**
+ * Zoom for the live chart: an interval selection bound to the scales (drag to pan, wheel or
+ * pinch to zoom, double-click to go back). Put on one layer only; report pages leave it out
+ * on phones, where a drag must scroll the page.
+ */
+export const ZOOM_PARAM = { name: 'zoom', select: 'interval', bind: 'scales' } as const;
+
 /** Default plot size, wide enough for a legend beside it. */
 export const SIZE = { width: 420, height: 260 } as const;

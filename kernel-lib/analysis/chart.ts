@@ -9,8 +9,22 @@ export type VegaLiteSpec = vegaLite.TopLevelSpec;
 export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 export const VEGALITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
+/**
+ * What every chart carries in its spec (the static SVG, JupyterLab and the live page alike):
+ * legend and axis labels are never cut short with "…", however long. A spec's own config wins.
+ */
+export const CHART_CONFIG = { legend: { labelLimit: 0, titleLimit: 0 }, axis: { labelLimit: 0 } } as const;
+
 export class Chart {
-  constructor(readonly spec: VegaLiteSpec) {}
+  readonly spec: VegaLiteSpec;
+
+  constructor(spec: VegaLiteSpec) {
+    const own = (spec.config ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    this.spec = {
+      ...spec,
+      config: { ...own, legend: { ...CHART_CONFIG.legend, ...own.legend }, axis: { ...CHART_CONFIG.axis, ...own.axis } },
+    } as VegaLiteSpec;
+  }
 
   /**
    * A chart from a spec built as plain JSON. The chart helpers assemble specs piece by piece,

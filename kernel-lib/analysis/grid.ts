@@ -6,6 +6,26 @@
 export type Params = Record<string, unknown>;
 export type Grid = Readonly<Record<string, readonly unknown[]>> | readonly Params[];
 
+/**
+ * Parameters named `label.NAME` describe a point for its reader (a design's name, the
+ * published row it reproduces) and are not given to the runner: they become columns of the
+ * sweep's table as they are, so a table needs no parsing back from the overrides. They change
+ * neither the run's seed nor its cache entry.
+ */
+export const LABEL_PREFIX = 'label.';
+
+export function isLabel(name: string): boolean {
+  return name.startsWith(LABEL_PREFIX);
+}
+
+/** A point split into what the runner gets and its label columns. */
+export function splitLabels(point: Params): { params: Params; labels: Params } {
+  const params: Params = {};
+  const labels: Params = {};
+  for (const [name, value] of Object.entries(point)) (isLabel(name) ? labels : params)[name] = value;
+  return { params, labels };
+}
+
 /** Every point of the grid, in grid order. An empty grid `{}` is one point with no parameters. */
 export function expandGrid(grid: Grid): Params[] {
   if (Array.isArray(grid)) {

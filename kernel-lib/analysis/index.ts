@@ -13,3 +13,4 @@ export { metricChart, type MetricChartOptions, type ErrorBars } from './metric-c
 export { latencyCdf, percentileChart, type CdfOptions, type PercentileOptions } from './latency-charts.js';
 export { timeSeries, scatter, type TimeSeriesOptions } from './time-series.js';
 export { heatmap, type HeatmapOptions } from './heatmap.js';
+export { formatTable, significantDecimals, uncertaintyDecimals, type ColumnFormat, type FormattedTable } from './table-format.js';

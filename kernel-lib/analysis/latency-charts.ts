@@ -2,7 +2,7 @@
 // latencies (DiskSim's validation plots, its "demerit" compares exactly these), and tail
 // percentiles (fio's clat percentiles: 50, 99, 99.9, ...).
 import { Chart } from './chart.js';
-import { axisTitle, convertTime, displayUnit, isTable, rowsOf, seriesLabel, SIZE, type ChartData, type Row, type TimeUnit } from './chart-data.js';
+import { axisTitle, convertTime, displayUnit, isTable, rowsOf, seriesLabel, SIZE, ZOOM_PARAM, type ChartData, type Row, type TimeUnit } from './chart-data.js';
 
 interface LatencyAxisOptions {
   /** Unit of the input values. Default 'ns' (the simulator's clock). */
@@ -25,6 +25,8 @@ export interface CdfOptions extends LatencyAxisOptions {
   series?: string;
   /** Points drawn per series at most (large samples are reduced to evenly spaced quantiles). */
   maxPoints?: number;
+  /** Drag to pan, wheel to zoom in the live chart (default true: the tail is where the detail is). */
+  zoom?: boolean;
 }
 
 /** Empirical CDF of latency samples, a step line per series. */
@@ -50,6 +52,7 @@ export function latencyCdf(samples: LatencySamples, options: CdfOptions = {}): C
     width: options.width ?? SIZE.width,
     height: options.height ?? SIZE.height,
     data: { values },
+    ...(options.zoom ?? true ? { params: [ZOOM_PARAM] } : {}),
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: { field: 'latency', type: 'quantitative', title: axisTitle('latency', displayUnit(unit)), scale: options.scale === 'log' ? { type: 'log' } : { zero: false } },

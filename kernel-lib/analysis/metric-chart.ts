@@ -2,7 +2,7 @@
 // optionally published reference values as distinct marks: the standard figure of a study
 // ("model vs measured throughput as the chunk size grows").
 import { Chart } from './chart.js';
-import { axisTitle, finiteOrNull, rowsOf, seriesLabel, SIZE, type ChartData } from './chart-data.js';
+import { axisTitle, finiteOrNull, logScale, rowsOf, seriesLabel, SIZE, ZOOM_PARAM, type ChartData } from './chart-data.js';
 import { describeSample } from './summarize.js';
 
 export type ErrorBars = 'ci95' | 'minmax' | 'stddev' | 'none';
@@ -34,8 +34,11 @@ export interface MetricChartOptions {
   seriesLabel?: string;
   /** 95% CI of the mean (Student t, default), min..max, ±1 standard deviation, or none. */
   errorBars?: ErrorBars;
+  /** 'log': base 2 with a tick per power of two when every x is one (iodepth, block size), else base 10. */
   xScale?: 'linear' | 'log';
   yScale?: 'linear' | 'log';
+  /** Drag to pan, wheel to zoom in the live chart (default false: a sweep has few points). */
+  zoom?: boolean;
   /** Start the y axis at zero (default true for a linear scale). */
   yZero?: boolean;
   reference?: ReferenceOptions;
@@ -58,10 +61,11 @@ export function metricChart(data: ChartData, options: MetricChartOptions): Chart
     field: 'x',
     type: numericX ? 'quantitative' : 'ordinal',
     title: xTitle,
-    ...(numericX ? { scale: options.xScale === 'log' ? { type: 'log' } : { zero: false } } : { sort: null }),
+    ...(numericX ? (options.xScale === 'log' ? logScale(summary.map((row) => row.x)) : { scale: { zero: false } }) : { sort: null }),
   } as const;
   // A log scale has no zero; a linear one starts at zero unless asked not to.
-  const yScale = options.yScale === 'log' ? { type: 'log' } : { zero: options.yZero ?? true };
+  const yLog = options.yScale === 'log' ? logScale(summary.map((row) => row.mean)) : undefined;
+  const yScale = yLog?.scale ?? { zero: options.yZero ?? true };
   const color = series ? { color: { field: 'series', type: 'nominal', title: seriesTitle } } : {};
   const tooltip = [
     { field: 'x', title: xTitle },
@@ -73,8 +77,12 @@ export function metricChart(data: ChartData, options: MetricChartOptions): Chart
   ];
 
   const layers: unknown[] = [
-    { mark: { type: 'line' }, encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale }, ...color } },
-    { mark: { type: 'point', filled: true, size: 40 }, encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative' }, ...color, tooltip } },
+    { mark: { type: 'line' }, encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale, ...(yLog?.axis ? { axis: yLog.axis } : {}) }, ...color } },
+    {
+      ...(options.zoom ? { params: [ZOOM_PARAM] } : {}),
+      mark: { type: 'point', filled: true, size: 40 },
+      encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative' }, ...color, tooltip },
+    },
   ];
   if (errorBars !== 'none') {
     layers.push({

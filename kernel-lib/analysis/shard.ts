@@ -15,10 +15,9 @@ import { canonicalJSON, expandGrid, type Params } from './grid.js';
 import { modelVersion } from './model-version.js';
 import { setProgressFactory } from './progress.js';
 import { resolveRunner } from './runner.js';
-import { deriveSeed } from './seeds.js';
 import { SweepCache, runKeyOf, sweepCacheDir } from './sweep-cache.js';
 import { checkSpecMetrics, type SweepSpec } from './sweep-spec.js';
-import { metricNames, sweepRuns, type SweepFailure, type SweepRuns } from './sweep.js';
+import { metricNames, planRuns, sweepRuns, type SweepFailure, type SweepRuns } from './sweep.js';
 
 export interface Plan {
   spec: string;
@@ -200,13 +199,12 @@ export async function runShard(spec: SweepSpec, shard: number, shards: number, o
   const points = shardPoints(expandGrid(o.grid ?? {}), shard, shards);
   const replicates = o.replicates ?? 1;
   const runner = resolveRunner(o.runner);
-  const runs = points.flatMap((point) => {
-    const params = { ...(o.params ?? {}), ...point };
-    return Array.from({ length: replicates }, (_, replicate) => {
-      const seed = deriveSeed(o.seed ?? 0, params, replicate);
-      return { params, replicate, seed, key: SweepCache.key(runKeyOf(runner.id, mine.modelVersion, params, seed)) };
-    });
-  });
+  const runs = planRuns(points, o.params ?? {}, replicates, o.seed ?? 0).map(({ params, replicate, seed }) => ({
+    params,
+    replicate,
+    seed,
+    key: SweepCache.key(runKeyOf(runner.id, mine.modelVersion, params, seed)),
+  }));
   const cache = new SweepCache(sweepCacheDir(o.cacheDir), () => {});
   const before = new Set(runs.filter((r) => cache.get(r.key) !== undefined).map((r) => r.key));
   let marker: Marker = { ...base, runs: runs.length, cached: before.size, done: before.size };

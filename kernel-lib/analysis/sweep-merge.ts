@@ -3,7 +3,7 @@
 // there: shards that never started, never finished (killed, node lost), refused or had failed
 // runs, the points they left out, and points whose result differs between two hosts.
 import { createHash } from 'node:crypto';
-import { canonicalJSON, expandGrid, type Params } from './grid.js';
+import { canonicalJSON, expandGrid, splitLabels, type Params } from './grid.js';
 import { allMarkers, currentMarkers, jobDir, readPlan, type Marker, type Plan } from './shard.js';
 import { SweepCache, sweepCacheDir } from './sweep-cache.js';
 import { selectMetrics, type SweepSpec } from './sweep-spec.js';
@@ -47,7 +47,7 @@ export async function mergeSweep(spec: SweepSpec): Promise<MergeResult> {
   if (missing.length > 0) {
     const points = expandGrid(spec.options.grid ?? {});
     const shardOf = (params: Params) => {
-      const i = points.findIndex((p) => Object.entries(p).every(([k, v]) => canonicalJSON(params[k]) === canonicalJSON(v)));
+      const i = points.findIndex((p) => Object.entries(splitLabels(p).params).every(([k, v]) => canonicalJSON(params[k]) === canonicalJSON(v)));
       return plan && i >= 0 ? i % plan.shards : undefined;
     };
     if (plan === undefined) {

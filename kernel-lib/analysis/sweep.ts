@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import type { ColumnTable } from 'arquero';
 import { createExecutor } from './executor.js';
-import { expandGrid, parameterNames, type Grid, type Params } from './grid.js';
+import { canonicalJSON, expandGrid, parameterNames, splitLabels, type Grid, type Params } from './grid.js';
 import { modelVersion } from './model-version.js';
 import { createProgress } from './progress.js';
 import { checkMetrics, resolveRunner, type Metrics, type RunnerSpec } from './runner.js';
@@ -72,16 +72,28 @@ export interface SweepInfo {
   wallMs: number;
   /** With `cacheOnly`: the runs the cache did not have. */
   missing?: { params: Params; replicate: number; seed: number }[];
+  /** Points whose replicates all gave the same metrics (see identicalReplicates). */
+  identicalReplicates: number;
+  /** What the sweep printed as warnings on stderr (also kept with `quiet`). */
+  warnings: string[];
 }
 
 /** The result table, plus the runs that failed and how the sweep went. */
 export type SweepTable = ColumnTable & { failures: SweepFailure[]; info: SweepInfo };
 
-/** One run of a sweep: its point, replicate and seed, and its metrics or its error. */
-export interface SweepRun {
+export interface PlannedRun {
+  /** What the runner gets (label columns removed). */
   params: Params;
+  /** The point's `label.*` columns. */
+  labels: Params;
+  /** Index of the point in grid order. */
+  point: number;
   replicate: number;
   seed: number;
+}
+
+/** One run of a sweep: its point, replicate and seed, and its metrics or its error. */
+export interface SweepRun extends PlannedRun {
   metrics?: Metrics;
   error?: string;
 }
@@ -114,7 +126,7 @@ export async function sweepRuns(options: SweepOptions): Promise<SweepRuns> {
   }
   const baseSeed = options.seed ?? 0;
   const points = expandGrid(options.grid ?? {});
-  const runs = planRuns(points, options.params ?? {}, options.replicates ?? 1, baseSeed);
+  const runs: SweepRun[] = planRuns(points, options.params ?? {}, options.replicates ?? 1, baseSeed);
 
   const version = modelVersion(runner.module);
   const cache = options.cache === false ? undefined : new SweepCache(sweepCacheDir(options.cacheDir));
@@ -182,6 +194,11 @@ export async function sweepRuns(options: SweepOptions): Promise<SweepRuns> {
     process.stderr.write(`sweep ${runner.id}: ${failures.length} of ${runs.length} runs failed (kept the others)\n${describeFailures(failures)}\n`);
   }
 
+  const warnings: string[] = [];
+  const identical = identicalReplicates(runs);
+  if (identical.length > 0) warnings.push(identicalReplicatesWarning(options.label ?? `sweep ${runner.id}`, identical, points.length));
+  if (!options.quiet) for (const w of warnings) process.stderr.write(`${w}\n`);
+
   const info: SweepInfo = {
     runner: runner.id,
     seed: baseSeed,
@@ -190,19 +207,24 @@ export async function sweepRuns(options: SweepOptions): Promise<SweepRuns> {
     failed: failures.length,
     cacheHits,
     wallMs: Date.now() - started,
+    identicalReplicates: identical.length,
+    warnings,
     ...(options.cacheOnly ? { missing: uncached.map(({ params, replicate, seed }) => ({ params, replicate, seed })) } : {}),
   };
   return { runs, points, failures, info };
 }
 
-/** Every run in grid order: each point (fixed params merged under it) times each replicate. */
-function planRuns(points: readonly Params[], fixed: Params, replicates: number, baseSeed: number): SweepRun[] {
+/**
+ * Every run in grid order: each point (fixed params merged under it) times each replicate.
+ * The seed comes from what the runner gets, so label columns never change a result.
+ */
+export function planRuns(points: readonly Params[], fixed: Params, replicates: number, baseSeed: number): PlannedRun[] {
   if (!Number.isInteger(replicates) || replicates < 1) {
     throw new TypeError(`sweep: 'replicates' must be a positive integer, got ${replicates}`);
   }
-  return points.flatMap((point) => {
-    const params = { ...fixed, ...point };
-    return Array.from({ length: replicates }, (_, replicate) => ({ params, replicate, seed: deriveSeed(baseSeed, params, replicate) }));
+  return points.flatMap((point, index) => {
+    const { params, labels } = splitLabels({ ...fixed, ...point });
+    return Array.from({ length: replicates }, (_, replicate) => ({ params, labels, point: index, replicate, seed: deriveSeed(baseSeed, params, replicate) }));
   });
 }
 
@@ -216,12 +238,12 @@ async function toTable(runs: readonly SweepRun[], points: readonly Params[]): Pr
   const aq = await import('arquero');
   const ok = runs.filter((run) => run.metrics !== undefined);
   // Grid parameters first (they are what varies), then fixed ones.
-  const paramNames = [...new Set([...parameterNames(points), ...parameterNames(ok.map((run) => run.params))])];
+  const paramNames = [...new Set([...parameterNames(points), ...parameterNames(ok.map((run) => ({ ...run.params, ...run.labels })))])];
   const metricColumns = metricNames(ok);
   const clash = metricColumns.find((name) => paramNames.includes(name) || name === 'replicate' || name === 'seed');
   if (clash) throw new Error(`sweep: metric '${clash}' has the name of a parameter or of the 'replicate'/'seed' column; rename it`);
   const columns: Record<string, unknown[]> = {};
-  for (const name of paramNames) columns[name] = ok.map((run) => run.params[name]);
+  for (const name of paramNames) columns[name] = ok.map((run) => (name in run.labels ? run.labels[name] : run.params[name]));
   columns.replicate = ok.map((run) => run.replicate);
   columns.seed = ok.map((run) => run.seed);
   for (const name of metricColumns) columns[name] = ok.map((run) => run.metrics![name]);
@@ -234,4 +256,37 @@ function describeFailures(failures: readonly SweepFailure[], max = 10): string {
     .map((f) => `  ${JSON.stringify(f.params)} replicate ${f.replicate} (seed ${f.seed}): ${f.error}`);
   if (failures.length > max) lines.push(`  ... and ${failures.length - max} more (see the table's .failures)`);
   return lines.join('\n');
+}
+
+/**
+ * The points (runner params and labels) whose replicates, two or more and all successful, gave
+ * identical metrics. A simulation is deterministic in its seed, and each replicate has its own
+ * seed: identical results mean the run does not use it where it matters. The usual cause is a
+ * fio job with randrepeat=1 (fio's default), whose random offsets come from `randseed` alone.
+ */
+export function identicalReplicates(runs: readonly (PlannedRun & { metrics?: Metrics })[]): Params[] {
+  const byPoint = new Map<number, (PlannedRun & { metrics?: Metrics })[]>();
+  for (const run of runs) {
+    const group = byPoint.get(run.point) ?? [];
+    byPoint.set(run.point, group);
+    group.push(run);
+  }
+  const out: Params[] = [];
+  for (const group of byPoint.values()) {
+    if (group.length < 2 || group.some((run) => run.metrics === undefined)) continue;
+    const first = canonicalJSON(group[0]!.metrics);
+    if (group.every((run) => canonicalJSON(run.metrics) === first)) out.push({ ...group[0]!.params, ...group[0]!.labels });
+  }
+  return out;
+}
+
+function identicalReplicatesWarning(label: string, points: readonly Params[], total: number): string {
+  const shown = points.slice(0, 3).map((p) => `  ${JSON.stringify(p)}`);
+  if (points.length > 3) shown.push(`  ... and ${points.length - 3} more`);
+  return (
+    `warning: ${label}: the replicates of ${points.length} of ${total} points gave identical results, so they are not ` +
+    `independent (their spread and confidence intervals are 0 and say nothing):\n${shown.join('\n')}\n` +
+    `  A fio job with randrepeat=1, fio's default, draws the same offsets in every run whatever the seed: sweep with ` +
+    `'workload.fio.global.randrepeat': 0 (or write randrepeat=0 in the job file) for independent replicates (docs/analysis.md).`
+  );
 }

@@ -1,7 +1,7 @@
 // Values over simulated time: throughput per time bin as a line, or a scatter of events such
 // as the disk head's position at each request (the classic seek-pattern picture).
 import { Chart } from './chart.js';
-import { axisTitle, convertTime, displayUnit, finiteOrNull, rowsOf, seriesLabel, SIZE, type ChartData, type TimeUnit } from './chart-data.js';
+import { axisTitle, convertTime, displayUnit, finiteOrNull, logScale, rowsOf, seriesLabel, SIZE, ZOOM_PARAM, type ChartData, type TimeUnit } from './chart-data.js';
 
 export interface TimeSeriesOptions {
   /** Time column. Default 'time'. */
@@ -18,6 +18,8 @@ export interface TimeSeriesOptions {
   /** 'line' (default) or 'point' for a scatter. */
   mark?: 'line' | 'point';
   yScale?: 'linear' | 'log';
+  /** Drag to pan, wheel to zoom in the live chart (default true: long runs have detail to look into). */
+  zoom?: boolean;
   title?: string;
   width?: number;
   height?: number;
@@ -39,10 +41,11 @@ export function timeSeries(data: ChartData, options: TimeSeriesOptions): Chart {
     width: options.width ?? SIZE.width,
     height: options.height ?? SIZE.height,
     data: { values },
+    ...(options.zoom ?? true ? { params: [ZOOM_PARAM] } : {}),
     mark: mark === 'point' ? { type: 'point', filled: true, size: 12, opacity: 0.7 } : { type: 'line' },
     encoding: {
       x: { field: 't', type: 'quantitative', title: axisTitle('time', displayUnit(to)) },
-      y: { field: 'y', type: 'quantitative', title: axisTitle(options.yLabel ?? y, options.yUnit), scale: options.yScale === 'log' ? { type: 'log' } : { zero: mark === 'line' } },
+      y: { field: 'y', type: 'quantitative', title: axisTitle(options.yLabel ?? y, options.yUnit), ...(options.yScale === 'log' ? logScale(values.map((v) => v.y)) : { scale: { zero: mark === 'line' } }) },
       ...(series ? { color: { field: 'series', type: 'nominal', title: options.seriesLabel ?? series } } : {}),
     },
   });

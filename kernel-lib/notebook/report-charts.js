@@ -50,9 +50,24 @@
     return lines;
   }
 
-  /** The spec adapted to `width` px: single views fill the width; long titles wrap on phones. */
+  /** Removes zoom (selections bound to the scales) from a spec and its layers, in place. */
+  function dropZoom(s) {
+    if (Array.isArray(s.params)) {
+      s.params = s.params.filter(function (p) {
+        return p.bind !== 'scales';
+      });
+      if (s.params.length === 0) delete s.params;
+    }
+    if (Array.isArray(s.layer)) s.layer.forEach(dropZoom);
+  }
+
+  /**
+   * The spec adapted to `width` px: single views fill the width; on phones long titles wrap and
+   * charts do not zoom (a finger dragging over a chart must scroll the page, not pan the chart).
+   */
   function adapt(spec, width, narrow) {
     var s = JSON.parse(JSON.stringify(spec));
+    if (narrow) dropZoom(s);
     var single = !s.facet && !s.repeat && !s.concat && !s.hconcat && !s.vconcat;
     if (single) {
       s.width = 'container';
@@ -68,6 +83,11 @@
 
   function draw(figure) {
     var holder = figure.querySelector('.vega-chart');
+    // The holder is hidden until the figure is interactive, and a hidden element measures 0 px
+    // wide (vega's containerSize() too): show it first, or the chart is laid out at width 0,
+    // its SVG box empty, and no pointer event (tooltip, zoom) ever reaches it. A failed draw
+    // removes the class again, which brings the static figure back.
+    figure.classList.add('interactive');
     var width = holder.clientWidth;
     var narrow = width < NARROW;
     if (figure.__dmsim && figure.__dmsim.narrow === narrow) return Promise.resolve();

@@ -14,6 +14,8 @@ export interface TableLike {
   objects(options?: { limit?: number }): Record<string, unknown>[];
   /** arquero's CSV writer (RFC 4180). */
   toCSV?(options?: { limit?: number }): string;
+  /** Decimals to show per column (analysis' formatTable sets them); others as formatCell does. */
+  columnDecimals?: Record<string, number>;
 }
 
 export function isTable(value: unknown): value is TableLike {
@@ -31,9 +33,17 @@ export function isTable(value: unknown): value is TableLike {
 /** Rows shown before the note "… N more rows". */
 export const DEFAULT_ROW_LIMIT = 50;
 
-/** A cell as people read it: numbers to 6 significant digits, no exponent for ordinary sizes. */
-export function formatCell(value: unknown): string {
+/**
+ * A cell as people read it: numbers to 6 significant digits, no exponent for ordinary sizes;
+ * with `decimals`, exactly that many (a column rounded to its significance).
+ */
+export function formatCell(value: unknown, decimals?: number): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' && decimals !== undefined && Number.isFinite(value)) {
+    const text = value.toFixed(decimals);
+    // -0.001 shown with 2 decimals is 0.00, not -0.00.
+    return Number(text) === 0 ? text.replace(/^-/, '') : text;
+  }
   if (typeof value === 'number') {
     if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
     const abs = Math.abs(value);
@@ -54,7 +64,8 @@ function omittedNote(table: TableLike, shown: number): string {
 export function tableToText(table: TableLike, limit = DEFAULT_ROW_LIMIT): string {
   const names = table.columnNames();
   const rows = table.objects({ limit });
-  const cells = rows.map((row) => names.map((name) => formatCell(row[name])));
+  const decimals = table.columnDecimals ?? {};
+  const cells = rows.map((row) => names.map((name) => formatCell(row[name], decimals[name])));
   const numeric = names.map((name) => rows.every((row) => row[name] == null || typeof row[name] === 'number'));
   const widths = names.map((name, c) => Math.max(name.length, ...cells.map((row) => row[c]!.length)));
   const pad = (text: string, c: number) => (numeric[c] ? text.padStart(widths[c]!) : text.padEnd(widths[c]!));
@@ -72,9 +83,10 @@ export function tableToHTML(table: TableLike, limit = DEFAULT_ROW_LIMIT): string
   const rows = table.objects({ limit });
   const numeric = names.map((name) => rows.every((row) => row[name] == null || typeof row[name] === 'number'));
   const align = (c: number) => (numeric[c] ? ' class="num"' : '');
+  const decimals = table.columnDecimals ?? {};
   const head = names.map((name, c) => `<th${align(c)}>${escapeHTML(name)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${names.map((name, c) => `<td${align(c)}>${escapeHTML(formatCell(row[name]))}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${names.map((name, c) => `<td${align(c)}>${escapeHTML(formatCell(row[name], decimals[name]))}</td>`).join('')}</tr>`)
     .join('\n');
   const note =
     rows.length < table.numRows() ? `\n<p class="dmsim-table-note">… ${escapeHTML(omittedNote(table, rows.length))}</p>` : '';

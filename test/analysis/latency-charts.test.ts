@@ -68,4 +68,9 @@ describe('analysis/latency-charts', () => {
     ]);
     expect(() => percentileChart({ '120': 5 })).to.throw(/percentile must be a number in \[0, 100\], got '120'/);
   });
+
+  it('the CDF zooms in the live chart (the tail is where the detail is)', () => {
+    expect((latencyCdf([1, 2, 3]).spec as unknown as { params: unknown[] }).params).to.deep.equal([{ name: 'zoom', select: 'interval', bind: 'scales' }]);
+    expect(latencyCdf([1, 2, 3], { zoom: false }).spec).to.not.have.property('params');
+  });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as aq from 'arquero';
 import { metricChart } from '../../kernel-lib/analysis/metric-chart.js';
-import { axisTitles, drawn } from './svg.js';
+import { axisLabels, axisTitles, drawn } from './svg.js';
 
 // Two series over three chunk sizes, three replicates each: 2, 4, 6 (mean 4) at every point.
 const rows = [4, 16, 64].flatMap((chunk) =>
@@ -30,7 +30,7 @@ describe('analysis/metric-chart', () => {
   it('encodes mean line, points and error rules, coloured by series, with units in the titles', () => {
     const { layer } = specOf(chart);
     expect(layer.map((l) => l.mark.type)).to.deep.equal(['line', 'point', 'rule']);
-    expect(layer[0]!.encoding.x).to.deep.include({ field: 'x', type: 'quantitative', title: 'chunk size (KiB)', scale: { type: 'log' } });
+    expect(layer[0]!.encoding.x).to.deep.include({ field: 'x', type: 'quantitative', title: 'chunk size (KiB)', scale: { type: 'log', base: 2 } });
     expect(layer[0]!.encoding.y).to.deep.include({ field: 'mean', title: 'throughput (MB/s)' });
     expect(layer[0]!.encoding.color).to.deep.include({ field: 'series', type: 'nominal', title: 'mode' });
     expect(layer[2]!.encoding.y!.field).to.equal('lo');
@@ -74,5 +74,26 @@ describe('analysis/metric-chart', () => {
 
   it('names a missing column', () => {
     expect(() => metricChart(rows, { x: 'chunk', y: 'bw' })).to.throw(/metricChart: no column 'chunk' in the data \(columns: snapshot.chunk, mode, bw\)/);
+  });
+
+  it('puts powers of two on a base-2 log axis with a tick per power, other values on base 10', async () => {
+    expect(axisLabels(await chart.toSVG(), 0)).to.deep.equal(['4', '8', '16', '32', '64']);
+    const decimal = metricChart([1, 10, 100, 1000].map((x) => ({ x, y: x })), { x: 'x', y: 'y', xScale: 'log', errorBars: 'none' });
+    const x = (decimal.spec as unknown as { layer: Layer[] }).layer[0]!.encoding.x!;
+    expect(x.scale).to.deep.equal({ type: 'log' });
+    expect(axisLabels(await decimal.toSVG(), 0)).to.include.members(['1', '10', '100', '1,000']);
+  });
+
+  it('never cuts a legend label short, in the static SVG too', async () => {
+    const long = 'fine-grained locking and per-CPU kcopyd workers (Linux 6.5 design)';
+    const svg = await metricChart([{ x: 1, y: 2, s: long }, { x: 2, y: 3, s: long }], { x: 'x', y: 'y', series: 's', errorBars: 'none' }).toSVG();
+    expect(svg).to.contain(`>${long}<`);
+    expect(svg).to.not.contain('…');
+  });
+
+  it('zooms only when asked (a sweep has few points)', () => {
+    expect(JSON.stringify(chart.spec)).to.not.contain('"bind":"scales"');
+    const zoomed = metricChart(aq.from(rows), { x: 'snapshot.chunk', y: 'bw', zoom: true });
+    expect((zoomed.spec as unknown as { layer: { params?: unknown[] }[] }).layer[1]!.params).to.deep.equal([{ name: 'zoom', select: 'interval', bind: 'scales' }]);
   });
 });

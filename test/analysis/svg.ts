@@ -18,3 +18,9 @@ export function axisTitles(svg: string): string[] {
   }
   return titles;
 }
+
+/** The tick labels of the n-th axis drawn in the SVG (in drawing order), as shown. */
+export function axisLabels(svg: string, n: number): string[] {
+  const groups = [...svg.matchAll(/class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/gs)];
+  return [...(groups[n]?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+}

@@ -128,7 +128,7 @@ describe('analysis/sweep', function () {
   it('says which export is missing and which exist', async () => {
     let error: Error | undefined;
     await sweep(base({ runner: { module: BURN, export: 'nope' }, replicates: 1 })).catch((e: Error) => (error = e));
-    expect(error?.message).to.match(/no function export 'nope' \(its function exports: badMetrics, exitRun, hangRun, run, runAsync\)/);
+    expect(error?.message).to.match(/no function export 'nope' \(its function exports: badMetrics, exitRun, hangRun, paramNames, run, runAsync, seedless\)/);
   });
 
   it('rejects a missing runner module and bad options before running anything', async () => {
@@ -206,5 +206,68 @@ describe('analysis/sweep', function () {
   it('writes nothing with cache: false', async () => {
     await sweep(base({ cache: false, cacheDir }));
     expect(fs.readdirSync(cacheDir)).to.deep.equal([]);
+  });
+
+  describe('label columns (label.NAME)', () => {
+    const labelled = [
+      { x: 1, 'label.design': 'mutex' },
+      { x: 2, 'label.design': 'per-CPU', 'label.row': 3 },
+    ];
+
+    it('are columns of the table but not parameters of the runner', async () => {
+      const t = await sweep(base({ runner: { module: BURN, export: 'paramNames' }, grid: labelled, replicates: 1 }));
+      expect(t.columnNames().slice(0, 5)).to.deep.equal(['x', 'label.design', 'label.row', 'iterations', 'replicate']);
+      expect(t.array('label.design')).to.deep.equal(['mutex', 'per-CPU']);
+      expect(t.array('label.row')).to.deep.equal([undefined, 3]);
+      expect(t.array('given')).to.deep.equal(['iterations,x', 'iterations,x']);
+    });
+
+    it('change neither the seed nor the cache entry of a point', async () => {
+      const plain = await sweep(base({ grid: { x: [1, 2] }, cache: true, cacheDir }));
+      const before = calls();
+      const t = await sweep(base({ grid: labelled, cache: true, cacheDir }));
+      expect(calls()).to.equal(before); // every run a cache hit
+      expect(t.info.cacheHits).to.equal(4);
+      expect(t.array('seed')).to.deep.equal(plain.array('seed'));
+      expect(t.array('y')).to.deep.equal(plain.array('y'));
+      // Also in the fixed params.
+      const fixed = await sweep(base({ grid: { x: [1, 2] }, params: { iterations: 2000, 'label.study': 'getting started' } }));
+      expect(fixed.array('seed')).to.deep.equal(plain.array('seed'));
+      expect(fixed.array('label.study')).to.deep.equal(Array(4).fill('getting started'));
+    });
+  });
+
+  describe('identical replicates', () => {
+    it('warns when the replicates of a point all give the same row, and names the point', async () => {
+      const t = await sweep(base({ runner: { module: BURN, export: 'seedless' }, replicates: 3 }));
+      expect(t.info.identicalReplicates).to.equal(3);
+      expect(t.info.warnings).to.have.length(1);
+      expect(t.info.warnings[0]).to.match(/the replicates of 3 of 3 points gave identical results/);
+      expect(t.info.warnings[0]).to.contain('{"iterations":2000,"x":1}');
+      expect(t.info.warnings[0]).to.contain("'workload.fio.global.randrepeat': 0");
+    });
+
+    it('says nothing when replicates differ, or with one replicate', async () => {
+      expect((await sweep(base())).info).to.include({ identicalReplicates: 0 }).and.to.have.property('warnings').that.deep.equals([]);
+      expect((await sweep(base({ runner: { module: BURN, export: 'seedless' }, replicates: 1 }))).info.warnings).to.deep.equal([]);
+    });
+
+    it('catches fio randrepeat=1 in a real scenario, and randrepeat=0 gives independent replicates', async () => {
+      const t = await sweep({
+        runner: { module: 'kernel-lib/scenario/sweep-runner.ts', export: 'scenarioPoint' },
+        params: { scenario: 'examples/nvme-gen4-randread.yaml', 'workload.fio.global.runtime': '2ms' },
+        grid: { 'workload.fio.global.randrepeat': [1, 0] },
+        replicates: 2,
+        seed: 1,
+        workers: 1,
+        cache: false,
+        quiet: true,
+      });
+      expect(t.info.identicalReplicates).to.equal(1);
+      expect(t.info.warnings[0]).to.contain('"workload.fio.global.randrepeat":1');
+      const lat = t.array('read_clat_mean_us') as number[];
+      expect(lat[0]).to.equal(lat[1]);
+      expect(lat[2]).to.not.equal(lat[3]);
+    });
   });
 });

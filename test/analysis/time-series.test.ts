@@ -34,4 +34,11 @@ describe('analysis/time-series', () => {
   it('names a missing column', () => {
     expect(() => timeSeries(bins, { y: 'iops' })).to.throw(/timeSeries: no column 'iops'/);
   });
+
+  it('zooms in the live chart by default (interval bound to the scales); zoom: false leaves it out', async () => {
+    const zoomed = timeSeries(bins, { y: 'mbs' });
+    expect((zoomed.spec as unknown as { params: unknown[] }).params).to.deep.equal([{ name: 'zoom', select: 'interval', bind: 'scales' }]);
+    expect(drawn(await zoomed.toSVG(), 'line')).to.equal(1); // the static drawing is unchanged
+    expect(timeSeries(bins, { y: 'mbs', zoom: false }).spec).to.not.have.property('params');
+  });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as aq from 'arquero';
 import { Chart, VEGALITE_MIME } from '../../kernel-lib/analysis/chart.js';
+import { formatTable } from '../../kernel-lib/analysis/table-format.js';
 import { mimeBundleOf } from '../../kernel-lib/notebook/mime-bundle.js';
 
 describe('notebook/mime-bundle', () => {
@@ -10,6 +11,24 @@ describe('notebook/mime-bundle', () => {
     expect(bundle['text/html']).to.include('<th class="num">iops</th>');
     expect(bundle['text/html']).to.include('<td class="num">2.5</td>');
     expect(bundle['text/plain']).to.equal('name  iops\n----  ----\na     1500\nb      2.5');
+  });
+
+  it('shows a table from formatTable with its headers and decimals, numbers right-aligned, and full values in the CSV', async () => {
+    const t = formatTable(aq.table({ qd: [1, 31], mean: [83.3062, 205.796], ci95: [0.41, 0.36] }), {
+      qd: 'queue depth',
+      mean: { label: 'throughput', unit: 'IOPS', uncertainty: 'ci95' },
+      ci95: { label: '± 95% CI', unit: 'IOPS' },
+    });
+    const bundle = await mimeBundleOf(t);
+    expect(bundle['text/html']).to.include('<th class="num">throughput (IOPS)</th>');
+    expect(bundle['text/html']).to.include('<td class="num">83.3</td><td class="num">0.4</td>');
+    expect(bundle['text/plain']).to.equal(
+      'queue depth  throughput (IOPS)  ± 95% CI (IOPS)\n' +
+        '-----------  -----------------  ---------------\n' +
+        '          1               83.3              0.4\n' +
+        '         31              205.8              0.4',
+    );
+    expect(bundle['text/csv']).to.include('83.3062');
   });
 
   it('cuts a long table and says how many rows it left out', async () => {

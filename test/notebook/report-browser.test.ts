@@ -43,7 +43,7 @@ const study: Notebook = {
     code(
       [
         "import { metricChart } from './kernel-lib/analysis/index.js';",
-        'metricChart(rows, { x: "qd", y: "iops", series: "ordering", title: "Bars", xScale: "log", xLabel: "queue depth", yLabel: "throughput", yUnit: "IOPS" })',
+        'metricChart(rows, { x: "qd", y: "iops", series: "ordering", title: "Bars", xScale: "log", xLabel: "queue depth", yLabel: "throughput", yUnit: "IOPS", zoom: true })',
       ].join('\n'),
       ['fig-bars'],
     ),
@@ -146,6 +146,9 @@ describe('notebook/report pages in a browser (phone and laptop)', function () {
           expect(chart.staticShown, chart.id).to.equal(false);
           expect(chart.marks, chart.id).to.be.greaterThan(3);
           expect(chart.right, `${chart.id} right edge`).to.be.at.most(width);
+          // Laid out at the page's width, not at 0 (a chart measured while hidden has an empty
+          // SVG box: it looks drawn, but no tooltip or zoom event ever reaches it).
+          expect(chart.width, `${chart.id} width`).to.be.greaterThan(Math.min(width, 700) * 0.6);
           // Nothing drawn outside the chart's box (a legend running off the side is clipped).
           const outside = chart.texts.filter((t) => t.text.trim() && (t.right > chart.holder + 0.5 || t.left < 0));
           expect(outside, `${chart.id} text outside the chart`).to.deep.equal([]);
@@ -208,6 +211,28 @@ describe('notebook/report pages in a browser (phone and laptop)', function () {
       expect(await page.$eval('nav.crumbs a[download]', (a) => a.getAttribute('href'))).to.equal('layout.ipynb');
     } finally {
       await page.close();
+    }
+  });
+
+  it('powers of two on a base-2 axis; the wheel zooms a chart that asks for it at 1280 px, not on a phone', async () => {
+    for (const width of [1280, 390]) {
+      const page = await open(width, [], []);
+      try {
+        const labels = () => page.$eval('#fig-bars .vega-chart svg', (svg) => [...svg.querySelectorAll('.role-axis-label text')].map((t) => t.textContent));
+        const before = await labels();
+        expect(before, `${width} px`).to.include.members(['1', '2', '4', '8', '16', '32']);
+        const box = (await page.$('#fig-bars .vega-chart'))!;
+        await box.scrollIntoViewIfNeeded();
+        const b = (await box.boundingBox())!;
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 3);
+        await page.mouse.wheel(0, -600);
+        await page.waitForTimeout(500);
+        const after = await labels();
+        if (width === 1280) expect(after, 'zoomed at 1280 px').to.not.deep.equal(before);
+        else expect(after, 'no zoom on a phone').to.deep.equal(before);
+      } finally {
+        await page.close();
+      }
     }
   });
 

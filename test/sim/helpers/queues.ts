@@ -81,16 +81,5 @@ export function runQueue(opts: { lambda: number; mu: number; c: number; customer
   };
 }
 
-/** Erlang C: probability that an arrival waits in M/M/c with offered load a = lambda/mu. */
-export function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = (term * a) / c; // a^c / c!
-  const rho = a / c;
-  const top = last / (1 - rho);
-  return top / (sum + top);
-}
+/** Erlang C lives with the M/M/c model (the getting-started notebook's runner uses it too). */
+export { erlangC } from '../../../kernel-lib/sim/mmc-queue.js';
