@@ -21,7 +21,7 @@ export interface DeviceSpec {
   backing?: string;
 }
 
-export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
+export type TraceFormat = 'blkparse' | 'disksim' | 'msr' | 'fiu';
 
 export type WorkloadSpec =
   | {
@@ -243,7 +243,7 @@ function validateWorkload(
   onlyKeys(t, p, ['file', 'format', 'device', 'mode', 'iodepth', 'speed']);
   if (typeof t.file !== 'string') fail([...p, 'file'], 'must be the path of the trace');
   const format = t.format ?? 'blkparse';
-  if (!['blkparse', 'disksim', 'msr'].includes(format as string)) fail([...p, 'format'], `must be blkparse, disksim or msr, got ${describe(format)}`);
+  if (!['blkparse', 'disksim', 'msr', 'fiu'].includes(format as string)) fail([...p, 'format'], `must be blkparse, disksim, msr or fiu, got ${describe(format)}`);
   if (typeof t.device !== 'string') fail([...p, 'device'], 'must name the device, volume or target to replay on');
   const mode = t.mode ?? 'timed';
   if (mode !== 'timed' && mode !== 'closed') fail([...p, 'mode'], `must be timed or closed, got ${describe(mode)}`);

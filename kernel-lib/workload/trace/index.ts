@@ -1,15 +1,16 @@
-// Block traces: parsers for three formats and a replayer.
+// Block traces: parsers for four formats and a replayer.
 import { checkText } from '../../base/text-input.js';
 import { parseBlkparse } from './blkparse.js';
 import { parseDiskSim } from './disksim.js';
+import { parseFiu } from './fiu.js';
 import { parseMsr } from './msr.js';
 import type { TraceRecord } from './record.js';
 
-export { parseBlkparse, parseDiskSim, parseMsr };
+export { parseBlkparse, parseDiskSim, parseFiu, parseMsr };
 export { TraceReplay, type ReplayOptions } from './replay.js';
 export type { TraceRecord } from './record.js';
 
-export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
+export type TraceFormat = 'blkparse' | 'disksim' | 'msr' | 'fiu';
 
 export function parseTrace(format: TraceFormat, text: string, file: string): TraceRecord[] {
   checkText(text, file, `a ${format} trace`);
@@ -20,5 +21,7 @@ export function parseTrace(format: TraceFormat, text: string, file: string): Tra
       return parseDiskSim(text, file);
     case 'msr':
       return parseMsr(text, file);
+    case 'fiu':
+      return parseFiu(text, file);
   }
 }

@@ -1,6 +1,6 @@
 // One request of a block trace, whatever the format it came from.
 import { InputError } from '../../base/input-error.js';
-import type { BioOp } from '../../block/bio.js';
+import type { BioOp, BioPayload } from '../../block/bio.js';
 
 export interface TraceRecord {
   /** When the request was issued, ns from the start of the trace. */
@@ -11,6 +11,8 @@ export interface TraceRecord {
   sectors: number;
   /** Synchronous request (blkparse's S), for the flags of the replayed bio. */
   sync: boolean;
+  /** What a write carries, for a trace that says (FIU's per-page digests); else unique data. */
+  payload?: BioPayload;
 }
 
 /** Splits text into lines, calling fn(line, lineNumber) for each, without copying the text twice. */
