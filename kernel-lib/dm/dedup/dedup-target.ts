@@ -83,8 +83,12 @@ export class DedupTarget implements DmTarget {
   private wake: SimEvent<undefined> | null = null;
   private readonly thread: Thread;
   private outOfMetadataAt = NaN;
-  /** Bios handed to the data device (or completed): an error after that cannot fail them again. */
-  private readonly issued = new WeakSet<Bio>();
+  /**
+   * Whether the bio the worker is processing was handed to the data device: an error after
+   * that cannot fail it again. One flag, not a set of bios: the worker takes one bio at a time
+   * (and a WeakSet of every bio costs the garbage collector dearly).
+   */
+  private issuedCurrent = false;
   /** Under a power-cut model, data writes name their content for the data device's media. */
   private readonly dataTracked: boolean;
 
@@ -199,6 +203,7 @@ export class DedupTarget implements DmTarget {
         yield this.wake;
         continue;
       }
+      this.issuedCurrent = false;
       try {
         if ('gc' in item) yield* this.garbageCollect();
         else yield* this.processBio(item.bio, item.offset);
@@ -208,7 +213,7 @@ export class DedupTarget implements DmTarget {
         if (Number.isNaN(this.outOfMetadataAt)) this.outOfMetadataAt = this.sim.now;
         // dmdedup fails the bio with the error; one whose data write was already submitted
         // completes with that write instead.
-        if (!('gc' in item) && !this.issued.has(item.bio)) item.bio.endio(this.sim, 'ENOSPC');
+        if (!('gc' in item) && !this.issuedCurrent) item.bio.endio(this.sim, 'ENOSPC');
       }
     }
   }
@@ -337,7 +342,7 @@ export class DedupTarget implements DmTarget {
   private *writeData(bio: Bio, pbn: number, fp: number, partial: boolean): ProcessGenerator<void> {
     this.counters.dataWrites++;
     this.pbnContent.set(pbn, fp);
-    this.issued.add(bio);
+    this.issuedCurrent = true;
     const spb = this.sectorsPerBlock;
     // The content the hash entry will name: what the media holds after a cut is checked against it.
     const payload = this.dataTracked && (partial || bio.payload === null) ? { fingerprint: fp, blocks: 'same' as const, compressPercentage: 0 } : undefined;

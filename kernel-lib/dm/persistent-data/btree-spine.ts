@@ -17,6 +17,25 @@ export class RoSpine {
     this.nodes.push(yield* this.tm.readLock(b));
   }
 
+  /** step() when nothing has to wait (the grandparent unlocked and `b` locked at once); else false, nothing done. */
+  tryStep(b: number): boolean {
+    const bm = this.tm.bm;
+    if (this.nodes.length === 2 && !bm.canUnlockNow) return false;
+    if (!bm.canLockNow(b, false)) return false;
+    if (this.nodes.length === 2) bm.tryUnlock(this.nodes.shift() as DmBlock);
+    this.nodes.push(bm.tryLock(b, false) as DmBlock);
+    return true;
+  }
+
+  /** exit() when every unlock completes at once; else false, nothing done. */
+  tryExit(): boolean {
+    const bm = this.tm.bm;
+    if (!bm.canUnlockNow) return false;
+    for (const n of this.nodes) bm.tryUnlock(n);
+    this.nodes = [];
+    return true;
+  }
+
   get node(): BtreeNode {
     return this.nodes[this.nodes.length - 1].data as BtreeNode;
   }
@@ -50,6 +69,27 @@ export class ShadowSpine {
     if (inc) yield* incChildren(this.tm, block.data as BtreeNode, vt);
     if (this.nodes.length === 0) this.root = block.location;
     this.nodes.push(block);
+  }
+
+  /** step() when nothing has to wait: the grandparent unlocked and `b` shadowed in place at once; else false, nothing done. */
+  tryStep(b: number): boolean {
+    const tm = this.tm;
+    if (this.nodes.length === 2 && !tm.bm.canUnlockNow) return false;
+    if (!tm.canShadowInPlaceNow(b)) return false;
+    if (this.nodes.length === 2) tm.bm.tryUnlock(this.nodes.shift() as DmBlock);
+    const block = tm.tryShadowInPlace(b) as DmBlock;
+    if (this.nodes.length === 0) this.root = block.location;
+    this.nodes.push(block);
+    return true;
+  }
+
+  /** exit() when every unlock completes at once; else false, nothing done. */
+  tryExit(): boolean {
+    const bm = this.tm.bm;
+    if (!bm.canUnlockNow) return false;
+    for (const n of this.nodes) bm.tryUnlock(n);
+    this.nodes = [];
+    return true;
   }
 
   get current(): DmBlock {

@@ -61,7 +61,7 @@ export class DmBtree {
     let block = root;
     let result: unknown = undefined;
     for (;;) {
-      yield* s.step(block);
+      if (!s.tryStep(block)) yield* s.step(block);
       const n = s.node;
       const i = lowerBound(n, key);
       if (i < 0 || i >= n.nrEntries) break;
@@ -72,7 +72,7 @@ export class DmBtree {
       if (n.keys[i] === key) result = n.values[i];
       break;
     }
-    yield* s.exit();
+    if (!s.tryExit()) yield* s.exit();
     return result;
   }
 
@@ -106,7 +106,7 @@ export class DmBtree {
       inserted = false;
     }
     const newRoot = s.root;
-    yield* s.exit();
+    if (!s.tryExit()) yield* s.exit();
     return { root: newRoot, inserted };
   }
 
@@ -117,7 +117,7 @@ export class DmBtree {
     let block = root;
     let node: BtreeNode;
     for (;;) {
-      yield* s.step(block, this.vt);
+      if (!s.tryStep(block)) yield* s.step(block, this.vt);
       // Patch the parent to point at the shadow.
       if (s.hasParent && i >= 0) (s.parent.data as BtreeNode).values[i] = s.current.location;
       node = s.current.data as BtreeNode;
