@@ -552,8 +552,10 @@ export class DmBufioClient<T = unknown> {
   }
 
   private relink(b: DmBuffer<T>, to: 'clean' | 'dirty'): void {
+    const list = to === 'clean' ? this.clean : this.dirty;
+    if (list.head === b) return; // already the newest of that list: moving it changes nothing
     (b.list === 'clean' ? this.clean : this.dirty).remove(b);
-    (to === 'clean' ? this.clean : this.dirty).pushHead(b);
+    list.pushHead(b);
   }
 
   private unlinkBuffer(b: DmBuffer<T>): void {

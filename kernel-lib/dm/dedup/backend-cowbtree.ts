@@ -5,7 +5,7 @@
 // (up to curr_lpmax, raised as inserts probe further) and tombstones for deletions. Reference
 // counts live in the data space map. flush_meta is __commit_transaction.
 import type { ProcessGenerator } from '../../sim/index.js';
-import type { DmBtree } from '../persistent-data/btree.js';
+import { NOT_NOW, type DmBtree } from '../persistent-data/btree.js';
 import type { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
 import { hashKey, type DedupBackend } from './backend.js';
 
@@ -59,6 +59,24 @@ export class CowbtreeBackend implements DedupBackend {
 
   *insertLbn(lbn: number, pbn: number): ProcessGenerator<void> {
     this.lbnRoot = yield* this.lbnTree.insert(this.lbnRoot, lbn, pbn);
+  }
+
+  tryLookupLbn(lbn: number): number | undefined | typeof NOT_NOW {
+    return this.lbnTree.tryLookup(this.lbnRoot, lbn) as number | undefined | typeof NOT_NOW;
+  }
+
+  /**
+   * lookupHash when every probe's lookup completes at once. A probe that would wait comes
+   * after probes already done, so it cannot give up then: it is done with the generator.
+   */
+  tryLookupHash(fp: number): number | undefined | typeof NOT_NOW {
+    const key = hashKey(fp);
+    if (this.currLpmax > 0) return NOT_NOW;
+    const e = this.hashTree.tryLookup(this.hashRoot, key) as HashEntry | typeof TOMBSTONE | undefined | typeof NOT_NOW;
+    if (e === NOT_NOW) return NOT_NOW;
+    if (e === undefined) return undefined;
+    if (e !== TOMBSTONE && e.fp === fp) return e.pbn;
+    return undefined;
   }
 
   *lookupHash(fp: number): ProcessGenerator<number | undefined> {

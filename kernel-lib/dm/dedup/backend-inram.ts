@@ -19,6 +19,12 @@ export class InramBackend implements DedupBackend {
   *lookupLbn(lbn: number): ProcessGenerator<number | undefined> {
     return this.lbn.get(lbn);
   }
+  tryLookupLbn(lbn: number): number | undefined {
+    return this.lbn.get(lbn);
+  }
+  tryLookupHash(fp: number): number | undefined {
+    return this.hash.get(fp);
+  }
   *insertLbn(lbn: number, pbn: number): ProcessGenerator<void> {
     this.lbn.set(lbn, pbn);
   }

@@ -27,6 +27,7 @@ import { dmIo } from '../dm-io.js';
 import { dmOriginalBio } from '../mapped-device.js';
 import { parseBufioParams } from '../bufio/params.js';
 import { PdataError } from '../persistent-data/block-data.js';
+import { NOT_NOW } from '../persistent-data/btree.js';
 import { parsePdataParams } from '../persistent-data/params.js';
 import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
 import type { TableLine } from '../table.js';
@@ -70,8 +71,12 @@ export class DedupTarget implements DmTarget {
     writes: 0, uniqwrites: 0, dupwrites: 0, readsOnWrites: 0, overwrites: 0, newwrites: 0, gcCounter: 0,
     dataWrites: 0, commits: 0, enospc: 0,
   };
-  /** Content of each data block (its fingerprint), as written to the data device. */
-  readonly pbnContent = new Map<number, number>();
+  /**
+   * Content of each data block (its fingerprint), as written to the data device; NaN for a
+   * block never written. A typed array by PBN, grown by doubling: PBNs are allocated from the
+   * bottom of the data space map, and a Map of a million entries is slow to grow and to collect.
+   */
+  private pbnFp = new Float64Array(1024).fill(NaN);
   readonly sectorsPerBlock: number;
   readonly lblocks: number;
   readonly pblocks: number;
@@ -248,12 +253,13 @@ export class DedupTarget implements DmTarget {
 
   private *handleRead(bio: Bio, offset: number): ProcessGenerator<void> {
     const lbn = Math.floor(offset / this.sectorsPerBlock);
-    const pbn = yield* this.backend.lookupLbn(lbn);
+    let pbn = this.backend.tryLookupLbn(lbn);
+    if (pbn === NOT_NOW) pbn = yield* this.backend.lookupLbn(lbn);
     if (pbn === undefined) {
       bio.endio(this.sim); // zero_fill_bio
       return;
     }
-    const fp = this.pbnContent.get(pbn);
+    const fp = this.contentOfPbn(pbn);
     if (fp !== undefined) {
       // What the read returns, on the clone and on the original dm core cloned it from.
       const payload = { fingerprint: fp, blocks: 'distinct' as const, compressPercentage: 0 };
@@ -276,18 +282,20 @@ export class DedupTarget implements DmTarget {
       // Read-on-write: merge into the old block (or zeroes), read synchronously.
       this.counters.readsOnWrites++;
       partial = true;
-      const old = yield* this.backend.lookupLbn(lbn);
+      let old = this.backend.tryLookupLbn(lbn);
+    if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
       let oldFp = 0;
       if (old !== undefined) {
         const done = yield* dmIo(this.sim, { op: 'read', regions: [{ dev: this.dataDev, sector: old * spb, count: spb }], thread: this.thread });
         yield done;
-        oldFp = this.pbnContent.get(old) ?? 0;
+        oldFp = this.contentOfPbn(old) ?? 0;
       }
       fp = UNIQUE_BASE + hashKey(oldFp * 31 + fp + (offset % spb) * 7 + bio.sectors);
     }
     // compute_hash_bio: the whole block through the digest, on this thread's CPU.
     yield this.thread.exec(this.blockSize * this.nsPerHashByte);
-    const pbn = yield* this.backend.lookupHash(fp);
+    let pbn = this.backend.tryLookupHash(fp);
+    if (pbn === NOT_NOW) pbn = yield* this.backend.lookupHash(fp);
     if (pbn === undefined) yield* this.handleWriteNoHash(bio, lbn, fp, partial);
     else yield* this.handleWriteWithHash(bio, lbn, pbn);
     this.writesAfterFlush++;
@@ -300,7 +308,8 @@ export class DedupTarget implements DmTarget {
   /** handle_write_no_hash: unique content. */
   private *handleWriteNoHash(bio: Bio, lbn: number, fp: number, partial: boolean): ProcessGenerator<void> {
     this.counters.uniqwrites++;
-    const old = yield* this.backend.lookupLbn(lbn);
+    let old = this.backend.tryLookupLbn(lbn);
+    if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
     // write_to_new_block: allocate, submit the data write, insert LBN->PBN.
     const pbn = yield* this.backend.allocDataBlock();
     this.logicalBlockCounter++;
@@ -321,7 +330,8 @@ export class DedupTarget implements DmTarget {
   /** handle_write_with_hash: duplicate content; no data I/O, the bio completes at once. */
   private *handleWriteWithHash(bio: Bio, lbn: number, pbn: number): ProcessGenerator<void> {
     this.counters.dupwrites++;
-    const old = yield* this.backend.lookupLbn(lbn);
+    let old = this.backend.tryLookupLbn(lbn);
+    if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
     if (old === undefined) {
       this.counters.newwrites++;
       yield* this.backend.incRefcount(pbn);
@@ -341,7 +351,7 @@ export class DedupTarget implements DmTarget {
   /** do_io: the data write, asynchronous; the bio completes when it does. */
   private *writeData(bio: Bio, pbn: number, fp: number, partial: boolean): ProcessGenerator<void> {
     this.counters.dataWrites++;
-    this.pbnContent.set(pbn, fp);
+    this.setContentOfPbn(pbn, fp);
     this.issuedCurrent = true;
     const spb = this.sectorsPerBlock;
     // The content the hash entry will name: what the media holds after a cut is checked against it.
@@ -355,6 +365,23 @@ export class DedupTarget implements DmTarget {
     // The merged block is a new bio of the whole block; the original completes with it.
     const sim = this.sim;
     yield* dmIo(sim, { op: 'write', regions: [{ dev: this.dataDev, sector: pbn * spb, count: spb }], thread: this.thread, payload, notify: (e) => bio.endio(sim, e) });
+  }
+
+  /** The fingerprint of what data block `pbn` holds, or undefined if it was never written. */
+  contentOfPbn(pbn: number): number | undefined {
+    const fp = pbn < this.pbnFp.length ? this.pbnFp[pbn] : NaN;
+    return fp === fp ? fp : undefined;
+  }
+
+  private setContentOfPbn(pbn: number, fp: number): void {
+    if (pbn >= this.pbnFp.length) {
+      let n = this.pbnFp.length;
+      while (n <= pbn) n *= 2;
+      const grown = new Float64Array(n).fill(NaN);
+      grown.set(this.pbnFp);
+      this.pbnFp = grown;
+    }
+    this.pbnFp[pbn] = fp;
   }
 
   /** The fingerprint of the block this (one-block) bio writes. */

@@ -20,6 +20,9 @@ import type { DmTransactionManager } from './transaction-manager.js';
 
 export type BtreeSplit = 'sibling' | 'rebalance';
 
+/** What a try* call returns when it would have to wait (and so did nothing). */
+export const NOT_NOW: unique symbol = Symbol('not now');
+
 /** SPACE_THRESHOLD of rebalance_or_split. */
 export const SPACE_THRESHOLD = 8;
 
@@ -54,8 +57,46 @@ export class DmBtree {
     return root;
   }
 
+  /**
+   * lookup() when every node on the path is read-locked at once (cached, the client lock and
+   * the node's lock free): the same steps without a generator frame; else NOT_NOW, nothing
+   * done. The path is walked once unlocked to see that it can be, then locked as lookup does.
+   */
+  tryLookup(root: number, key: number): unknown {
+    const bm = this.tm.bm;
+    let block = root;
+    for (;;) {
+      if (!bm.canLockNow(block, false)) return NOT_NOW;
+      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
+      if (n === undefined) return NOT_NOW;
+      const i = lowerBound(n, key);
+      if (i < 0 || i >= n.nrEntries || n.isLeaf) break;
+      block = n.child(i);
+    }
+    this.stats.lookups++;
+    const s = new RoSpine(this.tm);
+    block = root;
+    let result: unknown = undefined;
+    for (;;) {
+      s.tryStep(block);
+      const n = s.node;
+      const i = lowerBound(n, key);
+      if (i < 0 || i >= n.nrEntries) break;
+      if (!n.isLeaf) {
+        block = n.child(i);
+        continue;
+      }
+      if (n.keys[i] === key) result = n.values[i];
+      break;
+    }
+    s.tryExit();
+    return result;
+  }
+
   /** dm_btree_lookup: the value, or undefined (-ENODATA). */
   *lookup(root: number, key: number): ProcessGenerator<unknown> {
+    const fast = this.tryLookup(root, key);
+    if (fast !== NOT_NOW) return fast;
     this.stats.lookups++;
     const s = new RoSpine(this.tm);
     let block = root;
