@@ -137,6 +137,18 @@ export class CowbtreeBackend implements DedupBackend {
     yield* this.dataSm.dec(pbn);
   }
 
+  tryAllocDataBlock(): number {
+    return this.dataSm.tryNewBlock();
+  }
+
+  tryIncRefcount(pbn: number): boolean {
+    return this.dataSm.tryInc(pbn);
+  }
+
+  tryDecRefcount(pbn: number): boolean {
+    return this.dataSm.tryDec(pbn);
+  }
+
   refcount(pbn: number): number {
     return this.dataSm.count(pbn);
   }

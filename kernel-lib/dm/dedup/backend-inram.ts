@@ -60,6 +60,16 @@ export class InramBackend implements DedupBackend {
     if (this.counts[pbn] === 0) throw new PdataError('EINVAL', `decrement of free data block ${pbn}`);
     if (--this.counts[pbn] === 0) this.usedDataBlocks--;
   }
+  // The in-RAM store never waits, but its calls are cheap already: the generators serve.
+  tryAllocDataBlock(): number {
+    return -1;
+  }
+  tryIncRefcount(): boolean {
+    return false;
+  }
+  tryDecRefcount(): boolean {
+    return false;
+  }
   refcount(pbn: number): number {
     return this.counts[pbn];
   }

@@ -26,6 +26,11 @@ export interface DedupBackend {
   allocDataBlock(): ProcessGenerator<number>;
   incRefcount(pbn: number): ProcessGenerator<void>;
   decRefcount(pbn: number): ProcessGenerator<void>;
+  /** allocDataBlock when it completes without waiting (no generator frame); else -1, nothing done. */
+  tryAllocDataBlock(): number;
+  /** incRefcount (decRefcount) when it completes without waiting; else false, nothing done. */
+  tryIncRefcount(pbn: number): boolean;
+  tryDecRefcount(pbn: number): boolean;
   refcount(pbn: number): number;
   /** flush_meta: commit the transaction (no-op for inram). */
   flushMeta(): ProcessGenerator<void>;

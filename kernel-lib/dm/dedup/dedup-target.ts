@@ -311,7 +311,8 @@ export class DedupTarget implements DmTarget {
     let old = this.backend.tryLookupLbn(lbn);
     if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
     // write_to_new_block: allocate, submit the data write, insert LBN->PBN.
-    const pbn = yield* this.backend.allocDataBlock();
+    let pbn = this.backend.tryAllocDataBlock();
+    if (pbn < 0) pbn = yield* this.backend.allocDataBlock();
     this.logicalBlockCounter++;
     this.physicalBlockCounter++;
     yield* this.writeData(bio, pbn, fp, partial);
@@ -320,11 +321,11 @@ export class DedupTarget implements DmTarget {
       this.counters.newwrites++;
     } else {
       this.counters.overwrites++;
-      yield* this.backend.decRefcount(old);
+      if (!this.backend.tryDecRefcount(old)) yield* this.backend.decRefcount(old);
       this.logicalBlockCounter--;
     }
     yield* this.backend.insertHash(fp, pbn);
-    yield* this.backend.incRefcount(pbn);
+    if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
   }
 
   /** handle_write_with_hash: duplicate content; no data I/O, the bio completes at once. */
@@ -334,15 +335,15 @@ export class DedupTarget implements DmTarget {
     if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
     if (old === undefined) {
       this.counters.newwrites++;
-      yield* this.backend.incRefcount(pbn);
+      if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
       yield* this.backend.insertLbn(lbn, pbn);
       this.logicalBlockCounter++;
     } else {
       this.counters.overwrites++;
       if (old !== pbn) {
-        yield* this.backend.incRefcount(pbn);
+        if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
         yield* this.backend.insertLbn(lbn, pbn);
-        yield* this.backend.decRefcount(old);
+        if (!this.backend.tryDecRefcount(old)) yield* this.backend.decRefcount(old);
       }
     }
     bio.endio(this.sim);
@@ -400,7 +401,7 @@ export class DedupTarget implements DmTarget {
     for (const [fp, pbn] of yield* this.backend.hashes()) {
       if (this.backend.refcount(pbn) !== 1) continue;
       yield* this.backend.deleteHash(fp);
-      yield* this.backend.decRefcount(pbn);
+      if (!this.backend.tryDecRefcount(pbn)) yield* this.backend.decRefcount(pbn);
       this.physicalBlockCounter--;
       this.counters.gcCounter++;
     }

@@ -70,6 +70,15 @@ export class DmTransactionManager {
     return blk;
   }
 
+  /** Whether shadowBlock(orig) would write-lock it in place at once, and its unlock complete at once. */
+  canShadowInPlaceAndUnlockNow(orig: number): boolean {
+    return this.canShadowInPlaceNow(orig) && this.bm.canUnlockNow;
+  }
+
+  tryUnlock(blk: DmBlock): boolean {
+    return this.bm.tryUnlock(blk);
+  }
+
   /** Whether tryShadowInPlace(orig) would succeed now. */
   canShadowInPlaceNow(orig: number): boolean {
     return this.shadows.has(orig) && this.sm.count(orig) <= 1 && this.bm.canLockNow(orig, true);
