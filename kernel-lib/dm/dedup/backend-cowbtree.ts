@@ -137,6 +137,29 @@ export class CowbtreeBackend implements DedupBackend {
     yield* this.dataSm.dec(pbn);
   }
 
+  tryInsertLbn(lbn: number, pbn: number): boolean {
+    const root = this.lbnTree.tryInsert(this.lbnRoot, lbn, pbn);
+    if (root < 0) return false;
+    this.lbnRoot = root;
+    return true;
+  }
+
+  /**
+   * insertHash when its first probe finds a free slot (or the same digest) and both that
+   * probe's lookup and the insert complete at once (looked ahead first, so that nothing is
+   * done unless all of it is); else false.
+   */
+  tryInsertHash(fp: number, pbn: number): boolean {
+    const key = hashKey(fp);
+    const e = this.hashTree.peekValue(this.hashRoot, key) as HashEntry | typeof TOMBSTONE | undefined | typeof NOT_NOW;
+    if (e === NOT_NOW || !(e === undefined || e === TOMBSTONE || e.fp === fp)) return false;
+    const value: HashEntry = { fp, pbn };
+    if (!this.hashTree.canInsertNow(this.hashRoot, key, value)) return false;
+    this.hashTree.tryLookup(this.hashRoot, key);
+    this.hashRoot = this.hashTree.tryInsert(this.hashRoot, key, value);
+    return true;
+  }
+
   tryAllocDataBlock(): number {
     return this.dataSm.tryNewBlock();
   }

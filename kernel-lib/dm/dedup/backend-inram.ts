@@ -61,6 +61,12 @@ export class InramBackend implements DedupBackend {
     if (--this.counts[pbn] === 0) this.usedDataBlocks--;
   }
   // The in-RAM store never waits, but its calls are cheap already: the generators serve.
+  tryInsertLbn(): boolean {
+    return false;
+  }
+  tryInsertHash(): boolean {
+    return false;
+  }
   tryAllocDataBlock(): number {
     return -1;
   }

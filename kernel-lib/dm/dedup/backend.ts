@@ -26,6 +26,9 @@ export interface DedupBackend {
   allocDataBlock(): ProcessGenerator<number>;
   incRefcount(pbn: number): ProcessGenerator<void>;
   decRefcount(pbn: number): ProcessGenerator<void>;
+  /** insertLbn (insertHash) when it completes without waiting (no generator frame); else false, nothing done. */
+  tryInsertLbn(lbn: number, pbn: number): boolean;
+  tryInsertHash(fp: number, pbn: number): boolean;
   /** allocDataBlock when it completes without waiting (no generator frame); else -1, nothing done. */
   tryAllocDataBlock(): number;
   /** incRefcount (decRefcount) when it completes without waiting; else false, nothing done. */

@@ -316,7 +316,7 @@ export class DedupTarget implements DmTarget {
     this.logicalBlockCounter++;
     this.physicalBlockCounter++;
     yield* this.writeData(bio, pbn, fp, partial);
-    yield* this.backend.insertLbn(lbn, pbn);
+    if (!this.backend.tryInsertLbn(lbn, pbn)) yield* this.backend.insertLbn(lbn, pbn);
     if (old === undefined) {
       this.counters.newwrites++;
     } else {
@@ -324,7 +324,7 @@ export class DedupTarget implements DmTarget {
       if (!this.backend.tryDecRefcount(old)) yield* this.backend.decRefcount(old);
       this.logicalBlockCounter--;
     }
-    yield* this.backend.insertHash(fp, pbn);
+    if (!this.backend.tryInsertHash(fp, pbn)) yield* this.backend.insertHash(fp, pbn);
     if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
   }
 
@@ -336,13 +336,13 @@ export class DedupTarget implements DmTarget {
     if (old === undefined) {
       this.counters.newwrites++;
       if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
-      yield* this.backend.insertLbn(lbn, pbn);
+      if (!this.backend.tryInsertLbn(lbn, pbn)) yield* this.backend.insertLbn(lbn, pbn);
       this.logicalBlockCounter++;
     } else {
       this.counters.overwrites++;
       if (old !== pbn) {
         if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
-        yield* this.backend.insertLbn(lbn, pbn);
+        if (!this.backend.tryInsertLbn(lbn, pbn)) yield* this.backend.insertLbn(lbn, pbn);
         if (!this.backend.tryDecRefcount(old)) yield* this.backend.decRefcount(old);
       }
     }

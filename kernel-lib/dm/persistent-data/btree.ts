@@ -63,19 +63,10 @@ export class DmBtree {
    * done. The path is walked once unlocked to see that it can be, then locked as lookup does.
    */
   tryLookup(root: number, key: number): unknown {
-    const bm = this.tm.bm;
-    let block = root;
-    for (;;) {
-      if (!bm.canLockNow(block, false)) return NOT_NOW;
-      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
-      if (n === undefined) return NOT_NOW;
-      const i = lowerBound(n, key);
-      if (i < 0 || i >= n.nrEntries || n.isLeaf) break;
-      block = n.child(i);
-    }
+    if (this.peekValue(root, key) === NOT_NOW) return NOT_NOW;
     this.stats.lookups++;
     const s = new RoSpine(this.tm);
-    block = root;
+    let block = root;
     let result: unknown = undefined;
     for (;;) {
       s.tryStep(block);
@@ -91,6 +82,75 @@ export class DmBtree {
     }
     s.tryExit();
     return result;
+  }
+
+  /**
+   * What lookup() would return, if every node on the path can be read-locked at once; else
+   * NOT_NOW. Takes no lock and changes nothing (not even the LRU order): a look ahead.
+   */
+  peekValue(root: number, key: number): unknown {
+    const bm = this.tm.bm;
+    let block = root;
+    for (;;) {
+      if (!bm.canLockNow(block, false)) return NOT_NOW;
+      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
+      if (n === undefined) return NOT_NOW;
+      const i = lowerBound(n, key);
+      if (i < 0 || i >= n.nrEntries) return undefined;
+      if (n.isLeaf) return n.keys[i] === key ? n.values[i] : undefined;
+      block = n.child(i);
+    }
+  }
+
+  /**
+   * Whether insert() would complete at once: every node on the path already shadowed in this
+   * transaction, not shared, lockable at once and with room (no split), and no value
+   * overwritten that vt.dec must drop. Changes nothing.
+   */
+  canInsertNow(root: number, key: number, value: unknown): boolean {
+    if (!Number.isSafeInteger(key) || key < 0) return false;
+    const tm = this.tm;
+    const bm = tm.bm;
+    if (!bm.canUnlockNow) return false;
+    let block = root;
+    for (;;) {
+      if (!tm.canShadowInPlaceNow(block)) return false;
+      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
+      if (n === undefined || !this.hasSpaceForInsert(n, key)) return false;
+      let i = lowerBound(n, key);
+      if (n.isLeaf) return !(i >= 0 && n.keys[i] === key && this.vt.dec !== undefined && n.values[i] !== value);
+      if (i < 0) i = 0;
+      block = n.child(i);
+    }
+  }
+
+  /** insert() when canInsertNow says it completes at once: the new root; else -1, nothing done. */
+  tryInsert(root: number, key: number, value: unknown): number {
+    if (!this.canInsertNow(root, key, value)) return -1;
+    this.stats.inserts++;
+    const s = new ShadowSpine(this.tm);
+    // btree_insert_raw without splits (none is needed)
+    let i = -1;
+    let block = root;
+    let node: BtreeNode;
+    for (;;) {
+      s.tryStep(block);
+      if (s.hasParent && i >= 0) (s.parent.data as BtreeNode).values[i] = s.current.location;
+      node = s.current.data as BtreeNode;
+      i = lowerBound(node, key);
+      if (node.isLeaf) break;
+      if (i < 0) {
+        node.keys[0] = key;
+        i = 0;
+      }
+      block = node.child(i);
+    }
+    if (i < 0 || node.keys[i] !== key) i++;
+    if (i >= node.nrEntries || node.keys[i] !== key) insertAt(node, i, key, value);
+    else node.values[i] = value;
+    const newRoot = s.root;
+    s.tryExit();
+    return newRoot;
   }
 
   /** dm_btree_lookup: the value, or undefined (-ENODATA). */
@@ -119,6 +179,8 @@ export class DmBtree {
 
   /** dm_btree_insert (insert or overwrite); returns the new root. */
   *insert(root: number, key: number, value: unknown): ProcessGenerator<number> {
+    const fast = this.tryInsert(root, key, value);
+    if (fast >= 0) return fast;
     return (yield* this.insertNotify(root, key, value)).root;
   }
 
