@@ -66,6 +66,25 @@ describe('workload/trace/fiu', () => {
     expect(error(() => parseFiu('\n\n', 'empty.trace')).message).to.equal('empty.trace: no I/Os in the trace');
   });
 
+  it('a line of two pages: dm core splits it into the target\'s blocks and each block gets its own digest', () => {
+    const text = `1 1 p 800 16 W 6 0 ${A} ${B}\n2 1 p 1600 8 W 6 0 ${B}\n3 1 p 2400 8 W 6 0 ${A}\n`;
+    const records = parseFiu(text, 't');
+    const sim = new Simulation({ seed: 1 });
+    const devs: Record<string, FakeDevice> = { meta: new FakeDevice(sim, 'meta', 1 << 16, 20_000), data: new FakeDevice(sim, 'data', 1 << 20, 50_000) };
+    const ctx = { sim, cpus: null, params: {}, deviceName: 'dd', lookupDevice: (d: string) => devs[d] };
+    const dev = createMappedDevice(ctx, `0 ${1 << 20} dedup meta data 4096 md5 cowbtree 100`);
+    const target = dev.targets[0].target as unknown as DedupTarget;
+    const replay = new TraceReplay(sim, null, dev, records, { mode: 'closed', iodepth: 1, speed: 1 });
+    sim.process(function* () {
+      yield target.ready as NonNullable<typeof target.ready>;
+      yield replay.start();
+    });
+    sim.run();
+    expect(target.counters.writes).to.equal(4); // 2 + 1 + 1 blocks
+    expect(target.counters.uniqwrites).to.equal(2); // A and B
+    expect(target.counters.dupwrites).to.equal(2);
+  });
+
   it('replayed on dm-dedup: a page written again under the same MD5 is stored once; reads return what was written', function () {
     this.timeout(0);
     const records = parseFiu(fs.readFileSync(FIXTURE, 'utf8'), FIXTURE);
