@@ -29,9 +29,7 @@ export class RoSpine {
 
   /** exit() when every unlock completes at once; else false, nothing done. */
   tryExit(): boolean {
-    const bm = this.tm.bm;
-    if (!bm.canUnlockNow) return false;
-    for (const n of this.nodes) bm.tryUnlock(n);
+    if (!tryUnlockAll(this.tm, this.nodes)) return false;
     this.nodes = [];
     return true;
   }
@@ -85,9 +83,7 @@ export class ShadowSpine {
 
   /** exit() when every unlock completes at once; else false, nothing done. */
   tryExit(): boolean {
-    const bm = this.tm.bm;
-    if (!bm.canUnlockNow) return false;
-    for (const n of this.nodes) bm.tryUnlock(n);
+    if (!tryUnlockAll(this.tm, this.nodes)) return false;
     this.nodes = [];
     return true;
   }
@@ -118,4 +114,11 @@ export function* incChildren(tm: DmTransactionManager, n: BtreeNode, vt: ValueTy
   } else if (vt.inc !== undefined) {
     yield* vt.inc(n.values);
   }
+}
+
+/** Unlocks every node when all the unlocks complete at once; else false, nothing done. */
+function tryUnlockAll(tm: DmTransactionManager, nodes: readonly DmBlock[]): boolean {
+  if (!tm.bm.canUnlockNow) return false;
+  for (const n of nodes) tm.bm.tryUnlock(n);
+  return true;
 }

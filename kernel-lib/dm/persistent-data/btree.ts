@@ -67,19 +67,12 @@ export class DmBtree {
     this.stats.lookups++;
     const s = new RoSpine(this.tm);
     let block = root;
-    let result: unknown = undefined;
     for (;;) {
       s.tryStep(block);
-      const n = s.node;
-      const i = lowerBound(n, key);
-      if (i < 0 || i >= n.nrEntries) break;
-      if (!n.isLeaf) {
-        block = n.child(i);
-        continue;
-      }
-      if (n.keys[i] === key) result = n.values[i];
-      break;
+      block = lookupNext(s.node, key);
+      if (block < 0) break;
     }
+    const result = lookupValue(s.node, key);
     s.tryExit();
     return result;
   }
@@ -95,10 +88,9 @@ export class DmBtree {
       if (!bm.canLockNow(block, false)) return NOT_NOW;
       const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
       if (n === undefined) return NOT_NOW;
-      const i = lowerBound(n, key);
-      if (i < 0 || i >= n.nrEntries) return undefined;
-      if (n.isLeaf) return n.keys[i] === key ? n.values[i] : undefined;
-      block = n.child(i);
+      const next = lookupNext(n, key);
+      if (next < 0) return lookupValue(n, key);
+      block = next;
     }
   }
 
@@ -137,12 +129,8 @@ export class DmBtree {
       s.tryStep(block);
       if (s.hasParent && i >= 0) (s.parent.data as BtreeNode).values[i] = s.current.location;
       node = s.current.data as BtreeNode;
-      i = lowerBound(node, key);
+      i = insertIndex(node, key);
       if (node.isLeaf) break;
-      if (i < 0) {
-        node.keys[0] = key;
-        i = 0;
-      }
       block = node.child(i);
     }
     if (i < 0 || node.keys[i] !== key) i++;
@@ -160,19 +148,12 @@ export class DmBtree {
     this.stats.lookups++;
     const s = new RoSpine(this.tm);
     let block = root;
-    let result: unknown = undefined;
     for (;;) {
       if (!s.tryStep(block)) yield* s.step(block);
-      const n = s.node;
-      const i = lowerBound(n, key);
-      if (i < 0 || i >= n.nrEntries) break;
-      if (!n.isLeaf) {
-        block = n.child(i);
-        continue;
-      }
-      if (n.keys[i] === key) result = n.values[i];
-      break;
+      block = lookupNext(s.node, key);
+      if (block < 0) break;
     }
+    const result = lookupValue(s.node, key);
     if (!s.tryExit()) yield* s.exit();
     return result;
   }
@@ -230,13 +211,8 @@ export class DmBtree {
         else yield* this.rebalanceOrSplit(s, i, key);
         node = s.current.data as BtreeNode;
       }
-      i = lowerBound(node, key);
+      i = insertIndex(node, key);
       if (node.isLeaf) break;
-      if (i < 0) {
-        // change the bounds on the lowest key
-        node.keys[0] = key;
-        i = 0;
-      }
       block = node.child(i);
       top = false;
     }
@@ -439,4 +415,24 @@ function redistribute3(left: BtreeNode, center: BtreeNode, right: BtreeNode): vo
   center.values = values.slice(targetLeft, targetLeft + targetCenter);
   right.keys = keys.slice(targetLeft + targetCenter);
   right.values = values.slice(targetLeft + targetCenter);
+}
+
+/** One level of a lookup at node n: the child to go down to, or -1 where the walk ends. */
+function lookupNext(n: BtreeNode, key: number): number {
+  const i = lowerBound(n, key);
+  return i < 0 || i >= n.nrEntries || n.isLeaf ? -1 : n.child(i);
+}
+
+/** What a lookup that ended at node n finds: the key's value in a leaf, else undefined (-ENODATA). */
+function lookupValue(n: BtreeNode, key: number): unknown {
+  const i = lowerBound(n, key);
+  return n.isLeaf && i >= 0 && i < n.nrEntries && n.keys[i] === key ? n.values[i] : undefined;
+}
+
+/** btree_insert_raw's index in node n; an internal node whose keys are all above `key` takes it as its lowest key. */
+function insertIndex(n: BtreeNode, key: number): number {
+  const i = lowerBound(n, key);
+  if (n.isLeaf || i >= 0) return i;
+  n.keys[0] = key; // change the bounds on the lowest key
+  return 0;
 }

@@ -165,20 +165,8 @@ export class DmSpaceMap {
   private changeNow(b: number, delta: number): void {
     this.applyChange(b, delta);
     if (this.recursing !== 0) return;
-    if (this.tm === null || this.bitmapRoots.length === 0) {
-      this.pendingTouches.length = 0;
-      return;
-    }
-    const tm = this.tm;
-    while (this.pendingTouches.length > 0) {
-      const i = this.pendingTouches.shift() as number;
-      this.recursing++;
-      this.stats.bitmapTouches++;
-      const block = tm.tryShadowInPlace(this.bitmapRoots[i]) as DmBlock;
-      this.bitmapRoots[i] = block.location;
-      tm.tryUnlock(block);
-      this.recursing--;
-    }
+    // The touch completes at once (canTouchNow): the generator runs to its end in one step.
+    if (this.flushTouches().next().done !== true) throw new Error(`${this.name} space map: a bitmap touch had to wait`);
   }
 
   /** dm_sm_new_block: allocate a block with count 1. */
@@ -281,9 +269,10 @@ export class DmSpaceMap {
       const i = this.pendingTouches.shift() as number;
       this.recursing++;
       this.stats.bitmapTouches++;
-      const { block } = yield* tm.shadowBlock(this.bitmapRoots[i]);
+      const root = this.bitmapRoots[i];
+      const block = tm.tryShadowInPlace(root) ?? (yield* tm.shadowBlock(root)).block;
       this.bitmapRoots[i] = block.location;
-      yield* tm.unlock(block);
+      if (!tm.tryUnlock(block)) yield* tm.unlock(block);
       this.recursing--;
     }
   }
