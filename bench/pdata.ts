@@ -88,12 +88,16 @@ function stall(label: string, params: Record<string, unknown>, seconds: number):
  */
 function scenario2013(): object {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = runScenario('examples/dedup-2013-flusher-stall.yaml', { set: { 'workload.fio': FIO_2013_NO_LOG } });
   const wallS = (performance.now() - t0) / 1e3;
+  // CPU time as well: on a shared machine the wall time says more about the load than the code.
+  const cpu = process.cpuUsage(c0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   const writes = r.fio!.jobs[0].write.total_ios as number;
   const dd = r.dmsim.devices.find((d) => d.name === 'dd')!.status[0] as Record<string, number>;
   return {
-    name: 'dedup-2013-scenario', value: wallS, unit: 's wall', simulated_s: r.dmsim.simulated_s, goal_s: 20,
+    name: 'dedup-2013-scenario', value: wallS, unit: 's wall', cpu_s: Number(cpuS.toFixed(2)), simulated_s: r.dmsim.simulated_s, goal_s: 20,
     writes, writes_per_wall_s: Math.round(writes / wallS),
     metadata_block_ops: dd.metadataBlockOps, metadata_block_ops_per_wall_s: Math.round(dd.metadataBlockOps / wallS),
     events_per_wall_s: Math.round(r.dmsim.events / wallS),

@@ -41,7 +41,14 @@ export function inheritBioPayload(clone: Bio, parent: Bio, offsetSectors = 0): v
 export function blockFingerprint(bio: Bio, i: number): number | null {
   const p = bio.payload;
   if (p === null) return null;
-  return p.blocks === 'same' ? p.fingerprint : p.fingerprint + bio.payloadBlock + i;
+  return payloadFingerprint(p, bio.payloadBlock + i);
+}
+
+/** The fingerprint of block `block` of a payload (a block past a listed payload's end: unique, null). */
+export function payloadFingerprint(p: BioPayload, block: number): number | null {
+  if (p.blocks === 'same') return p.fingerprint;
+  if (p.blocks === 'distinct') return p.fingerprint + block;
+  return p.fingerprints?.[block] ?? null;
 }
 
 /** How much of the bio's content compresses away (percent); 0 for unique data. */

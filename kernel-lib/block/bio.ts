@@ -25,8 +25,14 @@ export interface BioPayload {
    * hold the same bytes. With `blocks: 'distinct'`, block i holds `fingerprint + i`.
    */
   readonly fingerprint: number;
-  /** `same`: every block holds the same bytes (zeros, a repeated pattern); `distinct`: consecutive fingerprints. */
-  readonly blocks: 'same' | 'distinct';
+  /**
+   * `same`: every block holds the same bytes (zeros, a repeated pattern); `distinct`:
+   * consecutive fingerprints; `listed`: block i holds `fingerprints[i]` (a trace that names
+   * each block's digest).
+   */
+  readonly blocks: 'same' | 'distinct' | 'listed';
+  /** With `blocks: 'listed'`, each block's fingerprint (the first is `fingerprint`). */
+  readonly fingerprints?: readonly number[];
   /** Percentage (0-100) of each block that compresses away (fio's buffer_compress_percentage). */
   readonly compressPercentage: number;
 }

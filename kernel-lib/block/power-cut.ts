@@ -28,7 +28,7 @@
 import type { ProcessGenerator, Simulation } from '../sim/index.js';
 import type { RandomStream } from '../sim/rng.js';
 import { REQ_FUA, REQ_PREFLUSH, type Bio, type BioPayload } from './bio.js';
-import { CONTENT_BLOCK_SECTORS } from './bio-payload.js';
+import { CONTENT_BLOCK_SECTORS, payloadFingerprint } from './bio-payload.js';
 import type { BlockDevice, DiskStats } from './device.js';
 
 /** A completed write still in the drive's volatile cache. */
@@ -260,7 +260,8 @@ export class VolatileWriteCache implements BlockDevice {
 function tokenOf(w: VolatileWrite, i: number): number {
   const p = w.payload;
   if (p === null) return -(w.uniq + i);
-  return p.blocks === 'same' ? p.fingerprint : p.fingerprint + w.payloadBlock + i;
+  // A listed payload always names its blocks (a trace line carries one digest per block).
+  return payloadFingerprint(p, w.payloadBlock + i) ?? -(w.uniq + i);
 }
 
 /** The devices of one simulation seen through their caches, and the cut itself. */

@@ -21,7 +21,7 @@ export interface DeviceSpec {
   backing?: string;
 }
 
-export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
+export type TraceFormat = 'blkparse' | 'disksim' | 'msr' | 'fiu';
 
 export type WorkloadSpec =
   | {
@@ -245,7 +245,7 @@ function validateWorkload(
   onlyKeys(t, p, ['file', 'format', 'device', 'from', 'mode', 'iodepth', 'speed']);
   if (typeof t.file !== 'string') fail([...p, 'file'], 'must be the path of the trace');
   const format = t.format ?? 'blkparse';
-  if (!['blkparse', 'disksim', 'msr'].includes(format as string)) fail([...p, 'format'], `must be blkparse, disksim or msr, got ${describe(format)}`);
+  if (!['blkparse', 'disksim', 'msr', 'fiu'].includes(format as string)) fail([...p, 'format'], `must be blkparse, disksim, msr or fiu, got ${describe(format)}`);
   if (typeof t.device !== 'string') fail([...p, 'device'], 'must name the device, volume or target to replay on');
   const mode = t.mode ?? 'timed';
   if (mode !== 'timed' && mode !== 'closed') fail([...p, 'mode'], `must be timed or closed, got ${describe(mode)}`);
@@ -257,10 +257,11 @@ function validateWorkload(
   if (!(typeof speed === 'number' && Number.isFinite(speed) && speed > 0)) fail([...p, 'speed'], `must be a finite number > 0 (2 replays twice as fast), got ${describe(speed)}`);
   let from: string | number | undefined;
   if (t.from !== undefined) {
-    if (format === 'blkparse') {
-      // blkparse prints major,minor; dmsetup and /proc/partitions people copy from say 8:16.
+    if (format === 'blkparse' || format === 'fiu') {
+      // blkparse prints major,minor (FIU traces give the two numbers as fields); dmsetup and
+      // /proc/partitions people copy from say 8:16.
       const m = typeof t.from === 'string' ? /^\s*(\d+)\s*[,:]\s*(\d+)\s*$/.exec(t.from) : null;
-      if (m === null) fail([...p, 'from'], `must be the traced device as blkparse names it, major,minor (e.g. "8,16"), got ${describe(t.from)}`);
+      if (m === null) fail([...p, 'from'], `must be the traced device as ${format === 'fiu' ? 'the trace' : 'blkparse'} names it, major,minor (e.g. "8,16"), got ${describe(t.from)}`);
       from = `${Number(m![1])},${Number(m![2])}`;
     } else {
       if (!(Number.isSafeInteger(t.from) && (t.from as number) >= 0)) fail([...p, 'from'], `must be the ${format === 'msr' ? 'DiskNumber' : 'devno'} to replay (a whole number), got ${describe(t.from)}`);

@@ -144,19 +144,54 @@ export class DmBufioClient<T = unknown> {
 
   /** dm_bufio_read: the block, read from the device on a miss; hold it until release(). */
   *read(block: number): ProcessGenerator<DmBuffer<T>> {
-    // The common case of 3.2-6.3, a hit with the client lock free, without the generator
-    // frames of newRead/bufioNew (the same steps: lock, hit, hold, relink, unlock).
-    if (this.locking !== '6.4') {
-      const b = this.cache.get(block);
-      if (b !== undefined && !b.reading && this.lock.tryLock()) {
-        this.stats.hits++;
-        b.holdCount++;
-        this.relink(b, b.dirty || b.writing ? 'dirty' : 'clean');
-        this.lock.unlock();
-        return b;
-      }
+    return this.tryRead(block) ?? ((yield* this.newRead(block, 'read')) as DmBuffer<T>);
+  }
+
+  // The fast paths below are the same steps as the generator calls in the case where nothing
+  // waits, done without a generator frame (hot: every btree node a lookup or insert touches).
+  // Each either does the whole call or nothing, so a caller falls back to the generator.
+
+  /** read() when it completes at once (3.2-6.3: a hit with the client lock free: lock, hit, hold, relink, unlock); else null, nothing done. */
+  tryRead(block: number): DmBuffer<T> | null {
+    if (this.locking === '6.4') return null; // the shard lock is always a yield
+    const b = this.cache.get(block);
+    if (b === undefined || b.reading || !this.lock.tryLock()) return null;
+    this.stats.hits++;
+    b.holdCount++;
+    this.relink(b, b.dirty || b.writing ? 'dirty' : 'clean');
+    this.lock.unlock();
+    return b;
+  }
+
+  /** Whether tryRead(block) would succeed now. */
+  canReadNow(block: number): boolean {
+    if (this.locking === '6.4' || this.lock.locked) return false;
+    const b = this.cache.get(block);
+    return b !== undefined && !b.reading;
+  }
+
+  /** Whether markDirty() and release() would take the client lock at once (never under 6.4, whose release takes a shard lock). */
+  get canReleaseNow(): boolean {
+    return this.locking !== '6.4' && !this.lock.locked;
+  }
+
+  /** release() when the client lock is free; else false, nothing done. */
+  tryRelease(b: DmBuffer<T>): boolean {
+    if (this.locking === '6.4' || !this.lock.tryLock()) return false;
+    this.put(b);
+    this.lock.unlock();
+    return true;
+  }
+
+  /** markDirty() when the client lock is free; else false, nothing done. */
+  tryMarkDirty(b: DmBuffer<T>): boolean {
+    if (!this.lock.tryLock()) return false;
+    if (!b.dirty) {
+      b.dirty = true;
+      if (b.list !== 'dirty') this.relink(b, 'dirty');
     }
-    return (yield* this.newRead(block, 'read')) as DmBuffer<T>;
+    this.lock.unlock();
+    return true;
   }
 
   /** dm_bufio_get: the block if it is cached (and not being read), else null. */
@@ -171,6 +206,7 @@ export class DmBufioClient<T = unknown> {
 
   /** dm_bufio_release. */
   *release(b: DmBuffer<T>): ProcessGenerator<void> {
+    if (this.tryRelease(b)) return;
     if (this.locking === '6.4') {
       // cache_put_and_wake: the shard lock only.
       yield* this.shardTouch(b.block);
@@ -184,7 +220,8 @@ export class DmBufioClient<T = unknown> {
 
   /** dm_bufio_mark_buffer_dirty: takes the client lock in every era. */
   *markDirty(b: DmBuffer<T>): ProcessGenerator<void> {
-    if (!this.lock.tryLock()) yield this.lock.lock();
+    if (this.tryMarkDirty(b)) return;
+    yield this.lock.lock();
     if (!b.dirty) {
       b.dirty = true;
       if (b.list !== 'dirty') this.relink(b, 'dirty');
@@ -515,8 +552,10 @@ export class DmBufioClient<T = unknown> {
   }
 
   private relink(b: DmBuffer<T>, to: 'clean' | 'dirty'): void {
+    const list = to === 'clean' ? this.clean : this.dirty;
+    if (list.head === b) return; // already the newest of that list: moving it changes nothing
     (b.list === 'clean' ? this.clean : this.dirty).remove(b);
-    (to === 'clean' ? this.clean : this.dirty).pushHead(b);
+    list.pushHead(b);
   }
 
   private unlinkBuffer(b: DmBuffer<T>): void {

@@ -5,7 +5,7 @@
 // (up to curr_lpmax, raised as inserts probe further) and tombstones for deletions. Reference
 // counts live in the data space map. flush_meta is __commit_transaction.
 import type { ProcessGenerator } from '../../sim/index.js';
-import type { DmBtree } from '../persistent-data/btree.js';
+import { NOT_NOW, type DmBtree } from '../persistent-data/btree.js';
 import type { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
 import { hashKey, type DedupBackend } from './backend.js';
 
@@ -59,6 +59,24 @@ export class CowbtreeBackend implements DedupBackend {
 
   *insertLbn(lbn: number, pbn: number): ProcessGenerator<void> {
     this.lbnRoot = yield* this.lbnTree.insert(this.lbnRoot, lbn, pbn);
+  }
+
+  tryLookupLbn(lbn: number): number | undefined | typeof NOT_NOW {
+    return this.lbnTree.tryLookup(this.lbnRoot, lbn) as number | undefined | typeof NOT_NOW;
+  }
+
+  /**
+   * lookupHash when every probe's lookup completes at once. A probe that would wait comes
+   * after probes already done, so it cannot give up then: it is done with the generator.
+   */
+  tryLookupHash(fp: number): number | undefined | typeof NOT_NOW {
+    const key = hashKey(fp);
+    if (this.currLpmax > 0) return NOT_NOW;
+    const e = this.hashTree.tryLookup(this.hashRoot, key) as HashEntry | typeof TOMBSTONE | undefined | typeof NOT_NOW;
+    if (e === NOT_NOW) return NOT_NOW;
+    if (e === undefined) return undefined;
+    if (e !== TOMBSTONE && e.fp === fp) return e.pbn;
+    return undefined;
   }
 
   *lookupHash(fp: number): ProcessGenerator<number | undefined> {
@@ -117,6 +135,41 @@ export class CowbtreeBackend implements DedupBackend {
 
   *decRefcount(pbn: number): ProcessGenerator<void> {
     yield* this.dataSm.dec(pbn);
+  }
+
+  tryInsertLbn(lbn: number, pbn: number): boolean {
+    const root = this.lbnTree.tryInsert(this.lbnRoot, lbn, pbn);
+    if (root < 0) return false;
+    this.lbnRoot = root;
+    return true;
+  }
+
+  /**
+   * insertHash when its first probe finds a free slot (or the same digest) and both that
+   * probe's lookup and the insert complete at once (looked ahead first, so that nothing is
+   * done unless all of it is); else false.
+   */
+  tryInsertHash(fp: number, pbn: number): boolean {
+    const key = hashKey(fp);
+    const e = this.hashTree.peekValue(this.hashRoot, key) as HashEntry | typeof TOMBSTONE | undefined | typeof NOT_NOW;
+    if (e === NOT_NOW || !(e === undefined || e === TOMBSTONE || e.fp === fp)) return false;
+    const value: HashEntry = { fp, pbn };
+    if (!this.hashTree.canInsertNow(this.hashRoot, key, value)) return false;
+    this.hashTree.tryLookup(this.hashRoot, key);
+    this.hashRoot = this.hashTree.tryInsert(this.hashRoot, key, value);
+    return true;
+  }
+
+  tryAllocDataBlock(): number {
+    return this.dataSm.tryNewBlock();
+  }
+
+  tryIncRefcount(pbn: number): boolean {
+    return this.dataSm.tryInc(pbn);
+  }
+
+  tryDecRefcount(pbn: number): boolean {
+    return this.dataSm.tryDec(pbn);
   }
 
   refcount(pbn: number): number {

@@ -19,6 +19,12 @@ export class InramBackend implements DedupBackend {
   *lookupLbn(lbn: number): ProcessGenerator<number | undefined> {
     return this.lbn.get(lbn);
   }
+  tryLookupLbn(lbn: number): number | undefined {
+    return this.lbn.get(lbn);
+  }
+  tryLookupHash(fp: number): number | undefined {
+    return this.hash.get(fp);
+  }
   *insertLbn(lbn: number, pbn: number): ProcessGenerator<void> {
     this.lbn.set(lbn, pbn);
   }
@@ -53,6 +59,22 @@ export class InramBackend implements DedupBackend {
   *decRefcount(pbn: number): ProcessGenerator<void> {
     if (this.counts[pbn] === 0) throw new PdataError('EINVAL', `decrement of free data block ${pbn}`);
     if (--this.counts[pbn] === 0) this.usedDataBlocks--;
+  }
+  // The in-RAM store never waits, but its calls are cheap already: the generators serve.
+  tryInsertLbn(): boolean {
+    return false;
+  }
+  tryInsertHash(): boolean {
+    return false;
+  }
+  tryAllocDataBlock(): number {
+    return -1;
+  }
+  tryIncRefcount(): boolean {
+    return false;
+  }
+  tryDecRefcount(): boolean {
+    return false;
   }
   refcount(pbn: number): number {
     return this.counts[pbn];

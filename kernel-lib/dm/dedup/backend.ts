@@ -7,10 +7,15 @@
 // PBN's LBN reference only, so a block nobody maps keeps count 1 until garbage collection
 // deletes its hash entry and drops that last reference.
 import type { ProcessGenerator } from '../../sim/index.js';
+import type { NOT_NOW } from '../persistent-data/btree.js';
 
 export interface DedupBackend {
   readonly name: 'inram' | 'cowbtree';
   lookupLbn(lbn: number): ProcessGenerator<number | undefined>;
+  /** lookupLbn when it completes without waiting (no generator frame); else NOT_NOW, nothing done. */
+  tryLookupLbn(lbn: number): number | undefined | typeof NOT_NOW;
+  /** lookupHash when it completes without waiting; else NOT_NOW, nothing done. */
+  tryLookupHash(fp: number): number | undefined | typeof NOT_NOW;
   insertLbn(lbn: number, pbn: number): ProcessGenerator<void>;
   /** The PBN holding the content with this fingerprint, or undefined. */
   lookupHash(fp: number): ProcessGenerator<number | undefined>;
@@ -21,6 +26,14 @@ export interface DedupBackend {
   allocDataBlock(): ProcessGenerator<number>;
   incRefcount(pbn: number): ProcessGenerator<void>;
   decRefcount(pbn: number): ProcessGenerator<void>;
+  /** insertLbn (insertHash) when it completes without waiting (no generator frame); else false, nothing done. */
+  tryInsertLbn(lbn: number, pbn: number): boolean;
+  tryInsertHash(fp: number, pbn: number): boolean;
+  /** allocDataBlock when it completes without waiting (no generator frame); else -1, nothing done. */
+  tryAllocDataBlock(): number;
+  /** incRefcount (decRefcount) when it completes without waiting; else false, nothing done. */
+  tryIncRefcount(pbn: number): boolean;
+  tryDecRefcount(pbn: number): boolean;
   refcount(pbn: number): number;
   /** flush_meta: commit the transaction (no-op for inram). */
   flushMeta(): ProcessGenerator<void>;

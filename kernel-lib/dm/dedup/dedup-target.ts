@@ -27,6 +27,7 @@ import { dmIo } from '../dm-io.js';
 import { dmOriginalBio } from '../mapped-device.js';
 import { parseBufioParams } from '../bufio/params.js';
 import { PdataError } from '../persistent-data/block-data.js';
+import { NOT_NOW } from '../persistent-data/btree.js';
 import { parsePdataParams } from '../persistent-data/params.js';
 import { PersistentMetadata } from '../persistent-data/persistent-metadata.js';
 import type { TableLine } from '../table.js';
@@ -70,8 +71,12 @@ export class DedupTarget implements DmTarget {
     writes: 0, uniqwrites: 0, dupwrites: 0, readsOnWrites: 0, overwrites: 0, newwrites: 0, gcCounter: 0,
     dataWrites: 0, commits: 0, enospc: 0,
   };
-  /** Content of each data block (its fingerprint), as written to the data device. */
-  readonly pbnContent = new Map<number, number>();
+  /**
+   * Content of each data block (its fingerprint), as written to the data device; NaN for a
+   * block never written. A typed array by PBN, grown by doubling: PBNs are allocated from the
+   * bottom of the data space map, and a Map of a million entries is slow to grow and to collect.
+   */
+  private pbnFp = new Float64Array(1024).fill(NaN);
   readonly sectorsPerBlock: number;
   readonly lblocks: number;
   readonly pblocks: number;
@@ -83,8 +88,12 @@ export class DedupTarget implements DmTarget {
   private wake: SimEvent<undefined> | null = null;
   private readonly thread: Thread;
   private outOfMetadataAt = NaN;
-  /** Bios handed to the data device (or completed): an error after that cannot fail them again. */
-  private readonly issued = new WeakSet<Bio>();
+  /**
+   * Whether the bio the worker is processing was handed to the data device: an error after
+   * that cannot fail it again. One flag, not a set of bios: the worker takes one bio at a time
+   * (and a WeakSet of every bio costs the garbage collector dearly).
+   */
+  private issuedCurrent = false;
   /** Under a power-cut model, data writes name their content for the data device's media. */
   private readonly dataTracked: boolean;
 
@@ -199,6 +208,7 @@ export class DedupTarget implements DmTarget {
         yield this.wake;
         continue;
       }
+      this.issuedCurrent = false;
       try {
         if ('gc' in item) yield* this.garbageCollect();
         else yield* this.processBio(item.bio, item.offset);
@@ -208,7 +218,7 @@ export class DedupTarget implements DmTarget {
         if (Number.isNaN(this.outOfMetadataAt)) this.outOfMetadataAt = this.sim.now;
         // dmdedup fails the bio with the error; one whose data write was already submitted
         // completes with that write instead.
-        if (!('gc' in item) && !this.issued.has(item.bio)) item.bio.endio(this.sim, 'ENOSPC');
+        if (!('gc' in item) && !this.issuedCurrent) item.bio.endio(this.sim, 'ENOSPC');
       }
     }
   }
@@ -243,12 +253,13 @@ export class DedupTarget implements DmTarget {
 
   private *handleRead(bio: Bio, offset: number): ProcessGenerator<void> {
     const lbn = Math.floor(offset / this.sectorsPerBlock);
-    const pbn = yield* this.backend.lookupLbn(lbn);
+    let pbn = this.backend.tryLookupLbn(lbn);
+    if (pbn === NOT_NOW) pbn = yield* this.backend.lookupLbn(lbn);
     if (pbn === undefined) {
       bio.endio(this.sim); // zero_fill_bio
       return;
     }
-    const fp = this.pbnContent.get(pbn);
+    const fp = this.contentOfPbn(pbn);
     if (fp !== undefined) {
       // What the read returns, on the clone and on the original dm core cloned it from.
       const payload = { fingerprint: fp, blocks: 'distinct' as const, compressPercentage: 0 };
@@ -271,18 +282,20 @@ export class DedupTarget implements DmTarget {
       // Read-on-write: merge into the old block (or zeroes), read synchronously.
       this.counters.readsOnWrites++;
       partial = true;
-      const old = yield* this.backend.lookupLbn(lbn);
+      let old = this.backend.tryLookupLbn(lbn);
+    if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
       let oldFp = 0;
       if (old !== undefined) {
         const done = yield* dmIo(this.sim, { op: 'read', regions: [{ dev: this.dataDev, sector: old * spb, count: spb }], thread: this.thread });
         yield done;
-        oldFp = this.pbnContent.get(old) ?? 0;
+        oldFp = this.contentOfPbn(old) ?? 0;
       }
       fp = UNIQUE_BASE + hashKey(oldFp * 31 + fp + (offset % spb) * 7 + bio.sectors);
     }
     // compute_hash_bio: the whole block through the digest, on this thread's CPU.
     yield this.thread.exec(this.blockSize * this.nsPerHashByte);
-    const pbn = yield* this.backend.lookupHash(fp);
+    let pbn = this.backend.tryLookupHash(fp);
+    if (pbn === NOT_NOW) pbn = yield* this.backend.lookupHash(fp);
     if (pbn === undefined) yield* this.handleWriteNoHash(bio, lbn, fp, partial);
     else yield* this.handleWriteWithHash(bio, lbn, pbn);
     this.writesAfterFlush++;
@@ -295,39 +308,42 @@ export class DedupTarget implements DmTarget {
   /** handle_write_no_hash: unique content. */
   private *handleWriteNoHash(bio: Bio, lbn: number, fp: number, partial: boolean): ProcessGenerator<void> {
     this.counters.uniqwrites++;
-    const old = yield* this.backend.lookupLbn(lbn);
+    let old = this.backend.tryLookupLbn(lbn);
+    if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
     // write_to_new_block: allocate, submit the data write, insert LBN->PBN.
-    const pbn = yield* this.backend.allocDataBlock();
+    let pbn = this.backend.tryAllocDataBlock();
+    if (pbn < 0) pbn = yield* this.backend.allocDataBlock();
     this.logicalBlockCounter++;
     this.physicalBlockCounter++;
     yield* this.writeData(bio, pbn, fp, partial);
-    yield* this.backend.insertLbn(lbn, pbn);
+    if (!this.backend.tryInsertLbn(lbn, pbn)) yield* this.backend.insertLbn(lbn, pbn);
     if (old === undefined) {
       this.counters.newwrites++;
     } else {
       this.counters.overwrites++;
-      yield* this.backend.decRefcount(old);
+      if (!this.backend.tryDecRefcount(old)) yield* this.backend.decRefcount(old);
       this.logicalBlockCounter--;
     }
-    yield* this.backend.insertHash(fp, pbn);
-    yield* this.backend.incRefcount(pbn);
+    if (!this.backend.tryInsertHash(fp, pbn)) yield* this.backend.insertHash(fp, pbn);
+    if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
   }
 
   /** handle_write_with_hash: duplicate content; no data I/O, the bio completes at once. */
   private *handleWriteWithHash(bio: Bio, lbn: number, pbn: number): ProcessGenerator<void> {
     this.counters.dupwrites++;
-    const old = yield* this.backend.lookupLbn(lbn);
+    let old = this.backend.tryLookupLbn(lbn);
+    if (old === NOT_NOW) old = yield* this.backend.lookupLbn(lbn);
     if (old === undefined) {
       this.counters.newwrites++;
-      yield* this.backend.incRefcount(pbn);
-      yield* this.backend.insertLbn(lbn, pbn);
+      if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
+      if (!this.backend.tryInsertLbn(lbn, pbn)) yield* this.backend.insertLbn(lbn, pbn);
       this.logicalBlockCounter++;
     } else {
       this.counters.overwrites++;
       if (old !== pbn) {
-        yield* this.backend.incRefcount(pbn);
-        yield* this.backend.insertLbn(lbn, pbn);
-        yield* this.backend.decRefcount(old);
+        if (!this.backend.tryIncRefcount(pbn)) yield* this.backend.incRefcount(pbn);
+        if (!this.backend.tryInsertLbn(lbn, pbn)) yield* this.backend.insertLbn(lbn, pbn);
+        if (!this.backend.tryDecRefcount(old)) yield* this.backend.decRefcount(old);
       }
     }
     bio.endio(this.sim);
@@ -336,8 +352,8 @@ export class DedupTarget implements DmTarget {
   /** do_io: the data write, asynchronous; the bio completes when it does. */
   private *writeData(bio: Bio, pbn: number, fp: number, partial: boolean): ProcessGenerator<void> {
     this.counters.dataWrites++;
-    this.pbnContent.set(pbn, fp);
-    this.issued.add(bio);
+    this.setContentOfPbn(pbn, fp);
+    this.issuedCurrent = true;
     const spb = this.sectorsPerBlock;
     // The content the hash entry will name: what the media holds after a cut is checked against it.
     const payload = this.dataTracked && (partial || bio.payload === null) ? { fingerprint: fp, blocks: 'same' as const, compressPercentage: 0 } : undefined;
@@ -350,6 +366,23 @@ export class DedupTarget implements DmTarget {
     // The merged block is a new bio of the whole block; the original completes with it.
     const sim = this.sim;
     yield* dmIo(sim, { op: 'write', regions: [{ dev: this.dataDev, sector: pbn * spb, count: spb }], thread: this.thread, payload, notify: (e) => bio.endio(sim, e) });
+  }
+
+  /** The fingerprint of what data block `pbn` holds, or undefined if it was never written. */
+  contentOfPbn(pbn: number): number | undefined {
+    const fp = pbn < this.pbnFp.length ? this.pbnFp[pbn] : NaN;
+    return fp === fp ? fp : undefined;
+  }
+
+  private setContentOfPbn(pbn: number, fp: number): void {
+    if (pbn >= this.pbnFp.length) {
+      let n = this.pbnFp.length;
+      while (n <= pbn) n *= 2;
+      const grown = new Float64Array(n).fill(NaN);
+      grown.set(this.pbnFp);
+      this.pbnFp = grown;
+    }
+    this.pbnFp[pbn] = fp;
   }
 
   /** The fingerprint of the block this (one-block) bio writes. */
@@ -368,7 +401,7 @@ export class DedupTarget implements DmTarget {
     for (const [fp, pbn] of yield* this.backend.hashes()) {
       if (this.backend.refcount(pbn) !== 1) continue;
       yield* this.backend.deleteHash(fp);
-      yield* this.backend.decRefcount(pbn);
+      if (!this.backend.tryDecRefcount(pbn)) yield* this.backend.decRefcount(pbn);
       this.physicalBlockCounter--;
       this.counters.gcCounter++;
     }

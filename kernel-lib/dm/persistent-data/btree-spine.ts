@@ -17,6 +17,23 @@ export class RoSpine {
     this.nodes.push(yield* this.tm.readLock(b));
   }
 
+  /** step() when nothing has to wait (the grandparent unlocked and `b` locked at once); else false, nothing done. */
+  tryStep(b: number): boolean {
+    const bm = this.tm.bm;
+    if (this.nodes.length === 2 && !bm.canUnlockNow) return false;
+    if (!bm.canLockNow(b, false)) return false;
+    if (this.nodes.length === 2) bm.tryUnlock(this.nodes.shift() as DmBlock);
+    this.nodes.push(bm.tryLock(b, false) as DmBlock);
+    return true;
+  }
+
+  /** exit() when every unlock completes at once; else false, nothing done. */
+  tryExit(): boolean {
+    if (!tryUnlockAll(this.tm, this.nodes)) return false;
+    this.nodes = [];
+    return true;
+  }
+
   get node(): BtreeNode {
     return this.nodes[this.nodes.length - 1].data as BtreeNode;
   }
@@ -52,6 +69,25 @@ export class ShadowSpine {
     this.nodes.push(block);
   }
 
+  /** step() when nothing has to wait: the grandparent unlocked and `b` shadowed in place at once; else false, nothing done. */
+  tryStep(b: number): boolean {
+    const tm = this.tm;
+    if (this.nodes.length === 2 && !tm.bm.canUnlockNow) return false;
+    if (!tm.canShadowInPlaceNow(b)) return false;
+    if (this.nodes.length === 2) tm.bm.tryUnlock(this.nodes.shift() as DmBlock);
+    const block = tm.tryShadowInPlace(b) as DmBlock;
+    if (this.nodes.length === 0) this.root = block.location;
+    this.nodes.push(block);
+    return true;
+  }
+
+  /** exit() when every unlock completes at once; else false, nothing done. */
+  tryExit(): boolean {
+    if (!tryUnlockAll(this.tm, this.nodes)) return false;
+    this.nodes = [];
+    return true;
+  }
+
   get current(): DmBlock {
     return this.nodes[this.nodes.length - 1];
   }
@@ -78,4 +114,11 @@ export function* incChildren(tm: DmTransactionManager, n: BtreeNode, vt: ValueTy
   } else if (vt.inc !== undefined) {
     yield* vt.inc(n.values);
   }
+}
+
+/** Unlocks every node when all the unlocks complete at once; else false, nothing done. */
+function tryUnlockAll(tm: DmTransactionManager, nodes: readonly DmBlock[]): boolean {
+  if (!tm.bm.canUnlockNow) return false;
+  for (const n of nodes) tm.bm.tryUnlock(n);
+  return true;
 }

@@ -20,6 +20,9 @@ import type { DmTransactionManager } from './transaction-manager.js';
 
 export type BtreeSplit = 'sibling' | 'rebalance';
 
+/** What a try* call returns when it would have to wait (and so did nothing). */
+export const NOT_NOW: unique symbol = Symbol('not now');
+
 /** SPACE_THRESHOLD of rebalance_or_split. */
 export const SPACE_THRESHOLD = 8;
 
@@ -54,30 +57,111 @@ export class DmBtree {
     return root;
   }
 
-  /** dm_btree_lookup: the value, or undefined (-ENODATA). */
-  *lookup(root: number, key: number): ProcessGenerator<unknown> {
+  /**
+   * lookup() when every node on the path is read-locked at once (cached, the client lock and
+   * the node's lock free): the same steps without a generator frame; else NOT_NOW, nothing
+   * done. The path is walked once unlocked to see that it can be, then locked as lookup does.
+   */
+  tryLookup(root: number, key: number): unknown {
+    if (this.peekValue(root, key) === NOT_NOW) return NOT_NOW;
     this.stats.lookups++;
     const s = new RoSpine(this.tm);
     let block = root;
-    let result: unknown = undefined;
     for (;;) {
-      yield* s.step(block);
-      const n = s.node;
-      const i = lowerBound(n, key);
-      if (i < 0 || i >= n.nrEntries) break;
-      if (!n.isLeaf) {
-        block = n.child(i);
-        continue;
-      }
-      if (n.keys[i] === key) result = n.values[i];
-      break;
+      s.tryStep(block);
+      block = lookupNext(s.node, key);
+      if (block < 0) break;
     }
-    yield* s.exit();
+    const result = lookupValue(s.node, key);
+    s.tryExit();
+    return result;
+  }
+
+  /**
+   * What lookup() would return, if every node on the path can be read-locked at once; else
+   * NOT_NOW. Takes no lock and changes nothing (not even the LRU order): a look ahead.
+   */
+  peekValue(root: number, key: number): unknown {
+    const bm = this.tm.bm;
+    let block = root;
+    for (;;) {
+      if (!bm.canLockNow(block, false)) return NOT_NOW;
+      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
+      if (n === undefined) return NOT_NOW;
+      const next = lookupNext(n, key);
+      if (next < 0) return lookupValue(n, key);
+      block = next;
+    }
+  }
+
+  /**
+   * Whether insert() would complete at once: every node on the path already shadowed in this
+   * transaction, not shared, lockable at once and with room (no split), and no value
+   * overwritten that vt.dec must drop. Changes nothing.
+   */
+  canInsertNow(root: number, key: number, value: unknown): boolean {
+    if (!Number.isSafeInteger(key) || key < 0) return false;
+    const tm = this.tm;
+    const bm = tm.bm;
+    if (!bm.canUnlockNow) return false;
+    let block = root;
+    for (;;) {
+      if (!tm.canShadowInPlaceNow(block)) return false;
+      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
+      if (n === undefined || !this.hasSpaceForInsert(n, key)) return false;
+      let i = lowerBound(n, key);
+      if (n.isLeaf) return !(i >= 0 && n.keys[i] === key && this.vt.dec !== undefined && n.values[i] !== value);
+      if (i < 0) i = 0;
+      block = n.child(i);
+    }
+  }
+
+  /** insert() when canInsertNow says it completes at once: the new root; else -1, nothing done. */
+  tryInsert(root: number, key: number, value: unknown): number {
+    if (!this.canInsertNow(root, key, value)) return -1;
+    this.stats.inserts++;
+    const s = new ShadowSpine(this.tm);
+    // btree_insert_raw without splits (none is needed)
+    let i = -1;
+    let block = root;
+    let node: BtreeNode;
+    for (;;) {
+      s.tryStep(block);
+      if (s.hasParent && i >= 0) (s.parent.data as BtreeNode).values[i] = s.current.location;
+      node = s.current.data as BtreeNode;
+      i = insertIndex(node, key);
+      if (node.isLeaf) break;
+      block = node.child(i);
+    }
+    if (i < 0 || node.keys[i] !== key) i++;
+    if (i >= node.nrEntries || node.keys[i] !== key) insertAt(node, i, key, value);
+    else node.values[i] = value;
+    const newRoot = s.root;
+    s.tryExit();
+    return newRoot;
+  }
+
+  /** dm_btree_lookup: the value, or undefined (-ENODATA). */
+  *lookup(root: number, key: number): ProcessGenerator<unknown> {
+    const fast = this.tryLookup(root, key);
+    if (fast !== NOT_NOW) return fast;
+    this.stats.lookups++;
+    const s = new RoSpine(this.tm);
+    let block = root;
+    for (;;) {
+      if (!s.tryStep(block)) yield* s.step(block);
+      block = lookupNext(s.node, key);
+      if (block < 0) break;
+    }
+    const result = lookupValue(s.node, key);
+    if (!s.tryExit()) yield* s.exit();
     return result;
   }
 
   /** dm_btree_insert (insert or overwrite); returns the new root. */
   *insert(root: number, key: number, value: unknown): ProcessGenerator<number> {
+    const fast = this.tryInsert(root, key, value);
+    if (fast >= 0) return fast;
     return (yield* this.insertNotify(root, key, value)).root;
   }
 
@@ -106,7 +190,7 @@ export class DmBtree {
       inserted = false;
     }
     const newRoot = s.root;
-    yield* s.exit();
+    if (!s.tryExit()) yield* s.exit();
     return { root: newRoot, inserted };
   }
 
@@ -117,7 +201,7 @@ export class DmBtree {
     let block = root;
     let node: BtreeNode;
     for (;;) {
-      yield* s.step(block, this.vt);
+      if (!s.tryStep(block)) yield* s.step(block, this.vt);
       // Patch the parent to point at the shadow.
       if (s.hasParent && i >= 0) (s.parent.data as BtreeNode).values[i] = s.current.location;
       node = s.current.data as BtreeNode;
@@ -127,13 +211,8 @@ export class DmBtree {
         else yield* this.rebalanceOrSplit(s, i, key);
         node = s.current.data as BtreeNode;
       }
-      i = lowerBound(node, key);
+      i = insertIndex(node, key);
       if (node.isLeaf) break;
-      if (i < 0) {
-        // change the bounds on the lowest key
-        node.keys[0] = key;
-        i = 0;
-      }
       block = node.child(i);
       top = false;
     }
@@ -336,4 +415,24 @@ function redistribute3(left: BtreeNode, center: BtreeNode, right: BtreeNode): vo
   center.values = values.slice(targetLeft, targetLeft + targetCenter);
   right.keys = keys.slice(targetLeft + targetCenter);
   right.values = values.slice(targetLeft + targetCenter);
+}
+
+/** One level of a lookup at node n: the child to go down to, or -1 where the walk ends. */
+function lookupNext(n: BtreeNode, key: number): number {
+  const i = lowerBound(n, key);
+  return i < 0 || i >= n.nrEntries || n.isLeaf ? -1 : n.child(i);
+}
+
+/** What a lookup that ended at node n finds: the key's value in a leaf, else undefined (-ENODATA). */
+function lookupValue(n: BtreeNode, key: number): unknown {
+  const i = lowerBound(n, key);
+  return n.isLeaf && i >= 0 && i < n.nrEntries && n.keys[i] === key ? n.values[i] : undefined;
+}
+
+/** btree_insert_raw's index in node n; an internal node whose keys are all above `key` takes it as its lowest key. */
+function insertIndex(n: BtreeNode, key: number): number {
+  const i = lowerBound(n, key);
+  if (n.isLeaf || i >= 0) return i;
+  n.keys[0] = key; // change the bounds on the lowest key
+  return 0;
 }

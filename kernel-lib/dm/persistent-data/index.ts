@@ -1,6 +1,6 @@
 // persistent-data: block manager, transaction manager, space maps, btrees over dm-bufio.
 export { BtreeNode, calcMaxEntries, lowerBound, INTERNAL_NODE, LEAF_NODE, NODE_HEADER_BYTES } from './btree-node.js';
-export { DmBtree, SPACE_THRESHOLD, type BtreeSplit, type BtreeStats } from './btree.js';
+export { DmBtree, NOT_NOW, SPACE_THRESHOLD, type BtreeSplit, type BtreeStats } from './btree.js';
 export { type ValueType } from './btree-spine.js';
 export { DmBlock, DmBlockManager } from './block-manager.js';
 export { cloneBlock, OpaqueBlock, PdataError, type BlockData } from './block-data.js';

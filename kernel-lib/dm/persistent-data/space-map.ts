@@ -29,6 +29,12 @@ export interface SpaceMapTm {
   readLock(b: number): ProcessGenerator<DmBlock>;
   shadowBlock(orig: number): ProcessGenerator<{ block: DmBlock; inc: boolean }>;
   unlock(blk: DmBlock): ProcessGenerator<void>;
+  /** Whether shadowBlock(orig) would write-lock it in place at once and its unlock complete at once. */
+  canShadowInPlaceAndUnlockNow(orig: number): boolean;
+  /** shadowBlock(orig) when in place and at once; else null, nothing done. */
+  tryShadowInPlace(orig: number): DmBlock | null;
+  /** unlock(blk) when it completes at once; else false, nothing done. */
+  tryUnlock(blk: DmBlock): boolean;
 }
 
 export const BITMAP_HEADER_BYTES = 16;
@@ -154,8 +160,57 @@ export class DmSpaceMap {
     this.setCount(b, this.count(b) + 1);
   }
 
+  // Fast paths: inc, dec and newBlock when the bitmap block they touch is already shadowed in
+  // this transaction and nothing waits (the common case): the same steps without generator
+  // frames. Each does the whole call or nothing.
+
+  /** newBlock() when it completes at once: the block; else -1, nothing done. */
+  tryNewBlock(): number {
+    let b = this.findFree(this.begin, this.nrBlocks);
+    if (b < 0) b = this.findFree(0, this.begin);
+    if (b < 0 || !this.canTouchNow(b)) return -1;
+    this.begin = b + 1;
+    this.stats.allocations++;
+    this.allocatedNow.add(b);
+    this.changeNow(b, 1);
+    return b;
+  }
+
+  /** inc(b) when it completes at once; else false, nothing done. */
+  tryInc(b: number): boolean {
+    if (!this.canTouchNow(b)) return false;
+    this.stats.incs++;
+    this.changeNow(b, +1);
+    return true;
+  }
+
+  /** dec(b) when it completes at once; else false, nothing done. */
+  tryDec(b: number): boolean {
+    if (this.count(b) === 0 || !this.canTouchNow(b)) return false; // the slow path throws
+    this.stats.decs++;
+    this.changeNow(b, -1);
+    return true;
+  }
+
+  /** Whether change(b, ..) would complete without waiting: its bitmap's touch (if any) in place and at once. */
+  private canTouchNow(b: number): boolean {
+    if (this.recursing !== 0 || this.tm === null || this.bitmapRoots.length === 0) return true;
+    if (this.pendingTouches.length !== 0) return false;
+    return this.tm.canShadowInPlaceAndUnlockNow(this.bitmapRoots[Math.floor(b / this.perBitmap)]);
+  }
+
+  /** change() once canTouchNow(b) said yes. */
+  private changeNow(b: number, delta: number): void {
+    this.applyChange(b, delta);
+    if (this.recursing !== 0) return;
+    // The touch completes at once (canTouchNow): the generator runs to its end in one step.
+    if (this.flushTouches().next().done !== true) throw new Error(`${this.name} space map: a bitmap touch had to wait`);
+  }
+
   /** dm_sm_new_block: allocate a block with count 1. */
   *newBlock(): ProcessGenerator<number> {
+    const fast = this.tryNewBlock();
+    if (fast >= 0) return fast;
     let b = this.findFree(this.begin, this.nrBlocks);
     if (b < 0) b = this.findFree(0, this.begin);
     if (b < 0) throw new PdataError('ENOSPC', `${this.name} space map: no free block (${this.nrBlocks} blocks)`);
@@ -168,12 +223,14 @@ export class DmSpaceMap {
 
   /** dm_sm_inc_block */
   *inc(b: number): ProcessGenerator<void> {
+    if (this.tryInc(b)) return;
     this.stats.incs++;
     yield* this.change(b, +1);
   }
 
   /** dm_sm_dec_block */
   *dec(b: number): ProcessGenerator<void> {
+    if (this.tryDec(b)) return;
     this.stats.decs++;
     if (this.count(b) === 0) throw new PdataError('EINVAL', `${this.name} space map: decrement of free block ${b}`);
     yield* this.change(b, -1);
@@ -219,6 +276,12 @@ export class DmSpaceMap {
   }
 
   private *change(b: number, delta: number): ProcessGenerator<void> {
+    this.applyChange(b, delta);
+    if (this.recursing === 0) yield* this.flushTouches();
+  }
+
+  /** The count changes; its bitmap block is queued to be touched. */
+  private applyChange(b: number, delta: number): void {
     const old = this.count(b);
     const now = old + delta;
     this.setCount(b, now);
@@ -231,7 +294,6 @@ export class DmSpaceMap {
     const i = Math.floor(b / this.perBitmap);
     if (!this.pendingTouches.includes(i)) this.pendingTouches.push(i);
     this.changedBitmaps.add(i);
-    if (this.recursing === 0) yield* this.flushTouches();
   }
 
   /** Shadows (dirties) the bitmap blocks whose counts changed. */
@@ -245,9 +307,10 @@ export class DmSpaceMap {
       const i = this.pendingTouches.shift() as number;
       this.recursing++;
       this.stats.bitmapTouches++;
-      const { block } = yield* tm.shadowBlock(this.bitmapRoots[i]);
+      const root = this.bitmapRoots[i];
+      const block = tm.tryShadowInPlace(root) ?? (yield* tm.shadowBlock(root)).block;
       this.bitmapRoots[i] = block.location;
-      yield* tm.unlock(block);
+      if (!tm.tryUnlock(block)) yield* tm.unlock(block);
       this.recursing--;
     }
   }

@@ -59,6 +59,31 @@ export class DmTransactionManager {
     return blk;
   }
 
+  /**
+   * shadowBlock when it completes at once: a block already shadowed in this transaction and
+   * not shared, write-locked at once; else null, nothing done.
+   */
+  tryShadowInPlace(orig: number): DmBlock | null {
+    if (!this.shadows.has(orig) || this.sm.count(orig) > 1) return null;
+    const blk = this.bm.tryLock(orig, true);
+    if (blk !== null) this.stats.shadowInPlace++;
+    return blk;
+  }
+
+  /** Whether shadowBlock(orig) would write-lock it in place at once, and its unlock complete at once. */
+  canShadowInPlaceAndUnlockNow(orig: number): boolean {
+    return this.canShadowInPlaceNow(orig) && this.bm.canUnlockNow;
+  }
+
+  tryUnlock(blk: DmBlock): boolean {
+    return this.bm.tryUnlock(blk);
+  }
+
+  /** Whether tryShadowInPlace(orig) would succeed now. */
+  canShadowInPlaceNow(orig: number): boolean {
+    return this.shadows.has(orig) && this.sm.count(orig) <= 1 && this.bm.canLockNow(orig, true);
+  }
+
   /** dm_tm_shadow_block */
   *shadowBlock(orig: number): ProcessGenerator<{ block: DmBlock; inc: boolean }> {
     const inc = this.sm.count(orig) > 1;

@@ -1,15 +1,16 @@
-// Block traces: parsers for three formats and a replayer.
+// Block traces: parsers for four formats and a replayer.
 import { checkText } from '../../base/text-input.js';
 import { parseBlkparse } from './blkparse.js';
 import { parseDiskSim } from './disksim.js';
+import { parseFiu } from './fiu.js';
 import { parseMsr } from './msr.js';
 import type { TraceRecord } from './record.js';
 
-export { parseBlkparse, parseDiskSim, parseMsr };
+export { parseBlkparse, parseDiskSim, parseFiu, parseMsr };
 export { TraceReplay, type ReplayOptions } from './replay.js';
 export type { TraceRecord } from './record.js';
 
-export type TraceFormat = 'blkparse' | 'disksim' | 'msr';
+export type TraceFormat = 'blkparse' | 'disksim' | 'msr' | 'fiu';
 
 /**
  * `from`: the traced device to replay, as the format names it: "8,16" (major,minor) for
@@ -24,6 +25,8 @@ export function parseTrace(format: TraceFormat, text: string, file: string, from
       return parseDiskSim(text, file, { from: from === undefined ? undefined : Number(from) });
     case 'msr':
       return parseMsr(text, file, { from: from === undefined ? undefined : Number(from) });
+    case 'fiu':
+      return parseFiu(text, file, { from: from === undefined ? undefined : String(from) });
   }
 }
 

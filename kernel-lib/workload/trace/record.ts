@@ -1,6 +1,6 @@
 // One request of a block trace, whatever the format it came from.
 import { InputError } from '../../base/input-error.js';
-import type { BioOp } from '../../block/bio.js';
+import type { BioOp, BioPayload } from '../../block/bio.js';
 
 export interface TraceRecord {
   /** When the request was issued, ns from the start of the trace. */
@@ -14,6 +14,8 @@ export interface TraceRecord {
   /** A write with a cache flush before it (REQ_PREFLUSH: blkparse's F before the W) or FUA (F after it). */
   preflush?: boolean;
   fua?: boolean;
+  /** What a write carries, for a trace that says (FIU's per-page digests); else unique data. */
+  payload?: BioPayload;
 }
 
 /** Splits text into lines, calling fn(line, lineNumber) for each, without copying the text twice. */

@@ -7,6 +7,7 @@
 // a larger disk still exercises the whole of a smaller one. Latencies are counted the fio
 // way (one job named "replay": slat = time in submit, clat = submit to completion).
 import { Bio, REQ_FUA, REQ_PREFLUSH, REQ_SYNC } from '../../block/bio.js';
+import { setBioPayload } from '../../block/bio-payload.js';
 import type { BlockDevice } from '../../block/device.js';
 import { type CpuSet, type Thread, smpProcessorId } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
@@ -106,6 +107,7 @@ export class TraceReplay {
     const bio = new Bio(r.op, sector, r.op === 'flush' ? 0 : sectors, flags);
     const p = new Pending(this, DDIR[r.op] ?? -1, bio.bytes);
     p.tStart = this.sim.now;
+    if (r.payload !== undefined) setBioPayload(bio, r.payload);
     bio.private = p;
     bio.endIo = endIo;
     bio.thread = this.thread;

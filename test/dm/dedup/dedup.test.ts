@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { runScenario } from '../../../kernel-lib/scenario/index.js';
-import { Bio, REQ_FUA } from '../../../kernel-lib/block/bio.js';
+import { Bio, REQ_FUA, REQ_PREFLUSH } from '../../../kernel-lib/block/bio.js';
 import { bioPayload, setBioPayload } from '../../../kernel-lib/block/bio-payload.js';
 import { createMappedDevice } from '../../../kernel-lib/dm/index.js';
 import '../../../kernel-lib/dm/dedup/index.js';
@@ -95,6 +95,50 @@ describe('dm/dedup target', () => {
     expect(check.problems).to.deep.equal([]);
     expect(check.trees.lbn_pbn.size).to.equal(21);
     expect(check.trees.hash_pbn.size).to.equal(20);
+  });
+
+  // dmdedup4.19 (docs/references.md#dedup-commit-data-flush): flush_meta commits the metadata
+  // device only; the data device sees a flush only when an empty flush bio is passed down to
+  // it, after the commit (process_bio); a FUA write keeps its FUA on the remapped data write.
+  it('cowbtree: a commit flushes the metadata device only; an empty flush reaches the data device after the commit', () => {
+    const s = setup('cowbtree', 8);
+    const isFlush = (x: { op: string; flags: number }) => x.op === 'flush' || (x.flags & REQ_PREFLUSH) !== 0;
+    let afterFlushrq = { meta: 0, data: 0 };
+    let flushDone = NaN;
+    let fuaAcked = NaN;
+    s.sim.process(function* () {
+      yield s.target.ready as NonNullable<typeof s.target.ready>;
+      s.meta.seen.length = 0;
+      s.data.seen.length = 0;
+      for (let l = 0; l < 8; l++) yield* io(s.sim, s.dev, 'write', l, 500 + l); // the 8th commits (flushrq)
+      yield s.sim.timeout(1e9); // the 8th write completed with its data write, before its commit did
+      afterFlushrq = { meta: s.meta.seen.filter(isFlush).length, data: s.data.seen.filter(isFlush).length };
+      const flush = new Bio('flush', 0, 0, REQ_PREFLUSH);
+      const done = flush.wait(s.sim);
+      yield* s.dev.submit(flush);
+      yield done;
+      flushDone = s.sim.now;
+      yield* io(s.sim, s.dev, 'write', 9, 600, REQ_FUA);
+      fuaAcked = s.sim.now;
+    });
+    s.sim.run();
+    expect(s.target.counters.commits).to.equal(3); // flushrq, the empty flush, the FUA write
+    // The flushrq commit: two write-and-flush rounds on the metadata device, none on the data device.
+    expect(afterFlushrq).to.deep.equal({ meta: 2, data: 0 });
+    // The empty flush: the commit's two metadata flushes, then the flush passed down to the data device.
+    const dataFlushes = s.data.seen.filter(isFlush);
+    expect(dataFlushes.length).to.equal(1);
+    const metaFlushes = s.meta.seen.filter(isFlush);
+    expect(metaFlushes.length).to.equal(2 + 2 + 2);
+    expect(dataFlushes[0].at).to.be.at.least(metaFlushes[3].at);
+    expect(dataFlushes[0].at).to.be.at.most(flushDone);
+    // The FUA write: its data write keeps FUA (that block is durable once written); no data flush.
+    const fuaData = s.data.seen.filter((x) => x.op === 'write' && (x.flags & REQ_FUA) !== 0);
+    expect(fuaData.length).to.equal(1);
+    expect(s.data.seen.filter(isFlush).length).to.equal(1);
+    // ... and it completes with its data write, while the worker is still committing the
+    // mapping it needs: acknowledged before the superblock that makes it durable is written.
+    expect(fuaAcked).to.be.lessThan(metaFlushes[5].at);
   });
 
   it('deterministic: the same run twice gives the same counters and times', () => {
