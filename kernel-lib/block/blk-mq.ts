@@ -186,7 +186,7 @@ export class BlkMq extends BlkCore implements PlugTarget {
 
   private insert(hctx: HwQueue, rq: Request): void {
     rq.tInsert = this.sim.now;
-    for (const b of rq.bios) b.tInsert = rq.tInsert;
+    for (let b: Bio | null = rq.bio; b !== null; b = b.biNext) b.tInsert = rq.tInsert;
     (hctx.elevator as Elevator).add(rq, this.sim.now);
     if (rq.op === 'read' || rq.op === 'write') {
       hctx.byEnd.set(rq.end, rq);
@@ -223,7 +223,7 @@ export class BlkMq extends BlkCore implements PlugTarget {
   private issueDirect(hctx: HwQueue, rq: Request): void {
     if (rq.tInsert !== rq.tInsert) {
       rq.tInsert = this.sim.now;
-      for (const b of rq.bios) b.tInsert = rq.tInsert;
+      for (let b: Bio | null = rq.bio; b !== null; b = b.biNext) b.tInsert = rq.tInsert;
     }
     hctx.inDriver++;
     this.issuedSinceCharge++;
