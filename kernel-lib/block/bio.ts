@@ -76,6 +76,8 @@ export class Bio {
   declare payload: BioPayload | null;
   /** Block of `payload` this bio's first 4 KiB block is. */
   declare payloadBlock: number;
+  /** bi_next: the next bio of the request this one is in (null at the tail or outside one). */
+  declare biNext: Bio | null;
 
   constructor(op: BioOp, sector: number, sectors: number, flags = 0) {
     this.id = nextBioId++;
@@ -96,6 +98,7 @@ export class Bio {
     this.flags = flags;
     this.payload = null;
     this.payloadBlock = 0;
+    this.biNext = null;
   }
 
   get bytes(): number {

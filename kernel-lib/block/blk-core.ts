@@ -117,7 +117,7 @@ export abstract class BlkCore implements BlockDevice, DriverHost {
   protected issue(rq: Request): void {
     const now = this.sim.now;
     rq.tIssue = now;
-    for (const b of rq.bios) b.tIssue = now;
+    for (let b: Bio | null = rq.bio; b !== null; b = b.biNext) b.tIssue = now;
     this.driver.queueRq(rq);
   }
 
@@ -172,9 +172,14 @@ export abstract class BlkCore implements BlockDevice, DriverHost {
   /** blk_mq_end_request / end_that_request_last: bios first, then the request is freed. */
   private endRequest(rq: Request): void {
     this.accounting.done(rq);
-    for (const b of rq.bios) {
+    // bi_next is cleared before each bio ends (blk_update_request): its owner may reuse it.
+    let b: Bio | null = rq.bio;
+    while (b !== null) {
+      const next: Bio | null = b.biNext;
+      b.biNext = null;
       b.completionCpu = rq.completionCpu;
       b.endio(this.sim, rq.status);
+      b = next;
     }
     this.freeRequest(rq);
   }

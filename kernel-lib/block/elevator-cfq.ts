@@ -59,7 +59,7 @@ export class CfqElevator implements Elevator {
   }
 
   private static ownerOf(rq: Request): number {
-    const t = rq.bios[0]?.thread;
+    const t = rq.bio.thread;
     return t ? t.id : -1;
   }
 

@@ -197,7 +197,7 @@ export class RequestQueue extends BlkCore {
 
   private insertAccounting(rq: Request): void {
     rq.tInsert = this.sim.now;
-    for (const b of rq.bios) b.tInsert = rq.tInsert;
+    for (let b: Bio | null = rq.bio; b !== null; b = b.biNext) b.tInsert = rq.tInsert;
     this.accounting.started();
   }
 

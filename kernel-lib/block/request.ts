@@ -15,8 +15,12 @@ export class Request implements Scheduled {
   declare sector: number;
   declare sectors: number;
   declare flags: number;
-  /** The bios, in sector order (a front merge puts the bio first). */
-  declare readonly bios: Bio[];
+  /**
+   * rq->bio and rq->biotail: the first and last of the request's bios, linked in sector
+   * order through bi_next (a front merge puts the bio first). No array per request.
+   */
+  declare bio: Bio;
+  declare biotail: Bio;
   /** Physical segments (each bio's pages, cut at max_segment_size). */
   declare segments: number;
   /** CPU the first bio was submitted from: where rq_affinity steers the completion. */
@@ -56,7 +60,8 @@ export class Request implements Scheduled {
     this.sector = bio.sector;
     this.sectors = bio.sectors;
     this.flags = bio.flags;
-    this.bios = [bio];
+    this.bio = bio;
+    this.biotail = bio;
     this.segments = segmentsOf(bio, segmentBytes);
     this.cpu = bio.cpu;
     this.tStart = now;
@@ -64,6 +69,13 @@ export class Request implements Scheduled {
 
   get end(): number {
     return this.sector + this.sectors;
+  }
+
+  /** The bios in order, as a new array (for tests and reports; hot paths walk bi_next). */
+  get bios(): Bio[] {
+    const out: Bio[] = [];
+    for (let b: Bio | null = this.bio; b !== null; b = b.biNext) out.push(b);
+    return out;
   }
 
   get bytes(): number {
@@ -115,13 +127,15 @@ export function fitsLimits(rq: Request, bio: Bio, limits: MergeLimits): boolean 
 }
 
 export function backMerge(rq: Request, bio: Bio, limits: MergeLimits): void {
-  rq.bios.push(bio);
+  rq.biotail.biNext = bio;
+  rq.biotail = bio;
   rq.sectors += bio.sectors;
   rq.segments += segmentsOf(bio, limits.maxSegmentSize);
 }
 
 export function frontMerge(rq: Request, bio: Bio, limits: MergeLimits): void {
-  rq.bios.unshift(bio);
+  bio.biNext = rq.bio;
+  rq.bio = bio;
   rq.sector = bio.sector;
   rq.sectors += bio.sectors;
   rq.segments += segmentsOf(bio, limits.maxSegmentSize);
@@ -135,7 +149,8 @@ export function canMergeRequests(rq: Request, next: Request, limits: MergeLimits
 }
 
 export function mergeRequests(rq: Request, next: Request): void {
-  for (const b of next.bios) rq.bios.push(b);
+  rq.biotail.biNext = next.bio;
+  rq.biotail = next.biotail;
   rq.sectors += next.sectors;
   rq.segments += next.segments;
   if (next.fifoTime < rq.fifoTime) rq.fifoTime = next.fifoTime;

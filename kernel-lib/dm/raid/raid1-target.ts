@@ -23,6 +23,11 @@ class R1Write {
   remaining: number;
   uptodate = false;
   firstError: string | null = null;
+  /**
+   * r1_bio->bios[]: the clone sent to each leg, by leg index. A leg's completion finds its
+   * index here (find_bio_disk), as the kernel does, rather than in a map keyed by bio.
+   */
+  readonly bios: Bio[] = [];
   constructor(
     readonly target: Raid1Target,
     readonly master: Bio,
@@ -30,6 +35,13 @@ class R1Write {
   ) {
     this.remaining = legs;
   }
+}
+
+/** find_bio_disk: the leg whose clone `bio` is (-1 if none). */
+function findBioDisk(w: R1Write, bio: Bio): number {
+  const bios = w.bios;
+  for (let i = 0; i < bios.length; i++) if (bios[i] === bio) return i;
+  return -1;
 }
 
 /** The leg a read went to, for update_head_pos and rdev_dec_pending. */
@@ -44,8 +56,7 @@ class R1Read {
 function writeLegEnd(bio: Bio): void {
   const w = bio.private as R1Write;
   const t = w.target;
-  const disk = t.legIndexOf(bio);
-  t._legDone(disk, bio);
+  t._legDone(findBioDisk(w, bio), bio);
   if (bio.status === null) w.uptodate = true;
   else w.firstError ??= bio.status;
   if (--w.remaining === 0) w.master.endio(t.sim, w.uptodate ? null : w.firstError);
@@ -64,7 +75,6 @@ export class Raid1Target implements DmTarget {
   /** Reads and writes sent to each leg (for tests and status). */
   readonly readsPerLeg: number[];
   readonly writesPerLeg: number[];
-  private readonly legOfBio = new WeakMap<Bio, number>();
 
   constructor(
     readonly sim: Simulation,
@@ -78,10 +88,6 @@ export class Raid1Target implements DmTarget {
     this.mirrors = legs.map((l) => newMirror(l.nonrot, l.writeMostly));
     this.readsPerLeg = legs.map(() => 0);
     this.writesPerLeg = legs.map(() => 0);
-  }
-
-  legIndexOf(bio: Bio): number {
-    return this.legOfBio.get(bio) ?? -1;
   }
 
   /** @internal a leg's I/O completed: rdev_dec_pending and update_head_pos. */
@@ -104,10 +110,9 @@ export class Raid1Target implements DmTarget {
     }
     // raid1_write_request (and flushes / discards, which md sends to every leg)
     const w = new R1Write(this, clone, this.legs.length);
-    const children: Bio[] = [];
+    const children = w.bios;
     for (let disk = 0; disk < this.legs.length; disk++) {
       const child = clone.child(clone.op, clone.sectors === 0 ? 0 : offset, clone.sectors, clone.flags, w, writeLegEnd);
-      this.legOfBio.set(child, disk);
       this.mirrors[disk].pending++;
       if (clone.isWrite) this.writesPerLeg[disk]++;
       children.push(child);

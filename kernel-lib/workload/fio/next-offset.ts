@@ -31,6 +31,11 @@ export class NextOffset {
   private random: OffsetGenerator | null;
   private readonly split: { bs: number; percent: number }[] | null;
   private readonly range: [number, number] | null;
+  // Options next() reads for every I/O, resolved once for this direction.
+  private readonly strided: boolean;
+  private readonly seqNr: number;
+  private readonly percentRandom: number;
+  private readonly fixedBs: number;
 
   constructor(
     private readonly o: JobOptions,
@@ -47,6 +52,10 @@ export class NextOffset {
     this.unit = o.blockAlign[d] > 0 ? o.blockAlign[d] : this.minBs;
     this.areaBytes = o.zoneMode === 'strided' ? Math.min(o.zoneRange, regionBytes) : regionBytes;
     this.random = o.random ? this.newRandom() : null;
+    this.strided = o.zoneMode === 'strided';
+    this.seqNr = o.rwSeqNr;
+    this.percentRandom = o.percentageRandom[d];
+    this.fixedBs = o.bs[d];
   }
 
   /** Whether bs, blockalign and the generators keep to the plain fixed-size path (the byte-identical one). */
@@ -87,13 +96,13 @@ export class NextOffset {
       b -= b % lo;
       return Math.min(hi, b);
     }
-    return this.o.bs[this.d];
+    return this.fixedBs;
   }
 
   /** The next I/O's offset in the region, for an I/O of `bs` bytes. */
   next(bs: number): number {
     const o = this.o;
-    if (o.zoneMode === 'strided' && this.zoneBytes >= o.zoneSize) {
+    if (this.strided && this.zoneBytes >= o.zoneSize) {
       this.zoneBytes = 0;
       this.zoneStart += o.zoneRange + o.zoneSkip;
       if (this.zoneStart >= this.regionBytes) this.zoneStart = 0;
@@ -103,9 +112,12 @@ export class NextOffset {
     const area = Math.min(this.areaBytes, this.regionBytes - this.zoneStart);
     let off: number;
     const n = this.count++;
-    const useRandom = this.random !== null && n % o.rwSeqNr === 0 && (o.percentageRandom[this.d] >= 100 || this.rng.integer(1, 100) <= o.percentageRandom[this.d]);
+    const random = this.random;
+    const pr = this.percentRandom;
+    // A draw of the percentage only when it is below 100 (the rng is touched as before).
+    const useRandom = random !== null && (this.seqNr === 1 || n % this.seqNr === 0) && (pr >= 100 || this.rng.integer(1, 100) <= pr);
     if (useRandom) {
-      off = this.random!.next();
+      off = random.next();
       if (off + bs > area) off = Math.max(0, area - bs - ((area - bs) % this.unit));
     } else if (this.random !== null && o.rwSequencer === 'identical' && this.lastOffset >= 0 && o.rwSeqNr > 1) {
       off = this.lastOffset;

@@ -74,36 +74,69 @@ export class UnmappedRandomOffsets implements OffsetGenerator {
   }
 }
 
+/**
+ * Slots of the hash set that stands in for the random map while few blocks are done (a power
+ * of two; 256 KiB). A bitmap of a large region is megabytes that a handful of random I/Os
+ * touch page by page, and each first touch is a page fault (tens of microseconds on a loaded
+ * machine): the set keeps those first draws in one small table, and the bitmap is built when
+ * the set is half full. Which blocks are done, and so every offset, is the same either way.
+ */
+const SPARSE_BITS = 16;
+const SPARSE_SLOTS = 1 << SPARSE_BITS;
+
 export class RandomMapOffsets implements OffsetGenerator {
-  private readonly map: Uint32Array;
+  /** The bitmap (fio's axmap level 0), null while the sparse set holds the done blocks. */
+  private map: Uint32Array | null = null;
+  /** Open-addressing set of done blocks + 1 (0: empty slot), or null once the bitmap is in use. */
+  private sparse: Uint32Array | null = null;
   private used = 0;
   constructor(
     private readonly blocks: number,
     private readonly bs: number,
     private readonly rng: RandomStream,
   ) {
-    this.map = new Uint32Array(Math.ceil(blocks / 32));
+    // A map no bigger than the set is used from the start.
+    if (Math.ceil(blocks / 32) <= SPARSE_SLOTS) this.map = new Uint32Array(Math.ceil(blocks / 32));
+    else this.sparse = new Uint32Array(SPARSE_SLOTS);
   }
   next(): number {
     if (this.used === this.blocks) {
-      this.map.fill(0);
+      (this.map as Uint32Array).fill(0);
       this.used = 0;
     }
     let b = Math.floor(this.rng.random() * this.blocks);
-    if (this.isSet(b)) b = this.nextFree(b);
-    this.map[b >>> 5] |= 1 << (b & 31);
+    const map = this.map;
+    if (map !== null) {
+      if (this.isSet(map, b)) b = this.nextFree(map, b);
+      map[b >>> 5] |= 1 << (b & 31);
+    } else {
+      const sparse = this.sparse as Uint32Array;
+      // axmap_next_free over the set: the blocks after b in turn, wrapping at the end.
+      while (sparseHas(sparse, b)) if (++b === this.blocks) b = 0;
+      sparseAdd(sparse, b);
+      if (this.used + 1 >= SPARSE_SLOTS / 2) this.toBitmap(sparse);
+    }
     this.used++;
     return b * this.bs;
   }
-  private isSet(b: number): boolean {
-    return (this.map[b >>> 5] & (1 << (b & 31))) !== 0;
+  private toBitmap(sparse: Uint32Array): void {
+    const map = new Uint32Array(Math.ceil(this.blocks / 32));
+    for (let i = 0; i < sparse.length; i++) {
+      const v = sparse[i];
+      if (v !== 0) map[(v - 1) >>> 5] |= 1 << ((v - 1) & 31);
+    }
+    this.map = map;
+    this.sparse = null;
+  }
+  private isSet(map: Uint32Array, b: number): boolean {
+    return (map[b >>> 5] & (1 << (b & 31))) !== 0;
   }
   /** The first free block after b, wrapping around (there is one: the pass is not complete). */
-  private nextFree(b: number): number {
-    const words = this.map.length;
+  private nextFree(map: Uint32Array, b: number): number {
+    const words = map.length;
     let w = b >>> 5;
     for (let n = 0; n <= words; n++, w = (w + 1) % words) {
-      const word = this.map[w];
+      const word = map[w];
       if (word === 0xffffffff) continue;
       for (let bit = 0; bit < 32; bit++) {
         const cand = w * 32 + bit;
@@ -113,6 +146,26 @@ export class RandomMapOffsets implements OffsetGenerator {
     }
     throw new Error('random map: no free block although the pass is not complete');
   }
+}
+
+/** The set's home slot for block b (Fibonacci hashing on the top bits). */
+function sparseSlot(b: number): number {
+  return Math.imul(b, 0x9e3779b1) >>> (32 - SPARSE_BITS);
+}
+
+function sparseHas(set: Uint32Array, b: number): boolean {
+  const key = b + 1;
+  for (let i = sparseSlot(b); ; i = (i + 1) & (SPARSE_SLOTS - 1)) {
+    const v = set[i];
+    if (v === key) return true;
+    if (v === 0) return false;
+  }
+}
+
+function sparseAdd(set: Uint32Array, b: number): void {
+  let i = sparseSlot(b);
+  while (set[i] !== 0) i = (i + 1) & (SPARSE_SLOTS - 1);
+  set[i] = b + 1;
 }
 
 /** A 32-bit integer hash (lowbias32), fio's __hash_u64 in spirit. */
