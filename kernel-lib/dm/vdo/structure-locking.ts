@@ -23,21 +23,21 @@
 // waiter burns its core meanwhile. Costs are the thread designs': queueNs per enqueue, wakeNs
 // per kworker woken, lockNs per lock taken (uncontended; contention shows in the lock report).
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import { Deque } from '../../sim/deque.js';
-import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import type { SimEvent, Simulation } from '../../sim/index.js';
 import type { Mutex } from '../../sim/mutex.js';
 import { SpinLock } from '../../sim/spinlock.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, idleServer, runCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, serveCompletions, spawnKworkers, wakeOne, type CompletionSource, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
-export class StructureLocking implements VdoExecutor {
+export class StructureLocking implements VdoExecutor, CompletionSource {
   readonly design = 'structure-locking';
   readonly threads: Thread[];
   readonly queue: VdoWorkQueue;
   /** One lock per structure id. */
   readonly locks: Mutex[];
-  private readonly idle: SimEvent<undefined>[] = [];
+  /** Idle kworkers. */
+  readonly idle: SimEvent<undefined>[] = [];
   private readonly lockOf = (c: VdoCompletion): Mutex | null => (c.structure >= 0 ? this.locks[c.structure] : null);
 
   constructor(
@@ -54,7 +54,7 @@ export class StructureLocking implements VdoExecutor {
   ) {
     this.queue = new VdoWorkQueue(`${prefix}-wq`);
     this.locks = structureNames.map((n) => new SpinLock(sim, n));
-    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => this.worker(t));
+    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => serveCompletions(runner, t, this, this.lockOf, lockNs));
   }
 
   launch(c: VdoCompletion): void {
@@ -67,18 +67,13 @@ export class StructureLocking implements VdoExecutor {
     wakeOne(ctx, this.idle, this.queue, this.wakeNs);
   }
 
-  private *worker(t: Thread): ProcessGenerator<void> {
-    const local = new Deque<VdoCompletion>();
-    let carry = 0;
-    for (;;) {
-      const c = this.queue.poll();
-      if (c === null) {
-        yield* idleServer(this.sim, t, carry, this.idle);
-        carry = 0;
-        continue;
-      }
-      this.queue.served++;
-      carry = yield* runCompletions(this.runner, t, c, carry, this.lockOf, this.lockNs, local);
-    }
+  take(): VdoCompletion | null {
+    const c = this.queue.poll();
+    if (c !== null) this.queue.served++;
+    return c;
+  }
+
+  finished(): number {
+    return 0;
   }
 }
