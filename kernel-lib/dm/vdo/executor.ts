@@ -84,6 +84,8 @@ export function* serveCompletions(
   const sim = t.cpus.sim;
   // The kernel thread's own list of completions to run next (the shared context's is moved
   // here before any sleep), and of bios to submit (swapped with the shared context's).
+  // What does not sleep is in plain functions (startStep, runStep): a generator saves and
+  // restores its whole frame at every yield, so this one keeps few locals.
   const local = new Deque<VdoCompletion>();
   let bios: Bio[] = [];
   let carry = 0;
@@ -102,52 +104,61 @@ export function* serveCompletions(
       continue;
     }
     const id = first.thread;
-    let c: VdoCompletion | undefined = first;
-    while (c !== undefined) {
-      let lock: Mutex | null = null;
+    for (let c: VdoCompletion | undefined = first; c !== undefined; c = local.shift()) {
       const ns = runner.costOf(c);
-      if (lockOf !== null) {
-        lock = lockOf(c);
-        if (lock !== null) {
-          // The step takes its lock once it runs, on a core: a kworker still waking up, or
-          // waiting for a core, gets there after one that was already running.
-          runner.cpuByThread[c.thread] += lockNs;
-          yield t.exec(lockNs + carry);
-          carry = 0;
-          if (!lock.tryLock()) yield lock.lock();
-        }
+      const lock = lockOf === null ? null : lockOf(c);
+      if (lock !== null) {
+        // The step takes its lock once it runs, on a core: a kworker still waking up, or
+        // waiting for a core, gets there after one that was already running.
+        runner.cpuByThread[c.thread] += lockNs;
+        yield t.exec(lockNs + carry);
+        carry = 0;
+        if (!lock.tryLock()) yield lock.lock();
       }
-      runner.cpuByThread[c.thread] += ns;
-      runner.runsByThread[c.thread]++;
-      yield t.exec(ns + carry);
-      carry = 0;
-      ctx.thread = c.thread;
-      ctx.current = c;
-      runner.run(c);
-      ctx.thread = -1;
-      ctx.current = null;
-      if (lock !== null) lock.unlock();
-      carry = ctx.chargeNs;
-      runner.cpuByThread[c.thread] += carry;
-      ctx.chargeNs = 0;
-      for (let x = ctx.inline.shift(); x !== undefined; x = ctx.inline.shift()) local.push(x);
+      yield t.exec(startStep(runner, c, ns) + carry);
+      carry = runStep(runner, c, lock, local);
       if (ctx.bios.length > 0) {
         // vdo_submit_vio's bios, submitted from this thread: take the shared list (another
         // server may run steps while this one sleeps in submit_bio) and leave an empty one.
         const mine = ctx.bios;
         ctx.bios = bios;
         for (let i = 0; i < mine.length; i++) {
-          const bio = mine[i];
-          bio.thread = t;
-          yield* runner.submit(bio);
+          mine[i].thread = t;
+          yield* runner.submit(mine[i]);
         }
         mine.length = 0;
         bios = mine;
       }
-      c = local.shift();
     }
     carry += source.finished(id);
   }
+}
+
+/** The step's CPU cost is counted to its VDO thread; returns it (ns) for the server to spend. */
+function startStep(runner: StepRunner, c: VdoCompletion, ns: number): number {
+  runner.cpuByThread[c.thread] += ns;
+  runner.runsByThread[c.thread]++;
+  return ns;
+}
+
+/**
+ * vdo_run_completion: runs c's callback as its VDO thread; what it launched onto the same
+ * thread joins `local`. Returns the CPU the callback spent beyond its cost (queue operations,
+ * wake-ups), for the server to spend next.
+ */
+function runStep(runner: StepRunner, c: VdoCompletion, lock: Mutex | null, local: Deque<VdoCompletion>): number {
+  const ctx = runner.ctx;
+  ctx.thread = c.thread;
+  ctx.current = c;
+  runner.run(c);
+  ctx.thread = -1;
+  ctx.current = null;
+  if (lock !== null) lock.unlock();
+  const carry = ctx.chargeNs;
+  runner.cpuByThread[c.thread] += carry;
+  ctx.chargeNs = 0;
+  for (let x = ctx.inline.shift(); x !== undefined; x = ctx.inline.shift()) local.push(x);
+  return carry;
 }
 
 /** A handoff: `c` waits on `q` for its thread; the launcher pays the queue operation. */
