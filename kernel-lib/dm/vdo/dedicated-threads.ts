@@ -6,9 +6,9 @@
 // one wake-up serves a batch of tens to hundreds of completions. The cpu and ack "threads" are
 // round-robin queues: `cpu` (`ack`) kernel threads serve one queue.
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import type { SimEvent, Simulation } from '../../sim/index.js';
+import type { Simulation } from '../../sim/index.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, serveCompletions, wakeOne, type CompletionSource, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, QueueSource, serveCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class DedicatedThreads implements VdoExecutor {
@@ -51,23 +51,5 @@ export class DedicatedThreads implements VdoExecutor {
     const i = c.thread - this.firstId;
     handOff(ctx, c, this.queues[i], this.queueNs);
     wakeOne(ctx, this.sources[i].idle, this.queues[i], this.wakeNs);
-  }
-}
-
-/** A dedicated thread's queue: its servers drain it, one completion after another. */
-class QueueSource implements CompletionSource {
-  /** Sleeping servers of the queue, each waiting on its own event. */
-  readonly idle: SimEvent<undefined>[] = [];
-
-  constructor(private readonly q: VdoWorkQueue) {}
-
-  take(): VdoCompletion | null {
-    const c = this.q.poll();
-    if (c !== null) this.q.served++;
-    return c;
-  }
-
-  finished(): number {
-    return 0;
   }
 }

@@ -65,6 +65,24 @@ export interface CompletionSource {
   finished(id: number): number;
 }
 
+/** One work queue whose servers drain it, one completion after another (a dedicated thread's; the structure-locking design's one workqueue). */
+export class QueueSource implements CompletionSource {
+  /** Sleeping servers of the queue, each waiting on its own event. */
+  readonly idle: SimEvent<undefined>[] = [];
+
+  constructor(private readonly q: VdoWorkQueue) {}
+
+  take(): VdoCompletion | null {
+    const c = this.q.poll();
+    if (c !== null) this.q.served++;
+    return c;
+  }
+
+  finished(): number {
+    return 0;
+  }
+}
+
 /**
  * A server's whole life (service_work_queue): takes a completion, runs it on thread `t` as VDO
  * thread `first.thread`, then every completion it launched onto the same thread, each after

@@ -23,21 +23,21 @@
 // waiter burns its core meanwhile. Costs are the thread designs': queueNs per enqueue, wakeNs
 // per kworker woken, lockNs per lock taken (uncontended; contention shows in the lock report).
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import type { SimEvent, Simulation } from '../../sim/index.js';
+import type { Simulation } from '../../sim/index.js';
 import type { Mutex } from '../../sim/mutex.js';
 import { SpinLock } from '../../sim/spinlock.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, serveCompletions, spawnKworkers, wakeOne, type CompletionSource, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, QueueSource, serveCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
-export class StructureLocking implements VdoExecutor, CompletionSource {
+export class StructureLocking implements VdoExecutor {
   readonly design = 'structure-locking';
   readonly threads: Thread[];
   readonly queue: VdoWorkQueue;
   /** One lock per structure id. */
   readonly locks: Mutex[];
-  /** Idle kworkers. */
-  readonly idle: SimEvent<undefined>[] = [];
+  /** Where the kworkers take their work (the queue), and sleep (its idle list). */
+  private readonly source: QueueSource;
   private readonly lockOf = (c: VdoCompletion): Mutex | null => (c.structure >= 0 ? this.locks[c.structure] : null);
 
   constructor(
@@ -53,8 +53,9 @@ export class StructureLocking implements VdoExecutor, CompletionSource {
     private readonly lockNs: number,
   ) {
     this.queue = new VdoWorkQueue(`${prefix}-wq`);
+    this.source = new QueueSource(this.queue);
     this.locks = structureNames.map((n) => new SpinLock(sim, n));
-    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => serveCompletions(runner, t, this, this.lockOf, lockNs));
+    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => serveCompletions(runner, t, this.source, this.lockOf, lockNs));
   }
 
   launch(c: VdoCompletion): void {
@@ -64,16 +65,6 @@ export class StructureLocking implements VdoExecutor, CompletionSource {
       return;
     }
     handOff(ctx, c, this.queue, this.queueNs);
-    wakeOne(ctx, this.idle, this.queue, this.wakeNs);
-  }
-
-  take(): VdoCompletion | null {
-    const c = this.queue.poll();
-    if (c !== null) this.queue.served++;
-    return c;
-  }
-
-  finished(): number {
-    return 0;
+    wakeOne(ctx, this.source.idle, this.queue, this.wakeNs);
   }
 }
