@@ -6,18 +6,17 @@
 // one wake-up serves a batch of tens to hundreds of completions. The cpu and ack "threads" are
 // round-robin queues: `cpu` (`ack`) kernel threads serve one queue.
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import { Deque } from '../../sim/deque.js';
-import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import type { Simulation } from '../../sim/index.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, idleServer, runCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, QueueSource, serveCompletions, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class DedicatedThreads implements VdoExecutor {
   readonly design = 'dedicated';
   readonly threads: Thread[] = [];
   readonly queues: VdoWorkQueue[];
-  /** Sleeping servers of each queue, each waiting on its own event. */
-  private readonly idle: SimEvent<undefined>[][];
+  /** Where the servers of each queue take their work. */
+  private readonly sources: QueueSource[];
 
   constructor(
     private readonly sim: Simulation,
@@ -33,12 +32,12 @@ export class DedicatedThreads implements VdoExecutor {
     private readonly firstId = 0,
   ) {
     this.queues = names.map((n) => new VdoWorkQueue(n));
-    this.idle = names.map(() => []);
+    this.sources = this.queues.map((q) => new QueueSource(q));
     names.forEach((name, i) => {
       for (let k = 0; k < counts[i]; k++) {
         const t = cpus.thread(`${prefix}:${name}${counts[i] > 1 ? `/${k}` : ''}`);
         this.threads.push(t);
-        t.spawn(this.serve(t, i));
+        t.spawn(serveCompletions(runner, t, this.sources[i], null, 0));
       }
     });
   }
@@ -51,22 +50,6 @@ export class DedicatedThreads implements VdoExecutor {
     }
     const i = c.thread - this.firstId;
     handOff(ctx, c, this.queues[i], this.queueNs);
-    wakeOne(ctx, this.idle[i], this.queues[i], this.wakeNs);
-  }
-
-  private *serve(t: Thread, i: number): ProcessGenerator<void> {
-    const q = this.queues[i];
-    const local = new Deque<VdoCompletion>();
-    let carry = 0;
-    for (;;) {
-      const c = q.poll();
-      if (c === null) {
-        yield* idleServer(this.sim, t, carry, this.idle[i]);
-        carry = 0;
-        continue;
-      }
-      q.served++;
-      carry = yield* runCompletions(this.runner, t, c, carry, null, 0, local);
-    }
+    wakeOne(ctx, this.sources[i].idle, this.queues[i], this.wakeNs);
   }
 }

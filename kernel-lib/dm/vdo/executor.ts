@@ -7,7 +7,7 @@
 import type { Bio } from '../../block/bio.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
-import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import type { ProcessGenerator, SimEvent } from '../../sim/index.js';
 import type { Mutex } from '../../sim/mutex.js';
 import type { VdoCompletion } from './completion.js';
 import type { VdoWorkQueue } from './work-queue.js';
@@ -23,7 +23,7 @@ export class ExecContext {
   /** CPU the running step spent beyond its own cost (queue operations, wake-ups); the runner charges it. */
   chargeNs = 0;
   /** Bios the running step submits from its thread (bio submission threads). */
-  readonly bios: Bio[] = [];
+  bios: Bio[] = [];
 }
 
 /** What a design needs from the VDO it runs. */
@@ -49,28 +49,82 @@ export interface VdoExecutor {
 }
 
 /**
- * Runs `first` on thread `t` as VDO thread `first.thread`, then every completion it launched
- * onto the same thread, each after its CPU cost. `lockOf` gives the lock a step must hold
- * (structure-locking); null for the thread-owning designs. Returns the CPU not yet charged.
+ * Where a server (a kernel thread of a design) finds its work: the design's queue(s)
+ * (funnel-workqueue.c's poll_for_completion for a dedicated thread; the pool's worklist for
+ * the kworkers).
  */
-export function* runCompletions(
+export interface CompletionSource {
+  /** The next completion for a free server (counted as served), null when none: it sleeps. */
+  take(): VdoCompletion | null;
+  /** Sleeping servers, each waiting on its own event (wakeOne wakes the last). */
+  readonly idle: SimEvent<undefined>[];
+  /**
+   * The completion taken from VDO thread `id`'s queue has run, with everything it continued on
+   * that thread: the CPU the server owes for what the design does then (0 for most).
+   */
+  finished(id: number): number;
+}
+
+/** One work queue whose servers drain it, one completion after another (a dedicated thread's; the structure-locking design's one workqueue). */
+export class QueueSource implements CompletionSource {
+  /** Sleeping servers of the queue, each waiting on its own event. */
+  readonly idle: SimEvent<undefined>[] = [];
+
+  constructor(private readonly q: VdoWorkQueue) {}
+
+  take(): VdoCompletion | null {
+    const c = this.q.poll();
+    if (c !== null) this.q.served++;
+    return c;
+  }
+
+  finished(): number {
+    return 0;
+  }
+}
+
+/**
+ * A server's whole life (service_work_queue): takes a completion, runs it on thread `t` as VDO
+ * thread `first.thread`, then every completion it launched onto the same thread, each after
+ * its CPU cost (the loop of vdo_run_completion); sleeps when the source is empty, after it has
+ * spent the CPU it still owes. `lockOf` gives the lock a step must hold (structure-locking);
+ * null for the thread-owning designs. One generator per server, with its own lists, reused:
+ * nothing is allocated per completion or per bio here (the hot path of a VDO run).
+ */
+export function* serveCompletions(
   runner: StepRunner,
   t: Thread,
-  first: VdoCompletion,
-  carryIn: number,
+  source: CompletionSource,
   lockOf: ((c: VdoCompletion) => Mutex | null) | null,
   lockNs: number,
-  /** The kernel thread's own list of completions to run next (the shared context's is moved here before any sleep). */
-  local: Deque<VdoCompletion>,
-): ProcessGenerator<number> {
+): ProcessGenerator<void> {
   const ctx = runner.ctx;
-  let carry = carryIn;
-  let c: VdoCompletion | undefined = first;
-  while (c !== undefined) {
-    let lock: Mutex | null = null;
-    const ns = runner.costOf(c);
-    if (lockOf !== null) {
-      lock = lockOf(c);
+  const sim = t.cpus.sim;
+  // The kernel thread's own list of completions to run next (the shared context's is moved
+  // here before any sleep), and of bios to submit (swapped with the shared context's).
+  // What does not sleep is in plain functions (startStep, runStep): a generator saves and
+  // restores its whole frame at every yield, so this one keeps few locals.
+  const local = new Deque<VdoCompletion>();
+  let bios: Bio[] = [];
+  let carry = 0;
+  for (;;) {
+    const first = source.take();
+    if (first === null) {
+      // idle: first spend the CPU still owed, else sleep until woken.
+      if (carry > 0) {
+        yield t.exec(carry);
+        carry = 0;
+        continue;
+      }
+      const ev = sim.event<undefined>();
+      source.idle.push(ev);
+      yield ev;
+      continue;
+    }
+    const id = first.thread;
+    for (let c: VdoCompletion | undefined = first; c !== undefined; c = local.shift()) {
+      const ns = runner.costOf(c);
+      const lock = lockOf === null ? null : lockOf(c);
       if (lock !== null) {
         // The step takes its lock once it runs, on a core: a kworker still waking up, or
         // waiting for a core, gets there after one that was already running.
@@ -79,30 +133,49 @@ export function* runCompletions(
         carry = 0;
         if (!lock.tryLock()) yield lock.lock();
       }
-    }
-    runner.cpuByThread[c.thread] += ns;
-    runner.runsByThread[c.thread]++;
-    yield t.exec(ns + carry);
-    carry = 0;
-    ctx.thread = c.thread;
-    ctx.current = c;
-    runner.run(c);
-    ctx.thread = -1;
-    ctx.current = null;
-    if (lock !== null) lock.unlock();
-    carry = ctx.chargeNs;
-    runner.cpuByThread[c.thread] += carry;
-    ctx.chargeNs = 0;
-    for (let x = ctx.inline.shift(); x !== undefined; x = ctx.inline.shift()) local.push(x);
-    if (ctx.bios.length > 0) {
-      const bios = ctx.bios.splice(0);
-      for (const bio of bios) {
-        bio.thread = t;
-        yield* runner.submit(bio);
+      yield t.exec(startStep(runner, c, ns) + carry);
+      carry = runStep(runner, c, lock, local);
+      if (ctx.bios.length > 0) {
+        // vdo_submit_vio's bios, submitted from this thread: take the shared list (another
+        // server may run steps while this one sleeps in submit_bio) and leave an empty one.
+        const mine = ctx.bios;
+        ctx.bios = bios;
+        for (let i = 0; i < mine.length; i++) {
+          mine[i].thread = t;
+          yield* runner.submit(mine[i]);
+        }
+        mine.length = 0;
+        bios = mine;
       }
     }
-    c = local.shift();
+    carry += source.finished(id);
   }
+}
+
+/** The step's CPU cost is counted to its VDO thread; returns it (ns) for the server to spend. */
+function startStep(runner: StepRunner, c: VdoCompletion, ns: number): number {
+  runner.cpuByThread[c.thread] += ns;
+  runner.runsByThread[c.thread]++;
+  return ns;
+}
+
+/**
+ * vdo_run_completion: runs c's callback as its VDO thread; what it launched onto the same
+ * thread joins `local`. Returns the CPU the callback spent beyond its cost (queue operations,
+ * wake-ups), for the server to spend next.
+ */
+function runStep(runner: StepRunner, c: VdoCompletion, lock: Mutex | null, local: Deque<VdoCompletion>): number {
+  const ctx = runner.ctx;
+  ctx.thread = c.thread;
+  ctx.current = c;
+  runner.run(c);
+  ctx.thread = -1;
+  ctx.current = null;
+  if (lock !== null) lock.unlock();
+  const carry = ctx.chargeNs;
+  runner.cpuByThread[c.thread] += carry;
+  ctx.chargeNs = 0;
+  for (let x = ctx.inline.shift(); x !== undefined; x = ctx.inline.shift()) local.push(x);
   return carry;
 }
 
@@ -120,17 +193,6 @@ export function wakeOne(ctx: ExecContext, idle: SimEvent<undefined>[], q: VdoWor
   q.wakeups++;
   ctx.chargeNs += wakeNs;
   (idle.pop() as SimEvent<undefined>).succeed(undefined);
-}
-
-/** A server found its queue empty: it first spends the CPU it still owes, else sleeps until woken. */
-export function* idleServer(sim: Simulation, t: Thread, carry: number, idle: SimEvent<undefined>[]): ProcessGenerator<void> {
-  if (carry > 0) {
-    yield t.exec(carry);
-    return;
-  }
-  const ev = sim.event<undefined>();
-  idle.push(ev);
-  yield ev;
 }
 
 /** The kworkers of a workqueue design's pool (unbound: they float over the cores). */

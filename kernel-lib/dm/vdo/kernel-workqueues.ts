@@ -10,12 +10,12 @@
 // wakeNs per wake-up, paid by whoever queues.
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import { Deque } from '../../sim/deque.js';
-import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import type { SimEvent, Simulation } from '../../sim/index.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, idleServer, runCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, serveCompletions, spawnKworkers, wakeOne, type CompletionSource, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
-export class KernelWorkqueues implements VdoExecutor {
+export class KernelWorkqueues implements VdoExecutor, CompletionSource {
   readonly design = 'workqueue';
   readonly threads: Thread[];
   /** One ordered workqueue per VDO thread id. */
@@ -23,7 +23,8 @@ export class KernelWorkqueues implements VdoExecutor {
   private readonly active: boolean[];
   /** The pool's worklist: ordered workqueues with an activated item, in activation order. */
   private readonly worklist = new Deque<number>();
-  private readonly idle: SimEvent<undefined>[] = [];
+  /** Idle kworkers of the pool. */
+  readonly idle: SimEvent<undefined>[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -37,7 +38,7 @@ export class KernelWorkqueues implements VdoExecutor {
   ) {
     this.queues = names.map((n) => new VdoWorkQueue(n));
     this.active = names.map(() => false);
-    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => this.worker(t));
+    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => serveCompletions(runner, t, this, null, 0));
   }
 
   launch(c: VdoCompletion): void {
@@ -59,30 +60,28 @@ export class KernelWorkqueues implements VdoExecutor {
     wakeOne(this.runner.ctx, this.idle, this.queues[id], this.wakeNs);
   }
 
-  private *worker(t: Thread): ProcessGenerator<void> {
-    const local = new Deque<VdoCompletion>();
-    let carry = 0;
-    for (;;) {
-      const id = this.worklist.shift();
-      if (id === undefined) {
-        yield* idleServer(this.sim, t, carry, this.idle);
-        carry = 0;
-        continue;
-      }
-      const q = this.queues[id];
-      const c = q.poll() as VdoCompletion;
-      q.served++;
-      carry = yield* runCompletions(this.runner, t, c, carry, null, 0, local);
-      // The item ended: activate the ordered queue's next one (a queue operation), or idle it.
-      if (q.size > 0) {
-        this.runner.ctx.chargeNs = this.queueNs;
-        this.activate(id);
-        carry += this.runner.ctx.chargeNs;
-        this.runner.cpuByThread[id] += this.runner.ctx.chargeNs;
-        this.runner.ctx.chargeNs = 0;
-      } else {
-        this.active[id] = false;
-      }
+  /** A free kworker takes the first item of the pool's worklist (the next ordered queue's). */
+  take(): VdoCompletion | null {
+    const id = this.worklist.shift();
+    if (id === undefined) return null;
+    const q = this.queues[id];
+    const c = q.poll() as VdoCompletion;
+    q.served++;
+    return c;
+  }
+
+  /** The item ended: activate the ordered queue's next one (a queue operation), or idle it. */
+  finished(id: number): number {
+    const ctx = this.runner.ctx;
+    if (this.queues[id].size > 0) {
+      ctx.chargeNs = this.queueNs;
+      this.activate(id);
+      const ns = ctx.chargeNs;
+      this.runner.cpuByThread[id] += ns;
+      ctx.chargeNs = 0;
+      return ns;
     }
+    this.active[id] = false;
+    return 0;
   }
 }

@@ -23,12 +23,11 @@
 // waiter burns its core meanwhile. Costs are the thread designs': queueNs per enqueue, wakeNs
 // per kworker woken, lockNs per lock taken (uncontended; contention shows in the lock report).
 import type { CpuSet, Thread } from '../../sim/cpu.js';
-import { Deque } from '../../sim/deque.js';
-import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
+import type { Simulation } from '../../sim/index.js';
 import type { Mutex } from '../../sim/mutex.js';
 import { SpinLock } from '../../sim/spinlock.js';
 import type { VdoCompletion } from './completion.js';
-import { handOff, idleServer, runCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
+import { handOff, QueueSource, serveCompletions, spawnKworkers, wakeOne, type StepRunner, type VdoExecutor } from './executor.js';
 import { VdoWorkQueue } from './work-queue.js';
 
 export class StructureLocking implements VdoExecutor {
@@ -37,7 +36,8 @@ export class StructureLocking implements VdoExecutor {
   readonly queue: VdoWorkQueue;
   /** One lock per structure id. */
   readonly locks: Mutex[];
-  private readonly idle: SimEvent<undefined>[] = [];
+  /** Where the kworkers take their work (the queue), and sleep (its idle list). */
+  private readonly source: QueueSource;
   private readonly lockOf = (c: VdoCompletion): Mutex | null => (c.structure >= 0 ? this.locks[c.structure] : null);
 
   constructor(
@@ -53,8 +53,9 @@ export class StructureLocking implements VdoExecutor {
     private readonly lockNs: number,
   ) {
     this.queue = new VdoWorkQueue(`${prefix}-wq`);
+    this.source = new QueueSource(this.queue);
     this.locks = structureNames.map((n) => new SpinLock(sim, n));
-    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => this.worker(t));
+    this.threads = spawnKworkers(cpus, prefix, kworkers, (t) => serveCompletions(runner, t, this.source, this.lockOf, lockNs));
   }
 
   launch(c: VdoCompletion): void {
@@ -64,21 +65,6 @@ export class StructureLocking implements VdoExecutor {
       return;
     }
     handOff(ctx, c, this.queue, this.queueNs);
-    wakeOne(ctx, this.idle, this.queue, this.wakeNs);
-  }
-
-  private *worker(t: Thread): ProcessGenerator<void> {
-    const local = new Deque<VdoCompletion>();
-    let carry = 0;
-    for (;;) {
-      const c = this.queue.poll();
-      if (c === null) {
-        yield* idleServer(this.sim, t, carry, this.idle);
-        carry = 0;
-        continue;
-      }
-      this.queue.served++;
-      carry = yield* runCompletions(this.runner, t, c, carry, this.lockOf, this.lockNs, local);
-    }
+    wakeOne(ctx, this.source.idle, this.queue, this.wakeNs);
   }
 }
