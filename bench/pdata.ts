@@ -11,6 +11,8 @@
 //    without its iops log): wall time (goal: under 20 s), simulated writes and metadata block
 //    operations per wall second.
 //   node --import ./bin/register-ts.mjs bench/run.ts pdata
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { Bio } from '../kernel-lib/block/bio.js';
 import { createMappedDevice } from '../kernel-lib/dm/index.js';
 import type { DedupTarget } from '../kernel-lib/dm/dedup/index.js';
@@ -104,18 +106,11 @@ function scenario2013(): object {
   };
 }
 
-/** The example's fio job without its iops log (a bench writes no files). */
-const FIO_2013_NO_LOG = `[global]
-filename=/dev/mapper/dd
-direct=1
-bs=4k
-rw=write
-ioengine=libaio
-iodepth=16
-runtime=120s
-time_based
-[unique-writes]
-`;
+/** The example's own fio job without its iops log lines (a bench writes no files). */
+const FIO_2013_NO_LOG = (parseDocument(readFileSync('examples/dedup-2013-flusher-stall.yaml', 'utf8')).getIn(['workload', 'fio']) as string)
+  .split('\n')
+  .filter((line) => !/^(write_iops_log|log_avg_msec)=/.test(line))
+  .join('\n');
 
 /**
  * make bench: 100k btree inserts, then the stall probe over 12 simulated seconds (one flusher
