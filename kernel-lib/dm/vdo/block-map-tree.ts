@@ -17,6 +17,7 @@
 // never allocate: under an unallocated entry the LBN is unmapped.
 import { DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, VDO_BLOCK_MAP_ENTRIES_PER_PAGE, VDO_BLOCK_MAP_TREE_HEIGHT } from './constants.js';
 import type { DataVio } from './data-vio.js';
+import { NumberMap } from './number-map.js';
 import type { SlabDepot } from './slab-depot.js';
 
 const ROOTS = DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT;
@@ -34,9 +35,11 @@ export function treeKey(root: number, height: number, index: number): number {
 
 export class BlockMapForest {
   /** The block of every allocated page below the roots (heights 0-3), by treeKey. */
-  readonly pages = new Map<number, number>();
-  /** Pages below the roots that are in memory (allocated in this run, or read); leaves are the page cache's. */
-  readonly inMemory = new Set<number>();
+  readonly pages = new NumberMap(1 << 12);
+  /** Pages below the roots that are in memory (allocated in this run, or read), by treeKey (value 1); leaves are the page cache's. */
+  readonly inMemory = new NumberMap(1 << 8);
+  /** The leaf block of each logical page whose whole walk is in memory (0: not walked yet): the walk's result, kept. */
+  readonly walked: Float64Array;
   /** Roots read from storage. */
   readonly rootLoaded = new Uint8Array(ROOTS);
   /** Tree locks (zone->loading_pages): the data_vios waiting for a page being loaded or allocated. */
@@ -51,7 +54,11 @@ export class BlockMapForest {
   constructor(
     /** The block of tree 0's root; tree n's is the n-th after it. */
     readonly rootOrigin: number,
-  ) {}
+    /** Leaf pages the logical space has. */
+    logicalPages: number,
+  ) {
+    this.walked = new Float64Array(logicalPages);
+  }
 
   pagesAllocated(): number {
     return this.preexisting + this.allocated[0] + this.allocated[1] + this.allocated[2] + this.allocated[3];
@@ -63,7 +70,7 @@ export class BlockMapForest {
 
   /** The block of logical page `page`'s leaf, 0 while unallocated. */
   leafPbn(page: number): number {
-    return this.pages.get(treeKey(page % ROOTS, 0, treePageIndex(page, 0))) ?? 0;
+    return this.pages.getOr(treeKey(page % ROOTS, 0, treePageIndex(page, 0)), 0);
   }
 
   /**

@@ -14,14 +14,83 @@ import { Deque } from '../../sim/deque.js';
 import { BlockMapForest } from './block-map-tree.js';
 import { DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, VDO_BLOCK_MAP_ENTRIES_PER_PAGE } from './constants.js';
 import type { DataVio } from './data-vio.js';
+import { NumberMap } from './number-map.js';
+
+/**
+ * A zone's leaf-page cache, least recently used first: a doubly linked list threaded through
+ * arrays indexed by logical page number (the logical space's pages are few and dense), so a
+ * hit moves a page to the back without a look-up in, or a deletion from, a hash table.
+ */
+export class PageLru {
+  /** Block of each cached page (by logical page number). */
+  private readonly pbn: Float64Array;
+  /** Neighbours in the list (-1: none); `cached` marks the pages in it. */
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  private readonly cached: Uint8Array;
+  private head = -1;
+  private tail = -1;
+  size = 0;
+
+  constructor(pages: number) {
+    this.pbn = new Float64Array(pages);
+    this.prev = new Int32Array(pages);
+    this.next = new Int32Array(pages);
+    this.cached = new Uint8Array(pages);
+  }
+
+  has(page: number): boolean {
+    return this.cached[page] === 1;
+  }
+
+  /** Puts `page` (at `pbn`) last, the most recently used. */
+  touch(page: number, pbn: number): void {
+    if (this.cached[page] === 1) this.unlink(page);
+    else {
+      this.cached[page] = 1;
+      this.size++;
+    }
+    this.pbn[page] = pbn;
+    this.prev[page] = this.tail;
+    this.next[page] = -1;
+    if (this.tail >= 0) this.next[this.tail] = page;
+    else this.head = page;
+    this.tail = page;
+  }
+
+  /** The least recently used page (-1: none). */
+  oldest(): number {
+    return this.head;
+  }
+
+  pbnOf(page: number): number {
+    return this.pbn[page];
+  }
+
+  delete(page: number): void {
+    if (this.cached[page] === 0) return;
+    this.unlink(page);
+    this.cached[page] = 0;
+    this.size--;
+  }
+
+  private unlink(page: number): void {
+    const p = this.prev[page];
+    const n = this.next[page];
+    if (p >= 0) this.next[p] = n;
+    else this.head = n;
+    if (n >= 0) this.prev[n] = p;
+    else this.tail = p;
+  }
+}
 
 export class BlockMapZone {
-  /** Cached leaf pages (logical page number -> block), least recently used first (Map keeps insertion order). */
-  readonly cache = new Map<number, number>();
+  /** Cached leaf pages (logical page number -> block), least recently used first. */
+  readonly cache: PageLru;
   /** Pages being read, with the data_vios waiting for each. */
   readonly loading = new Map<number, DataVio[]>();
-  /** Dirty pages (by block) with the era they were first dirtied in, oldest first. */
-  readonly dirty = new Map<number, number>();
+  /** Dirty pages (by block) with the era they were first dirtied in; `dirtyOrder` oldest first. */
+  readonly dirty = new NumberMap(1 << 12);
   readonly dirtyOrder = new Deque<number>();
   hits = 0;
   misses = 0;
@@ -31,16 +100,20 @@ export class BlockMapZone {
   constructor(
     readonly index: number,
     readonly capacity: number,
-  ) {}
+    /** Logical pages in the volume (the cache's index range). */
+    pages: number,
+  ) {
+    this.cache = new PageLru(pages);
+  }
 }
 
 export class BlockMap {
   /** The mappings, as (pbn * 16 + state); absent: unmapped. */
-  readonly mapping = new Map<number, number>();
+  readonly mapping = new NumberMap(1 << 16);
   readonly forest: BlockMapForest;
   readonly zones: BlockMapZone[];
   /** Journal entry of the last update applied to each LBN (journal order check). */
-  readonly lastApplied = new Map<number, number>();
+  readonly lastApplied = new NumberMap(1 << 16);
   orderViolations = 0;
 
   constructor(
@@ -49,9 +122,11 @@ export class BlockMap {
     readonly eraLength: number,
     /** The block of tree 0's root (the roots are the fixed layout's, vdo.ts). */
     rootOrigin: number,
+    logicalBlocks: number,
   ) {
-    this.forest = new BlockMapForest(rootOrigin);
-    this.zones = Array.from({ length: logicalZones }, (_, i) => new BlockMapZone(i, Math.max(1, Math.floor(cacheSize / logicalZones))));
+    const pages = Math.ceil(logicalBlocks / VDO_BLOCK_MAP_ENTRIES_PER_PAGE);
+    this.forest = new BlockMapForest(rootOrigin, pages);
+    this.zones = Array.from({ length: logicalZones }, (_, i) => new BlockMapZone(i, Math.max(1, Math.floor(cacheSize / logicalZones)), pages));
   }
 
   static pageOf(lbn: number): number {
@@ -70,8 +145,7 @@ export class BlockMap {
    */
   getPage(zone: BlockMapZone, page: number, pbn: number, dv: DataVio): { ready: boolean; startRead: boolean; evicted: number } {
     if (zone.cache.has(page)) {
-      zone.cache.delete(page);
-      zone.cache.set(page, pbn);
+      zone.cache.touch(page, pbn);
       zone.hits++;
       return HIT;
     }
@@ -88,9 +162,10 @@ export class BlockMap {
 
   /** Puts a leaf page in the cache; returns the block of a dirty page it evicted (to write back), or -1. */
   insert(zone: BlockMapZone, page: number, pbn: number): number {
-    zone.cache.set(page, pbn);
+    zone.cache.touch(page, pbn);
     if (zone.cache.size <= zone.capacity) return -1;
-    const [victim, victimPbn] = zone.cache.entries().next().value as [number, number];
+    const victim = zone.cache.oldest();
+    const victimPbn = zone.cache.pbnOf(victim);
     zone.cache.delete(victim);
     if (zone.dirty.has(victimPbn)) {
       zone.dirty.delete(victimPbn);
@@ -100,12 +175,12 @@ export class BlockMap {
   }
 
   lookup(lbn: number): number {
-    return this.mapping.get(lbn) ?? 0;
+    return this.mapping.getOr(lbn, 0);
   }
 
   /** vdo_put_mapped_block: the update, in journal order for the LBN; its leaf (at `leafPbn`) becomes dirty in `era`. */
   put(zone: BlockMapZone, lbn: number, leafPbn: number, entry: number, journalEntry: number, era: number): void {
-    const last = this.lastApplied.get(lbn) ?? 0;
+    const last = this.lastApplied.getOr(lbn, 0);
     if (journalEntry < last) this.orderViolations++;
     this.lastApplied.set(lbn, journalEntry);
     if (entry === 0) this.mapping.delete(lbn);

@@ -34,10 +34,20 @@ export function findBlockMapSlot(vdo: Vdo, dv: DataVio, continueWithLeaf: (vdo: 
     }
     return;
   }
+  const walked = forest.walked[page];
+  if (walked > 0) {
+    // Walked before, every page on the way in memory: pages are never freed or evicted from
+    // the forest, so the same walk finds the same leaf.
+    dv.leafPbn = walked;
+    continueWithLeaf(vdo, dv);
+    return;
+  }
+  let leaf = 0;
   for (let height = ROOT_HEIGHT - 1; height >= 0; height--) {
     const key = treeKey(root, height, treePageIndex(page, height));
-    const pbn = forest.pages.get(key);
-    if (pbn !== undefined) {
+    const pbn = forest.pages.getOr(key, 0);
+    if (pbn !== 0) {
+      leaf = pbn;
       if (height === 0 || forest.inMemory.has(key)) continue;
       // load_block_map_page: an interior page on storage, not yet in memory.
       if (forest.lock(key, dv)) {
@@ -60,7 +70,8 @@ export function findBlockMapSlot(vdo: Vdo, dv: DataVio, continueWithLeaf: (vdo: 
     vdo.toPhysical(dv, S.allocateBlockMapPage, dv.allocationZone);
     return;
   }
-  dv.leafPbn = forest.pages.get(treeKey(root, 0, treePageIndex(page, 0))) as number;
+  forest.walked[page] = leaf;
+  dv.leafPbn = leaf;
   continueWithLeaf(vdo, dv);
 }
 
@@ -69,7 +80,7 @@ export function treePageLoaded(vdo: Vdo, m: MetadataVio, continueWithLeaf: (vdo:
   const forest = vdo.blockMap.forest;
   const key = m.key;
   if (Math.floor(key / ROOTS) % VDO_BLOCK_MAP_TREE_HEIGHT === ROOT_HEIGHT) forest.rootLoaded[key % ROOTS] = 1;
-  else forest.inMemory.add(key);
+  else forest.inMemory.set(key, 1);
   const waiters = forest.unlock(key);
   for (const w of waiters) findBlockMapSlot(vdo, w, continueWithLeaf);
   findBlockMapSlot(vdo, m.owner as DataVio, continueWithLeaf);
@@ -89,11 +100,11 @@ export function finishBlockMapAllocation(vdo: Vdo, dv: DataVio, continueWithLeaf
   dv.newPbn = dv.newState = dv.incrementTicket = 0;
   if (pbn > 0) {
     forest.pages.set(key, pbn);
-    forest.inMemory.add(key);
+    forest.inMemory.set(key, 1);
     forest.allocated[height]++;
     const page = Math.floor(dv.lbn / EPP);
     const root = page % ROOTS;
-    const parent = height + 1 === ROOT_HEIGHT ? forest.rootPbn(root) : (forest.pages.get(treeKey(root, height + 1, treePageIndex(page, height + 1))) as number);
+    const parent = height + 1 === ROOT_HEIGHT ? forest.rootPbn(root) : forest.pages.getOr(treeKey(root, height + 1, treePageIndex(page, height + 1)), 0);
     vdo.blockMap.dirty(vdo.blockMap.zones[dv.logicalZone], parent, vdo.journal.committed);
   }
   for (const w of forest.unlock(key)) findBlockMapSlot(vdo, w, continueWithLeaf);

@@ -26,7 +26,7 @@ export function recoverVdo(v: Vdo): PowerCutRecovery {
     if (b === undefined || tokenAt(b.pbn) !== b.token) break;
     lastBlock = seq;
   }
-  const entries = v.journalLog.filter((e) => e.block <= lastBlock);
+  const entries = v.journalLog.upToBlock(lastBlock);
   const problems: string[] = [];
   // 1. The data of each entry (the last entry naming each block: a block may be reused).
   const lastWrite = new Map<number, (typeof entries)[number]>();

@@ -15,6 +15,8 @@ import { chargeCpu, chargeSoftirq, type CpuSet } from '../../sim/cpu.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { BlockMap } from './block-map.js';
 import { MetadataVio, VdoCompletion } from './completion.js';
+import { JournalLog } from './journal-log.js';
+import { NumberMap } from './number-map.js';
 import { ALLOCATIONS_PER_ZONE, DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, DEFAULT_VDO_RECOVERY_JOURNAL_SIZE, VDO_COMPRESSED_BLOCK_DATA_SIZE, VDO_SECTORS_PER_BLOCK } from './constants.js';
 import { DataVio, DataVioPool, IO_COMPRESSED_WRITE, IO_READ, IO_VERIFY, IO_WRITE, type WaitingBio } from './data-vio.js';
 import { DedicatedThreads } from './dedicated-threads.js';
@@ -79,7 +81,7 @@ export class Vdo implements StepRunner {
   readonly packer = new Packer();
   readonly overheadBlocks: number;
   /** What each stored block (or fragment) holds: (pbn * 16 + state) -> fingerprint. */
-  readonly content = new Map<number, number>();
+  readonly content = new NumberMap(1 << 16);
   /** LBN locks: holder first, then waiters. */
   readonly lbnLocks = new Map<number, DataVio[]>();
   /** Flush generations: data_vios holding each, and the flushes waiting for them. */
@@ -102,7 +104,7 @@ export class Vdo implements StepRunner {
    * old mapping, the content written), each journal block's block and content token, and the
    * token of each compressed block.
    */
-  readonly journalLog: { entry: number; block: number; lbn: number; newPbn: number; newState: number; mappedPbn: number; fingerprint: number; treePage: boolean }[] = [];
+  readonly journalLog = new JournalLog();
   readonly journalBlockTokens = new Map<number, { pbn: number; token: number }>();
   private nextToken = 2 ** 51;
   readonly stats = {
@@ -135,7 +137,7 @@ export class Vdo implements StepRunner {
     const layout = vdoLayout(config, params.slabSizeMb, tc.physicalZoneCount);
     this.depot = layout.depot;
     this.overheadBlocks = layout.overheadBlocks;
-    this.blockMap = new BlockMap(tc.logicalZoneCount, config.cacheSize, config.eraLength, layout.rootOrigin);
+    this.blockMap = new BlockMap(tc.logicalZoneCount, config.cacheSize, config.eraLength, layout.rootOrigin, config.logicalBlocks);
     if (params.blockMapTree === 'allocated') this.blockMap.forest.preallocate(this.depot, config.logicalBlocks);
     this.journal = new RecoveryJournal(layout.journalStart, params.journalOrder === 'broken', sim.rng(`vdo-journal-order/${name}`));
     this.hashZones = Array.from({ length: tc.hashZoneCount }, (_, i) => new HashZone(i));

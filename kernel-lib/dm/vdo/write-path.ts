@@ -154,7 +154,7 @@ export function runWriteStep(vdo: Vdo, c: VdoCompletion): boolean {
     case S.journalBlockMapAllocation: {
       const dv = c as DataVio;
       const b = vdo.journal.add(dv);
-      vdo.journalLog.push({ entry: dv.journalEntry, block: dv.journalBlock, lbn: dv.lbn, newPbn: dv.newPbn, newState: dv.newState, mappedPbn: dv.mappedPbn, fingerprint: dv.fingerprint, treePage: dv.treeKey >= 0 });
+      vdo.journalLog.push(dv.journalEntry, dv.journalBlock, dv.lbn, dv.newPbn, dv.newState, dv.mappedPbn, dv.fingerprint, dv.treeKey >= 0);
       if (b !== null) writeJournalBlock(vdo, b);
       return true;
     }
