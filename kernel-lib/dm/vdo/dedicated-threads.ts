@@ -30,6 +30,8 @@ export class DedicatedThreads implements VdoExecutor {
     private readonly wakeNs: number,
     /** First thread id this executor serves (the UDS threads follow VDO's own). */
     private readonly firstId = 0,
+    /** Callbacks' CPU spent in bursts of at least this (ns; 0: a burst per callback): serveCompletions. */
+    burstNs = 0,
   ) {
     this.queues = names.map((n) => new VdoWorkQueue(n));
     this.sources = this.queues.map((q) => new QueueSource(q));
@@ -37,7 +39,7 @@ export class DedicatedThreads implements VdoExecutor {
       for (let k = 0; k < counts[i]; k++) {
         const t = cpus.thread(`${prefix}:${name}${counts[i] > 1 ? `/${k}` : ''}`);
         this.threads.push(t);
-        t.spawn(serveCompletions(runner, t, this.sources[i], null, 0));
+        t.spawn(serveCompletions(runner, t, this.sources[i], null, 0, burstNs));
       }
     });
   }

@@ -90,6 +90,13 @@ export class QueueSource implements CompletionSource {
  * spent the CPU it still owes. `lockOf` gives the lock a step must hold (structure-locking);
  * null for the thread-owning designs. One generator per server, with its own lists, reused:
  * nothing is allocated per completion or per bio here (the hot path of a VDO run).
+ *
+ * `burstNs` > 0 (the dedicated threads' `vdo.burstNs`): the thread runs the callbacks it finds
+ * back to back, as service_work_queue does, and spends their CPU in bursts of at least
+ * burstNs (or when its queue is empty) instead of one burst per callback; a callback's effects
+ * (completions launched, bios queued for submission) come up to one burst early, the bios it
+ * queued are submitted once the burst is spent. The CPU spent, per thread and in all, is the
+ * same; a run takes one event per burst instead of one per callback.
  */
 export function* serveCompletions(
   runner: StepRunner,
@@ -97,6 +104,7 @@ export function* serveCompletions(
   source: CompletionSource,
   lockOf: ((c: VdoCompletion) => Mutex | null) | null,
   lockNs: number,
+  burstNs = 0,
 ): ProcessGenerator<void> {
   const ctx = runner.ctx;
   const sim = t.cpus.sim;
@@ -106,14 +114,18 @@ export function* serveCompletions(
   // restores its whole frame at every yield, so this one keeps few locals.
   const local = new Deque<VdoCompletion>();
   let bios: Bio[] = [];
+  /** Bursts: bios queued by callbacks whose CPU is not spent yet. */
+  const held: Bio[] = [];
   let carry = 0;
   for (;;) {
     const first = source.take();
     if (first === null) {
-      // idle: first spend the CPU still owed, else sleep until woken.
-      if (carry > 0) {
-        yield t.exec(carry);
+      // idle: first spend the CPU still owed (and submit what waited for it), else sleep until woken.
+      if (carry > 0 || held.length > 0) {
+        if (carry > 0) yield t.exec(carry);
         carry = 0;
+        for (let i = 0; i < held.length; i++) yield* runner.submit(held[i]);
+        held.length = 0;
         continue;
       }
       const ev = sim.event<undefined>();
@@ -124,6 +136,24 @@ export function* serveCompletions(
     const id = first.thread;
     for (let c: VdoCompletion | undefined = first; c !== undefined; c = local.shift()) {
       const ns = runner.costOf(c);
+      if (burstNs > 0) {
+        // Run now, pay in the burst; but not before the thread has a core (after a sleep it
+        // waits for one, with the wake-up latency, as before any callback).
+        if (t.core === null) {
+          yield t.exec(carry);
+          carry = 0;
+        }
+        carry += startStep(runner, c, ns);
+        carry += runStep(runner, c, null, local);
+        if (ctx.bios.length > 0) holdBios(ctx, held, t);
+        if (carry >= burstNs) {
+          yield t.exec(carry);
+          carry = 0;
+          for (let i = 0; i < held.length; i++) yield* runner.submit(held[i]);
+          held.length = 0;
+        }
+        continue;
+      }
       const lock = lockOf === null ? null : lockOf(c);
       if (lock !== null) {
         // The step takes its lock once it runs, on a core: a kworker still waking up, or
@@ -150,6 +180,16 @@ export function* serveCompletions(
     }
     carry += source.finished(id);
   }
+}
+
+/** The bios the step just queued join the server's held ones (another server may run steps before they are submitted). */
+function holdBios(ctx: ExecContext, held: Bio[], t: Thread): void {
+  const mine = ctx.bios;
+  for (let i = 0; i < mine.length; i++) {
+    mine[i].thread = t;
+    held.push(mine[i]);
+  }
+  mine.length = 0;
 }
 
 /** The step's CPU cost is counted to its VDO thread; returns it (ns) for the server to spend. */

@@ -168,10 +168,10 @@ export class Vdo implements StepRunner {
     const c = params.costs;
     const prefix = `kvdo:${name}`;
     const kworkers = params.kworkers > 0 ? params.kworkers : cpus.cores.length;
-    if (params.threads === 'dedicated') this.executor = new DedicatedThreads(sim, cpus, this, tc.names, tc.queueCounts, prefix, c.queueNs, c.wakeNs);
+    if (params.threads === 'dedicated') this.executor = new DedicatedThreads(sim, cpus, this, tc.names, tc.queueCounts, prefix, c.queueNs, c.wakeNs, 0, params.burstNs);
     else if (params.threads === 'workqueue') this.executor = new KernelWorkqueues(sim, cpus, this, tc.names, kworkers, prefix, c.queueNs, c.wakeNs);
     else this.executor = new StructureLocking(sim, cpus, this, this.lockNames, kworkers, prefix, c.queueNs, c.wakeNs, c.lockNs);
-    this.uds = new DedicatedThreads(sim, cpus, this, udsNames, udsNames.map(() => 1), prefix, c.queueNs, c.wakeNs, tc.threadCount);
+    this.uds = new DedicatedThreads(sim, cpus, this, udsNames, udsNames.map(() => 1), prefix, c.queueNs, c.wakeNs, tc.threadCount, params.burstNs);
   }
 
   get storage(): BlockDevice {
