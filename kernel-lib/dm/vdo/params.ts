@@ -27,8 +27,12 @@
 //     ackNs        bio_endio of a user bio (the submitter's completion work it runs);
 //     launchNs     vdo_launch_bio on the submitting thread (take a data_vio, copy the data in);
 //   burstNs        a thread that owns its queue (the dedicated design's, the index's) runs the
-//                  callbacks it finds back to back and spends their CPU in bursts of at least
-//                  this many ns (executor.ts serveCompletions); 0: a burst per callback;
+//                  callbacks it finds back to back, as funnel-workqueue.c's service_work_queue
+//                  does, and spends their CPU in bursts of at least this many ns (executor.ts
+//                  serveCompletions); 0: a burst per callback, each callback's effects exactly
+//                  when its CPU is spent. Default 2000 [R: a resolution of the model, not a
+//                  kernel figure: four callbacks of stepNs; a callback's effects come up to a
+//                  burst early. docs/vdo.md "Bursts" gives what it moves];
 //   traceDataVios  keep the thread-by-thread trace of the first N data_vio launches (notebooks, tests).
 import { InputError } from '../../base/input-error.js';
 import type { ParamNamespace } from '../target-registry.js';
@@ -89,7 +93,7 @@ for (const k of Object.keys(DEFAULT_VDO_COSTS)) NUMBERS[k] = { min: 0, max: 1e9 
 export const VDO_PARAM_NAMES: readonly string[] = ['threads', 'journalOrder', 'blockMapTree', ...Object.keys(NUMBERS)];
 
 export function parseVdoParams(params: Readonly<Record<string, unknown>>): VdoParams {
-  const out: VdoParams = { threads: 'dedicated', journalOrder: 'kept', blockMapTree: 'fresh', slabSizeMb: 2048, kworkers: 0, udsThreads: 0, traceDataVios: 0, burstNs: 0, costs: { ...DEFAULT_VDO_COSTS } };
+  const out: VdoParams = { threads: 'dedicated', journalOrder: 'kept', blockMapTree: 'fresh', slabSizeMb: 2048, kworkers: 0, udsThreads: 0, traceDataVios: 0, burstNs: 2000, costs: { ...DEFAULT_VDO_COSTS } };
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('vdo.')) continue;
     const name = key.slice('vdo.'.length);
