@@ -64,6 +64,10 @@ export class DataVio extends VdoCompletion {
   /** Trace of the steps (time, thread id, step) when tracing is on; null otherwise. */
   trace: number[] | null = null;
   acknowledged = false;
+  /** LBN lock: while this data_vio holds it, the data_vios waiting for it, first to last (linked through lbnNextWaiter). */
+  lbnWaitHead: DataVio | null = null;
+  lbnWaitTail: DataVio | null = null;
+  lbnNextWaiter: DataVio | null = null;
   /** The waiter (a sleeping submitter) to wake when this data_vio is handed to its bio. */
   constructor(readonly index: number) {
     super();
@@ -88,6 +92,7 @@ export class DataVio extends VdoCompletion {
     this.ioKind = 0;
     this.bin = null;
     this.trace = null;
+    this.lbnWaitHead = this.lbnWaitTail = this.lbnNextWaiter = null;
   }
 }
 

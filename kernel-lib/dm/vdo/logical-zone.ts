@@ -17,10 +17,15 @@ import { completeDataVio, failWrite, updateMetadataForWrite } from './write-path
 
 /** attempt_logical_block_lock, then vdo_find_block_map_slot and the flush generation. */
 export function attemptLogicalBlockLock(vdo: Vdo, dv: DataVio): void {
-  const holders = vdo.lbnLocks.get(dv.lbn);
-  if (holders === undefined) vdo.lbnLocks.set(dv.lbn, [dv]);
-  else if (holders[0] !== dv) {
-    holders.push(dv); // waits for the holder (transfer_lock relaunches it)
+  const holder = vdo.lbnLocks.getOr(dv.lbn, -1);
+  if (holder < 0) vdo.lbnLocks.set(dv.lbn, dv.index);
+  else if (holder !== dv.index) {
+    // Waits for the holder, behind the others (transfer_lock relaunches it).
+    const h = vdo.pool.all[holder];
+    dv.lbnNextWaiter = null;
+    if (h.lbnWaitTail === null) h.lbnWaitHead = dv;
+    else h.lbnWaitTail.lbnNextWaiter = dv;
+    h.lbnWaitTail = dv;
     return;
   }
   findBlockMapSlot(vdo, dv, getLeafPage);

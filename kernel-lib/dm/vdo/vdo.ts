@@ -82,8 +82,8 @@ export class Vdo implements StepRunner {
   readonly overheadBlocks: number;
   /** What each stored block (or fragment) holds: (pbn * 16 + state) -> fingerprint. */
   readonly content = new NumberMap(1 << 16);
-  /** LBN locks: holder first, then waiters. */
-  readonly lbnLocks = new Map<number, DataVio[]>();
+  /** LBN locks: the holder's index in the pool, by LBN (its waiters queue on the holder: DataVio.lbnWaitHead). */
+  readonly lbnLocks = new NumberMap(1 << 12);
   /** Flush generations: data_vios holding each, and the flushes waiting for them. */
   flushGeneration = 0;
   readonly generationHolders = new Map<number, number>();

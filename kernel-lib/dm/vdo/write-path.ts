@@ -239,7 +239,7 @@ function allocateBlock(vdo: Vdo, dv: DataVio): void {
 /** vdo_acquire_hash_lock: the agent of a new lock asks the index; others wait on the lock. */
 function acquireHashLock(vdo: Vdo, dv: DataVio): void {
   const zone = vdo.hashZones[dv.hashZone];
-  let lock = zone.locks.get(dv.fingerprint);
+  let lock = zone.lockOf(dv.fingerprint);
   if (lock !== undefined) {
     lock.holders++;
     dv.hashLock = lock;
@@ -248,9 +248,7 @@ function acquireHashLock(vdo: Vdo, dv: DataVio): void {
     else lock.waiters.push(dv);
     return;
   }
-  lock = new HashLock(dv.fingerprint, dv);
-  lock.holders = 1;
-  zone.locks.set(dv.fingerprint, lock);
+  lock = zone.newLock(dv.fingerprint, dv);
   dv.hashLock = lock;
   if (vdo.config.deduplication) vdo.toUds(dv, S.udsQuery);
   else startWriting(vdo, dv);
@@ -418,7 +416,7 @@ export function completeDataVio(vdo: Vdo, dv: DataVio): void {
 function cleanHashLock(vdo: Vdo, dv: DataVio): void {
   const lock = dv.hashLock as HashLock;
   dv.hashLock = null;
-  if (--lock.holders === 0) vdo.hashZones[dv.hashZone].locks.delete(lock.name);
+  if (--lock.holders === 0) vdo.hashZones[dv.hashZone].releaseLock(lock);
   completeDataVio(vdo, dv);
 }
 
@@ -433,14 +431,18 @@ function releaseAllocatedLock(vdo: Vdo, dv: DataVio): void {
 
 /** release_logical_lock: the next waiter for the LBN gets the lock; a discard moves to its next block. */
 function releaseLogicalLock(vdo: Vdo, dv: DataVio): void {
-  const holders = vdo.lbnLocks.get(dv.lbn) as DataVio[];
-  holders.shift();
-  if (holders.length === 0) vdo.lbnLocks.delete(dv.lbn);
+  const next = dv.lbnWaitHead;
+  if (next === null) vdo.lbnLocks.delete(dv.lbn);
   else {
-    const next = holders[0];
+    // transfer_lock: the first waiter holds it now, the others wait on it.
+    vdo.lbnLocks.set(dv.lbn, next.index);
+    next.lbnWaitHead = next.lbnNextWaiter;
+    next.lbnWaitTail = next.lbnWaitHead === null ? null : dv.lbnWaitTail;
+    next.lbnNextWaiter = null;
     next.requeue = true;
     vdo.toLogical(next, S.attemptLogicalBlockLock, next.logicalZone);
   }
+  dv.lbnWaitHead = dv.lbnWaitTail = null;
   vdo.releaseFlushGeneration(dv);
   if (dv.write) {
     if (dv.fua) vdo.acknowledge(dv);
