@@ -92,7 +92,7 @@ export class QueueSource implements CompletionSource {
  * nothing is allocated per completion or per bio here (the hot path of a VDO run).
  *
  * `burstNs` > 0 (the dedicated threads' `vdo.burstNs`): the thread runs the callbacks it finds
- * back to back, as service_work_queue does, and spends their CPU in bursts of at least
+ * back to back, as service_work_queue does (docs/references.md#vdo-sources), and spends their CPU in bursts of at least
  * burstNs (or when its queue is empty) instead of one burst per callback; a callback's effects
  * (completions launched, bios queued for submission) come up to one burst early, the bios it
  * queued are submitted once the burst is spent. The CPU spent, per thread and in all, is the
