@@ -51,7 +51,8 @@ const OPS: BioOp[] = ['read', 'write', 'discard'];
  * mounted file system (the shell's fio adapts Ext2Mount to this).
  */
 export interface BufferedIo {
-  write(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
+  /** A buffered write of a buffer holding `payload` (null: unique data), which the pages keep for writeback. */
+  write(thread: Thread | null, offsetBytes: number, bytes: number, payload?: BioPayload | null): ProcessGenerator<void>;
   read(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
   fsync(thread: Thread | null): ProcessGenerator<void>;
   /** Write back and wait, without a cache flush (sync_file_range). */
@@ -401,7 +402,8 @@ export class FioJob {
     if (this.cache !== null && d !== DDIR_TRIM) {
       // Buffered: the system call copies into or out of the page cache (reading the device
       // on a miss, or being throttled by balance_dirty_pages) and returns.
-      if (d === DDIR_WRITE) yield* this.cache.write(this.thread, offset, bs);
+      // The page keeps what the buffer held, and writeback sends it on (dedup/VDO below see it).
+      if (d === DDIR_WRITE) yield* this.cache.write(this.thread, offset, bs, this.describesData ? this.describeData(bs / 512) : null);
       else yield* this.cache.read(this.thread, offset, bs);
       io.tSubmitted = io.tDone = sim.now;
       this.inFlight--;
@@ -413,7 +415,7 @@ export class FioJob {
     bio.cpu = taskCpu(this.thread);
     bio.private = io;
     bio.endIo = ioEndIo;
-    if (d === DDIR_WRITE && this.describesData) this.describeData(bio);
+    if (d === DDIR_WRITE && this.describesData) setBioPayload(bio, this.describeData(bio.sectors));
     if (this.async && o.iodepthBatchSubmit > 1) {
       // iodepth_batch_submit: io_us are queued and submitted together (one io_submit for the batch).
       this.pending.push(bio);
@@ -446,12 +448,12 @@ export class FioJob {
    * and buffer_compress_percentage compresses away. Fingerprints of a job's unique blocks are
    * consecutive from a base per job, so they never collide with another job's.
    */
-  private describeData(bio: Bio): void {
+  private describeData(sectors: number): BioPayload {
     const o = this.options;
-    if (o.zeroBuffers) return setBioPayload(bio, ZERO_PAYLOAD);
-    if (o.bufferPattern !== null) return setBioPayload(bio, patternPayload(o.bufferPattern, o.bufferCompressPercentage));
+    if (o.zeroBuffers) return ZERO_PAYLOAD;
+    if (o.bufferPattern !== null) return patternPayload(o.bufferPattern, o.bufferCompressPercentage);
     const base = (this.jobNumber * 4096 + this.clone + 1) * 2 ** 32;
-    const blocks = Math.max(1, Math.ceil(bio.sectors / CONTENT_BLOCK_SECTORS));
+    const blocks = Math.max(1, Math.ceil(sectors / CONTENT_BLOCK_SECTORS));
     let first: number;
     if (!o.scrambleBuffers && !o.refillBuffers) {
       // The io_u buffers were filled at start-up and are reused as they are.
@@ -463,7 +465,7 @@ export class FioJob {
       first = this.uniqueBlocks;
       this.uniqueBlocks += blocks;
     }
-    setBioPayload(bio, { fingerprint: base + first, blocks: 'distinct', compressPercentage: o.bufferCompressPercentage });
+    return { fingerprint: base + first, blocks: 'distinct', compressPercentage: o.bufferCompressPercentage };
   }
 
   /** The largest block size the job issues (its io_u buffers are this big). */

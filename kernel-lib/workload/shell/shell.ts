@@ -7,6 +7,7 @@
 import { Bio, REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { PageCache } from '../../block/page-cache.js';
+import { ZERO_PAYLOAD } from '../../block/bio-payload.js';
 import { Ext2Mount, FsError, mkfsText, planMkfs, runMkfs, type Ext2Image, type FsParams, type Inode } from '../../fs/index.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
@@ -69,8 +70,8 @@ class FileTarget implements BlockDevice {
 /** Buffered I/O on a FileTarget through its file system (page cache, allocation, journal). */
 function fileIo(f: FileTarget, pid: number): BufferedIo {
   return {
-    *write(thread, offset, bytes) {
-      yield* f.fs!.write(thread, f.inode!, offset, bytes, pid);
+    *write(thread, offset, bytes, payload) {
+      yield* f.fs!.write(thread, f.inode!, offset, bytes, pid, payload ?? null);
     },
     *read(thread, offset, bytes) {
       yield* f.fs!.read(thread, f.inode!, offset, bytes);
@@ -389,7 +390,7 @@ export class ShellRun {
 
   private *dd(o: DdOptions, thread: Thread | null, r: ShellCommandResult): ProcessGenerator<string> {
     const env = this.env;
-    const isFile = (p: string) => p !== '/dev/zero' && p !== '/dev/null' && this.device(p) === undefined;
+    const isFile = (p: string) => p !== '/dev/zero' && p !== '/dev/urandom' && p !== '/dev/null' && this.device(p) === undefined;
     if (!isFile(o.if) && !isFile(o.of)) {
       // Device to device: the dd workload itself.
       const run = new DdRun({ sim: env.sim, cpus: env.cpus, resolveFile: (n) => env.resolveFile(n), pageCache: env.pageCache, cpuNsPerIo: env.cpuNsPerIo, copyNsPerByte: env.copyNsPerByte, source: env.source, warn: env.warn }, o);
@@ -404,11 +405,14 @@ export class ShellRun {
     }
     const bs = o.ibs;
     const input = isFile(o.if) ? yield* this.openExisting(o.if, thread, `dd: failed to open '${o.if}'`) : null;
-    const inDev = input === null && o.if !== '/dev/zero' ? this.device(o.if)! : null;
+    const inDev = input === null && o.if !== '/dev/zero' && o.if !== '/dev/urandom' ? this.device(o.if)! : null;
+    // What each block holds for writeback: zeros from /dev/zero; else unique data (the content
+    // of a file or a device read is not followed).
+    const payload = o.if === '/dev/zero' ? ZERO_PAYLOAD : null;
     const output = isFile(o.of) ? yield* this.openForWrite(o.of, thread, `dd: failed to open '${o.of}'`, !o.conv.has('notrunc')) : null;
     const outDev = output === null && o.of !== '/dev/null' ? this.device(o.of)! : null;
     const limit = o.count ?? Infinity;
-    if (!Number.isFinite(limit) && input === null && inDev === null) throw new CommandFailed('dd: count= is needed when copying /dev/zero to a file (the file system would fill up)');
+    if (!Number.isFinite(limit) && input === null && inDev === null) throw new CommandFailed(`dd: count= is needed when copying ${o.if} to a file (the file system would fill up)`);
     const syncWrites = o.oflag.has('sync') || o.oflag.has('dsync');
     let full = 0;
     let partial = 0;
@@ -432,12 +436,12 @@ export class ShellRun {
       yield* this.cpu(thread, env.cpuNsPerIo);
       try {
         if (output !== null) {
-          yield* output.fs.write(thread, output.inode, (o.seek + i) * bs, n, this.pid);
+          yield* output.fs.write(thread, output.inode, (o.seek + i) * bs, n, this.pid, payload);
           if (syncWrites) yield* output.fs.fsync(thread, output.inode);
         } else if (outDev !== null) {
           // As DdRun: the write is cut short at the device's end, then ENOSPC.
           const room = Math.max(0, outDev.sizeSectors * 512 - (o.seek + i) * bs);
-          if (room > 0) yield* env.pageCache(outDev).write(thread, (o.seek + i) * bs, Math.min(n, room));
+          if (room > 0) yield* env.pageCache(outDev).write(thread, (o.seek + i) * bs, Math.min(n, room), payload);
           if (room < n) {
             shortWrite = room;
             failure = `dd: error writing '${o.of}': No space left on device`;
