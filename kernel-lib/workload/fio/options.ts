@@ -129,6 +129,8 @@ export interface JobOptions {
   verifyOnly: boolean;
   /** verify_backlog: verify after every N writes (0: after the write phase). */
   verifyBacklog: number;
+  /** verify_async: threads that check the blocks read back (0: the job's thread does). */
+  verifyAsync: number;
   /** fdatasync=N: as fsync for a block device (no metadata to skip). */
   fdatasync: number;
   /** sync_file_range=flags:N: start (and wait for) writeback of the job's dirty pages every N writes, without a cache flush. */
@@ -151,6 +153,14 @@ export interface JobOptions {
   fileSize: [number, number] | null;
   nrfiles: number;
   directory: string | null;
+  /** opendir: every regular file under this directory is one of the job's files. */
+  opendir: string | null;
+  /** filename_format: names of the nrfiles files ($jobname, $jobnum, $filenum); null: fio's default $jobname.$jobnum.$filenum. */
+  filenameFormat: string | null;
+  /** file_service_type: how the next file is picked (job-files.ts), every fileServiceNr I/Os; fileServiceParam: zipf's theta, pareto's h, normal's deviation (%). */
+  fileServiceType: 'roundrobin' | 'sequential' | 'random' | 'zipf' | 'pareto' | 'gauss';
+  fileServiceNr: number;
+  fileServiceParam: number;
   /** exitall: when one job finishes, the others stop. */
   exitall: boolean;
   /** wait_for: start when the named job has finished. */
@@ -174,10 +184,10 @@ export function defaultOptions(name: string, line: number): JobOptions {
     writeBwLog: null, writeIopsLog: null, writeLatLog: null, logAvgMsec: 0, logMaxValue: false, logOffset: false, perJobLogs: true,
     loops: 1, ioSize: null, numberIos: 0, norandommap: false, bsRange: [null, null, null], bsSplit: [null, null, null], blockAlign: [0, 0, 0],
     rwSeqAdd: 0, rwSeqNr: 1, rwSequencer: 'sequential', percentageRandom: [100, 100, 100], randomGenerator: 'tausworthe',
-    zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0,
+    zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0, verifyAsync: 0,
     fdatasync: 0, syncFileRange: 0, syncFileRangeWait: false, syncWrites: false, ratePoisson: false,
     iodepthBatchSubmit: 1, iodepthBatchCompleteMin: 1, iodepthBatchCompleteMax: 0, iodepthLow: 0, thinktimeBlocks: 1, offsetAlign: 0,
-    fileSize: null, nrfiles: 1, directory: null, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
+    fileSize: null, nrfiles: 1, directory: null, opendir: null, filenameFormat: null, fileServiceType: 'roundrobin', fileServiceNr: 1, fileServiceParam: 0, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
   };
 }
 
@@ -362,11 +372,14 @@ const SETTERS: Record<string, Setter> = {
   stonewall: (o, v, fail) => void (o.stonewall = bool(v, fail)),
   wait_for_previous: (o, v, fail) => void (o.stonewall = bool(v, fail)),
   new_group: (o, v, fail) => void (o.newGroup = bool(v, fail)),
-  filename: (o, v, fail) => {
+  // fio separates files with ':' and escapes a literal one as '\\:' (job-files.ts splits them).
+  filename: (o, v, fail) => void (o.filename = need(v, fail)),
+  opendir: (o, v, fail) => void (o.opendir = need(v, fail).replace(/\/$/, '') || '/'),
+  filename_format: (o, v, fail) => {
     const t = need(v, fail);
-    // fio separates files with ':' and escapes a literal one as '\\:'.
-    if (/(^|[^\\]):/.test(t)) fail('several files per job (a:b) are not supported; use one job per device');
-    o.filename = t.replace(/\\:/g, ':');
+    const unknown = /\$(?!jobname|jobnum|filenum)\w*/.exec(t);
+    if (unknown !== null) fail(`'${unknown[0]}' in a file name format is not modelled ($jobname, $jobnum, $filenum are)`);
+    o.filenameFormat = t;
   },
   loops: (o, v, fail) => void (o.loops = int(v, fail, 1)),
   io_size: (o, v, fail) => {
@@ -446,6 +459,7 @@ const SETTERS: Record<string, Setter> = {
   do_verify: (o, v, fail) => void (o.doVerify = bool(v, fail)),
   verify_only: (o, v, fail) => void (o.verifyOnly = bool(v, fail)),
   verify_backlog: (o, v, fail) => void (o.verifyBacklog = int(v, fail)),
+  verify_async: (o, v, fail) => void (o.verifyAsync = int(v, fail, 0, 1024)),
   fdatasync: (o, v, fail) => void (o.fdatasync = int(v, fail)),
   sync_file_range: (o, v, fail) => {
     const [flags, n] = need(v, fail).split(':');
@@ -490,8 +504,22 @@ const SETTERS: Record<string, Setter> = {
     o.directory = t;
   },
   file_service_type: (o, v, fail) => {
-    // With one file per job (nrfiles > 1 is refused) the choice of the next file has no effect.
-    if (!/^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(:[\d.]+)?$/.test(need(v, fail))) fail(`'${v}' is not a file service type`);
+    // options.c str_fst_cb: random/roundrobin/sequential take ':N' I/Os per file; the skewed
+    // ones ':theta', ':h' or ':dev' (fio's defaults 1.1, 0.2, 0).
+    const m = /^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(?::([\d.]+))?$/.exec(need(v, fail));
+    if (m === null) fail(`'${v}' is not a file service type (random, roundrobin, sequential, zipf, pareto, normal, each with an optional :N)`);
+    const kind = m![1] === 'normal' ? 'gauss' : (m![1] as JobOptions['fileServiceType']);
+    o.fileServiceType = kind;
+    o.fileServiceNr = 1;
+    if (kind === 'random' || kind === 'roundrobin' || kind === 'sequential') {
+      if (m![2] !== undefined) o.fileServiceNr = Math.max(1, Math.floor(Number(m![2])));
+      return;
+    }
+    const val = m![2] !== undefined ? Number(m![2]) : kind === 'zipf' ? 1.1 : kind === 'pareto' ? 0.2 : 0;
+    if (kind === 'zipf' && !(val > 0 && val !== 1)) fail('zipf theta must be > 0 and different from 1.0');
+    if (kind === 'pareto' && !(val > 0 && val < 1)) fail('pareto input out of range (0 < input < 1.0)');
+    if (kind === 'gauss' && !(val >= 0 && val < 100)) fail('normal deviation out of range (0 <= input < 100.0)');
+    o.fileServiceParam = val;
   },
   fsync_on_close: (o, v, fail) => void (o.endFsync = o.endFsync || bool(v, fail)),
   exitall: (o, v, fail) => void (o.exitall = bool(v, fail)),
@@ -609,7 +637,6 @@ function checkJob(o: JobOptions, source: string): void {
     o.zoneMode = 'strided';
     if (o.zoneRange === 0) o.zoneRange = o.zoneSize;
   }
-  if (o.nrfiles > 1) throw new InputError(`nrfiles=${o.nrfiles}: several files per job are not modelled (one job per device or file)`, at('nrfiles'));
   if (o.iodepthLow === 0 || o.iodepthLow > o.iodepth) o.iodepthLow = o.iodepth;
   if (o.iodepthBatchSubmit > o.iodepth) o.iodepthBatchSubmit = o.iodepth;
 }

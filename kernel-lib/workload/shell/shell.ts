@@ -8,6 +8,7 @@ import { Bio, REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { PageCache } from '../../block/page-cache.js';
 import { ZERO_PAYLOAD } from '../../block/bio-payload.js';
+import { InputError } from '../../base/input-error.js';
 import { Ext2Mount, FsError, mkfsText, planMkfs, runMkfs, type Ext2Image, type FsParams, type Inode } from '../../fs/index.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
@@ -341,7 +342,7 @@ export class ShellRun {
     const env = this.env;
     const files = new Map<string, FileTarget>();
     const io = new Map<BlockDevice, BufferedIo>();
-    const run = new FioRun(
+    const run = this.fioSetup(() => new FioRun(
       {
         sim: env.sim,
         cpus: env.cpus,
@@ -360,14 +361,18 @@ export class ShellRun {
           return f;
         },
         pageCache: (dev) => io.get(dev) ?? env.pageCache(dev),
+        listDir: (dir) => this.listFiles(dir),
+        fileBytes: (dev) => (dev instanceof FileTarget ? this.existingLength(dev.name) : dev.sizeSectors * 512),
       },
       jobText,
       env.source,
-    );
+    ));
     for (const job of run.jobs) {
-      if (!(job.dev instanceof FileTarget)) continue;
-      if (job.options.direct) throw new CommandFailed(`fio: ${job.dev.name}: direct=1 on a file of ext2/ext3 is not modelled (O_DIRECT through the file system)`);
-      if (job.options.ddirs.trim) throw new CommandFailed(`fio: ${job.dev.name}: trim on a file (punch hole) is not modelled`);
+      for (const { dev } of job.files) {
+        if (!(dev instanceof FileTarget)) continue;
+        if (job.options.direct) throw new CommandFailed(`fio: ${dev.name}: direct=1 on a file of ext2/ext3 is not modelled (O_DIRECT through the file system)`);
+        if (job.options.ddirs.trim) throw new CommandFailed(`fio: ${dev.name}: trim on a file (punch hole) is not modelled`);
+      }
     }
     for (const f of files.values()) {
       const opened = yield* this.openForWrite(f.name, thread, 'fio', false);
@@ -375,17 +380,69 @@ export class ShellRun {
       f.inode = opened.inode;
     }
     for (const job of run.jobs) {
-      const f = job.dev;
-      if (!(f instanceof FileTarget) || !job.options.ddirs.read) continue;
-      // "Laying out IO file": fio writes a file shorter than the job's region before the job.
-      const end = job.regionStart + job.regionBytes;
-      for (let off = f.inode!.size; off < end; off += IO_BUF) yield* this.fsCall(() => f.fs!.write(thread, f.inode!, off, Math.min(IO_BUF, end - off), this.pid), 'fio');
+      if (!job.options.ddirs.read) continue;
+      for (const file of job.files) {
+        const f = file.dev;
+        if (!(f instanceof FileTarget)) continue;
+        // "Laying out IO file": fio writes a file shorter than the job's region before the job.
+        const end = file.regionStart + file.regionBytes;
+        for (let off = f.inode!.size; off < end; off += IO_BUF) yield* this.fsCall(() => f.fs!.write(thread, f.inode!, off, Math.min(IO_BUF, end - off), this.pid), 'fio');
+      }
     }
     const t0 = env.sim.now;
     yield run.start();
     const doc = fioJson(run.reports(), [], env.sim.now - t0, run.globalOptions) as { jobs: unknown[] };
     r.fio = doc.jobs;
     return `${fioText(doc, run.reports().map((rep) => rep.stats.jobs))}\n`;
+  }
+
+  /**
+   * fio's job setup on this machine: what depends on the machine's state (opendir's directory,
+   * the files' lengths) can only be checked now; fio reports it and exits 1.
+   */
+  private fioSetup(make: () => FioRun): FioRun {
+    try {
+      return make();
+    } catch (err) {
+      if (err instanceof InputError) throw new CommandFailed(`fio: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** The inode at an absolute path, from the mounted file systems' tables (no I/O: fio's setup stat()s from the dcache). */
+  private inodeAt(path: string): { fs: Ext2Mount; inode: Inode } | null {
+    const at = this.locate(path);
+    if (at === null) return null;
+    let inode = at.m.fs.inode(2);
+    for (const part of at.rel.split('/').filter((x) => x !== '')) {
+      const ino = inode.entries?.get(part);
+      if (ino === undefined) return null;
+      inode = at.m.fs.inode(ino);
+    }
+    return { fs: at.m.fs, inode };
+  }
+
+  /** fio's opendir: the regular files under `dir`, recursively (filesetup.c recurse_dir), in name order. */
+  private listFiles(dir: string): { name: string; bytes: number }[] | null {
+    const top = this.inodeAt(dir);
+    if (top === null || !top.inode.dir) return null;
+    const out: { name: string; bytes: number }[] = [];
+    const walk = (path: string, d: Inode) => {
+      for (const name of [...d.entries!.keys()].sort()) {
+        const child = top.fs.inode(d.entries!.get(name)!);
+        const full = `${path === '/' ? '' : path}/${name}`;
+        if (child.dir) walk(full, child);
+        else out.push({ name: full, bytes: child.size });
+      }
+    };
+    walk(dir, top.inode);
+    return out;
+  }
+
+  /** An existing regular file's length, or null for a file fio will create. */
+  private existingLength(path: string): number | null {
+    const f = this.inodeAt(path);
+    return f === null || f.inode.dir ? null : f.inode.size;
   }
 
   private *dd(o: DdOptions, thread: Thread | null, r: ShellCommandResult): ProcessGenerator<string> {

@@ -163,7 +163,6 @@ describe('workload/fio: options that change the I/O', () => {
 
   it('refuses what it does not model with the line and the reason', () => {
     expect(fail(`${base}[j]\nzonemode=zbd`)).to.match(/^test\.fio:5: zonemode: zonemode=zbd: zoned block devices are not modelled/);
-    expect(fail(`${base}[j]\nnrfiles=4`)).to.match(/^test\.fio:5: nrfiles: nrfiles=4: several files per job are not modelled/);
     expect(fail(`${base}[j]\nflow=2`)).to.match(/^test\.fio:5: flow: option 'flow' is not modelled by dmsim: flow control between jobs/);
   });
 });
