@@ -73,6 +73,8 @@ class IoUnit {
   tDone = NaN;
   /** A verify read (its block is checked at completion). */
   verify = false;
+  /** Byte offset, kept for per-I/O logs (log_offset). */
+  offset = 0;
   constructor(
     readonly job: FioJob,
     readonly ddir: number,
@@ -115,6 +117,9 @@ export class FioJob {
   /** verify: the writes to read back (offset, bytes), in write order, and how many are done. */
   private readonly written: number[] = [];
   private verified = 0;
+  /** rate_min / rate_iops_min: whether to check, and check_min_rate's last window start per direction. */
+  private readonly minRate: boolean;
+  private readonly rateCheck = { bytes: [0, 0, 0], ios: [0, 0, 0], at: [0, 0, 0] };
   /** verify_async: the threads that check blocks read back, or null. */
   private verifier: VerifyThreads | null = null;
   /** rate_process=poisson: when each direction's next I/O may go. */
@@ -179,6 +184,10 @@ export class FioJob {
         `the job's files ${names[devs.indexOf(devs[twice])].name} and ${names[twice].name} are both ${devs[twice].name}: several files per job need files of a mounted file system (fio in a shell workload) or distinct devices`,
         at(o.filename !== null ? 'filename' : o.lines.nrfiles !== undefined ? 'nrfiles' : 'directory'),
       );
+    }
+    if (o.openFiles > 0 && o.openFiles < devs.length) {
+      // fio would keep only openfiles of them open, closing one to open the next: not modelled.
+      throw new InputError(`openfiles=${o.openFiles} is below the job's ${devs.length} files: keeping some of them closed is not modelled`, at('openfiles'));
     }
     const minBs = Math.min(...o.bs);
     const regionStart = (dev: BlockDevice) => {
@@ -270,6 +279,7 @@ export class FioJob {
     this.mixRng = stream('rwmix');
     this.dataRng = stream('buffers');
     this.rateRng = o.ratePoisson ? stream('rate') : null;
+    this.minRate = o.rateMin.some((r) => r > 0) || o.rateIopsMin.some((r) => r > 0);
     this.writeFollowUps = o.fsync > 0 || o.fdatasync > 0 || o.syncWrites || o.syncFileRange > 0 || (o.verify !== 'none' && o.doVerify && o.verifyBacklog > 0);
   }
 
@@ -349,6 +359,7 @@ export class FioJob {
         yield sim.timeout(o.thinktime);
       }
       if (d === DDIR_WRITE && this.writeFollowUps) yield* this.afterWrite();
+      if (this.minRate && this.measuring && this.belowMinRate()) break;
     }
     yield* this.quiesce();
     if (o.verify !== 'none' && o.doVerify) yield* this.verifyWritten(this.written.length / 2);
@@ -373,6 +384,39 @@ export class FioJob {
     this.endedAt = this.env.sim.now;
     if (!this.measuring) this.beginMeasuring();
     this.finishStats();
+  }
+
+  /**
+   * backend.c check_min_rate: after a 2 s settle from the job's start, each direction's bytes
+   * (rate_min) or I/Os (rate_iops_min) over windows of at least rate_cycle ms must keep to the
+   * minimum; below it fio prints why and ends the job with EIO.
+   */
+  private belowMinRate(): boolean {
+    const o = this.options;
+    const now = this.env.sim.now;
+    if (now - this.startedAt < 2e9) return false;
+    for (let d = 0; d < 3; d++) {
+      const s = this.stats.dir[d];
+      if (s.ioBytes === 0 || (o.rateMin[d] === 0 && o.rateIopsMin[d] === 0)) continue;
+      const r = this.rateCheck;
+      if (r.bytes[d] > 0 || r.ios[d] > 0) {
+        const spent = Math.floor((now - r.at[d]) / 1e6);
+        if (spent < o.rateCycleMs || spent === 0) continue;
+        const why =
+          o.rateMin[d] > 0
+            ? ((s.ioBytes - r.bytes[d]) * 1000) / spent < o.rateMin[d] && `rate_min=${o.rateMin[d]}B/s not met, got ${Math.floor(((s.ioBytes - r.bytes[d]) * 1000) / spent)}B/s`
+            : ((s.totalIos - r.ios[d]) * 1000) / spent < o.rateIopsMin[d] && `rate_iops_min=${o.rateIopsMin[d]} not met, got ${Math.floor(((s.totalIos - r.ios[d]) * 1000) / spent)} IOPS`;
+        if (why) {
+          this.env.warn(`${o.name}: ${why}`);
+          this.stats.error = 5; // EIO, td_verror(td, EIO, "check_min_rate")
+          return true;
+        }
+      }
+      r.bytes[d] = s.ioBytes;
+      r.ios[d] = s.totalIos;
+      r.at[d] = now;
+    }
+    return false;
   }
 
   /** Set by exitall: the job leaves its loop at the next I/O. */
@@ -490,6 +534,7 @@ export class FioJob {
     const io = new IoUnit(this, d, bs);
     io.tStart = sim.now;
     if (verifying) io.verify = true;
+    if (this.logs !== null) io.offset = offset;
     this.stats.markDepth(this.inFlight + 1);
     this.inFlight++;
     if (o.ioengine === 'null') {
@@ -642,7 +687,7 @@ export class FioJob {
     // verify_async: the block read back goes to the verify threads' list (its io_u held until checked).
     if (io.verify && this.verifier !== null) this.verifier.add(verifyChecksumNs(this.options.verify, io.bytes));
     // No slat for sync engines (-1), as fio records none.
-    this.logs?.complete(now, io.ddir, io.bytes, this.async ? io.tSubmitted - io.tStart : -1, this.async ? now - io.tSubmitted : lat, lat);
+    this.logs?.complete(now, io.ddir, io.bytes, this.async ? io.tSubmitted - io.tStart : -1, this.async ? now - io.tSubmitted : lat, lat, io.offset);
   }
 
   private beginMeasuring(): void {

@@ -59,6 +59,10 @@ export interface JobOptions {
   /** Bytes/s per direction; 0 = unlimited. */
   rate: [number, number, number];
   rateIops: [number, number, number];
+  /** rate_min / rate_iops_min per direction (0: none): the job fails when a rate_cycle ms window falls below (backend.c check_min_rate). */
+  rateMin: [number, number, number];
+  rateIopsMin: [number, number, number];
+  rateCycleMs: number;
   /** ns to wait after each I/O (fio's thinktime, in µs by default). */
   thinktime: number;
   /** Issue a flush after every N writes; 0 = never. */
@@ -89,7 +93,7 @@ export interface JobOptions {
   writeBwLog: string | null;
   writeIopsLog: string | null;
   writeLatLog: string | null;
-  /** log_avg_msec: the logs' interval, ms (0: fio's per-I/O logs, which are not modelled). */
+  /** log_avg_msec: the logs' interval, ms (0: fio's per-I/O logs). */
   logAvgMsec: number;
   /** log_max_value: latency logs hold the interval's maximum rather than its mean. */
   logMaxValue: boolean;
@@ -153,6 +157,8 @@ export interface JobOptions {
   fileSize: [number, number] | null;
   nrfiles: number;
   directory: string | null;
+  /** openfiles: files open at once (0: all of the job's files, fio's default). */
+  openFiles: number;
   /** opendir: every regular file under this directory is one of the job's files. */
   opendir: string | null;
   /** filename_format: names of the nrfiles files ($jobname, $jobnum, $filenum); null: fio's default $jobname.$jobnum.$filenum. */
@@ -177,7 +183,7 @@ export function defaultOptions(name: string, line: number): JobOptions {
     bs: [4096, 4096, 4096], size: null, sizePercent: null, offset: 0, offsetPercent: null, offsetIncrement: 0,
     runtime: 0, timeBased: false, rampTime: 0, startDelay: 0, iodepth: 1, numjobs: 1, ioengine: 'psync',
     direct: false, rwmixread: 50, randrepeat: true, randseed: 0x89, randomDistribution: { kind: 'random' },
-    rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
+    rate: [0, 0, 0], rateIops: [0, 0, 0], rateMin: [0, 0, 0], rateIopsMin: [0, 0, 0], rateCycleMs: 1000, thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
     filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
     bufferPattern: null, zeroBuffers: false, refillBuffers: false, scrambleBuffers: true,
     cpusAllowed: null, cpusAllowedPolicy: 'shared',
@@ -187,7 +193,7 @@ export function defaultOptions(name: string, line: number): JobOptions {
     zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0, verifyAsync: 0,
     fdatasync: 0, syncFileRange: 0, syncFileRangeWait: false, syncWrites: false, ratePoisson: false,
     iodepthBatchSubmit: 1, iodepthBatchCompleteMin: 1, iodepthBatchCompleteMax: 0, iodepthLow: 0, thinktimeBlocks: 1, offsetAlign: 0,
-    fileSize: null, nrfiles: 1, directory: null, opendir: null, filenameFormat: null, fileServiceType: 'roundrobin', fileServiceNr: 1, fileServiceParam: 0, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
+    fileSize: null, nrfiles: 1, directory: null, openFiles: 0, opendir: null, filenameFormat: null, fileServiceType: 'roundrobin', fileServiceNr: 1, fileServiceParam: 0, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
   };
 }
 
@@ -365,6 +371,9 @@ const SETTERS: Record<string, Setter> = {
   },
   rate: (o, v, fail) => void (o.rate = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
   rate_iops: (o, v, fail) => void (o.rateIops = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
+  rate_min: (o, v, fail) => void (o.rateMin = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
+  rate_iops_min: (o, v, fail) => void (o.rateIopsMin = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
+  rate_cycle: (o, v, fail) => void (o.rateCycleMs = int(v, fail, 1)),
   thinktime: (o, v, fail) => void (o.thinktime = time(v, 1e3, fail)),
   fsync: (o, v, fail) => void (o.fsync = int(v, fail)),
   end_fsync: (o, v, fail) => void (o.endFsync = bool(v, fail)),
@@ -374,6 +383,7 @@ const SETTERS: Record<string, Setter> = {
   new_group: (o, v, fail) => void (o.newGroup = bool(v, fail)),
   // fio separates files with ':' and escapes a literal one as '\\:' (job-files.ts splits them).
   filename: (o, v, fail) => void (o.filename = need(v, fail)),
+  openfiles: (o, v, fail) => void (o.openFiles = int(v, fail, 1)),
   opendir: (o, v, fail) => void (o.opendir = need(v, fail).replace(/\/$/, '') || '/'),
   filename_format: (o, v, fail) => {
     const t = need(v, fail);
@@ -562,7 +572,7 @@ const SETTERS: Record<string, Setter> = {
 const ALIASES: Record<string, string> = {
   readwrite: 'rw', blocksize: 'bs', io_limit: 'io_size', fileoffset: 'offset', ba: 'blockalign', blocksize_range: 'bsrange',
   nr_files: 'nrfiles', timeout: 'runtime', iodepth_batch: 'iodepth_batch_submit', iodepth_batch_complete: 'iodepth_batch_complete_min',
-  fill_fs: 'fill_device', allrandrepeat: 'randrepeat', log_window_value: 'log_max_value', disable_bw: 'disable_bw_measurement',
+  fill_fs: 'fill_device', ratemin: 'rate_min', ratecycle: 'rate_cycle', allrandrepeat: 'randrepeat', log_window_value: 'log_max_value', disable_bw: 'disable_bw_measurement',
 };
 
 export const SUPPORTED_OPTIONS = Object.keys(SETTERS).sort();
@@ -607,15 +617,6 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
   if (o.timeBased && o.runtime === 0) {
     // fio would run such a job forever; a simulation that never ends helps nobody.
     throw new InputError('time_based needs a runtime (e.g. runtime=30)', { file: source, line: o.lines.time_based ?? o.line, field: 'time_based' });
-  }
-  if ((o.writeBwLog ?? o.writeIopsLog ?? o.writeLatLog) !== null && o.logAvgMsec === 0) {
-    // fio's per-I/O logs grow with every I/O; dmsim keeps one sum per interval.
-    const field = o.writeBwLog !== null ? 'write_bw_log' : o.writeIopsLog !== null ? 'write_iops_log' : 'write_lat_log';
-    throw new InputError('per-I/O logs (log_avg_msec=0, the default) are not modelled: give log_avg_msec=N (e.g. 1000) for one line per N ms', {
-      file: source,
-      line: o.lines.log_avg_msec ?? o.lines[field] ?? o.line,
-      field: o.lines.log_avg_msec !== undefined ? 'log_avg_msec' : field,
-    });
   }
   return o;
 }

@@ -92,6 +92,12 @@ describe('workload/fio/job-files: several files per job', () => {
     expect(devs.map(kib)).to.deep.equal([4, 4, 4, 0]);
   });
 
+  it('openfiles below the number of files is refused at its line; at or above it changes nothing', () => {
+    expect(error(() => run('[j]\nfilename=/dev/sda:/dev/sdb:/dev/sdc\nopenfiles=2\nsize=12k'))).to.equal("test.fio:3: openfiles: openfiles=2 is below the job's 3 files: keeping some of them closed is not modelled");
+    const plain = run('[j]\nfilename=/dev/sda:/dev/sdb\ndirect=1\nrw=write\nsize=16k').order;
+    expect(run('[j]\nfilename=/dev/sda:/dev/sdb\nopenfiles=2\ndirect=1\nrw=write\nsize=16k').order).to.deep.equal(plain);
+  });
+
   it('the files of filename=a:b with neither size nor filesize: each file is its whole device', () => {
     const sim = new Simulation({ seed: 1 });
     const a = new FakeDevice(sim, 'sda', 64, 10_000);
