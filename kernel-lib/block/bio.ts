@@ -31,8 +31,8 @@ export interface BioPayload {
    * each block's digest).
    */
   readonly blocks: 'same' | 'distinct' | 'listed';
-  /** With `blocks: 'listed'`, each block's fingerprint (the first is `fingerprint`). */
-  readonly fingerprints?: readonly number[];
+  /** With `blocks: 'listed'`, each block's fingerprint (the first is `fingerprint`); null: that block holds unique data. */
+  readonly fingerprints?: readonly (number | null)[];
   /** Percentage (0-100) of each block that compresses away (fio's buffer_compress_percentage). */
   readonly compressPercentage: number;
 }

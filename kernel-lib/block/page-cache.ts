@@ -18,9 +18,10 @@
 import { describeValue } from '../base/describe-value.js';
 import { type CpuSet, type Thread, smpProcessorId } from '../sim/cpu.js';
 import { Deque, type ProcessGenerator, type Simulation } from '../sim/index.js';
-import { Bio, REQ_PREFLUSH, REQ_RAHEAD, REQ_SYNC } from './bio.js';
+import { Bio, REQ_PREFLUSH, REQ_RAHEAD, REQ_SYNC, type BioPayload } from './bio.js';
 import type { BlockDevice } from './device.js';
 import { ExtentSet } from './extent-set.js';
+import { PageContent } from './page-content.js';
 import { PAGE_SECTORS, Writeback } from './writeback.js';
 
 export const PAGE_SIZE = 4096;
@@ -110,6 +111,8 @@ export class PageCache {
   readonly options: PageCacheOptions;
   /** Dirty pages (page numbers within the file). */
   readonly dirty = new ExtentSet();
+  /** What the pages hold (for targets that look at data), described per page. */
+  readonly content = new PageContent();
   /** Pages present in the cache (clean or dirty), for reads. */
   private readonly cached = new ExtentSet();
   /** Ranges in the order they entered the cache, for reclaim. */
@@ -152,13 +155,18 @@ export class PageCache {
     return Math.floor((this.dirtyablePages * this.options.dirty_background_ratio) / 100);
   }
 
-  /** Buffered write of [offset, offset + bytes): whole pages (partial pages count whole). */
-  *write(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void> {
+  /**
+   * Buffered write of [offset, offset + bytes): whole pages (partial pages count whole). The
+   * buffer holds `payload` from its block `payloadBlock` on (null: unique data); writeback
+   * sends it on with the pages.
+   */
+  *write(thread: Thread | null, offsetBytes: number, bytes: number, payload: BioPayload | null = null, payloadBlock = 0): ProcessGenerator<void> {
     const sim = this.sim;
     const first = Math.floor(offsetBytes / PAGE_SIZE);
     const end = Math.ceil((offsetBytes + bytes) / PAGE_SIZE);
     this.checkRange(end);
     this.counters.writes++;
+    this.content.set(first, end, payload, payloadBlock);
     const copyNs = (end - first) * this.options.copy_ns_per_page;
     if (copyNs > 0) yield thread !== null ? thread.exec(copyNs) : sim.timeout(copyNs);
     const wasClean = this.dirty.size === 0;
@@ -266,6 +274,8 @@ export class PageCache {
     const end = Math.ceil((offsetBytes + bytes) / PAGE_SIZE);
     this.checkRange(end);
     if (dirty) {
+      // A metadata buffer's bytes are its own: a page that holds one is no longer all data.
+      this.content.set(first, end, null);
       const wasClean = this.dirty.size === 0;
       this.dirty.add(first, end);
       if (wasClean) {
@@ -289,6 +299,11 @@ export class PageCache {
   dropClean(): void {
     this.cached.clear();
     while (this.insertions.length > 0) this.insertions.shift();
+  }
+
+  /** @internal the content of a writeback bio's pages (Writeback's submitPages). */
+  describe(bio: Bio, first: number, pages: number): void {
+    this.content.describe(bio, first, pages);
   }
 
   /** @internal pages left the dirty set for writeback: restart the expiry clock when clean. */

@@ -36,6 +36,8 @@ export interface WritebackMapping {
   backgroundThreshPages(): number;
   /** Pages left the dirty set (the throttle's accounting). */
   noteCleaned(): void;
+  /** Gives a writeback bio of `pages` pages from page `first` the content the pages hold. */
+  describe(bio: Bio, first: number, pages: number): void;
 }
 
 export const PAGE_SECTORS = 8;
@@ -129,6 +131,7 @@ export class Writeback {
     bio.thread = thread;
     bio.cpu = smpProcessorId(thread);
     bio.endIo = this.endWrite;
+    cache.describe(bio, s, pages);
     this.counters.bios++;
     this.counters.pages += pages;
     yield* this.dev.submit(bio);

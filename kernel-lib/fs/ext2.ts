@@ -13,9 +13,9 @@
 // 16); missing indirect blocks are taken from the goal just before the data they map.
 // Reservation windows (2.6.10+ ext3, 2.6.19+ ext2) give a single streaming writer the same
 // blocks and are not modelled.
-import { Bio, REQ_META, REQ_PREFLUSH, REQ_SYNC } from '../block/bio.js';
+import { Bio, REQ_META, REQ_PREFLUSH, REQ_SYNC, type BioPayload } from '../block/bio.js';
 import type { BlockDevice } from '../block/device.js';
-import type { PageCache } from '../block/page-cache.js';
+import { PAGE_SIZE, type PageCache } from '../block/page-cache.js';
 import { mediaOf, type MediaLocation } from '../block/power-cut.js';
 import type { CpuSet, Thread } from '../sim/cpu.js';
 import type { ProcessGenerator, RandomStream, Simulation } from '../sim/index.js';
@@ -268,15 +268,21 @@ export class Ext2Mount {
     }
   }
 
-  /** write(2) of [offset, offset + bytes) of a regular file, through the page cache. */
-  *write(thread: Thread | null, inode: Inode, offset: number, bytes: number, pid: number): ProcessGenerator<void> {
+  /**
+   * write(2) of [offset, offset + bytes) of a regular file, through the page cache. The
+   * buffer holds `payload` (null: unique data); each run of blocks the file maps keeps its
+   * part of it for writeback.
+   */
+  *write(thread: Thread | null, inode: Inode, offset: number, bytes: number, pid: number, payload: BioPayload | null = null): ProcessGenerator<void> {
     const bs = this.bs;
     const first = Math.floor(offset / bs);
     const end = Math.ceil((offset + bytes) / bs);
     const runs = yield* this.mapBlocks(thread, inode, first, end, true, pid);
+    let l = first;
     for (const [p, n] of runs) {
-      yield* this.cache.write(thread, p * bs, n * bs);
+      yield* this.cache.write(thread, p * bs, n * bs, payload, Math.max(0, Math.floor((l * bs - offset) / PAGE_SIZE)));
       this.journal?.dirtyData(p, p + n);
+      l += n;
     }
     if (offset + bytes > inode.size) inode.size = offset + bytes;
     yield* this.touchMeta(thread, this.image.inodeBlock(inode.ino));

@@ -238,7 +238,8 @@ export class DdRun {
       const written = Math.min(n, room);
       if (written > 0) {
         if (this.outCache !== null) {
-          yield* this.outCache.write(this.thread, o.seek * bs + i * bs, written);
+          // The pages keep the zeros of /dev/zero for writeback (unique data otherwise).
+          yield* this.outCache.write(this.thread, o.seek * bs + i * bs, written, o.if === '/dev/zero' ? ZERO_PAYLOAD : null);
           if (syncWrites) yield* this.outCache.fsync(this.thread);
         } else if (this.output !== null) {
           const bio = new Bio('write', (o.seek * bs + i * bs) / 512, written / 512, REQ_SYNC | (syncWrites ? REQ_FUA : 0));

@@ -3,6 +3,7 @@
 // most `events` simulated events (the run then stops as on Ctrl-C and reports what it did):
 // the examples' runtimes are minutes of simulated time, the test needs only their start.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../kernel-lib/base/input-error.js';
 import { runScenario } from '../../kernel-lib/scenario/run.js';
@@ -14,9 +15,15 @@ export type Outcome = { runs: true; jobs: number; warnings: string[]; idle: stri
 
 export function runExample(file: string, env: Record<string, string> = {}, events = 20 * 4096): Outcome {
   const rel = path.relative(process.cwd(), path.join(EXAMPLES, file));
+  const stack = path.resolve('test/fio-examples/stack.yaml');
+  // The logs an example asks for (write_bw_log=NAME, relative to the current directory as in
+  // fio) go to a directory of their own, not into the checkout.
+  const cwd = process.cwd();
+  const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'dmsim-fio-example-'));
   let polls = 0;
   try {
-    const r = runScenario('test/fio-examples/stack.yaml', {
+    process.chdir(logs);
+    const r = runScenario(stack, {
       workload: { kind: 'fio', text: fs.readFileSync(path.join(EXAMPLES, file), 'utf8'), source: rel, firstLine: 1, env },
       fileMap: FILE_MAP,
       stopRequested: () => ++polls * 4096 > events,
@@ -28,5 +35,8 @@ export function runExample(file: string, env: Record<string, string> = {}, event
   } catch (err) {
     if (err instanceof InputError) return { refused: err.message };
     throw err;
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(logs, { recursive: true, force: true });
   }
 }

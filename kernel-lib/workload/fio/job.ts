@@ -23,8 +23,10 @@ import { InputError } from '../../base/input-error.js';
 import { type CpuSet, type Thread, smpProcessorId, taskCpu } from '../../sim/cpu.js';
 import { RandomStream, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
 import { NextOffset } from './next-offset.js';
+import { FileService, fileIoSizes, jobFileNames, type FioFile, type ListedFile } from './job-files.js';
 import { DDIR_READ, DDIR_TRIM, DDIR_WRITE, SYNC_ENGINES, type JobOptions } from './options.js';
 import { verifyChecksumNs } from './verify-cost.js';
+import { VerifyThreads } from './verify-async.js';
 import { JobStats } from './stats.js';
 import { JobLogs } from './logs.js';
 
@@ -38,6 +40,10 @@ export interface JobEnvironment {
   cpuNsPerIo: number;
   /** For direct=0: the page cache of a device (one per device, shared by the jobs using it), or a file's (fio on a file system). */
   pageCache?: (dev: BlockDevice) => BufferedIo | null;
+  /** opendir: the regular files under a directory (recursively) with their lengths, or null when no file system holds it. */
+  listDir?(dir: string): ListedFile[] | null;
+  /** How long a file already is (null: a new file); without it, a device's size from the region's start. */
+  fileBytes?(dev: BlockDevice): number | null;
   /** Where the job file came from, for error messages. */
   source: string;
   /** Told about approximations the run had to make (e.g. buffered I/O without a page cache). */
@@ -51,7 +57,8 @@ const OPS: BioOp[] = ['read', 'write', 'discard'];
  * mounted file system (the shell's fio adapts Ext2Mount to this).
  */
 export interface BufferedIo {
-  write(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
+  /** A buffered write of a buffer holding `payload` (null: unique data), which the pages keep for writeback. */
+  write(thread: Thread | null, offsetBytes: number, bytes: number, payload?: BioPayload | null): ProcessGenerator<void>;
   read(thread: Thread | null, offsetBytes: number, bytes: number): ProcessGenerator<void>;
   fsync(thread: Thread | null): ProcessGenerator<void>;
   /** Write back and wait, without a cache flush (sync_file_range). */
@@ -64,6 +71,10 @@ class IoUnit {
   tStart = 0;
   tSubmitted = NaN;
   tDone = NaN;
+  /** A verify read (its block is checked at completion). */
+  verify = false;
+  /** Byte offset, kept for per-I/O logs (log_offset). */
+  offset = 0;
   constructor(
     readonly job: FioJob,
     readonly ddir: number,
@@ -79,12 +90,19 @@ function ioEndIo(bio: Bio): void {
 export class FioJob {
   readonly stats = new JobStats();
   readonly thread: Thread | null;
-  readonly dev: BlockDevice;
-  /** direct=0: reads and writes go through this page cache (synchronously, whatever the engine). */
-  readonly cache: BufferedIo | null = null;
-  /** Region of the device the job works on, bytes. */
-  readonly regionStart: number;
-  readonly regionBytes: number;
+  /** The device (or file) of the current file, and its page cache for direct=0 (buffered I/O: synchronous, whatever the engine). */
+  dev: BlockDevice;
+  cache: BufferedIo | null = null;
+  /** Region of the current file the job works on, bytes. */
+  regionStart: number;
+  regionBytes: number;
+  /** The job's files (job-files.ts) and the one the next I/O goes to. */
+  readonly files: FioFile<BufferedIo>[];
+  private file: FioFile<BufferedIo>;
+  /** Picks the next file (file_service_type); null for a job of one file. */
+  private readonly service: FileService<FioFile<BufferedIo>> | null;
+  /** verify with several files: the file of each entry of `written`. */
+  private readonly writtenFiles: FioFile<BufferedIo>[] = [];
   /** Bytes issued so far (all directions) and per direction for rate limiting. */
   private issuedBytes = 0;
   private readonly rateBytes = [0, 0, 0];
@@ -99,6 +117,11 @@ export class FioJob {
   /** verify: the writes to read back (offset, bytes), in write order, and how many are done. */
   private readonly written: number[] = [];
   private verified = 0;
+  /** rate_min / rate_iops_min: whether to check, and check_min_rate's last window start per direction. */
+  private readonly minRate: boolean;
+  private readonly rateCheck = { bytes: [0, 0, 0], ios: [0, 0, 0], at: [0, 0, 0] };
+  /** verify_async: the threads that check blocks read back, or null. */
+  private verifier: VerifyThreads | null = null;
   /** rate_process=poisson: when each direction's next I/O may go. */
   private readonly nextIssue = [0, 0, 0];
   private readonly rateRng: RandomStream | null;
@@ -108,7 +131,7 @@ export class FioJob {
   private inFlight = 0;
   private readonly reaped: IoUnit[] = [];
   private waiter: SimEvent<unknown> | null = null;
-  private readonly offsets: (NextOffset | null)[];
+  private offsets: (NextOffset | null)[];
   private readonly mixRng: RandomStream;
   private readonly dataRng: RandomStream;
   /** 4 KiB blocks of unique content written so far (fingerprints base+0 .. base+uniqueBlocks-1). */
@@ -143,48 +166,81 @@ export class FioJob {
     const o = options;
     this.threadNumber = threadIndex + 1;
     const at = (option: string) => ({ file: env.source, line: o.lines[option] ?? o.line, field: option });
-    // fio's file name: filename (with $jobnum, $jobname expanded), else jobname.jobnum.filenum,
-    // under directory when one is given.
-    const expand = (t: string) => t.replaceAll('$jobnum', String(clone)).replaceAll('$jobname', o.name).replaceAll('$filenum', '0');
-    const base = o.filename !== null ? expand(o.filename) : o.directory !== null ? `${o.name}.${clone}.0` : o.name;
-    const fileName = o.directory !== null && !base.startsWith('/') ? `${o.directory.replace(/\/$/, '')}/${base}` : base;
-    const dev = env.resolveFile(fileName);
-    if (dev === undefined) {
+    // The job's files (job-files.ts): one for most jobs, the device or file filename names.
+    const names = jobFileNames(o, clone, env.source, env.listDir);
+    const devs = names.map(({ name }) => {
+      const dev = env.resolveFile(name);
+      if (dev === undefined) {
+        throw new InputError(
+          o.filename === null && o.opendir === null ? `job '${o.name}' has no filename= and no device is called '${o.name}'` : `no device, volume or target called '${name}'`,
+          at(o.opendir !== null ? 'opendir' : 'filename'),
+        );
+      }
+      return dev;
+    });
+    const twice = devs.findIndex((d, i) => devs.indexOf(d) !== i);
+    if (twice >= 0) {
       throw new InputError(
-        o.filename === null
-          ? `job '${o.name}' has no filename= and no device is called '${o.name}'`
-          : `no device, volume or target called '${fileName}'`,
-        at('filename'),
+        `the job's files ${names[devs.indexOf(devs[twice])].name} and ${names[twice].name} are both ${devs[twice].name}: several files per job need files of a mounted file system (fio in a shell workload) or distinct devices`,
+        at(o.filename !== null ? 'filename' : o.lines.nrfiles !== undefined ? 'nrfiles' : 'directory'),
       );
     }
-    this.dev = dev;
-    if (!o.direct) {
-      this.cache = env.pageCache?.(dev) ?? null;
-      if (this.cache === null) env.warn(`job ${o.name}: direct=0 but there is no page cache for ${dev.name}; I/O is issued as direct=1`);
+    if (o.openFiles > 0 && o.openFiles < devs.length) {
+      // fio would keep only openfiles of them open, closing one to open the next: not modelled.
+      throw new InputError(`openfiles=${o.openFiles} is below the job's ${devs.length} files: keeping some of them closed is not modelled`, at('openfiles'));
     }
-    const devBytes = dev.sizeSectors * 512;
-    let start = o.offsetPercent !== null ? Math.floor((devBytes * o.offsetPercent) / 100) : o.offset;
-    if (o.offsetPercent !== null) {
-      // fio aligns an offset given as a percentage to offset_align, by default the block size.
-      const align = o.offsetAlign > 0 ? o.offsetAlign : Math.min(...o.bs);
-      start -= start % align;
-    }
-    this.regionStart = start + clone * o.offsetIncrement;
-    // filesize: the (one) file's size is the region; a range draws one per job, as fio does per file.
-    const fileBytes = o.fileSize === null ? null : o.fileSize[0] === o.fileSize[1] ? o.fileSize[0] : this.drawFileSize(o.fileSize, clone);
-    let region = o.sizePercent !== null ? Math.floor((devBytes * o.sizePercent) / 100) : (fileBytes ?? o.size ?? devBytes - this.regionStart);
-    region = Math.min(region, devBytes - this.regionStart);
     const minBs = Math.min(...o.bs);
-    if (!(region >= minBs)) {
-      throw new InputError(
-        `job ${o.name}${o.numjobs > 1 ? ` (clone ${clone})` : ''}: region starting at byte ${this.regionStart} leaves no room for one block on ${dev.name} (${devBytes} bytes)`,
-        at(o.offsetIncrement > 0 && clone > 0 ? 'offset_increment' : o.size !== null ? 'size' : 'offset'),
-      );
+    const regionStart = (dev: BlockDevice) => {
+      const devBytes = dev.sizeSectors * 512;
+      let start = o.offsetPercent !== null ? Math.floor((devBytes * o.offsetPercent) / 100) : o.offset;
+      if (o.offsetPercent !== null) {
+        // fio aligns an offset given as a percentage to offset_align, by default the block size.
+        const align = o.offsetAlign > 0 ? o.offsetAlign : minBs;
+        start -= start % align;
+      }
+      return start + clone * o.offsetIncrement;
+    };
+    const starts = devs.map(regionStart);
+    let regions: number[];
+    let perLoop: number;
+    if (devs.length === 1) {
+      // filesize: the (one) file's size is the region; a range draws one per job, as fio does per file.
+      const devBytes = devs[0].sizeSectors * 512;
+      const fileBytes = o.fileSize === null ? null : o.fileSize[0] === o.fileSize[1] ? o.fileSize[0] : this.drawFileSize(o.fileSize, this.fileSizeRng(clone));
+      regions = [o.sizePercent !== null ? Math.floor((devBytes * o.sizePercent) / 100) : (fileBytes ?? o.size ?? devBytes - starts[0])];
+      // io_size (default: size) per loop; with filesize and a size, size is the I/O over the file.
+      perLoop = o.ioSize ?? (fileBytes !== null && o.size !== null ? o.size : Math.min(regions[0], devBytes - starts[0]));
+    } else {
+      const rng = this.fileSizeRng(clone);
+      const existing = devs.map((dev, i) => names[i].bytes ?? (env.fileBytes !== undefined ? env.fileBytes(dev) : dev.sizeSectors * 512 - starts[i]));
+      regions = fileIoSizes(o, existing, () => this.drawFileSize(o.fileSize!, rng), at);
+      if (o.sizePercent !== null) regions = devs.map((dev) => Math.floor((dev.sizeSectors * 512 * o.sizePercent!) / 100));
+      regions = regions.map((r, i) => Math.min(r, devs[i].sizeSectors * 512 - starts[i]));
+      const total = regions.reduce((a, b) => a + b, 0);
+      // setup_files: the job's size is at most what its files hold.
+      perLoop = o.ioSize ?? (o.fileSize !== null && o.size !== null ? o.size : total);
     }
-    this.regionBytes = region;
-    // io_size (default: size) per loop; with filesize and a size, size is the I/O over the file.
-    const perLoop = o.ioSize ?? (fileBytes !== null && o.size !== null ? o.size : region);
+    devs.forEach((dev, i) => {
+      regions[i] = Math.min(regions[i], dev.sizeSectors * 512 - starts[i]);
+      if (!(regions[i] >= minBs)) {
+        throw new InputError(
+          `job ${o.name}${o.numjobs > 1 ? ` (clone ${clone})` : ''}: region starting at byte ${starts[i]} leaves no room for one block on ${dev.name} (${dev.sizeSectors * 512} bytes)`,
+          at(o.offsetIncrement > 0 && clone > 0 ? 'offset_increment' : o.size !== null ? 'size' : 'offset'),
+        );
+      }
+    });
     this.ioLimit = o.loops * perLoop;
+    const dev = devs[0];
+    const caches = devs.map((d) => {
+      if (o.direct) return null;
+      const c = env.pageCache?.(d) ?? null;
+      if (c === null) env.warn(`job ${o.name}: direct=0 but there is no page cache for ${d.name}; I/O is issued as direct=1`);
+      return c;
+    });
+    this.dev = dev;
+    this.cache = caches[0];
+    this.regionStart = starts[0];
+    this.regionBytes = regions[0];
     if (o.ioengine === 'io_uring_cmd' && !/^(nvme|ng)\d/.test(dev.name)) {
       throw new InputError(`ioengine=io_uring_cmd sends NVMe passthrough commands: ${dev.name} is not an NVMe namespace`, at('ioengine'));
     }
@@ -199,25 +255,54 @@ export class FioJob {
     // job it is), so it is the same on every run; randrepeat=0 draws it from the run's seed.
     const stream = (purpose: string) =>
       o.randrepeat ? new RandomStream(`fio-randseed:${o.randseed}`, `${o.name}.${clone}/${purpose}`) : env.sim.rng(`fio/${o.name}.${clone}/${purpose}`);
-    this.offsets = [0, 1, 2].map((d) => {
-      const active = d === DDIR_READ ? o.ddirs.read : d === DDIR_WRITE ? o.ddirs.write : o.ddirs.trim;
-      if (!active) return null;
-      // A sequential job's area is whole blocks of its size, as before (fixed bs).
-      const fixedRegion = o.bsSplit[d] === null && o.bsRange[d] === null && !o.random ? Math.floor(region / o.bs[d]) * o.bs[d] : region;
-      return new NextOffset(o, d, fixedRegion, stream(`offsets/${OPS[d]}`), env.warn);
-    });
+    // One offset stream per direction for all the files (fio's td->random_state), a random map per file.
+    const offsetRngs = [0, 1, 2].map((d) => stream(`offsets/${OPS[d]}`));
+    this.files = devs.map((d, i) => ({
+      name: names[i].name,
+      dev: d,
+      cache: caches[i],
+      regionStart: starts[i],
+      regionBytes: regions[i],
+      offsets: [0, 1, 2].map((dd) => {
+        const active = dd === DDIR_READ ? o.ddirs.read : dd === DDIR_WRITE ? o.ddirs.write : o.ddirs.trim;
+        if (!active) return null;
+        // A sequential job's area is whole blocks of its size, as before (fixed bs).
+        const fixedRegion = o.bsSplit[dd] === null && o.bsRange[dd] === null && !o.random ? Math.floor(regions[i] / o.bs[dd]) * o.bs[dd] : regions[i];
+        return new NextOffset(o, dd, fixedRegion, offsetRngs[dd], env.warn);
+      }),
+      issued: 0,
+      done: false,
+    }));
+    this.file = this.files[0];
+    this.offsets = this.file.offsets;
+    this.service = this.files.length > 1 ? new FileService(this.files, o, stream('next_file')) : null;
     this.mixRng = stream('rwmix');
     this.dataRng = stream('buffers');
     this.rateRng = o.ratePoisson ? stream('rate') : null;
+    this.minRate = o.rateMin.some((r) => r > 0) || o.rateIopsMin.some((r) => r > 0);
     this.writeFollowUps = o.fsync > 0 || o.fdatasync > 0 || o.syncWrites || o.syncFileRange > 0 || (o.verify !== 'none' && o.doVerify && o.verifyBacklog > 0);
   }
 
-  /** A file size drawn in [lo, hi], a multiple of the block size (fio's filesize range). */
-  private drawFileSize([lo, hi]: [number, number], clone: number): number {
-    const rng = new RandomStream(`fio-randseed:${this.options.randseed}`, `${this.options.name}.${clone}/filesize`);
+  /** fio's file_size_state: the stream file sizes in a filesize range are drawn from. */
+  private fileSizeRng(clone: number): RandomStream {
+    return new RandomStream(`fio-randseed:${this.options.randseed}`, `${this.options.name}.${clone}/filesize`);
+  }
+
+  /** A file size drawn in [lo, hi], a multiple of the block size (fio's get_rand_file_size). */
+  private drawFileSize([lo, hi]: [number, number], rng: RandomStream): number {
     const bs = Math.min(...this.options.bs);
     const n = lo + Math.floor(rng.random() * (hi - lo + 1));
     return Math.max(bs, n - (n % bs));
+  }
+
+  /** The next I/O goes to file f. */
+  private useFile(f: FioFile<BufferedIo>): void {
+    this.file = f;
+    this.dev = f.dev;
+    this.cache = f.cache;
+    this.regionStart = f.regionStart;
+    this.regionBytes = f.regionBytes;
+    this.offsets = f.offsets;
   }
 
   /** Starts the job's process (as its thread when there is a CPU model). */
@@ -240,6 +325,7 @@ export class FioJob {
       this.logs = new JobLogs(o, this.rampEnd, [o.ddirs.read, o.ddirs.write, o.ddirs.trim]);
     }
     this.rateStart = sim.now;
+    if (o.verifyAsync > 0 && o.verify !== 'none' && o.doVerify) this.verifier = new VerifyThreads(sim, this.env.cpus, `fio/${o.name}.${this.clone}`, o.verifyAsync);
     if (o.rampTime === 0) this.beginMeasuring();
     const end = o.runtime > 0 ? this.rampEnd + o.runtime : Infinity;
     const timeBased = o.timeBased && o.runtime > 0;
@@ -256,17 +342,34 @@ export class FioJob {
         if (wait > 0) yield sim.timeout(Math.min(wait, Math.max(0, end - sim.now)));
         continue;
       }
+      if (this.service !== null) {
+        // get_next_file; with every file done, the next loop (loops, time_based) opens them again.
+        let f = this.service.next();
+        if (f === null) {
+          this.service.reset();
+          f = this.service.next()!;
+        }
+        this.useFile(f);
+      }
       yield* this.issue(d, bs);
+      if (this.service !== null) this.service.issued(this.file, bs);
       if (o.thinktime > 0 && ++this.iosSinceThink >= o.thinktimeBlocks) {
         this.iosSinceThink = 0;
         yield* this.quiesce();
         yield sim.timeout(o.thinktime);
       }
       if (d === DDIR_WRITE && this.writeFollowUps) yield* this.afterWrite();
+      if (this.minRate && this.measuring && this.belowMinRate()) break;
     }
     yield* this.quiesce();
     if (o.verify !== 'none' && o.doVerify) yield* this.verifyWritten(this.written.length / 2);
-    if (o.endFsync) yield* this.fsync(false);
+    if (o.endFsync) {
+      // fsync_on_close / end_fsync: every file of the job.
+      for (const f of this.files) {
+        this.useFile(f);
+        yield* this.fsync(false);
+      }
+    }
     this.endedAt = sim.now;
     if (!this.measuring) this.beginMeasuring(); // the job ended inside ramp_time
     this.finishStats();
@@ -281,6 +384,39 @@ export class FioJob {
     this.endedAt = this.env.sim.now;
     if (!this.measuring) this.beginMeasuring();
     this.finishStats();
+  }
+
+  /**
+   * backend.c check_min_rate: after a 2 s settle from the job's start, each direction's bytes
+   * (rate_min) or I/Os (rate_iops_min) over windows of at least rate_cycle ms must keep to the
+   * minimum; below it fio prints why and ends the job with EIO.
+   */
+  private belowMinRate(): boolean {
+    const o = this.options;
+    const now = this.env.sim.now;
+    if (now - this.startedAt < 2e9) return false;
+    for (let d = 0; d < 3; d++) {
+      const s = this.stats.dir[d];
+      if (s.ioBytes === 0 || (o.rateMin[d] === 0 && o.rateIopsMin[d] === 0)) continue;
+      const r = this.rateCheck;
+      if (r.bytes[d] > 0 || r.ios[d] > 0) {
+        const spent = Math.floor((now - r.at[d]) / 1e6);
+        if (spent < o.rateCycleMs || spent === 0) continue;
+        const why =
+          o.rateMin[d] > 0
+            ? ((s.ioBytes - r.bytes[d]) * 1000) / spent < o.rateMin[d] && `rate_min=${o.rateMin[d]}B/s not met, got ${Math.floor(((s.ioBytes - r.bytes[d]) * 1000) / spent)}B/s`
+            : ((s.totalIos - r.ios[d]) * 1000) / spent < o.rateIopsMin[d] && `rate_iops_min=${o.rateIopsMin[d]} not met, got ${Math.floor(((s.totalIos - r.ios[d]) * 1000) / spent)} IOPS`;
+        if (why) {
+          this.env.warn(`${o.name}: ${why}`);
+          this.stats.error = 5; // EIO, td_verror(td, EIO, "check_min_rate")
+          return true;
+        }
+      }
+      r.bytes[d] = s.ioBytes;
+      r.ios[d] = s.totalIos;
+      r.at[d] = now;
+    }
+    return false;
   }
 
   /** Set by exitall: the job leaves its loop at the next I/O. */
@@ -327,10 +463,14 @@ export class FioJob {
     while (this.verified < upTo && !this.stopped) {
       const i = this.verified++;
       const bs = this.written[2 * i + 1];
+      if (this.service !== null) this.useFile(this.writtenFiles[i]);
+      const v = this.verifier;
+      if (v !== null) yield* v.waitFree(() => this.inFlight + v.held, this.options.iodepth);
       yield* this.issue(DDIR_READ, bs, this.written[2 * i]);
-      yield* this.spend(verifyChecksumNs(this.options.verify, bs));
+      if (v === null) yield* this.spend(verifyChecksumNs(this.options.verify, bs));
     }
     yield* this.quiesce();
+    if (this.verifier !== null) yield* this.verifier.drain();
   }
 
   /** Which direction the next I/O goes: rwmixread percent of reads in a mixed job. */
@@ -376,7 +516,10 @@ export class FioJob {
       this.rateIos[d]++;
       // fio's poisson process: exponential gaps with the rate's mean (rate_process=poisson).
       if (this.rateRng !== null) this.nextIssue[d] = Math.max(this.nextIssue[d], sim.now) - Math.log(1 - this.rateRng.random()) * this.meanGap(d, bs);
-      if (d === DDIR_WRITE && o.verify !== 'none' && o.doVerify) this.written.push(offset, bs);
+      if (d === DDIR_WRITE && o.verify !== 'none' && o.doVerify) {
+        this.written.push(offset, bs);
+        if (this.service !== null) this.writtenFiles.push(this.file);
+      }
       // verify_only: the write phase issues nothing; the verify reads follow.
       if (d === DDIR_WRITE && o.verifyOnly) return;
     }
@@ -390,6 +533,8 @@ export class FioJob {
     } else if (ns > 0) yield sim.timeout(ns);
     const io = new IoUnit(this, d, bs);
     io.tStart = sim.now;
+    if (verifying) io.verify = true;
+    if (this.logs !== null) io.offset = offset;
     this.stats.markDepth(this.inFlight + 1);
     this.inFlight++;
     if (o.ioengine === 'null') {
@@ -401,7 +546,8 @@ export class FioJob {
     if (this.cache !== null && d !== DDIR_TRIM) {
       // Buffered: the system call copies into or out of the page cache (reading the device
       // on a miss, or being throttled by balance_dirty_pages) and returns.
-      if (d === DDIR_WRITE) yield* this.cache.write(this.thread, offset, bs);
+      // The page keeps what the buffer held, and writeback sends it on (dedup/VDO below see it).
+      if (d === DDIR_WRITE) yield* this.cache.write(this.thread, offset, bs, this.describesData ? this.describeData(bs / 512) : null);
       else yield* this.cache.read(this.thread, offset, bs);
       io.tSubmitted = io.tDone = sim.now;
       this.inFlight--;
@@ -413,7 +559,7 @@ export class FioJob {
     bio.cpu = taskCpu(this.thread);
     bio.private = io;
     bio.endIo = ioEndIo;
-    if (d === DDIR_WRITE && this.describesData) this.describeData(bio);
+    if (d === DDIR_WRITE && this.describesData) setBioPayload(bio, this.describeData(bio.sectors));
     if (this.async && o.iodepthBatchSubmit > 1) {
       // iodepth_batch_submit: io_us are queued and submitted together (one io_submit for the batch).
       this.pending.push(bio);
@@ -446,12 +592,12 @@ export class FioJob {
    * and buffer_compress_percentage compresses away. Fingerprints of a job's unique blocks are
    * consecutive from a base per job, so they never collide with another job's.
    */
-  private describeData(bio: Bio): void {
+  private describeData(sectors: number): BioPayload {
     const o = this.options;
-    if (o.zeroBuffers) return setBioPayload(bio, ZERO_PAYLOAD);
-    if (o.bufferPattern !== null) return setBioPayload(bio, patternPayload(o.bufferPattern, o.bufferCompressPercentage));
+    if (o.zeroBuffers) return ZERO_PAYLOAD;
+    if (o.bufferPattern !== null) return patternPayload(o.bufferPattern, o.bufferCompressPercentage);
     const base = (this.jobNumber * 4096 + this.clone + 1) * 2 ** 32;
-    const blocks = Math.max(1, Math.ceil(bio.sectors / CONTENT_BLOCK_SECTORS));
+    const blocks = Math.max(1, Math.ceil(sectors / CONTENT_BLOCK_SECTORS));
     let first: number;
     if (!o.scrambleBuffers && !o.refillBuffers) {
       // The io_u buffers were filled at start-up and are reused as they are.
@@ -463,7 +609,7 @@ export class FioJob {
       first = this.uniqueBlocks;
       this.uniqueBlocks += blocks;
     }
-    setBioPayload(bio, { fingerprint: base + first, blocks: 'distinct', compressPercentage: o.bufferCompressPercentage });
+    return { fingerprint: base + first, blocks: 'distinct', compressPercentage: o.bufferCompressPercentage };
   }
 
   /** The largest block size the job issues (its io_u buffers are this big). */
@@ -538,8 +684,10 @@ export class FioJob {
     const lat = now - io.tStart;
     if (this.async) this.stats.complete(now, io.ddir, io.bytes, io.tSubmitted - io.tStart, now - io.tSubmitted, lat, true);
     else this.stats.complete(now, io.ddir, io.bytes, 0, lat, lat, false);
+    // verify_async: the block read back goes to the verify threads' list (its io_u held until checked).
+    if (io.verify && this.verifier !== null) this.verifier.add(verifyChecksumNs(this.options.verify, io.bytes));
     // No slat for sync engines (-1), as fio records none.
-    this.logs?.complete(now, io.ddir, io.bytes, this.async ? io.tSubmitted - io.tStart : -1, this.async ? now - io.tSubmitted : lat, lat);
+    this.logs?.complete(now, io.ddir, io.bytes, this.async ? io.tSubmitted - io.tStart : -1, this.async ? now - io.tSubmitted : lat, lat, io.offset);
   }
 
   private beginMeasuring(): void {

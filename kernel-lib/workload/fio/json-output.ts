@@ -112,7 +112,7 @@ export function jobJson(r: JobReport, groupBwKib: readonly number[]): Json {
     jobname: r.jobname,
     groupid: r.groupid,
     job_start: Math.floor(r.startedAt / 1e6),
-    error: 0,
+    error: s.error,
     eta: 0,
     elapsed: Math.ceil(r.endedAt / 1e9),
     ...(r.given.length > 0 ? { 'job options': optionsJson(r.given) } : {}),

@@ -10,6 +10,10 @@
 // Intervals without completions are written as 0 in the bw and iops logs (a stall shows);
 // fio writes no latency sample for them, so neither do we. The part of the run after the last
 // whole interval appears only in the latency logs (see close).
+// Without log_avg_msec (0, fio's default) the logs are per I/O, as fio's per_unit_log: one
+// line per completion at its ms since the job's epoch, `time, value, ddir, bs, prio` (with
+// log_offset, the I/O's offset before prio); the value is the latency (ns), 1 for iops, and
+// for bw fio's add_bw_sample rate, bytes x 10^6 / clat ns (io_u.c account_io_completion).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { JobOptions } from './options.js';
@@ -61,11 +65,12 @@ export class JobLogs {
 
   /** Starts the logs at the end of ramp_time: intervals before it are not written. */
   begin(now: number): void {
-    if (this.current < 0) this.current = Math.floor((now - this.origin) / this.intervalNs);
+    if (this.current < 0 && this.intervalNs > 0) this.current = Math.floor((now - this.origin) / this.intervalNs);
   }
 
   /** One I/O completed at `now`; a latency < 0 is not recorded (no slat for sync engines). */
-  complete(now: number, ddir: number, bytes: number, slatNs: number, clatNs: number, latNs: number): void {
+  complete(now: number, ddir: number, bytes: number, slatNs: number, clatNs: number, latNs: number, offset = 0): void {
+    if (this.intervalNs === 0) return this.unit(now, ddir, bytes, slatNs, clatNs, latNs, offset);
     const idx = this.indexOf(now);
     if (this.current < 0) this.current = idx;
     while (this.current < idx) this.emit(this.current, this.intervalNs), this.current++;
@@ -80,6 +85,17 @@ export class JobLogs {
     });
   }
 
+  /** A per-I/O line in each log (log_avg_msec=0). */
+  private unit(now: number, ddir: number, bytes: number, slatNs: number, clatNs: number, latNs: number, offset: number): void {
+    const ms = Math.floor((now - this.origin) / 1e6);
+    const tail = this.o.logOffset ? `, ${ddir}, ${bytes}, ${offset}, 0` : `, ${ddir}, ${bytes}, 0`;
+    this.lines.get('bw')?.push(`${ms}, ${clatNs > 0 ? Math.floor((bytes * 1e6) / clatNs) : 0}${tail}`);
+    this.lines.get('iops')?.push(`${ms}, 1${tail}`);
+    if (latNs >= 0) this.lines.get('lat')?.push(`${ms}, ${Math.round(latNs)}${tail}`);
+    if (clatNs >= 0) this.lines.get('clat')?.push(`${ms}, ${Math.round(clatNs)}${tail}`);
+    if (slatNs >= 0) this.lines.get('slat')?.push(`${ms}, ${Math.round(slatNs)}${tail}`);
+  }
+
   /**
    * The job ended at `now`: the whole intervals up to it are written. Of the part after the
    * last whole interval (often just the I/O in flight at the end of runtime) only the
@@ -89,6 +105,7 @@ export class JobLogs {
   close(now: number): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.intervalNs === 0) return;
     if (this.current < 0) this.begin(now);
     while (this.origin + (this.current + 1) * this.intervalNs <= now) this.emit(this.current, this.intervalNs), this.current++;
     const start = this.origin + this.current * this.intervalNs;

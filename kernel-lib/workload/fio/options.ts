@@ -59,6 +59,10 @@ export interface JobOptions {
   /** Bytes/s per direction; 0 = unlimited. */
   rate: [number, number, number];
   rateIops: [number, number, number];
+  /** rate_min / rate_iops_min per direction (0: none): the job fails when a rate_cycle ms window falls below (backend.c check_min_rate). */
+  rateMin: [number, number, number];
+  rateIopsMin: [number, number, number];
+  rateCycleMs: number;
   /** ns to wait after each I/O (fio's thinktime, in µs by default). */
   thinktime: number;
   /** Issue a flush after every N writes; 0 = never. */
@@ -89,7 +93,7 @@ export interface JobOptions {
   writeBwLog: string | null;
   writeIopsLog: string | null;
   writeLatLog: string | null;
-  /** log_avg_msec: the logs' interval, ms (0: fio's per-I/O logs, which are not modelled). */
+  /** log_avg_msec: the logs' interval, ms (0: fio's per-I/O logs). */
   logAvgMsec: number;
   /** log_max_value: latency logs hold the interval's maximum rather than its mean. */
   logMaxValue: boolean;
@@ -129,6 +133,8 @@ export interface JobOptions {
   verifyOnly: boolean;
   /** verify_backlog: verify after every N writes (0: after the write phase). */
   verifyBacklog: number;
+  /** verify_async: threads that check the blocks read back (0: the job's thread does). */
+  verifyAsync: number;
   /** fdatasync=N: as fsync for a block device (no metadata to skip). */
   fdatasync: number;
   /** sync_file_range=flags:N: start (and wait for) writeback of the job's dirty pages every N writes, without a cache flush. */
@@ -151,6 +157,16 @@ export interface JobOptions {
   fileSize: [number, number] | null;
   nrfiles: number;
   directory: string | null;
+  /** openfiles: files open at once (0: all of the job's files, fio's default). */
+  openFiles: number;
+  /** opendir: every regular file under this directory is one of the job's files. */
+  opendir: string | null;
+  /** filename_format: names of the nrfiles files ($jobname, $jobnum, $filenum); null: fio's default $jobname.$jobnum.$filenum. */
+  filenameFormat: string | null;
+  /** file_service_type: how the next file is picked (job-files.ts), every fileServiceNr I/Os; fileServiceParam: zipf's theta, pareto's h, normal's deviation (%). */
+  fileServiceType: 'roundrobin' | 'sequential' | 'random' | 'zipf' | 'pareto' | 'gauss';
+  fileServiceNr: number;
+  fileServiceParam: number;
   /** exitall: when one job finishes, the others stop. */
   exitall: boolean;
   /** wait_for: start when the named job has finished. */
@@ -167,17 +183,17 @@ export function defaultOptions(name: string, line: number): JobOptions {
     bs: [4096, 4096, 4096], size: null, sizePercent: null, offset: 0, offsetPercent: null, offsetIncrement: 0,
     runtime: 0, timeBased: false, rampTime: 0, startDelay: 0, iodepth: 1, numjobs: 1, ioengine: 'psync',
     direct: false, rwmixread: 50, randrepeat: true, randseed: 0x89, randomDistribution: { kind: 'random' },
-    rate: [0, 0, 0], rateIops: [0, 0, 0], thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
+    rate: [0, 0, 0], rateIops: [0, 0, 0], rateMin: [0, 0, 0], rateIopsMin: [0, 0, 0], rateCycleMs: 1000, thinktime: 0, fsync: 0, endFsync: false, groupReporting: false, stonewall: false, newGroup: false,
     filename: null, percentileList: FIO_PERCENTILES, bufferCompressPercentage: 0, dedupePercentage: 0,
     bufferPattern: null, zeroBuffers: false, refillBuffers: false, scrambleBuffers: true,
     cpusAllowed: null, cpusAllowedPolicy: 'shared',
     writeBwLog: null, writeIopsLog: null, writeLatLog: null, logAvgMsec: 0, logMaxValue: false, logOffset: false, perJobLogs: true,
     loops: 1, ioSize: null, numberIos: 0, norandommap: false, bsRange: [null, null, null], bsSplit: [null, null, null], blockAlign: [0, 0, 0],
     rwSeqAdd: 0, rwSeqNr: 1, rwSequencer: 'sequential', percentageRandom: [100, 100, 100], randomGenerator: 'tausworthe',
-    zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0,
+    zoneMode: 'none', zoneSize: 0, zoneRange: 0, zoneSkip: 0, verify: 'none', doVerify: true, verifyOnly: false, verifyBacklog: 0, verifyAsync: 0,
     fdatasync: 0, syncFileRange: 0, syncFileRangeWait: false, syncWrites: false, ratePoisson: false,
     iodepthBatchSubmit: 1, iodepthBatchCompleteMin: 1, iodepthBatchCompleteMax: 0, iodepthLow: 0, thinktimeBlocks: 1, offsetAlign: 0,
-    fileSize: null, nrfiles: 1, directory: null, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
+    fileSize: null, nrfiles: 1, directory: null, openFiles: 0, opendir: null, filenameFormat: null, fileServiceType: 'roundrobin', fileServiceNr: 1, fileServiceParam: 0, exitall: false, waitFor: null, randomSequenceStride: false, noEffect: [],
   };
 }
 
@@ -355,6 +371,9 @@ const SETTERS: Record<string, Setter> = {
   },
   rate: (o, v, fail) => void (o.rate = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
   rate_iops: (o, v, fail) => void (o.rateIops = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
+  rate_min: (o, v, fail) => void (o.rateMin = perDirection(need(v, fail), (t) => size(t, fail), [0, 0, 0])),
+  rate_iops_min: (o, v, fail) => void (o.rateIopsMin = perDirection(need(v, fail), (t) => int(t, fail), [0, 0, 0])),
+  rate_cycle: (o, v, fail) => void (o.rateCycleMs = int(v, fail, 1)),
   thinktime: (o, v, fail) => void (o.thinktime = time(v, 1e3, fail)),
   fsync: (o, v, fail) => void (o.fsync = int(v, fail)),
   end_fsync: (o, v, fail) => void (o.endFsync = bool(v, fail)),
@@ -362,11 +381,15 @@ const SETTERS: Record<string, Setter> = {
   stonewall: (o, v, fail) => void (o.stonewall = bool(v, fail)),
   wait_for_previous: (o, v, fail) => void (o.stonewall = bool(v, fail)),
   new_group: (o, v, fail) => void (o.newGroup = bool(v, fail)),
-  filename: (o, v, fail) => {
+  // fio separates files with ':' and escapes a literal one as '\\:' (job-files.ts splits them).
+  filename: (o, v, fail) => void (o.filename = need(v, fail)),
+  openfiles: (o, v, fail) => void (o.openFiles = int(v, fail, 1)),
+  opendir: (o, v, fail) => void (o.opendir = need(v, fail).replace(/\/$/, '') || '/'),
+  filename_format: (o, v, fail) => {
     const t = need(v, fail);
-    // fio separates files with ':' and escapes a literal one as '\\:'.
-    if (/(^|[^\\]):/.test(t)) fail('several files per job (a:b) are not supported; use one job per device');
-    o.filename = t.replace(/\\:/g, ':');
+    const unknown = /\$(?!jobname|jobnum|filenum)\w*/.exec(t);
+    if (unknown !== null) fail(`'${unknown[0]}' in a file name format is not modelled ($jobname, $jobnum, $filenum are)`);
+    o.filenameFormat = t;
   },
   loops: (o, v, fail) => void (o.loops = int(v, fail, 1)),
   io_size: (o, v, fail) => {
@@ -446,6 +469,7 @@ const SETTERS: Record<string, Setter> = {
   do_verify: (o, v, fail) => void (o.doVerify = bool(v, fail)),
   verify_only: (o, v, fail) => void (o.verifyOnly = bool(v, fail)),
   verify_backlog: (o, v, fail) => void (o.verifyBacklog = int(v, fail)),
+  verify_async: (o, v, fail) => void (o.verifyAsync = int(v, fail, 0, 1024)),
   fdatasync: (o, v, fail) => void (o.fdatasync = int(v, fail)),
   sync_file_range: (o, v, fail) => {
     const [flags, n] = need(v, fail).split(':');
@@ -490,8 +514,22 @@ const SETTERS: Record<string, Setter> = {
     o.directory = t;
   },
   file_service_type: (o, v, fail) => {
-    // With one file per job (nrfiles > 1 is refused) the choice of the next file has no effect.
-    if (!/^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(:[\d.]+)?$/.test(need(v, fail))) fail(`'${v}' is not a file service type`);
+    // options.c str_fst_cb: random/roundrobin/sequential take ':N' I/Os per file; the skewed
+    // ones ':theta', ':h' or ':dev' (fio's defaults 1.1, 0.2, 0).
+    const m = /^(random|roundrobin|sequential|zipf|pareto|normal|gauss)(?::([\d.]+))?$/.exec(need(v, fail));
+    if (m === null) fail(`'${v}' is not a file service type (random, roundrobin, sequential, zipf, pareto, normal, each with an optional :N)`);
+    const kind = m![1] === 'normal' ? 'gauss' : (m![1] as JobOptions['fileServiceType']);
+    o.fileServiceType = kind;
+    o.fileServiceNr = 1;
+    if (kind === 'random' || kind === 'roundrobin' || kind === 'sequential') {
+      if (m![2] !== undefined) o.fileServiceNr = Math.max(1, Math.floor(Number(m![2])));
+      return;
+    }
+    const val = m![2] !== undefined ? Number(m![2]) : kind === 'zipf' ? 1.1 : kind === 'pareto' ? 0.2 : 0;
+    if (kind === 'zipf' && !(val > 0 && val !== 1)) fail('zipf theta must be > 0 and different from 1.0');
+    if (kind === 'pareto' && !(val > 0 && val < 1)) fail('pareto input out of range (0 < input < 1.0)');
+    if (kind === 'gauss' && !(val >= 0 && val < 100)) fail('normal deviation out of range (0 <= input < 100.0)');
+    o.fileServiceParam = val;
   },
   fsync_on_close: (o, v, fail) => void (o.endFsync = o.endFsync || bool(v, fail)),
   exitall: (o, v, fail) => void (o.exitall = bool(v, fail)),
@@ -534,7 +572,7 @@ const SETTERS: Record<string, Setter> = {
 const ALIASES: Record<string, string> = {
   readwrite: 'rw', blocksize: 'bs', io_limit: 'io_size', fileoffset: 'offset', ba: 'blockalign', blocksize_range: 'bsrange',
   nr_files: 'nrfiles', timeout: 'runtime', iodepth_batch: 'iodepth_batch_submit', iodepth_batch_complete: 'iodepth_batch_complete_min',
-  fill_fs: 'fill_device', allrandrepeat: 'randrepeat', log_window_value: 'log_max_value', disable_bw: 'disable_bw_measurement',
+  fill_fs: 'fill_device', ratemin: 'rate_min', ratecycle: 'rate_cycle', allrandrepeat: 'randrepeat', log_window_value: 'log_max_value', disable_bw: 'disable_bw_measurement',
 };
 
 export const SUPPORTED_OPTIONS = Object.keys(SETTERS).sort();
@@ -580,15 +618,6 @@ export function jobOptions(section: JobSection, source: string): JobOptions {
     // fio would run such a job forever; a simulation that never ends helps nobody.
     throw new InputError('time_based needs a runtime (e.g. runtime=30)', { file: source, line: o.lines.time_based ?? o.line, field: 'time_based' });
   }
-  if ((o.writeBwLog ?? o.writeIopsLog ?? o.writeLatLog) !== null && o.logAvgMsec === 0) {
-    // fio's per-I/O logs grow with every I/O; dmsim keeps one sum per interval.
-    const field = o.writeBwLog !== null ? 'write_bw_log' : o.writeIopsLog !== null ? 'write_iops_log' : 'write_lat_log';
-    throw new InputError('per-I/O logs (log_avg_msec=0, the default) are not modelled: give log_avg_msec=N (e.g. 1000) for one line per N ms', {
-      file: source,
-      line: o.lines.log_avg_msec ?? o.lines[field] ?? o.line,
-      field: o.lines.log_avg_msec !== undefined ? 'log_avg_msec' : field,
-    });
-  }
   return o;
 }
 
@@ -609,7 +638,6 @@ function checkJob(o: JobOptions, source: string): void {
     o.zoneMode = 'strided';
     if (o.zoneRange === 0) o.zoneRange = o.zoneSize;
   }
-  if (o.nrfiles > 1) throw new InputError(`nrfiles=${o.nrfiles}: several files per job are not modelled (one job per device or file)`, at('nrfiles'));
   if (o.iodepthLow === 0 || o.iodepthLow > o.iodepth) o.iodepthLow = o.iodepth;
   if (o.iodepthBatchSubmit > o.iodepth) o.iodepthBatchSubmit = o.iodepth;
 }

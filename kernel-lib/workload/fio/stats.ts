@@ -140,8 +140,12 @@ export class JobStats {
     }
   }
 
+  /** The job's error number (fio's td->error: EIO when rate_min is not met), 0 if none. */
+  error = 0;
+
   /** sum_thread_stats(): adds another job of the same group. */
   merge(o: JobStats): void {
+    if (this.error === 0) this.error = o.error;
     for (let d = 0; d < 3; d++) this.dir[d].merge(o.dir[d]);
     this.sync.merge(o.sync);
     this.syncIos += o.syncIos;

@@ -7,6 +7,8 @@
 import { Bio, REQ_SYNC } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { PageCache } from '../../block/page-cache.js';
+import { ZERO_PAYLOAD } from '../../block/bio-payload.js';
+import { InputError } from '../../base/input-error.js';
 import { Ext2Mount, FsError, mkfsText, planMkfs, runMkfs, type Ext2Image, type FsParams, type Inode } from '../../fs/index.js';
 import type { CpuSet, Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator, SimEvent, Simulation } from '../../sim/index.js';
@@ -69,8 +71,8 @@ class FileTarget implements BlockDevice {
 /** Buffered I/O on a FileTarget through its file system (page cache, allocation, journal). */
 function fileIo(f: FileTarget, pid: number): BufferedIo {
   return {
-    *write(thread, offset, bytes) {
-      yield* f.fs!.write(thread, f.inode!, offset, bytes, pid);
+    *write(thread, offset, bytes, payload) {
+      yield* f.fs!.write(thread, f.inode!, offset, bytes, pid, payload ?? null);
     },
     *read(thread, offset, bytes) {
       yield* f.fs!.read(thread, f.inode!, offset, bytes);
@@ -340,7 +342,7 @@ export class ShellRun {
     const env = this.env;
     const files = new Map<string, FileTarget>();
     const io = new Map<BlockDevice, BufferedIo>();
-    const run = new FioRun(
+    const run = this.fioSetup(() => new FioRun(
       {
         sim: env.sim,
         cpus: env.cpus,
@@ -359,14 +361,18 @@ export class ShellRun {
           return f;
         },
         pageCache: (dev) => io.get(dev) ?? env.pageCache(dev),
+        listDir: (dir) => this.listFiles(dir),
+        fileBytes: (dev) => (dev instanceof FileTarget ? this.existingLength(dev.name) : dev.sizeSectors * 512),
       },
       jobText,
       env.source,
-    );
+    ));
     for (const job of run.jobs) {
-      if (!(job.dev instanceof FileTarget)) continue;
-      if (job.options.direct) throw new CommandFailed(`fio: ${job.dev.name}: direct=1 on a file of ext2/ext3 is not modelled (O_DIRECT through the file system)`);
-      if (job.options.ddirs.trim) throw new CommandFailed(`fio: ${job.dev.name}: trim on a file (punch hole) is not modelled`);
+      for (const { dev } of job.files) {
+        if (!(dev instanceof FileTarget)) continue;
+        if (job.options.direct) throw new CommandFailed(`fio: ${dev.name}: direct=1 on a file of ext2/ext3 is not modelled (O_DIRECT through the file system)`);
+        if (job.options.ddirs.trim) throw new CommandFailed(`fio: ${dev.name}: trim on a file (punch hole) is not modelled`);
+      }
     }
     for (const f of files.values()) {
       const opened = yield* this.openForWrite(f.name, thread, 'fio', false);
@@ -374,11 +380,14 @@ export class ShellRun {
       f.inode = opened.inode;
     }
     for (const job of run.jobs) {
-      const f = job.dev;
-      if (!(f instanceof FileTarget) || !job.options.ddirs.read) continue;
-      // "Laying out IO file": fio writes a file shorter than the job's region before the job.
-      const end = job.regionStart + job.regionBytes;
-      for (let off = f.inode!.size; off < end; off += IO_BUF) yield* this.fsCall(() => f.fs!.write(thread, f.inode!, off, Math.min(IO_BUF, end - off), this.pid), 'fio');
+      if (!job.options.ddirs.read) continue;
+      for (const file of job.files) {
+        const f = file.dev;
+        if (!(f instanceof FileTarget)) continue;
+        // "Laying out IO file": fio writes a file shorter than the job's region before the job.
+        const end = file.regionStart + file.regionBytes;
+        for (let off = f.inode!.size; off < end; off += IO_BUF) yield* this.fsCall(() => f.fs!.write(thread, f.inode!, off, Math.min(IO_BUF, end - off), this.pid), 'fio');
+      }
     }
     const t0 = env.sim.now;
     yield run.start();
@@ -387,9 +396,58 @@ export class ShellRun {
     return `${fioText(doc, run.reports().map((rep) => rep.stats.jobs))}\n`;
   }
 
+  /**
+   * fio's job setup on this machine: what depends on the machine's state (opendir's directory,
+   * the files' lengths) can only be checked now; fio reports it and exits 1.
+   */
+  private fioSetup(make: () => FioRun): FioRun {
+    try {
+      return make();
+    } catch (err) {
+      if (err instanceof InputError) throw new CommandFailed(`fio: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** The inode at an absolute path, from the mounted file systems' tables (no I/O: fio's setup stat()s from the dcache). */
+  private inodeAt(path: string): { fs: Ext2Mount; inode: Inode } | null {
+    const at = this.locate(path);
+    if (at === null) return null;
+    let inode = at.m.fs.inode(2);
+    for (const part of at.rel.split('/').filter((x) => x !== '')) {
+      const ino = inode.entries?.get(part);
+      if (ino === undefined) return null;
+      inode = at.m.fs.inode(ino);
+    }
+    return { fs: at.m.fs, inode };
+  }
+
+  /** fio's opendir: the regular files under `dir`, recursively (filesetup.c recurse_dir), in name order. */
+  private listFiles(dir: string): { name: string; bytes: number }[] | null {
+    const top = this.inodeAt(dir);
+    if (top === null || !top.inode.dir) return null;
+    const out: { name: string; bytes: number }[] = [];
+    const walk = (path: string, d: Inode) => {
+      for (const name of [...d.entries!.keys()].sort()) {
+        const child = top.fs.inode(d.entries!.get(name)!);
+        const full = `${path === '/' ? '' : path}/${name}`;
+        if (child.dir) walk(full, child);
+        else out.push({ name: full, bytes: child.size });
+      }
+    };
+    walk(dir, top.inode);
+    return out;
+  }
+
+  /** An existing regular file's length, or null for a file fio will create. */
+  private existingLength(path: string): number | null {
+    const f = this.inodeAt(path);
+    return f === null || f.inode.dir ? null : f.inode.size;
+  }
+
   private *dd(o: DdOptions, thread: Thread | null, r: ShellCommandResult): ProcessGenerator<string> {
     const env = this.env;
-    const isFile = (p: string) => p !== '/dev/zero' && p !== '/dev/null' && this.device(p) === undefined;
+    const isFile = (p: string) => p !== '/dev/zero' && p !== '/dev/urandom' && p !== '/dev/null' && this.device(p) === undefined;
     if (!isFile(o.if) && !isFile(o.of)) {
       // Device to device: the dd workload itself.
       const run = new DdRun({ sim: env.sim, cpus: env.cpus, resolveFile: (n) => env.resolveFile(n), pageCache: env.pageCache, cpuNsPerIo: env.cpuNsPerIo, copyNsPerByte: env.copyNsPerByte, source: env.source, warn: env.warn }, o);
@@ -404,11 +462,14 @@ export class ShellRun {
     }
     const bs = o.ibs;
     const input = isFile(o.if) ? yield* this.openExisting(o.if, thread, `dd: failed to open '${o.if}'`) : null;
-    const inDev = input === null && o.if !== '/dev/zero' ? this.device(o.if)! : null;
+    const inDev = input === null && o.if !== '/dev/zero' && o.if !== '/dev/urandom' ? this.device(o.if)! : null;
+    // What each block holds for writeback: zeros from /dev/zero; else unique data (the content
+    // of a file or a device read is not followed).
+    const payload = o.if === '/dev/zero' ? ZERO_PAYLOAD : null;
     const output = isFile(o.of) ? yield* this.openForWrite(o.of, thread, `dd: failed to open '${o.of}'`, !o.conv.has('notrunc')) : null;
     const outDev = output === null && o.of !== '/dev/null' ? this.device(o.of)! : null;
     const limit = o.count ?? Infinity;
-    if (!Number.isFinite(limit) && input === null && inDev === null) throw new CommandFailed('dd: count= is needed when copying /dev/zero to a file (the file system would fill up)');
+    if (!Number.isFinite(limit) && input === null && inDev === null) throw new CommandFailed(`dd: count= is needed when copying ${o.if} to a file (the file system would fill up)`);
     const syncWrites = o.oflag.has('sync') || o.oflag.has('dsync');
     let full = 0;
     let partial = 0;
@@ -432,12 +493,12 @@ export class ShellRun {
       yield* this.cpu(thread, env.cpuNsPerIo);
       try {
         if (output !== null) {
-          yield* output.fs.write(thread, output.inode, (o.seek + i) * bs, n, this.pid);
+          yield* output.fs.write(thread, output.inode, (o.seek + i) * bs, n, this.pid, payload);
           if (syncWrites) yield* output.fs.fsync(thread, output.inode);
         } else if (outDev !== null) {
           // As DdRun: the write is cut short at the device's end, then ENOSPC.
           const room = Math.max(0, outDev.sizeSectors * 512 - (o.seek + i) * bs);
-          if (room > 0) yield* env.pageCache(outDev).write(thread, (o.seek + i) * bs, Math.min(n, room));
+          if (room > 0) yield* env.pageCache(outDev).write(thread, (o.seek + i) * bs, Math.min(n, room), payload);
           if (room < n) {
             shortWrite = room;
             failure = `dd: error writing '${o.of}': No space left on device`;

@@ -20,6 +20,8 @@ function parseCorpusFile(text: string) {
   const lines = text.split('\n');
   const devices = /^# devices: (.*)$/m.exec(text)?.[1].trim().split(/\s+/) ?? [];
   const refused = /^# expect: refused (.*)$/m.exec(text)?.[1];
+  // Format-time choices the tables do not carry (`# params: key=value ...`, scenario params).
+  const params = Object.fromEntries((/^# params: (.*)$/m.exec(text)?.[1].trim().split(/\s+/) ?? []).map((kv) => kv.split('=')).map(([k, v]) => [k, Number.isNaN(Number(v)) ? v : Number(v)]));
   const tables: Table[] = [];
   let current: Table | null = null;
   lines.forEach((line, i) => {
@@ -37,11 +39,11 @@ function parseCorpusFile(text: string) {
     }
     current!.text += `${line}\n`;
   });
-  return { devices, refused, tables };
+  return { devices, refused, tables, params };
 }
 
 function load(file: string) {
-  const { devices, refused, tables } = parseCorpusFile(readFileSync(join(DIR, file), 'utf8'));
+  const { devices, refused, tables, params } = parseCorpusFile(readFileSync(join(DIR, file), 'utf8'));
   const sim = new Simulation({ seed: 1 });
   const byName = new Map<string, BlockDevice>();
   const byNumber = new Map<string, string>();
@@ -56,7 +58,7 @@ function load(file: string) {
     return byName.get(name);
   };
   for (const t of tables) {
-    const ctx: TargetContext = { sim, cpus: null, params: {}, deviceName: t.name, lookupDevice };
+    const ctx: TargetContext = { sim, cpus: null, params, deviceName: t.name, lookupDevice };
     byName.set(t.name, createMappedDevice(ctx, t.text, { file, line: t.firstLine }));
   }
   return { refused, tables, byName, sim };
@@ -65,7 +67,7 @@ function load(file: string) {
 describe('dm/corpus: the kernel documentation tables load unchanged', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.table')).sort();
   it('has a file for each documented target dmsim has', () => {
-    expect(files).to.include.members(['linear.table', 'zero.table', 'snapshot.table', 'striped.table', 'delay.table', 'flakey.table']);
+    expect(files).to.include.members(['linear.table', 'zero.table', 'snapshot.table', 'striped.table', 'delay.table', 'flakey.table', 'clone.table', 'vdo.table']);
   });
   for (const file of files) {
     it(file, () => {

@@ -126,9 +126,20 @@ describe('workload/fio/logs', () => {
   it('bad values are located errors', () => {
     const e = err('[j]\nwrite_bw_log=x\nlog_avg_msec=-1\n');
     expect([e.file, e.line, e.field]).to.deep.equal(['x.fio', 3, 'log_avg_msec']);
-    const f = err('[j]\nrw=write\nwrite_iops_log=x\n');
-    expect([f.file, f.line, f.field]).to.deep.equal(['x.fio', 3, 'write_iops_log']);
-    expect(f.message).to.match(/log_avg_msec/);
-    expect(err('[j]\nwrite_lat_log\n').field).to.equal('write_lat_log');
+  });
+
+  it('log_avg_msec=0 (fio\'s default): one line per I/O, as fio\'s per_unit_log writes them', () => {
+    runFio(`[j]\nfilename=sda\nrw=write\nbs=4k\nioengine=psync\ndirect=1\nsize=64k\nwrite_bw_log=${dir}/u\nwrite_iops_log=${dir}/u\nwrite_lat_log=${dir}/u\nlog_offset=1\n`, { serviceNs: SERVICE_NS });
+    const lines = (kind: string) => readFileSync(join(dir, `u_${kind}.1.log`), 'utf8').trim().split('\n');
+    // The k-th write completes at k x 101 us (1 us of fio, 100 us of service): ms truncated, the offset of the write, bs, prio 0.
+    const at = (k: number, value: number) => `${Math.floor((k * PER_IO_NS) / 1e6)}, ${value}, 1, 4096, ${(k - 1) * 4096}, 0`;
+    const ks = Array.from({ length: 16 }, (_, i) => i + 1);
+    expect(lines('iops')).to.deep.equal(ks.map((k) => at(k, 1)));
+    expect(lines('lat')).to.deep.equal(ks.map((k) => at(k, SERVICE_NS)));
+    expect(lines('clat')).to.deep.equal(ks.map((k) => at(k, SERVICE_NS)));
+    // add_bw_sample: bytes x 10^6 / clat ns.
+    expect(lines('bw')).to.deep.equal(ks.map((k) => at(k, Math.floor((4096 * 1e6) / SERVICE_NS))));
+    // psync: no submission latency, an empty slat log.
+    expect(readFileSync(join(dir, 'u_slat.1.log'), 'utf8')).to.equal('');
   });
 });

@@ -161,9 +161,21 @@ describe('workload/fio: options that change the I/O', () => {
     expect(fail(`${base}[j]\nioengine=io_uring_cmd`)).to.match(/io_uring_cmd sends NVMe passthrough commands: sda is not an NVMe namespace/);
   });
 
+  it('rate_min: after the 2 s settle, a rate_cycle window below the minimum ends the job with EIO (backend.c check_min_rate)', () => {
+    const below = runFio(`${base}[j]\nrw=write\nbs=4k\nsize=8m\nrate=1m\nratemin=2m`);
+    expect(below.json.jobs[0].error).to.equal(5);
+    expect(below.warnings).to.have.length(1);
+    // 1 MiB/s against 2 MiB/s: the first whole window after the settle (2 s + 1 s) fails.
+    expect(below.warnings[0]).to.match(/^j: rate_min=2097152B\/s not met, got 10\d\d\d\d\dB\/s$/);
+    expect(below.sim.now / 1e9).to.be.within(3, 3.1);
+    const above = runFio(`${base}[j]\nrw=write\nbs=4k\nsize=4m\nrate=1m\nrate_min=512k\nrate_cycle=500`);
+    expect([above.json.jobs[0].error, above.warnings, above.json.jobs[0].write.io_bytes]).to.deep.equal([0, [], 4 * 2 ** 20]);
+    const iops = runFio(`${base}[j]\nrw=write\nbs=4k\nsize=8m\nrate_iops=100\nrate_iops_min=200`);
+    expect(iops.warnings[0]).to.match(/^j: rate_iops_min=200 not met, got (99|100|101) IOPS$/);
+  });
+
   it('refuses what it does not model with the line and the reason', () => {
     expect(fail(`${base}[j]\nzonemode=zbd`)).to.match(/^test\.fio:5: zonemode: zonemode=zbd: zoned block devices are not modelled/);
-    expect(fail(`${base}[j]\nnrfiles=4`)).to.match(/^test\.fio:5: nrfiles: nrfiles=4: several files per job are not modelled/);
     expect(fail(`${base}[j]\nflow=2`)).to.match(/^test\.fio:5: flow: option 'flow' is not modelled by dmsim: flow control between jobs/);
   });
 });

@@ -35,6 +35,26 @@ describe('workload/shell: fio with directory= / filename= on a mounted file syst
     expect(cmds[2].output).to.match(/^w: \(groupid=0, jobs=1\)/);
   });
 
+  it('nrfiles=4 with filesize= makes four files of the file system; opendir= then reads every file under the directory, whole', () => {
+    const r = runScenario(
+      scenario(
+        'mkfs.ext2 -q /dev/vg/vol\nmount /dev/vg/vol /mnt\nmkdir /mnt/d\n' +
+          'fio --name=w --directory=/mnt/d --nrfiles=4 --filesize=1m --rw=write --bs=64k --end_fsync=1\n' +
+          'fio --name=r --opendir=/mnt/d --rw=read --bs=64k --file_service_type=sequential\n' +
+          'fio --name=z --opendir=/mnt/d --rw=randread --bs=4k --size=2m\n' +
+          'fio --name=e --opendir=/mnt/nothere --rw=read',
+      ),
+    );
+    const cmds = r.toJSON().commands as Cmd[];
+    expect(cmds.map((c) => c.exit_status)).to.deep.equal([0, 0, 0, 0, 0, 0, 1]);
+    // size = nrfiles x filesize when not given (setup_files).
+    expect(cmds[3].fio![0].write.io_bytes).to.equal(4 * 2 ** 20);
+    // opendir found the four files and read each once (their lengths sum to 4 MiB; nothing laid out again).
+    expect(cmds[4].fio![0].read.io_bytes).to.equal(4 * 2 ** 20);
+    expect(cmds[5].fio![0].read.io_bytes).to.equal(2 * 2 ** 20);
+    expect(cmds[6].output).to.match(/^fio: <scenario>:\d+: opendir: opendir=\/mnt\/nothere: no mounted file system holds that directory/);
+  });
+
   it('a read job on a new file lays it out first, as fio does; direct=1 on a file is refused with fio\'s name', () => {
     const r = runScenario(scenario('mkfs.ext2 -q /dev/vg/vol\nmount /dev/vg/vol /mnt\nfio --name=r --filename=/mnt/data --rw=randread --size=4m\nfio --name=d --filename=/mnt/data --direct=1 --size=4m'));
     const cmds = r.toJSON().commands as Cmd[];
