@@ -8,7 +8,9 @@
 // (bin/ts-hooks.mjs; not tsx, whose keepNames makes the engine's hot classes ten times
 // slower to construct). Registering them where they already are is harmless: the first hook
 // in the chain answers for .ts files.
+import { existsSync } from 'node:fs';
 import { register } from 'node:module';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 let registered = false;
@@ -18,11 +20,7 @@ async function loadRunner(modulePath, exportName) {
   const key = `${modulePath}#${exportName}`;
   let fn = runners.get(key);
   if (fn) return fn;
-  if (!registered) {
-    register('../../bin/ts-hooks.mjs', import.meta.url);
-    registered = true;
-  }
-  const mod = await import(pathToFileURL(modulePath).href);
+  const mod = await import(pathToFileURL(runnable(modulePath)).href);
   fn = mod[exportName];
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).filter((name) => typeof mod[name] === 'function');
@@ -33,6 +31,28 @@ async function loadRunner(modulePath, exportName) {
   }
   runners.set(key, fn);
   return fn;
+}
+
+/**
+ * The file to import for a runner module: its copy in the prebuilt JavaScript mirror when this
+ * process was started from one (bin/dmsim.js sets the global; bin/js-mirror.mjs, keyed by the
+ * hash of every source, so the copy is of these very sources), else the source itself through
+ * the TypeScript hooks. A runner outside the mirrored folders runs from its source.
+ */
+function runnable(modulePath) {
+  const mirror = globalThis[Symbol.for('dmsim.jsMirror')];
+  if (mirror !== undefined) {
+    const rel = path.relative(mirror.root, modulePath);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+      const copy = path.join(mirror.dir, rel.replace(/\.ts$/, '.js'));
+      if (existsSync(copy)) return copy;
+    }
+  }
+  if (!registered) {
+    register('../../bin/ts-hooks.mjs', import.meta.url);
+    registered = true;
+  }
+  return modulePath;
 }
 
 /** task: { module: absolute path, exportName, params, seed } -> the runner's metrics. */
