@@ -3,12 +3,16 @@
 // plan and marker files), and the speedup of a 32-point sweep run as 1, 2 and 4 concurrent
 // shards on this machine against the ideal min(N, cores). Shards run one thread each (what a
 // Slurm task with one CPU gets). Each configuration runs REPEATS times, interleaved; the best
-// counts (the machine is shared: the best run is the least disturbed one).
+// counts (the machine is shared: the best run is the least disturbed one). The points are
+// M/M/1 runs of the library's own runner (kernel-lib/sim/mmc-queue.ts), as long as
+// calibrated. Shards run from the prebuilt JavaScript mirror (bin/js-mirror.mjs);
+// `DMSIM_NO_JS_MIRROR=1 make bench` measures them through the TypeScript loader instead.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { simulateMmcWait } from '../kernel-lib/sim/mmc-queue.js';
 import { burn } from '../test/analysis/fixtures/burn-helper.js';
 
 const run$ = promisify(execFile);
@@ -17,25 +21,37 @@ const POINTS = 32;
 const POINT_MS = 250;
 const REPEATS = 2;
 
-/**
- * Iterations of the burn fixture that take about POINT_MS of CPU here. CPU time, not wall
- * time: on a loaded machine a wall-clock calibration makes the points far shorter than meant.
- */
-function calibrate(): number {
-  burn(1, 200_000);
+/** Fastest CPU milliseconds of `f` over five calls. */
+function cpuMs(f: () => void): number {
   let fastest = Infinity;
   for (let i = 0; i < 5; i++) {
     const start = process.cpuUsage();
-    burn(2, 500_000);
+    f();
     const used = process.cpuUsage(start);
     fastest = Math.min(fastest, (used.user + used.system) / 1000);
   }
-  return Math.round((500_000 * POINT_MS) / fastest);
+  return fastest;
 }
 
-function specFile(dir: string, iterations: number, points: number): string {
+/**
+ * Iterations of the burn fixture, and M/M/1 customers, that take about POINT_MS of CPU here.
+ * CPU time, not wall time: on a loaded machine a wall-clock calibration makes the points far
+ * shorter than meant.
+ */
+function calibrate(): { iterations: number; customers: number } {
+  burn(1, 200_000);
+  const iterations = Math.round((500_000 * POINT_MS) / cpuMs(() => burn(2, 500_000)));
+  const mm1 = (customers: number) => simulateMmcWait({ servers: 1, rho: 0.5, serviceTimeNs: 1e6, customers }, 1);
+  mm1(50_000);
+  const customers = Math.round((100_000 * POINT_MS) / cpuMs(() => mm1(100_000)));
+  return { iterations, customers };
+}
+
+/** `points` M/M/1 runs (utilisation 0.5 to 0.81) of `customers` each. */
+function specFile(dir: string, customers: number, points: number): string {
   const file = path.join(dir, 'bench.yaml');
-  fs.writeFileSync(file, `runner: { module: test/analysis/fixtures/burn.ts }\nparams: { iterations: ${iterations} }\ngrid:\n  x: [${Array.from({ length: points }, (_, i) => i).join(', ')}]\nseed: 5\n`);
+  const rho = Array.from({ length: points }, (_, i) => (0.5 + i / 100).toFixed(2)).join(', ');
+  fs.writeFileSync(file, `runner: { module: kernel-lib/sim/mmc-queue.ts, export: mmcPoint }\nparams: { servers: 1, serviceTimeNs: 1000000, customers: ${customers} }\ngrid:\n  rho: [${rho}]\nseed: 5\n`);
   return file;
 }
 
@@ -75,26 +91,33 @@ async function timeShards(spec: string, shards: number, cpu?: number[]): Promise
 }
 
 /**
- * A shard's cost beyond its runs: a one-point shard whose run is cached, and Node with the
- * TypeScript loader and nothing else (not `dmsim --help`, which loads every command's module).
+ * A shard's cost beyond its runs: a one-point shard whose run is cached, Node with the
+ * TypeScript loader and nothing else (not `dmsim --help`, which loads every command's module),
+ * and Node alone. A shard runs from the prebuilt JavaScript mirror (bin/js-mirror.mjs).
  */
-async function overhead(spec: string): Promise<{ shardMs: number; startMs: number }> {
+async function overhead(spec: string): Promise<{ shardMs: number; shardCpuMs: number; startMs: number; bareMs: number }> {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'dmsim-bench-shard-'));
   const env = { ...process.env, DMSIM_CACHE_DIR: path.join(dir, 'cache'), DMSIM_SWEEP_DIR: path.join(dir, 'jobs') };
+  let cpuMs = Infinity;
   const once = async (args: string[]) => {
     const start = performance.now();
+    const cpuBefore = childCpuSeconds();
     await run$(process.execPath, args, { cwd: ROOT, env });
+    if (args[0] === 'bin/dmsim.js') cpuMs = Math.min(cpuMs, (childCpuSeconds() - cpuBefore) * 1000);
     return performance.now() - start;
   };
   try {
-    await once(['bin/dmsim.js', 'sweep', spec, '--shard', '0/1', '--workers', '1']); // fills the cache
+    // Fills the cache (and builds the JavaScript mirror of the sources if there is none yet).
+    await once(['bin/dmsim.js', 'sweep', spec, '--shard', '0/1', '--workers', '1']);
     let shardMs = Infinity;
     let startMs = Infinity;
+    let bareMs = Infinity;
     for (let i = 0; i < 3; i++) {
       shardMs = Math.min(shardMs, await once(['bin/dmsim.js', 'sweep', spec, '--shard', '0/1', '--workers', '1']));
       startMs = Math.min(startMs, await once(['--import', './bin/register-ts.mjs', '-e', '0']));
+      bareMs = Math.min(bareMs, await once(['-e', '0']));
     }
-    return { shardMs, startMs };
+    return { shardMs, shardCpuMs: cpuMs, startMs, bareMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -104,9 +127,9 @@ export async function run(): Promise<object[]> {
   const cores = availableParallelism();
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'dmsim-bench-spec-'));
   try {
-    const iterations = calibrate();
-    const { shardMs, startMs } = await overhead(specFile(dir, 1000, 1));
-    const spec = specFile(dir, iterations, POINTS);
+    const { iterations, customers } = calibrate();
+    const { shardMs, shardCpuMs, startMs, bareMs } = await overhead(specFile(dir, 1000, 1));
+    const spec = specFile(dir, customers, POINTS);
     const counts = [1, 2, 4];
     const best = counts.map(() => Infinity);
     const cpu = counts.map(() => [] as number[]);
@@ -118,10 +141,13 @@ export async function run(): Promise<object[]> {
       bare1 = Math.min(bare1, await bareProcesses(1, bareWork));
       bare2 = Math.min(bare2, await bareProcesses(2, bareWork));
     }
-    const context = { points: POINTS, point_ms: POINT_MS, cores, best_of: REPEATS, load_average_1min: Number(loadavg()[0]!.toFixed(2)) };
+    const loader = process.env.DMSIM_NO_JS_MIRROR ? 'typescript-loader' : 'js-mirror';
+    const context = { points: POINTS, point_ms: POINT_MS, customers, cores, best_of: REPEATS, shards_run_from: loader, load_average_1min: Number(loadavg()[0]!.toFixed(2)) };
     const out: object[] = [
-      { name: 'shard.overhead_cached_shard', value: Math.round(shardMs), unit: 'ms', note: 'a one-point shard whose run is cached: start, load, plan, markers', cores },
-      { name: 'shard.overhead_node_start', value: Math.round(startMs), unit: 'ms', note: 'Node and the TypeScript loader alone (node --import ./bin/register-ts.mjs -e 0)', cores },
+      { name: 'shard.overhead_cached_shard', value: Math.round(shardMs), unit: 'ms', note: 'a one-point shard whose run is cached: start, load, plan, markers', cores, shards_run_from: loader },
+      { name: 'shard.overhead_cached_shard_cpu', value: Math.round(shardCpuMs), unit: 'cpu-ms', note: 'the same, CPU time (user + system, with its children)', cores, shards_run_from: loader },
+      { name: 'shard.overhead_node_start', value: Math.round(startMs), unit: 'ms', note: 'Node and the TypeScript loader alone (node --import ./bin/register-ts.mjs -e 0), which a shard no longer loads (bin/js-mirror.mjs)', cores },
+      { name: 'shard.overhead_node_bare', value: Math.round(bareMs), unit: 'ms', note: 'Node alone (node -e 0)', cores },
     ];
     for (const [i, n] of counts.entries()) {
       const speedup = best[0]! / best[i]!;

@@ -3,13 +3,16 @@
 // its own, a second Node environment that also starts esbuild's service and transforms every
 // module: about 0.3 CPU s per process, as much as the rest of a short sweep shard's start-up.
 //
-// The mirror is every .ts/.js file of MIRRORED, transpiled one file each (no bundling: module
-// identities, file layout and relative imports stay as in the sources) into
-// .cache/js/KEY/, where KEY hashes every one of those sources (path and content), the build
-// options, esbuild's version and the project's own path. A process computes KEY from the
-// sources each time it starts, so a mirror of other sources is never used: an edited, added
-// or removed file is another KEY, and a new mirror is built (on first use, or by `make setup`).
-// Built in a private folder and renamed into place, so a concurrent shard sees none or all.
+// The mirror is every .ts/.js file of kernel-lib, transpiled one file each (no bundling:
+// module identities, file layout and relative imports stay as in the sources) into
+// .cache/js/KEY/kernel-lib/, where KEY hashes every one of those sources (path and content),
+// the build options, esbuild's version and the project's own path. A process computes KEY
+// from the sources each time it starts, so a mirror of other sources is never used: an
+// edited, added or removed file is another KEY, and a new mirror is built (on first use, or by
+// `make setup`). Built in a private folder and renamed into place, so a concurrent shard sees
+// none or all. Only kernel-lib, where the sweep runners live (scenarios, M/M/c): a runner
+// elsewhere (a test's fixture, a study's own file) runs from its source through the loader,
+// and editing a test or a notebook does not cost a new mirror.
 //
 // Used by `dmsim sweep` (bin/dmsim.js), whose shards are the short processes that pay most
 // for start-up. kernel-lib/analysis/module-location.ts is told where the sources are
@@ -21,8 +24,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Folders transpiled: the library, and where tests and benchmarks keep sweep runners. */
-export const MIRRORED = ['kernel-lib', 'test', 'bench'];
+/** Folders transpiled. */
+export const MIRRORED = ['kernel-lib'];
 /**
  * When a new mirror is built, older ones are removed once unused this long (a process still
  * running from one may import more of it), keeping the newest few.

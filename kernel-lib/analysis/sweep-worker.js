@@ -37,7 +37,7 @@ async function loadRunner(modulePath, exportName) {
  * The file to import for a runner module: its copy in the prebuilt JavaScript mirror when this
  * process was started from one (bin/dmsim.js sets the global; bin/js-mirror.mjs, keyed by the
  * hash of every source, so the copy is of these very sources), else the source itself through
- * the TypeScript hooks. A runner outside the mirrored folders runs from its source.
+ * the TypeScript hooks. A runner outside kernel-lib runs from its source.
  */
 function runnable(modulePath) {
   const mirror = globalThis[Symbol.for('dmsim.jsMirror')];

@@ -37,20 +37,19 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
     for (const dir of ['bin', 'kernel-lib']) fs.cpSync(path.join(ROOT, dir), path.join(copy, dir), { recursive: true });
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(copy, 'package.json'));
     fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(copy, 'node_modules'));
-    // A model file and a runner outside kernel-lib that reports it, and where it was loaded from.
+    // A model file, and a runner that reports it and where it was loaded from.
     fs.writeFileSync(probe(), 'export const PROBE = 1;\n');
-    fs.mkdirSync(path.join(copy, 'test', 'probe'), { recursive: true });
     fs.writeFileSync(
-      path.join(copy, 'test', 'probe', 'runner.ts'),
+      path.join(copy, 'kernel-lib', 'sim', 'zz-probe-runner.ts'),
       [
-        "import { PROBE } from '../../kernel-lib/base/zz-probe.js';",
+        "import { PROBE } from '../base/zz-probe.js';",
         'export function run(params: Record<string, unknown>): Record<string, number | boolean> {',
         "  return { probe: PROBE + Number(params.x) * 0, from_mirror: import.meta.url.includes('/.cache/js/') };",
         '}',
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(path.join(copy, 'probe.yaml'), 'runner: { module: test/probe/runner.ts }\ngrid:\n  x: [0, 1]\nseed: 1\nmetrics: [probe, from_mirror]\n');
+    fs.writeFileSync(path.join(copy, 'probe.yaml'), 'runner: { module: kernel-lib/sim/zz-probe-runner.ts }\ngrid:\n  x: [0, 1]\nseed: 1\nmetrics: [probe, from_mirror]\n');
     env = { DMSIM_CACHE_DIR: path.join(copy, 'cache'), DMSIM_SWEEP_DIR: path.join(copy, 'jobs') };
   });
   after(() => fs.rmSync(copy, { recursive: true, force: true }));
@@ -88,8 +87,8 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
     // The same sweep through the loader: the same runs (found in the cache under the same keys).
     expect(await table({ DMSIM_NO_JS_MIRROR: '1' })).to.deep.equal(['0 2 true', '1 2 true']);
 
-    // A file added anywhere in the mirrored folders is another mirror too.
-    fs.writeFileSync(path.join(copy, 'test', 'probe', 'unrelated.ts'), 'export const unrelated = 0;\n');
+    // A file added anywhere in kernel-lib is another mirror too.
+    fs.writeFileSync(path.join(copy, 'kernel-lib', 'cli', 'zz-unrelated.ts'), 'export const unrelated = 0;\n');
     await table();
     expect(mirrors()).to.have.length(3);
   });
