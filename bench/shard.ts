@@ -3,16 +3,15 @@
 // plan and marker files), and the speedup of a 32-point sweep run as 1, 2 and 4 concurrent
 // shards on this machine against the ideal min(N, cores). Shards run one thread each (what a
 // Slurm task with one CPU gets). Each configuration runs REPEATS times, interleaved; the best
-// counts (the machine is shared: the best run is the least disturbed one). The points are
-// M/M/1 runs of the library's own runner (kernel-lib/sim/mmc-queue.ts), as long as
-// calibrated. Shards run from the prebuilt JavaScript mirror (bin/js-mirror.mjs);
+// counts (the machine is shared: the best run is the least disturbed one). The points burn
+// CPU (test/analysis/fixtures/burn.ts): what is measured is sharding, not a model's own
+// warm-up in each process. Shards run from the prebuilt JavaScript mirror (bin/js-mirror.mjs);
 // `DMSIM_NO_JS_MIRROR=1 make bench` measures them through the TypeScript loader instead.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { simulateMmcWait } from '../kernel-lib/sim/mmc-queue.js';
 import { burn } from '../test/analysis/fixtures/burn-helper.js';
 
 const run$ = promisify(execFile);
@@ -21,37 +20,25 @@ const POINTS = 32;
 const POINT_MS = 250;
 const REPEATS = 2;
 
-/** Fastest CPU milliseconds of `f` over five calls. */
-function cpuMs(f: () => void): number {
+/**
+ * Iterations of the burn fixture that take about POINT_MS of CPU here. CPU time, not wall
+ * time: on a loaded machine a wall-clock calibration makes the points far shorter than meant.
+ */
+function calibrate(): number {
+  burn(1, 200_000);
   let fastest = Infinity;
   for (let i = 0; i < 5; i++) {
     const start = process.cpuUsage();
-    f();
+    burn(2, 500_000);
     const used = process.cpuUsage(start);
     fastest = Math.min(fastest, (used.user + used.system) / 1000);
   }
-  return fastest;
+  return Math.round((500_000 * POINT_MS) / fastest);
 }
 
-/**
- * Iterations of the burn fixture, and M/M/1 customers, that take about POINT_MS of CPU here.
- * CPU time, not wall time: on a loaded machine a wall-clock calibration makes the points far
- * shorter than meant.
- */
-function calibrate(): { iterations: number; customers: number } {
-  burn(1, 200_000);
-  const iterations = Math.round((500_000 * POINT_MS) / cpuMs(() => burn(2, 500_000)));
-  const mm1 = (customers: number) => simulateMmcWait({ servers: 1, rho: 0.5, serviceTimeNs: 1e6, customers }, 1);
-  mm1(50_000);
-  const customers = Math.round((100_000 * POINT_MS) / cpuMs(() => mm1(100_000)));
-  return { iterations, customers };
-}
-
-/** `points` M/M/1 runs (utilisation 0.5 to 0.81) of `customers` each. */
-function specFile(dir: string, customers: number, points: number): string {
+function specFile(dir: string, iterations: number, points: number): string {
   const file = path.join(dir, 'bench.yaml');
-  const rho = Array.from({ length: points }, (_, i) => (0.5 + i / 100).toFixed(2)).join(', ');
-  fs.writeFileSync(file, `runner: { module: kernel-lib/sim/mmc-queue.ts, export: mmcPoint }\nparams: { servers: 1, serviceTimeNs: 1000000, customers: ${customers} }\ngrid:\n  rho: [${rho}]\nseed: 5\n`);
+  fs.writeFileSync(file, `runner: { module: test/analysis/fixtures/burn.ts }\nparams: { iterations: ${iterations} }\ngrid:\n  x: [${Array.from({ length: points }, (_, i) => i).join(', ')}]\nseed: 5\n`);
   return file;
 }
 
@@ -127,9 +114,9 @@ export async function run(): Promise<object[]> {
   const cores = availableParallelism();
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'dmsim-bench-spec-'));
   try {
-    const { iterations, customers } = calibrate();
+    const iterations = calibrate();
     const { shardMs, shardCpuMs, startMs, bareMs } = await overhead(specFile(dir, 1000, 1));
-    const spec = specFile(dir, customers, POINTS);
+    const spec = specFile(dir, iterations, POINTS);
     const counts = [1, 2, 4];
     const best = counts.map(() => Infinity);
     const cpu = counts.map(() => [] as number[]);
@@ -142,7 +129,7 @@ export async function run(): Promise<object[]> {
       bare2 = Math.min(bare2, await bareProcesses(2, bareWork));
     }
     const loader = process.env.DMSIM_NO_JS_MIRROR ? 'typescript-loader' : 'js-mirror';
-    const context = { points: POINTS, point_ms: POINT_MS, customers, cores, best_of: REPEATS, shards_run_from: loader, load_average_1min: Number(loadavg()[0]!.toFixed(2)) };
+    const context = { points: POINTS, point_ms: POINT_MS, cores, best_of: REPEATS, shards_run_from: loader, load_average_1min: Number(loadavg()[0]!.toFixed(2)) };
     const out: object[] = [
       { name: 'shard.overhead_cached_shard', value: Math.round(shardMs), unit: 'ms', note: 'a one-point shard whose run is cached: start, load, plan, markers', cores, shards_run_from: loader },
       { name: 'shard.overhead_cached_shard_cpu', value: Math.round(shardCpuMs), unit: 'cpu-ms', note: 'the same, CPU time (user + system, with its children)', cores, shards_run_from: loader },

@@ -10,11 +10,11 @@ import { pathToFileURL } from 'node:url';
 const args = process.argv.slice(2);
 let main;
 if (args[0] === 'sweep' && !process.env.DMSIM_NO_JS_MIRROR) {
-  const { ensureMirror, MIRROR_GLOBAL, ROOT } = await import('./js-mirror.mjs');
+  const { ensureMirror, mirrorRunner, MIRROR_GLOBAL, ROOT } = await import('./js-mirror.mjs');
   const dir = ensureMirror();
   if (dir !== null) {
-    // Where a sweep's runner modules are found (kernel-lib/analysis/sweep-worker.js).
-    globalThis[MIRROR_GLOBAL] = { root: ROOT, dir };
+    // How kernel-lib/analysis/sweep-worker.js finds a runner module's copy in the mirror.
+    globalThis[MIRROR_GLOBAL] = { runner: (modulePath) => mirrorRunner(ROOT, dir, modulePath) };
     ({ main } = await import(pathToFileURL(`${dir}/kernel-lib/cli/main.js`).href));
   }
 }

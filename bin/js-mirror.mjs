@@ -10,9 +10,9 @@
 // from the sources each time it starts, so a mirror of other sources is never used: an
 // edited, added or removed file is another KEY, and a new mirror is built (on first use, or by
 // `make setup`). Built in a private folder and renamed into place, so a concurrent shard sees
-// none or all. Only kernel-lib, where the sweep runners live (scenarios, M/M/c): a runner
-// elsewhere (a test's fixture, a study's own file) runs from its source through the loader,
-// and editing a test or a notebook does not cost a new mirror.
+// none or all. Only kernel-lib, so editing a test or a notebook costs no new mirror; a sweep
+// runner elsewhere in the project (a test's fixture, a study's own module) is bundled into
+// the mirror when first run, checked against the hashes of the files it bundles (mirrorRunner).
 //
 // Used by `dmsim sweep` (bin/dmsim.js), whose shards are the short processes that pay most
 // for start-up. kernel-lib/analysis/module-location.ts is told where the sources are
@@ -33,7 +33,7 @@ export const MIRRORED = ['kernel-lib'];
 const KEEP_UNUSED_MS = 3600 * 1000;
 const KEEP_NEWEST = 3;
 
-/** The global through which a process started from a mirror finds it: { root, dir }. */
+/** The global through which a process started from a mirror finds its runners there: { runner(modulePath) }. */
 export const MIRROR_GLOBAL = Symbol.for('dmsim.jsMirror');
 
 /** The checkout this file belongs to. */
@@ -176,6 +176,52 @@ function removeOldMirrors(parent, keep) {
   for (const [i, { dir, mtime }] of others.entries()) {
     if (i >= KEEP_NEWEST - 1 && now - mtime > KEEP_UNUSED_MS) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A sweep runner outside kernel-lib (a test's fixture, a study's own module) in the mirror:
+ * bundled with what it imports from outside kernel-lib, its imports of kernel-lib left to the
+ * mirror's files, at the same place relative to the mirror as the source to the project, with
+ * beside it the hash of each file bundled. Used while those hashes hold, rebuilt when not;
+ * null for a module outside the project (it then runs from its source through the loader).
+ */
+export function mirrorRunner(root, dir, modulePath) {
+  const rel = path.relative(root, modulePath);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  const out = path.join(dir, rel.replace(/\.[cm]?[jt]s$/, '.js'));
+  const kernelLib = path.join(root, 'kernel-lib') + path.sep;
+  if (modulePath.startsWith(kernelLib)) return fs.existsSync(out) ? out : null;
+  const inputsFile = `${out}.inputs.json`;
+  const digest = (file) => createHash('sha256').update(fs.readFileSync(path.join(root, file))).digest('hex');
+  try {
+    const inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf8'));
+    if (inputs.every(({ file, sha256 }) => digest(file) === sha256) && fs.existsSync(out)) return out;
+  } catch {
+    // No bundle yet, or one of its files changed or is gone: build it.
+  }
+  const { buildSync } = require('esbuild');
+  const result = buildSync({
+    ...buildOptions(root),
+    sourcemap: false,
+    entryPoints: [modulePath],
+    bundle: true,
+    // Written as if beside the source, so esbuild's relative paths to kernel-lib land in the mirror's copy.
+    outfile: path.join(root, rel.replace(/\.[cm]?[jt]s$/, '.js')),
+    write: false,
+    packages: 'external',
+    external: [`${kernelLib}*`],
+    metafile: true,
+    absWorkingDir: root,
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((file) => ({ file, sha256: digest(file) }));
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, result.outputFiles[0].contents);
+  fs.renameSync(tmp, out);
+  // The hashes last: a bundle whose hashes are missing or old is rebuilt, never trusted.
+  fs.writeFileSync(`${inputsFile}.${process.pid}.tmp`, `${JSON.stringify(inputs)}\n`);
+  fs.renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
+  return out;
 }
 
 // `node bin/js-mirror.mjs` (make setup): builds the mirror of the current sources.

@@ -8,9 +8,7 @@
 // (bin/ts-hooks.mjs; not tsx, whose keepNames makes the engine's hot classes ten times
 // slower to construct). Registering them where they already are is harmless: the first hook
 // in the chain answers for .ts files.
-import { existsSync } from 'node:fs';
 import { register } from 'node:module';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 let registered = false;
@@ -35,17 +33,18 @@ async function loadRunner(modulePath, exportName) {
 
 /**
  * The file to import for a runner module: its copy in the prebuilt JavaScript mirror when this
- * process was started from one (bin/dmsim.js sets the global; bin/js-mirror.mjs, keyed by the
- * hash of every source, so the copy is of these very sources), else the source itself through
- * the TypeScript hooks. A runner outside kernel-lib runs from its source.
+ * process was started from one (bin/dmsim.js sets the global; bin/js-mirror.mjs checks the
+ * copy against the hashes of the sources it was made from), else the source itself through
+ * the TypeScript hooks (a runner outside the project, or one the mirror could not take).
  */
 function runnable(modulePath) {
   const mirror = globalThis[Symbol.for('dmsim.jsMirror')];
   if (mirror !== undefined) {
-    const rel = path.relative(mirror.root, modulePath);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
-      const copy = path.join(mirror.dir, rel.replace(/\.ts$/, '.js'));
-      if (existsSync(copy)) return copy;
+    try {
+      const copy = mirror.runner(modulePath);
+      if (copy) return copy;
+    } catch {
+      // Not bundled (a syntax error, say): the loader's own error, from the source, is clearer.
     }
   }
   if (!registered) {

@@ -30,6 +30,7 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
   let copy: string;
   let env: NodeJS.ProcessEnv;
   const probe = () => path.join(copy, 'kernel-lib', 'base', 'zz-probe.ts');
+  const helper = () => path.join(copy, 'test', 'probe', 'helper.ts');
   const mirrors = () => fs.readdirSync(path.join(copy, '.cache', 'js')).filter((n) => !n.startsWith('.')).sort();
 
   before(() => {
@@ -37,19 +38,23 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
     for (const dir of ['bin', 'kernel-lib']) fs.cpSync(path.join(ROOT, dir), path.join(copy, dir), { recursive: true });
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(copy, 'package.json'));
     fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(copy, 'node_modules'));
-    // A model file, and a runner that reports it and where it was loaded from.
+    // A model file, and a runner outside kernel-lib (as a study's own module would be) that
+    // reports it plus a helper of its own, and where it was loaded from.
     fs.writeFileSync(probe(), 'export const PROBE = 1;\n');
+    fs.mkdirSync(path.join(copy, 'test', 'probe'), { recursive: true });
+    fs.writeFileSync(helper(), 'export const HELPER = 10;\n');
     fs.writeFileSync(
-      path.join(copy, 'kernel-lib', 'sim', 'zz-probe-runner.ts'),
+      path.join(copy, 'test', 'probe', 'runner.ts'),
       [
-        "import { PROBE } from '../base/zz-probe.js';",
+        "import { PROBE } from '../../kernel-lib/base/zz-probe.js';",
+        "import { HELPER } from './helper.js';",
         'export function run(params: Record<string, unknown>): Record<string, number | boolean> {',
-        "  return { probe: PROBE + Number(params.x) * 0, from_mirror: import.meta.url.includes('/.cache/js/') };",
+        "  return { probe: PROBE + HELPER + Number(params.x) * 0, from_mirror: import.meta.url.includes('/.cache/js/') };",
         '}',
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(path.join(copy, 'probe.yaml'), 'runner: { module: kernel-lib/sim/zz-probe-runner.ts }\ngrid:\n  x: [0, 1]\nseed: 1\nmetrics: [probe, from_mirror]\n');
+    fs.writeFileSync(path.join(copy, 'probe.yaml'), 'runner: { module: test/probe/runner.ts }\ngrid:\n  x: [0, 1]\nseed: 1\nmetrics: [probe, from_mirror]\n');
     env = { DMSIM_CACHE_DIR: path.join(copy, 'cache'), DMSIM_SWEEP_DIR: path.join(copy, 'jobs') };
   });
   after(() => fs.rmSync(copy, { recursive: true, force: true }));
@@ -68,9 +73,9 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
     return /model version ([0-9a-f]+)/.exec(r.stdout)![1];
   };
 
-  it('runs the runner from the mirror, with the model version the sources give, and an edit is a new mirror', async () => {
+  it('runs the runner from the mirror, with the model version the sources give; an edit is a new mirror or a new copy of the runner', async () => {
     // The first sweep builds the mirror and runs its runner from it.
-    expect(await table()).to.deep.equal(['0 1 true', '1 1 true']);
+    expect(await table()).to.deep.equal(['0 11 true', '1 11 true']);
     expect(mirrors()).to.have.length(1);
     const first = mirrors()[0];
     // The plan's model version is the sources' (the loader's path computes it from kernel-lib too).
@@ -79,13 +84,21 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
 
     // A model file edited, same size: the old mirror is never run; a new one is built.
     fs.writeFileSync(probe(), 'export const PROBE = 2;\n');
-    expect(await table()).to.deep.equal(['0 2 true', '1 2 true']);
+    expect(await table()).to.deep.equal(['0 12 true', '1 12 true']);
     expect(mirrors()).to.have.length(2).and.include(first);
     const v2 = await modelVersion();
     expect(v2).to.not.equal(v1);
     expect(await modelVersion({ DMSIM_NO_JS_MIRROR: '1' })).to.equal(v2);
     // The same sweep through the loader: the same runs (found in the cache under the same keys).
-    expect(await table({ DMSIM_NO_JS_MIRROR: '1' })).to.deep.equal(['0 2 true', '1 2 true']);
+    expect(await table({ DMSIM_NO_JS_MIRROR: '1' })).to.deep.equal(['0 12 true', '1 12 true']);
+
+    // The runner's own helper edited: the runner's copy in the mirror is made again (the same
+    // mirror: kernel-lib did not change). The helper is not part of the model version (only the
+    // runner's own file is), so the cached runs are dropped to see the new ones.
+    fs.writeFileSync(helper(), 'export const HELPER = 20;\n');
+    fs.rmSync(path.join(copy, 'cache'), { recursive: true, force: true });
+    expect(await table()).to.deep.equal(['0 22 true', '1 22 true']);
+    expect(mirrors()).to.have.length(2);
 
     // A file added anywhere in kernel-lib is another mirror too.
     fs.writeFileSync(path.join(copy, 'kernel-lib', 'cli', 'zz-unrelated.ts'), 'export const unrelated = 0;\n');
@@ -95,6 +108,6 @@ describe('cli/js-mirror (dmsim sweep without the TypeScript loader)', function (
 
   it('without the mirror (DMSIM_NO_JS_MIRROR=1) the runner runs from its source, and the results agree', async () => {
     fs.rmSync(path.join(copy, 'cache'), { recursive: true, force: true });
-    expect(await table({ DMSIM_NO_JS_MIRROR: '1' })).to.deep.equal(['0 2 false', '1 2 false']);
+    expect(await table({ DMSIM_NO_JS_MIRROR: '1' })).to.deep.equal(['0 22 false', '1 22 false']);
   });
 });
