@@ -23,7 +23,10 @@ $(DEB_STAMP): $(NPM_STAMP) scripts/ensure-debian-packages.sh Makefile
 	scripts/ensure-debian-packages.sh $(TEST_DEBS)
 	@touch $@
 
+# npm packages, and the JavaScript mirror of kernel-lib that `dmsim sweep` runs from
+# (bin/js-mirror.mjs; also built on first use, and again whenever a source changes).
 setup: $(NPM_STAMP)
+	$(NODE) bin/js-mirror.mjs
 
 typecheck: $(NPM_STAMP)
 	$(TSC) --noEmit -p .

@@ -3,7 +3,10 @@
 // plan and marker files), and the speedup of a 32-point sweep run as 1, 2 and 4 concurrent
 // shards on this machine against the ideal min(N, cores). Shards run one thread each (what a
 // Slurm task with one CPU gets). Each configuration runs REPEATS times, interleaved; the best
-// counts (the machine is shared: the best run is the least disturbed one).
+// counts (the machine is shared: the best run is the least disturbed one). The points burn
+// CPU (test/analysis/fixtures/burn.ts): what is measured is sharding, not a model's own
+// warm-up in each process. Shards run from the prebuilt JavaScript mirror (bin/js-mirror.mjs);
+// `DMSIM_NO_JS_MIRROR=1 make bench` measures them through the TypeScript loader instead.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -75,26 +78,33 @@ async function timeShards(spec: string, shards: number, cpu?: number[]): Promise
 }
 
 /**
- * A shard's cost beyond its runs: a one-point shard whose run is cached, and Node with the
- * TypeScript loader and nothing else (not `dmsim --help`, which loads every command's module).
+ * A shard's cost beyond its runs: a one-point shard whose run is cached, Node with the
+ * TypeScript loader and nothing else (not `dmsim --help`, which loads every command's module),
+ * and Node alone. A shard runs from the prebuilt JavaScript mirror (bin/js-mirror.mjs).
  */
-async function overhead(spec: string): Promise<{ shardMs: number; startMs: number }> {
+async function overhead(spec: string): Promise<{ shardMs: number; shardCpuMs: number; startMs: number; bareMs: number }> {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'dmsim-bench-shard-'));
   const env = { ...process.env, DMSIM_CACHE_DIR: path.join(dir, 'cache'), DMSIM_SWEEP_DIR: path.join(dir, 'jobs') };
+  let cpuMs = Infinity;
   const once = async (args: string[]) => {
     const start = performance.now();
+    const cpuBefore = childCpuSeconds();
     await run$(process.execPath, args, { cwd: ROOT, env });
+    if (args[0] === 'bin/dmsim.js') cpuMs = Math.min(cpuMs, (childCpuSeconds() - cpuBefore) * 1000);
     return performance.now() - start;
   };
   try {
-    await once(['bin/dmsim.js', 'sweep', spec, '--shard', '0/1', '--workers', '1']); // fills the cache
+    // Fills the cache (and builds the JavaScript mirror of the sources if there is none yet).
+    await once(['bin/dmsim.js', 'sweep', spec, '--shard', '0/1', '--workers', '1']);
     let shardMs = Infinity;
     let startMs = Infinity;
+    let bareMs = Infinity;
     for (let i = 0; i < 3; i++) {
       shardMs = Math.min(shardMs, await once(['bin/dmsim.js', 'sweep', spec, '--shard', '0/1', '--workers', '1']));
       startMs = Math.min(startMs, await once(['--import', './bin/register-ts.mjs', '-e', '0']));
+      bareMs = Math.min(bareMs, await once(['-e', '0']));
     }
-    return { shardMs, startMs };
+    return { shardMs, shardCpuMs: cpuMs, startMs, bareMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -105,7 +115,7 @@ export async function run(): Promise<object[]> {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'dmsim-bench-spec-'));
   try {
     const iterations = calibrate();
-    const { shardMs, startMs } = await overhead(specFile(dir, 1000, 1));
+    const { shardMs, shardCpuMs, startMs, bareMs } = await overhead(specFile(dir, 1000, 1));
     const spec = specFile(dir, iterations, POINTS);
     const counts = [1, 2, 4];
     const best = counts.map(() => Infinity);
@@ -118,10 +128,13 @@ export async function run(): Promise<object[]> {
       bare1 = Math.min(bare1, await bareProcesses(1, bareWork));
       bare2 = Math.min(bare2, await bareProcesses(2, bareWork));
     }
-    const context = { points: POINTS, point_ms: POINT_MS, cores, best_of: REPEATS, load_average_1min: Number(loadavg()[0]!.toFixed(2)) };
+    const loader = process.env.DMSIM_NO_JS_MIRROR ? 'typescript-loader' : 'js-mirror';
+    const context = { points: POINTS, point_ms: POINT_MS, cores, best_of: REPEATS, shards_run_from: loader, load_average_1min: Number(loadavg()[0]!.toFixed(2)) };
     const out: object[] = [
-      { name: 'shard.overhead_cached_shard', value: Math.round(shardMs), unit: 'ms', note: 'a one-point shard whose run is cached: start, load, plan, markers', cores },
-      { name: 'shard.overhead_node_start', value: Math.round(startMs), unit: 'ms', note: 'Node and the TypeScript loader alone (node --import ./bin/register-ts.mjs -e 0)', cores },
+      { name: 'shard.overhead_cached_shard', value: Math.round(shardMs), unit: 'ms', note: 'a one-point shard whose run is cached: start, load, plan, markers', cores, shards_run_from: loader },
+      { name: 'shard.overhead_cached_shard_cpu', value: Math.round(shardCpuMs), unit: 'cpu-ms', note: 'the same, CPU time (user + system, with its children)', cores, shards_run_from: loader },
+      { name: 'shard.overhead_node_start', value: Math.round(startMs), unit: 'ms', note: 'Node and the TypeScript loader alone (node --import ./bin/register-ts.mjs -e 0), which a shard no longer loads (bin/js-mirror.mjs)', cores },
+      { name: 'shard.overhead_node_bare', value: Math.round(bareMs), unit: 'ms', note: 'Node alone (node -e 0)', cores },
     ];
     for (const [i, n] of counts.entries()) {
       const speedup = best[0]! / best[i]!;

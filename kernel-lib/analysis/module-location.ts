@@ -19,8 +19,16 @@ function fileOfThisFunction(): string {
   }
 }
 
+/**
+ * Set (as a string literal) only in the prebuilt JavaScript mirror (bin/js-mirror.mjs): the
+ * checkout the mirror was built from. Its files live under .cache/js/, but paths, the cache
+ * and the model version (the hash of kernel-lib) must be those of the sources.
+ */
+declare const __DMSIM_PROJECT_DIR__: string | undefined;
+
 /** Absolute path of kernel-lib/analysis. */
-export const ANALYSIS_DIR = path.dirname(fileOfThisFunction());
+export const ANALYSIS_DIR =
+  typeof __DMSIM_PROJECT_DIR__ === 'string' ? path.join(__DMSIM_PROJECT_DIR__, 'kernel-lib', 'analysis') : path.dirname(fileOfThisFunction());
 
 /** Absolute path of kernel-lib (the simulator's sources). */
 export const KERNEL_LIB_DIR = path.dirname(ANALYSIS_DIR);

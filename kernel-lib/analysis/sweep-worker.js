@@ -18,11 +18,7 @@ async function loadRunner(modulePath, exportName) {
   const key = `${modulePath}#${exportName}`;
   let fn = runners.get(key);
   if (fn) return fn;
-  if (!registered) {
-    register('../../bin/ts-hooks.mjs', import.meta.url);
-    registered = true;
-  }
-  const mod = await import(pathToFileURL(modulePath).href);
+  const mod = await import(pathToFileURL(runnable(modulePath)).href);
   fn = mod[exportName];
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).filter((name) => typeof mod[name] === 'function');
@@ -33,6 +29,29 @@ async function loadRunner(modulePath, exportName) {
   }
   runners.set(key, fn);
   return fn;
+}
+
+/**
+ * The file to import for a runner module: its copy in the prebuilt JavaScript mirror when this
+ * process was started from one (bin/dmsim.js sets the global; bin/js-mirror.mjs checks the
+ * copy against the hashes of the sources it was made from), else the source itself through
+ * the TypeScript hooks (a runner outside the project, or one the mirror could not take).
+ */
+function runnable(modulePath) {
+  const mirror = globalThis[Symbol.for('dmsim.jsMirror')];
+  if (mirror !== undefined) {
+    try {
+      const copy = mirror.runner(modulePath);
+      if (copy) return copy;
+    } catch {
+      // Not bundled (a syntax error, say): the loader's own error, from the source, is clearer.
+    }
+  }
+  if (!registered) {
+    register('../../bin/ts-hooks.mjs', import.meta.url);
+    registered = true;
+  }
+  return modulePath;
 }
 
 /** task: { module: absolute path, exportName, params, seed } -> the runner's metrics. */

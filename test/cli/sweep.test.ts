@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadSweepSpec, runSweepSpec } from '../../kernel-lib/analysis/sweep-spec.js';
-import { dmsim, SIXTEEN, sweepWithOwnRunner, workspace } from '../helpers/sweep-cli.js';
+import { dmsim, ROOT, SIXTEEN, sweepWithOwnRunner, workspace } from '../helpers/sweep-cli.js';
 
 describe('cli/sweep (sharded over the cache)', function () {
   // Child processes on a shared machine: no outcome depends on how fast they are.
@@ -70,6 +70,29 @@ describe('cli/sweep (sharded over the cache)', function () {
     expect(fs.existsSync(out)).to.equal(false);
     const s = await dmsim(['sweep', 'status', SIXTEEN], ws.env);
     expect(s.stdout).to.include('shard 2/4: not started').and.include('cache: 12 of 16 runs');
+  });
+
+  it("a failed run is in its shard's marker with its parameters; merge names it and exits 1; status says the shard must run again", async () => {
+    const spec = path.join(ws.dir, 'failing.yaml');
+    // Four points, two shards; x=3 (shard 1's second point) fails.
+    fs.writeFileSync(spec, `runner: { module: ${path.join(ROOT, 'test/analysis/fixtures/burn.ts')} }\nparams: { iterations: 2000 }\ngrid:\n  - { x: 0 }\n  - { x: 1 }\n  - { x: 2 }\n  - { x: 3, fail: true }\nseed: 9\n`);
+    const shards = await Promise.all([0, 1].map((i) => dmsim(['sweep', spec, '--shard', `${i}/2`], ws.env)));
+    expect(shards[0]!.code, shards[0]!.stderr).to.equal(0);
+    const marker = JSON.parse(fs.readFileSync(path.join(ws.jobs, 'failing', 'shard-1-of-2.json'), 'utf8'));
+    expect(marker).to.include({ status: 'done', runs: 2, failed: 1 });
+    expect(marker.failures).to.have.length(1);
+    expect(marker.failures[0]).to.deep.include({ params: { iterations: 2000, x: 3, fail: true }, replicate: 0, error: 'point asked to fail (x=3)' });
+    expect(marker.host).to.be.a('string').and.not.equal('');
+    expect(marker.node).to.equal(process.version);
+    const out = path.join(ws.dir, 'table.csv');
+    const m = await dmsim(['sweep', 'merge', spec, '--out', out], ws.env);
+    expect(m.code).to.equal(1);
+    expect(m.stderr).to.include('3 of 4 runs in the cache');
+    expect(m.stderr).to.match(/failed: \{"fail":true,"iterations":2000,"x":3\} replicate 0 \(seed \d+\): point asked to fail \(x=3\)/);
+    expect(m.stderr).to.match(/missing: \{"fail":true,"iterations":2000,"x":3\} replicate 0 \(seed \d+\) of shard 1\/2/);
+    expect(fs.existsSync(out)).to.equal(false);
+    const s = await dmsim(['sweep', 'status', spec], ws.env);
+    expect(s.stdout).to.match(/shard 1\/2: done .*2 runs, 0 cached, 1 failed/).and.include('cache: 3 of 4 runs');
   });
 
   it('a shard refuses to run when the model changed since the plan, naming both versions', async () => {
