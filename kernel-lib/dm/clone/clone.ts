@@ -76,9 +76,11 @@ function* hydrationKcopydCallback(readErr: boolean, writeErr: boolean, context: 
   const cpu = cpuOf(worker);
   hd.status = status;
   c.hydrationComplete(hd, cpu);
-  for (const b of hd.batch) {
-    b.status = status;
-    c.hydrationComplete(b, cpu);
+  if (hd.batch !== null) {
+    for (const b of hd.batch) {
+      b.status = status;
+      c.hydrationComplete(b, cpu);
+    }
   }
   // Continue background hydration if no user I/O is in flight.
   if (c.hydrationEnabled && c.iosInFlight === 0) c.worker.wake(cpu);
@@ -311,10 +313,18 @@ export class Clone {
   /** hydrate_bio_region: start the region's hydration, or wait behind the one in flight. */
   private *hydrateBioRegion(bio: Bio, thread: Thread | null): ProcessGenerator<void> {
     const region = Math.floor(bio.sector / this.regionSize);
-    let lock = yield* this.hash.lock(thread, region);
-    let hd = this.hash.find(region);
+    const hash = this.hash;
+    const bucket = hash.bucketOf(region);
+    // bucket_lock_irqsave: HydrationHash.lock's steps inline (this runs for every write to an
+    // unhydrated region, and a generator per call is an allocation and a resume level).
+    let lock = hash.bucketLock(bucket);
+    if (!lock.tryLock()) yield lock.lock();
+    hash.lockings++;
+    const cost = chargeCpu(this.sim, thread, hash.opNs);
+    if (cost !== null) yield cost;
+    let hd = hash.findIn(bucket, region);
     if (hd !== undefined) {
-      hd.deferredBios.push(bio);
+      hd.defer(bio);
       this.counters.deferredOnHydration++;
       lock.unlock();
       return;
@@ -331,17 +341,17 @@ export class Clone {
     if (!this.pool.tryAlloc()) {
       lock.unlock();
       yield* this.pool.alloc(thread);
-      lock = yield* this.hash.lock(thread, region);
+      lock = yield* hash.lock(thread, region);
       if (this.cmd.isRegionHydrated(region)) {
         lock.unlock();
         this.pool.free();
         yield* this.issueBio(bio);
         return;
       }
-      const hd2 = this.hash.find(region);
+      const hd2 = hash.findIn(bucket, region);
       if (hd2 !== undefined) {
         // Someone else started the region's hydration meanwhile.
-        hd2.deferredBios.push(bio);
+        hd2.defer(bio);
         this.counters.deferredOnHydration++;
         lock.unlock();
         this.pool.free();
@@ -349,9 +359,9 @@ export class Clone {
       }
     }
     hd = new RegionHydration(this, region, this.sim.now);
-    this.hash.insert(hd);
+    hash.insertIn(bucket, hd);
     if (this.mode !== 'rw') {
-      this.hash.remove(hd);
+      hash.remove(hd);
       lock.unlock();
       this.pool.free();
       bio.endio(this.sim, 'EIO');
@@ -366,7 +376,7 @@ export class Clone {
       const child = bio.child('write', bio.sector, bio.sectors, bio.flags, hd, overwriteEndio);
       yield* this.dest.submit(child);
     } else {
-      hd.deferredBios.push(bio);
+      hd.defer(bio);
       lock.unlock();
       hd.forWrite = true;
       this.counters.writeHydrations++;
@@ -397,11 +407,11 @@ export class Clone {
     if (hd.forWrite) this.counters.writeHydrationNs += this.sim.now - hd.startedAt;
     if (ok) {
       if (hd.overwriteBio !== null) this.completeOverwriteBio(hd.overwriteBio, cpu);
-      this.issueDeferredBios(hd.deferredBios, cpu);
+      if (hd.deferredBios !== null) this.issueDeferredBios(hd.deferredBios, cpu);
     } else {
       const status = hd.status ?? 'EIO';
       if (hd.overwriteBio !== null) hd.overwriteBio.endio(this.sim, status);
-      for (const b of hd.deferredBios) b.endio(this.sim, status);
+      if (hd.deferredBios !== null) for (const b of hd.deferredBios) b.endio(this.sim, status);
     }
     this.pool.free();
     if (--this.hydrationsInFlight === 0) this.wakeupHydrationWaiters();
