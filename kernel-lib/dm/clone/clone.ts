@@ -62,11 +62,18 @@ function cloneEndio(bio: Bio): void {
   if (tio.endIo !== null) tio.endIo(bio);
 }
 
-/** overwrite_endio: the full-region write is the region's hydration. */
-function overwriteEndio(child: Bio): void {
-  const hd = child.private as RegionHydration;
-  hd.status = child.status;
-  (hd.owner as Clone).hydrationComplete(hd, child.completionCpu >= 0 ? child.completionCpu : child.cpu);
+/**
+ * overwrite_endio: the full-region write is the region's hydration. The bio gets its own
+ * end_io (and the model's per-bio data) back, and may be ended again, as bio_endio allows once
+ * bi_end_io is restored: complete_overwrite_bio ends it now, or after a commit if it is FUA.
+ */
+function overwriteEndio(bio: Bio): void {
+  const hd = bio.private as RegionHydration;
+  bio.endIo = hd.overwriteBioEndIo;
+  bio.private = hd.overwriteBioPrivate;
+  hd.status = bio.status;
+  bio.tComplete = NaN;
+  (hd.owner as Clone).hydrationComplete(hd, bio.completionCpu >= 0 ? bio.completionCpu : bio.cpu);
 }
 
 /** hydration_kcopyd_callback, run in the kcopyd worker. */
@@ -381,8 +388,8 @@ export class Clone {
   /**
    * The end of hydrate_bio_region, with the bucket lock held and a hydration allocated: the
    * region's hydration goes into the hash; an exactly full-region write is issued as the
-   * hydration itself (hydration_overwrite: the bio returned, for the caller to submit to the
-   * destination), any other write waits while kcopyd copies the region (null returned).
+   * hydration itself (hydration_overwrite: the bio returned, hooked, for the caller to submit
+   * to the destination), any other write waits while kcopyd copies the region (null returned).
    */
   private startHydration(bio: Bio, thread: Thread | null, region: number, bucket: number, lock: SpinLock): Bio | null {
     const hd = new RegionHydration(this, region, this.sim.now);
@@ -395,12 +402,17 @@ export class Clone {
       return null;
     }
     if (bio.op === 'write' && bio.sectors === this.regionSize) {
-      // is_overwrite_bio: the write is the whole region; no copy.
+      // is_overwrite_bio: the write is the whole region; no copy. hydration_overwrite: the
+      // bio itself goes to the destination, its end_io hooked to overwrite_endio.
       lock.unlock();
       hd.overwriteBio = bio;
+      hd.overwriteBioEndIo = bio.endIo;
+      hd.overwriteBioPrivate = bio.private;
+      bio.endIo = overwriteEndio;
+      bio.private = hd;
       this.hydrationsInFlight++;
       this.counters.overwrites++;
-      return bio.child('write', bio.sector, bio.sectors, bio.flags, hd, overwriteEndio);
+      return bio;
     }
     hd.defer(bio);
     lock.unlock();

@@ -5,10 +5,13 @@
 // copy covers them all. One is made for every write to an unhydrated region, so its fields
 // are assigned in the constructor (faster in V8 than class-field definitions) and its lists
 // are made only when something joins them.
-import type { Bio } from '../../block/bio.js';
+import type { Bio, BioEndIo } from '../../block/bio.js';
 
 export class RegionHydration {
   declare overwriteBio: Bio | null;
+  /** The overwrite bio's own bi_end_io and bi_private while it is hooked (overwrite_endio restores them). */
+  declare overwriteBioEndIo: BioEndIo | null;
+  declare overwriteBioPrivate: unknown;
   /** Bios waiting for the region (null until the first: most hydrations have none). */
   declare deferredBios: Bio[] | null;
   declare status: string | null;
@@ -26,6 +29,8 @@ export class RegionHydration {
 
   constructor(owner: unknown, regionNr: number, now: number) {
     this.overwriteBio = null;
+    this.overwriteBioEndIo = null;
+    this.overwriteBioPrivate = null;
     this.deferredBios = null;
     this.status = null;
     this.batch = null;
