@@ -82,7 +82,7 @@ function batchHydration(c: HydrationHost, batch: Batch, hd: RegionHydration, t: 
   let next: RegionHydration | null = hd;
   if (batch.head !== null) {
     if (batch.n < max && batch.head.regionNr + batch.n === hd.regionNr) {
-      batch.head.batch.push(hd);
+      batch.head.addToBatch(hd);
       batch.n++;
       next = null;
     }

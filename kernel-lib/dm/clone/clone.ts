@@ -19,6 +19,7 @@ import type { BlockDevice } from '../../block/device.js';
 import { beforeSleep, blkFinishPlug, blkStartPlug } from '../../block/plug.js';
 import { chargeCpu, type CpuSet, type Thread } from '../../sim/cpu.js';
 import { Deque, Mutex, Workqueue, type ProcessGenerator, type SimEvent, type Simulation } from '../../sim/index.js';
+import type { SpinLock } from '../../sim/spinlock.js';
 import { dmIo } from '../dm-io.js';
 import { cpuOf, KcopydClient } from '../kcopyd/client.js';
 import type { KcopydParams } from '../kcopyd/params.js';
@@ -61,11 +62,18 @@ function cloneEndio(bio: Bio): void {
   if (tio.endIo !== null) tio.endIo(bio);
 }
 
-/** overwrite_endio: the full-region write is the region's hydration. */
-function overwriteEndio(child: Bio): void {
-  const hd = child.private as RegionHydration;
-  hd.status = child.status;
-  (hd.owner as Clone).hydrationComplete(hd, child.completionCpu >= 0 ? child.completionCpu : child.cpu);
+/**
+ * overwrite_endio: the full-region write is the region's hydration. The bio gets its own
+ * end_io (and the model's per-bio data) back, and may be ended again, as bio_endio allows once
+ * bi_end_io is restored: complete_overwrite_bio ends it now, or after a commit if it is FUA.
+ */
+function overwriteEndio(bio: Bio): void {
+  const hd = bio.private as RegionHydration;
+  bio.endIo = hd.overwriteBioEndIo;
+  bio.private = hd.overwriteBioPrivate;
+  hd.status = bio.status;
+  bio.tComplete = NaN;
+  (hd.owner as Clone).hydrationComplete(hd, bio.completionCpu >= 0 ? bio.completionCpu : bio.cpu);
 }
 
 /** hydration_kcopyd_callback, run in the kcopyd worker. */
@@ -76,9 +84,11 @@ function* hydrationKcopydCallback(readErr: boolean, writeErr: boolean, context: 
   const cpu = cpuOf(worker);
   hd.status = status;
   c.hydrationComplete(hd, cpu);
-  for (const b of hd.batch) {
-    b.status = status;
-    c.hydrationComplete(b, cpu);
+  if (hd.batch !== null) {
+    for (const b of hd.batch) {
+      b.status = status;
+      c.hydrationComplete(b, cpu);
+    }
   }
   // Continue background hydration if no user I/O is in flight.
   if (c.hydrationEnabled && c.iosInFlight === 0) c.worker.wake(cpu);
@@ -192,7 +202,12 @@ export class Clone {
     });
   }
 
-  /** clone_map. `offset` is the bio's sector in the target. */
+  /**
+   * clone_map. `offset` is the bio's sector in the target. hydrate_bio_region's common steps
+   * (the bucket lock, the look-up, starting the hydration) are inline here: they run for every
+   * first write to a region, and a generator per call is an allocation and one more level for
+   * every event below to resume through.
+   */
   *map(clone: Bio, offset: number): ProcessGenerator<BlockDevice | null> {
     const thread = clone.thread;
     if (!this.ready) yield beforeSleep(thread, this.setup);
@@ -207,7 +222,8 @@ export class Clone {
     }
     if (clone.op === 'flush' || (clone.sectors === 0 && clone.hasFlag(REQ_PREFLUSH))) {
       // REQ_PREFLUSH bios carry no data: commit if the metadata changed, then pass down.
-      yield* this.issueBio(clone);
+      const g = this.issueBio(clone);
+      if (g !== null) yield* g;
       return null;
     }
     clone.sector = offset;
@@ -218,14 +234,42 @@ export class Clone {
     const region = Math.floor(offset / this.regionSize);
     if (this.cmd.isRegionHydrated(region)) {
       if (clone.op === 'read') this.counters.destReads++;
-      yield* this.issueBio(clone);
+      const g = this.issueBio(clone);
+      if (g !== null) yield* g;
       return null;
     }
     if (clone.op === 'read') {
       this.counters.sourceReads++;
       return this.source;
     }
-    yield* this.hydrateBioRegion(clone, thread);
+    // hydrate_bio_region: start the region's hydration, or wait behind the one in flight.
+    // bucket_lock_irqsave (HydrationHash.lock's steps).
+    const hash = this.hash;
+    const bucket = hash.bucketOf(region);
+    const lock = hash.bucketLock(bucket);
+    if (!lock.tryLock()) yield lock.lock();
+    hash.lockings++;
+    const bucketCost = chargeCpu(this.sim, thread, hash.opNs);
+    if (bucketCost !== null) yield bucketCost;
+    const hd = hash.findIn(bucket, region);
+    if (hd !== undefined) {
+      hd.defer(clone);
+      this.counters.deferredOnHydration++;
+      lock.unlock();
+      return null;
+    }
+    if (this.cmd.isRegionHydrated(region)) {
+      lock.unlock();
+      const g = this.issueBio(clone);
+      if (g !== null) yield* g;
+      return null;
+    }
+    if (!this.pool.tryAlloc()) {
+      yield* this.allocHydrationSleeping(clone, thread, region, lock);
+      return null;
+    }
+    const overwrite = this.startHydration(clone, thread, region, bucket, lock);
+    if (overwrite !== null) yield* this.dest.submit(overwrite);
     return null;
   }
 
@@ -234,18 +278,20 @@ export class Clone {
     return (bio.op === 'flush' || bio.hasFlag(REQ_PREFLUSH | REQ_FUA)) && this.cmd.changedThisTransaction();
   }
 
-  /** issue_bio: to the destination, or, if it needs a commit first, to the worker. */
-  *issueBio(bio: Bio): ProcessGenerator<void> {
-    if (!this.triggersCommit(bio)) {
-      yield* this.dest.submit(bio);
-      return;
-    }
+  /**
+   * issue_bio: to the destination, or, if it needs a commit first, to the worker. Returns the
+   * destination's submission for the caller to run (`yield*`), or null when there is none:
+   * no generator of its own, so the submission's events resume one level fewer.
+   */
+  issueBio(bio: Bio): ProcessGenerator<void> | null {
+    if (!this.triggersCommit(bio)) return this.dest.submit(bio);
     if (this.mode !== 'rw') {
       bio.endio(this.sim, 'EIO');
-      return;
+      return null;
     }
     this.deferredFlushBios.push(bio);
     this.worker.wake(cpuOf(bio.thread));
+    return null;
   }
 
   /** issue_deferred_bios: bios that waited for their region, back through the worker. */
@@ -308,70 +354,72 @@ export class Clone {
     this.worker.wake(cpuOf(bio.thread));
   }
 
-  /** hydrate_bio_region: start the region's hydration, or wait behind the one in flight. */
-  private *hydrateBioRegion(bio: Bio, thread: Thread | null): ProcessGenerator<void> {
-    const region = Math.floor(bio.sector / this.regionSize);
-    let lock = yield* this.hash.lock(thread, region);
-    let hd = this.hash.find(region);
-    if (hd !== undefined) {
-      hd.deferredBios.push(bio);
-      this.counters.deferredOnHydration++;
-      lock.unlock();
-      return;
-    }
+  /**
+   * alloc_hydration when the mempool sleeps: the kernel drops the bucket lock to allocate,
+   * which may sleep, then takes it again and looks again. An allocation that does not sleep
+   * (the slab, or the reserve not empty) leaves no window in the model, so only this path
+   * drops the lock.
+   */
+  private *allocHydrationSleeping(bio: Bio, thread: Thread | null, region: number, held: SpinLock): ProcessGenerator<void> {
+    held.unlock();
+    yield* this.pool.alloc(thread);
+    const lock = yield* this.hash.lock(thread, region);
     if (this.cmd.isRegionHydrated(region)) {
       lock.unlock();
-      yield* this.issueBio(bio);
+      this.pool.free();
+      const g = this.issueBio(bio);
+      if (g !== null) yield* g;
       return;
     }
-    // alloc_hydration: the kernel drops the bucket lock to allocate from the mempool, which may
-    // sleep, then takes it again and looks again. An allocation that does not sleep (the slab,
-    // or the reserve not empty) leaves no window in the model, so only one that sleeps drops
-    // the lock and looks again.
-    if (!this.pool.tryAlloc()) {
+    const bucket = this.hash.bucketOf(region);
+    const hd = this.hash.findIn(bucket, region);
+    if (hd !== undefined) {
+      // Someone else started the region's hydration meanwhile.
+      hd.defer(bio);
+      this.counters.deferredOnHydration++;
       lock.unlock();
-      yield* this.pool.alloc(thread);
-      lock = yield* this.hash.lock(thread, region);
-      if (this.cmd.isRegionHydrated(region)) {
-        lock.unlock();
-        this.pool.free();
-        yield* this.issueBio(bio);
-        return;
-      }
-      const hd2 = this.hash.find(region);
-      if (hd2 !== undefined) {
-        // Someone else started the region's hydration meanwhile.
-        hd2.deferredBios.push(bio);
-        this.counters.deferredOnHydration++;
-        lock.unlock();
-        this.pool.free();
-        return;
-      }
+      this.pool.free();
+      return;
     }
-    hd = new RegionHydration(this, region, this.sim.now);
-    this.hash.insert(hd);
+    const overwrite = this.startHydration(bio, thread, region, bucket, lock);
+    if (overwrite !== null) yield* this.dest.submit(overwrite);
+  }
+
+  /**
+   * The end of hydrate_bio_region, with the bucket lock held and a hydration allocated: the
+   * region's hydration goes into the hash; an exactly full-region write is issued as the
+   * hydration itself (hydration_overwrite: the bio returned, hooked, for the caller to submit
+   * to the destination), any other write waits while kcopyd copies the region (null returned).
+   */
+  private startHydration(bio: Bio, thread: Thread | null, region: number, bucket: number, lock: SpinLock): Bio | null {
+    const hd = new RegionHydration(this, region, this.sim.now);
+    this.hash.insertIn(bucket, hd);
     if (this.mode !== 'rw') {
       this.hash.remove(hd);
       lock.unlock();
       this.pool.free();
       bio.endio(this.sim, 'EIO');
-      return;
+      return null;
     }
     if (bio.op === 'write' && bio.sectors === this.regionSize) {
-      // is_overwrite_bio: the write is the whole region; no copy.
+      // is_overwrite_bio: the write is the whole region; no copy. hydration_overwrite: the
+      // bio itself goes to the destination, its end_io hooked to overwrite_endio.
       lock.unlock();
       hd.overwriteBio = bio;
+      hd.overwriteBioEndIo = bio.endIo;
+      hd.overwriteBioPrivate = bio.private;
+      bio.endIo = overwriteEndio;
+      bio.private = hd;
       this.hydrationsInFlight++;
       this.counters.overwrites++;
-      const child = bio.child('write', bio.sector, bio.sectors, bio.flags, hd, overwriteEndio);
-      yield* this.dest.submit(child);
-    } else {
-      hd.deferredBios.push(bio);
-      lock.unlock();
-      hd.forWrite = true;
-      this.counters.writeHydrations++;
-      this.hydrationCopy(hd, 1, thread);
+      return bio;
     }
+    hd.defer(bio);
+    lock.unlock();
+    hd.forWrite = true;
+    this.counters.writeHydrations++;
+    this.hydrationCopy(hd, 1, thread);
+    return null;
   }
 
   /** hydration_copy: kcopyd copies `n` regions from hd's on, source to destination. */
@@ -397,11 +445,11 @@ export class Clone {
     if (hd.forWrite) this.counters.writeHydrationNs += this.sim.now - hd.startedAt;
     if (ok) {
       if (hd.overwriteBio !== null) this.completeOverwriteBio(hd.overwriteBio, cpu);
-      this.issueDeferredBios(hd.deferredBios, cpu);
+      if (hd.deferredBios !== null) this.issueDeferredBios(hd.deferredBios, cpu);
     } else {
       const status = hd.status ?? 'EIO';
       if (hd.overwriteBio !== null) hd.overwriteBio.endio(this.sim, status);
-      for (const b of hd.deferredBios) b.endio(this.sim, status);
+      if (hd.deferredBios !== null) for (const b of hd.deferredBios) b.endio(this.sim, status);
     }
     this.pool.free();
     if (--this.hydrationsInFlight === 0) this.wakeupHydrationWaiters();

@@ -56,11 +56,20 @@ export class HydrationHash {
     return hashLong(region, HASH_TABLE_BITS);
   }
 
-  /** bucket_lock_irqsave: spins on the bucket's lock, then spends the operation's CPU. */
-  *lock(thread: Thread | null, region: number): ProcessGenerator<SpinLock> {
-    const b = this.bucketOf(region);
+  /** The bucket's spinlock (made on first use). */
+  bucketLock(b: number): SpinLock {
     let l = this.locks[b];
     if (l === undefined) this.locks[b] = l = new SpinLock(this.sim, 'clone.bucket_lock');
+    return l;
+  }
+
+  /**
+   * bucket_lock_irqsave: spins on the bucket's lock, then spends the operation's CPU. The
+   * write path (clone.ts hydrateBioRegion) does these same steps inline, without a generator
+   * per bio.
+   */
+  *lock(thread: Thread | null, region: number): ProcessGenerator<SpinLock> {
+    const l = this.bucketLock(this.bucketOf(region));
     // Uncontended (the usual case): taken at once, without an event to wait on.
     if (!l.tryLock()) yield l.lock();
     this.lockings++;
@@ -71,7 +80,12 @@ export class HydrationHash {
 
   /** __hash_find (the caller holds the bucket lock). */
   find(region: number): RegionHydration | undefined {
-    for (let hd = this.heads[this.bucketOf(region)]; hd !== null; hd = hd.hashNext) {
+    return this.findIn(this.bucketOf(region), region);
+  }
+
+  /** __hash_find in bucket `b` (the region's: bucketOf). */
+  findIn(b: number, region: number): RegionHydration | undefined {
+    for (let hd = this.heads[b]; hd !== null; hd = hd.hashNext) {
       if (hd.regionNr === region) return hd;
     }
     return undefined;
@@ -79,7 +93,11 @@ export class HydrationHash {
 
   /** __insert_region_hydration (the caller holds the bucket lock): at the bucket's head. */
   insert(hd: RegionHydration): void {
-    const b = this.bucketOf(hd.regionNr);
+    this.insertIn(this.bucketOf(hd.regionNr), hd);
+  }
+
+  /** __insert_region_hydration into bucket `b` (the region's: bucketOf). */
+  insertIn(b: number, hd: RegionHydration): void {
     hd.hashNext = this.heads[b];
     this.heads[b] = hd;
     this.count++;

@@ -162,6 +162,30 @@ describe('dm/clone target', () => {
     expect(s.c.cmd.changedThisTransaction()).to.equal(false);
   });
 
+  it('a full-region FUA write is the hydration itself (its own bio to the destination, no copy) and completes once, after the commit that records it', () => {
+    const s = setup();
+    let bio: Bio | null = null;
+    s.sim.process(function* () {
+      yield s.target.ready;
+      s.dest.seen.length = 0;
+      s.meta.seen.length = 0;
+      bio = yield* io(s.sim, s.dev, 'write', 2 * REGION, REGION, REQ_FUA);
+    });
+    s.sim.run({ until: 0.5e9 });
+    const dst = dataOps(s.dest);
+    expect(dst.map((x) => [x.op, x.sector, x.sectors, x.flags])).to.deep.equal([['write', 2 * REGION, REGION, REQ_FUA]]);
+    expect(dataOps(s.source)).to.have.length(0);
+    const metaWrites = dataOps(s.meta).filter((x) => x.op === 'write');
+    expect(metaWrites.length).to.be.greaterThan(0);
+    const done = bio as unknown as Bio;
+    expect(done.status).to.equal(null);
+    // The destination write returned long before: the bio waited for the metadata commit.
+    expect(done.tComplete).to.be.greaterThan(metaWrites[metaWrites.length - 1].at);
+    expect(s.c.iosInFlight).to.equal(0);
+    expect(s.c.hydrationsInFlight).to.equal(0);
+    expect(s.c.hash.size).to.equal(0);
+  });
+
   it('without FLUSH the metadata commits one second after the last commit, not before', () => {
     const s = setup();
     let ready = NaN;
