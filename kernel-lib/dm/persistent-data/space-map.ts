@@ -31,6 +31,8 @@ export interface SpaceMapTm {
   unlock(blk: DmBlock): ProcessGenerator<void>;
   /** Whether shadowBlock(orig) would write-lock it in place at once and its unlock complete at once. */
   canShadowInPlaceAndUnlockNow(orig: number): boolean;
+  /** shadowBlock(orig) in place and unlock, once canShadowInPlaceAndUnlockNow(orig) said so. */
+  touchInPlaceNow(orig: number): void;
   /** shadowBlock(orig) when in place and at once; else null, nothing done. */
   tryShadowInPlace(orig: number): DmBlock | null;
   /** unlock(blk) when it completes at once; else false, nothing done. */
@@ -203,8 +205,17 @@ export class DmSpaceMap {
   private changeNow(b: number, delta: number): void {
     this.applyChange(b, delta);
     if (this.recursing !== 0) return;
-    // The touch completes at once (canTouchNow): the generator runs to its end in one step.
-    if (this.flushTouches().next().done !== true) throw new Error(`${this.name} space map: a bitmap touch had to wait`);
+    if (this.tm === null || this.bitmapRoots.length === 0) {
+      this.pendingTouches.length = 0;
+      return;
+    }
+    // flushTouches with the one touch applyChange queued, which canTouchNow said completes
+    // at once: the bitmap block shadowed in place (its location unchanged) and unlocked.
+    const i = this.pendingTouches.pop() as number;
+    this.recursing++;
+    this.stats.bitmapTouches++;
+    this.tm.touchInPlaceNow(this.bitmapRoots[i]);
+    this.recursing--;
   }
 
   /** dm_sm_new_block: allocate a block with count 1. */
