@@ -17,6 +17,7 @@
 import type { ProcessGenerator } from '../../sim/index.js';
 import { BitmapBlock, OpaqueBlock, PdataError, type BlockData } from './block-data.js';
 import type { DmBlock } from './block-manager.js';
+import { BlockMarks } from './block-marks.js';
 
 /**
  * What a space map uses of its transaction manager to write its own blocks (bitmaps, index):
@@ -62,7 +63,7 @@ export class DmSpaceMap {
   /** Pinned sets of transactions being committed (cow commit), released when they are durable. */
   private committing: Set<number>[] = [];
   /** Blocks allocated in this transaction (free in the committed metadata). */
-  private allocatedNow = new Set<number>();
+  private readonly allocatedNow: BlockMarks;
   private begin = 0;
   private nrAllocated = 0;
   /** Where each bitmap block and the index are now (they move when shadowed). */
@@ -83,6 +84,7 @@ export class DmSpaceMap {
     blockSize = 4096,
   ) {
     this.counts = new Uint8Array(nrBlocks);
+    this.allocatedNow = new BlockMarks(nrBlocks);
     this.perBitmap = entriesPerBitmapBlock(blockSize);
   }
 
@@ -263,7 +265,7 @@ export class DmSpaceMap {
     yield* this.writeCounts();
     this.committing.push(this.pinned);
     this.pinned = new Set();
-    this.allocatedNow = new Set();
+    this.allocatedNow.clear();
     this.begin = 0;
   }
 
