@@ -1,11 +1,11 @@
 // A set of block numbers that is emptied wholesale, such as "allocated in this transaction"
-// (space-map.ts): one bit per block of the map, and the list of the blocks marked so that
+// (space-map.ts) or the transaction manager's shadow table: one bit per block of the map, and the list of the blocks marked so that
 // clearing touches only those. A Set of a transaction's hundreds of thousands of data-block
 // allocations cost several times more per insert, and a large old-space object for the
 // collector to mark.
 export class BlockMarks {
   private readonly bits: Uint32Array;
-  private readonly marked: number[] = [];
+  private marked: number[] = [];
 
   constructor(nrBlocks: number) {
     this.bits = new Uint32Array(Math.ceil(nrBlocks / 32));
@@ -26,6 +26,20 @@ export class BlockMarks {
   /** Unmarks b (it stays on the list: clear() unmarks it again, harmlessly). */
   delete(b: number): void {
     this.bits[b >>> 5] &= ~(1 << (b & 31));
+  }
+
+  /** The marked blocks in the order they were first marked (a block unmarked and marked again may appear twice). */
+  get list(): readonly number[] {
+    return this.marked;
+  }
+
+  /** Empties the set and returns what list() was (the caller keeps it). */
+  take(): number[] {
+    const out = this.marked;
+    this.marked = [];
+    const bits = this.bits;
+    for (const b of out) bits[b >>> 5] &= ~(1 << (b & 31));
+    return out;
   }
 
   clear(): void {

@@ -17,6 +17,7 @@ import type { ProcessGenerator } from '../../sim/index.js';
 import type { DmBuffer } from '../bufio/buffer.js';
 import type { BlockData } from './block-data.js';
 import type { DmBlock, DmBlockManager } from './block-manager.js';
+import { BlockMarks } from './block-marks.js';
 import type { DmSpaceMap } from './space-map.js';
 
 export interface TmStats {
@@ -30,16 +31,18 @@ export interface TmStats {
 
 export class DmTransactionManager {
   readonly stats: TmStats = { shadowCopies: 0, shadowInPlace: 0, newBlocks: 0, commits: 0 };
-  /** The shadow set of the open transaction. */
-  private shadows = new Set<number>();
+  /** The shadow set of the open transaction (the kernel's 256-bucket hash; here a bit per block). */
+  private readonly shadows: BlockMarks;
   /** The metadata space map (set once it exists: it lives in this tm's blocks). */
   sm!: DmSpaceMap;
 
-  constructor(readonly bm: DmBlockManager) {}
+  constructor(readonly bm: DmBlockManager) {
+    this.shadows = new BlockMarks(bm.nrBlocks);
+  }
 
   /** Blocks shadowed or created in the open transaction. */
   get shadowSet(): ReadonlySet<number> {
-    return this.shadows;
+    return new Set(this.shadows.list);
   }
 
   isShadow(b: number): boolean {
@@ -174,10 +177,8 @@ export class DmTransactionManager {
     return err;
   }
 
-  /** wipe_shadow_table: the next change to any block shadows it again. */
-  wipeShadowTable(): Set<number> {
-    const old = this.shadows;
-    this.shadows = new Set();
-    return old;
+  /** wipe_shadow_table: the next change to any block shadows it again. Returns the wiped set, in shadowing order. */
+  wipeShadowTable(): number[] {
+    return this.shadows.take();
   }
 }

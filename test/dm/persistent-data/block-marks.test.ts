@@ -30,4 +30,14 @@ describe('dm/persistent-data block marks', () => {
     for (let b = 0; b < N; b++) if (marks.has(b)) disagree.push(`after clear: block ${b}`);
     expect(disagree).to.deep.equal([]);
   });
+
+  it('take() hands over the marks in marking order and leaves the set empty', () => {
+    const marks = new BlockMarks(1000);
+    for (const b of [7, 3, 999, 3, 64]) marks.add(b);
+    const taken = marks.take();
+    marks.add(5); // what was taken is the caller's: later marks do not touch it
+    expect(taken).to.deep.equal([7, 3, 999, 64]);
+    expect([7, 3, 999, 64].filter((b) => marks.has(b))).to.deep.equal([]);
+    expect(marks.list).to.deep.equal([5]);
+  });
 });
