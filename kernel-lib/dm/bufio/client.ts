@@ -22,6 +22,7 @@ import { Mutex, RwLock, type ProcessGenerator, type SimEvent, type Simulation } 
 import { dmIo } from '../dm-io.js';
 import { DmBuffer } from './buffer.js';
 import { BufferList } from './lru.js';
+import { BufferTable } from './buffer-table.js';
 import { BlockMedia } from './media.js';
 import type { BufioLocking, BufioParams, BufioWriteback } from './params.js';
 
@@ -86,7 +87,7 @@ export class DmBufioClient<T = unknown> {
     hits: 0, misses: 0, reads: 0, writes: 0, flushes: 0, evictedClean: 0, evictedDirty: 0,
     watermarkWritebacks: 0, waitsUnlocked: 0, waitsLocked: 0, lockedIoWaitNs: 0,
   };
-  private readonly cache = new Map<number, DmBuffer<T>>();
+  private readonly cache = new BufferTable<T>();
   private readonly clean = new BufferList<T>('clean');
   private readonly dirty = new BufferList<T>('dirty');
   private readonly copy: (data: T) => T;
@@ -153,21 +154,34 @@ export class DmBufioClient<T = unknown> {
 
   /** read() when it completes at once (3.2-6.3: a hit with the client lock free: lock, hit, hold, relink, unlock); else null, nothing done. */
   tryRead(block: number): DmBuffer<T> | null {
-    if (this.locking === '6.4') return null; // the shard lock is always a yield
-    const b = this.cache.get(block);
-    if (b === undefined || b.reading || !this.lock.tryLock()) return null;
-    this.stats.hits++;
-    b.holdCount++;
-    this.relink(b, b.dirty || b.writing ? 'dirty' : 'clean');
-    this.lock.unlock();
+    const b = this.readableNow(block);
+    if (b === null) return null;
+    this.readHit(b);
     return b;
   }
 
   /** Whether tryRead(block) would succeed now. */
   canReadNow(block: number): boolean {
-    if (this.locking === '6.4' || this.lock.locked) return false;
+    return this.readableNow(block) !== null;
+  }
+
+  /**
+   * The buffer tryRead(block) would return, found without taking it (no lock, no accounting,
+   * the LRU order unchanged); else null. readHit(b) then completes the read.
+   */
+  readableNow(block: number): DmBuffer<T> | null {
+    if (this.locking === '6.4' || this.lock.locked) return null; // 6.4: the shard lock is always a yield
     const b = this.cache.get(block);
-    return b !== undefined && !b.reading;
+    return b === undefined || b.reading ? null : b;
+  }
+
+  /** dm_bufio_read's hit, for a buffer readableNow() just gave: lock, hit, hold, relink, unlock. */
+  readHit(b: DmBuffer<T>): void {
+    this.lock.tryLock();
+    this.stats.hits++;
+    b.holdCount++;
+    this.relink(b, b.dirty || b.writing ? 'dirty' : 'clean');
+    this.lock.unlock();
   }
 
   /** Whether markDirty() and release() would take the client lock at once (never under 6.4, whose release takes a shard lock). */

@@ -151,12 +151,10 @@ export class CowbtreeBackend implements DedupBackend {
    */
   tryInsertHash(fp: number, pbn: number): boolean {
     const key = hashKey(fp);
-    const e = this.hashTree.peekValue(this.hashRoot, key) as HashEntry | typeof TOMBSTONE | undefined | typeof NOT_NOW;
-    if (e === NOT_NOW || !(e === undefined || e === TOMBSTONE || e.fp === fp)) return false;
     const value: HashEntry = { fp, pbn };
-    if (!this.hashTree.canInsertNow(this.hashRoot, key, value)) return false;
-    this.hashTree.tryLookup(this.hashRoot, key);
-    this.hashRoot = this.hashTree.tryInsert(this.hashRoot, key, value);
+    const e = this.hashTree.peekInsert(this.hashRoot, key, value) as HashEntry | typeof TOMBSTONE | undefined | typeof NOT_NOW;
+    if (e === NOT_NOW || !(e === undefined || e === TOMBSTONE || e.fp === fp)) return false;
+    this.hashRoot = this.hashTree.lookupThenInsertPeeked(key, value);
     return true;
   }
 

@@ -113,18 +113,33 @@ export class DmBlockManager {
 
   /** Whether a read (write) lock of `b` would be granted at once. */
   canLockNow(b: number, write: boolean): boolean {
-    if (!this.bufio.canReadNow(b)) return false;
-    const l = (this.bufio.peek(b) as DmBuffer<BlockData>).aux as BlockLock | null;
-    return l === null || l.canDown(write);
+    return this.lockableNow(b, write) !== null;
+  }
+
+  /**
+   * The buffer of `b` if a read (write) lock of it would be granted at once, found without
+   * taking anything; else null. lockNow(buffer) then takes the lock.
+   */
+  lockableNow(b: number, write: boolean): DmBuffer<BlockData> | null {
+    const buf = this.bufio.readableNow(b);
+    if (buf === null) return null;
+    const l = buf.aux as BlockLock | null;
+    return l === null || l.canDown(write) ? buf : null;
+  }
+
+  /** dm_bm_read_lock / dm_bm_write_lock of a buffer lockableNow() just gave: the bufio hit and the block lock, no handle. */
+  lockNow(buf: DmBuffer<BlockData>, write: boolean): void {
+    this.bufio.readHit(buf);
+    if (write) this.stats.writeLocks++;
+    else this.stats.readLocks++;
+    lockOf(buf).down(this.sim, write);
   }
 
   /** readLock (writeLock) when it is granted at once; else null, nothing done. */
   tryLock(b: number, write: boolean): DmBlock | null {
-    if (!this.canLockNow(b, write)) return null;
-    const buf = this.bufio.tryRead(b) as DmBuffer<BlockData>;
-    if (write) this.stats.writeLocks++;
-    else this.stats.readLocks++;
-    lockOf(buf).down(this.sim, write);
+    const buf = this.lockableNow(b, write);
+    if (buf === null) return null;
+    this.lockNow(buf, write);
     return new DmBlock(b, buf, write);
   }
 
@@ -136,12 +151,17 @@ export class DmBlockManager {
   /** unlock() when it completes at once; else false, nothing done. */
   tryUnlock(blk: DmBlock): boolean {
     if (!this.bufio.canReleaseNow) return false;
-    const l = blk.buffer.aux as BlockLock | null;
-    if (l === null) throw new Error(`block ${blk.location} unlocked but not locked`);
-    l.up(blk.write);
-    if (blk.write) this.bufio.tryMarkDirty(blk.buffer);
-    this.bufio.tryRelease(blk.buffer);
+    this.unlockNow(blk.buffer, blk.write);
     return true;
+  }
+
+  /** dm_bm_unlock of a buffer locked by lockNow, once canUnlockNow said it completes at once. */
+  unlockNow(buf: DmBuffer<BlockData>, write: boolean): void {
+    const l = buf.aux as BlockLock | null;
+    if (l === null) throw new Error(`block ${buf.block} unlocked but not locked`);
+    l.up(write);
+    if (write) this.bufio.tryMarkDirty(buf);
+    this.bufio.tryRelease(buf);
   }
 
   /** dm_bm_read_lock */

@@ -13,6 +13,8 @@
 //               splits into two at either end of the parent, two into three elsewhere.
 import type { ProcessGenerator } from '../../sim/index.js';
 import { PdataError } from './block-data.js';
+import type { DmBuffer } from '../bufio/buffer.js';
+import type { BlockData } from './block-data.js';
 import type { DmBlock } from './block-manager.js';
 import { BtreeNode, calcMaxEntries, insertAt, INTERNAL_NODE, LEAF_NODE, lowerBound } from './btree-node.js';
 import { RoSpine, ShadowSpine, incChildren, type ValueType } from './btree-spine.js';
@@ -57,24 +59,110 @@ export class DmBtree {
     return root;
   }
 
+  // Fast paths: lookup and insert when nothing on the path has to wait (every node cached,
+  // the client lock free, each node's lock granted at once; for an insert, every node already
+  // shadowed in this transaction, not shared and with room). A look-ahead walk (peekPath)
+  // checks the whole path without taking or changing anything and keeps, per level, the
+  // node's buffer and the key's lower_bound index; the call is then done on those buffers, the
+  // kernel's steps in the kernel's order (ro_step / shadow_step, exit_*_spine) without a
+  // generator, a spine object or a block handle. Either the whole call is done or nothing.
+
+  /** The path the last peekPath found: per level the buffer, and lower_bound(key) in its node. */
+  private readonly pathBufs: DmBuffer<BlockData>[] = [];
+  private readonly pathIdx: number[] = [];
+  private pathLen = 0;
+  /** Levels a lookup of the peeked key walks: up to the leaf, or an internal node whose keys are all above it. */
+  private pathLookupLen = 0;
+  /** What a lookup of the peeked key returns. */
+  private pathValue: unknown = undefined;
+
   /**
-   * lookup() when every node on the path is read-locked at once (cached, the client lock and
-   * the node's lock free): the same steps without a generator frame; else NOT_NOW, nothing
-   * done. The path is walked once unlocked to see that it can be, then locked as lookup does.
+   * The look-ahead: whether a lookup (`forInsert` false) or an insert of `value` (true) of `key`
+   * completes at once; if so the path is kept for lookupPathNow / insertPathNow. Changes
+   * nothing (not even the LRU order).
    */
-  tryLookup(root: number, key: number): unknown {
-    if (this.peekValue(root, key) === NOT_NOW) return NOT_NOW;
-    this.stats.lookups++;
-    const s = new RoSpine(this.tm);
+  private peekPath(root: number, key: number, forInsert: boolean, value: unknown): boolean {
+    const tm = this.tm;
+    const bm = tm.bm;
+    if (forInsert && (!Number.isSafeInteger(key) || key < 0 || !bm.canUnlockNow)) return false;
+    const bufs = this.pathBufs;
+    const idx = this.pathIdx;
+    let len = 0;
+    let lookupLen = 0;
     let block = root;
     for (;;) {
-      s.tryStep(block);
-      block = lookupNext(s.node, key);
-      if (block < 0) break;
+      const buf = forInsert ? tm.shadowableNow(block) : bm.lockableNow(block, false);
+      if (buf === null) return false;
+      const n = buf.data as BtreeNode | undefined;
+      if (n === undefined) return false; // never written: the generator path says so
+      if (forInsert && !this.hasSpaceForInsert(n, key)) return false;
+      const i = lowerBound(n, key);
+      bufs[len] = buf;
+      idx[len] = i;
+      len++;
+      if (lookupLen === 0 && (n.isLeaf || i < 0)) {
+        // lookup's walk ends here (lookupNext -1): its value (lookupValue).
+        lookupLen = len;
+        this.pathValue = n.isLeaf && i >= 0 && n.keys[i] === key ? n.values[i] : undefined;
+        if (!forInsert) break;
+      }
+      if (n.isLeaf) {
+        // An overwrite that vt.dec must see takes the generator path.
+        if (i >= 0 && n.keys[i] === key && this.vt.dec !== undefined && n.values[i] !== value) return false;
+        break;
+      }
+      block = n.child(i < 0 ? 0 : i); // btree_insert_raw takes an internal node's lowest key
     }
-    const result = lookupValue(s.node, key);
-    s.tryExit();
-    return result;
+    this.pathLen = len;
+    this.pathLookupLen = lookupLen;
+    return true;
+  }
+
+  /** dm_btree_lookup on the peeked path: ro_step down it, exit_ro_spine; the value. */
+  private lookupPathNow(): unknown {
+    this.stats.lookups++;
+    const bm = this.tm.bm;
+    const bufs = this.pathBufs;
+    const len = this.pathLookupLen;
+    for (let k = 0; k < len; k++) {
+      if (k >= 2) bm.unlockNow(bufs[k - 2], false); // ro_step: the grandparent goes
+      bm.lockNow(bufs[k], false);
+    }
+    for (let k = len >= 2 ? len - 2 : 0; k < len; k++) bm.unlockNow(bufs[k], false); // exit_ro_spine
+    return this.pathValue;
+  }
+
+  /** dm_btree_insert on the peeked path (btree_insert_raw without splits, then insert_at); the new root. */
+  private insertPathNow(key: number, value: unknown): number {
+    this.stats.inserts++;
+    const tm = this.tm;
+    const bm = tm.bm;
+    const bufs = this.pathBufs;
+    const idx = this.pathIdx;
+    const len = this.pathLen;
+    let node: BtreeNode | null = null;
+    for (let k = 0; k < len; k++) {
+      if (k >= 2) bm.unlockNow(bufs[k - 2], true); // shadow_step: the grandparent goes
+      const buf = bufs[k];
+      tm.shadowInPlaceNow(buf);
+      // Patch the parent to point at the shadow (in place: the same block).
+      if (node !== null) node.values[idx[k - 1] < 0 ? 0 : idx[k - 1]] = buf.block;
+      node = buf.data as BtreeNode;
+      if (!node.isLeaf && idx[k] < 0) node.keys[0] = key; // change the bounds on the lowest key
+    }
+    const n = node as BtreeNode;
+    let i = idx[len - 1];
+    if (i < 0 || n.keys[i] !== key) i++;
+    if (i >= n.nrEntries || n.keys[i] !== key) insertAt(n, i, key, value);
+    else n.values[i] = value;
+    for (let k = len >= 2 ? len - 2 : 0; k < len; k++) bm.unlockNow(bufs[k], true); // exit_shadow_spine
+    return bufs[0].block;
+  }
+
+  /** lookup() when it completes at once: the value (undefined: -ENODATA); else NOT_NOW, nothing done. */
+  tryLookup(root: number, key: number): unknown {
+    if (!this.peekPath(root, key, false, undefined)) return NOT_NOW;
+    return this.lookupPathNow();
   }
 
   /**
@@ -82,16 +170,7 @@ export class DmBtree {
    * NOT_NOW. Takes no lock and changes nothing (not even the LRU order): a look ahead.
    */
   peekValue(root: number, key: number): unknown {
-    const bm = this.tm.bm;
-    let block = root;
-    for (;;) {
-      if (!bm.canLockNow(block, false)) return NOT_NOW;
-      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
-      if (n === undefined) return NOT_NOW;
-      const next = lookupNext(n, key);
-      if (next < 0) return lookupValue(n, key);
-      block = next;
-    }
+    return this.peekPath(root, key, false, undefined) ? this.pathValue : NOT_NOW;
   }
 
   /**
@@ -100,45 +179,29 @@ export class DmBtree {
    * overwritten that vt.dec must drop. Changes nothing.
    */
   canInsertNow(root: number, key: number, value: unknown): boolean {
-    if (!Number.isSafeInteger(key) || key < 0) return false;
-    const tm = this.tm;
-    const bm = tm.bm;
-    if (!bm.canUnlockNow) return false;
-    let block = root;
-    for (;;) {
-      if (!tm.canShadowInPlaceNow(block)) return false;
-      const n = bm.bufio.peek(block)?.data as BtreeNode | undefined;
-      if (n === undefined || !this.hasSpaceForInsert(n, key)) return false;
-      let i = lowerBound(n, key);
-      if (n.isLeaf) return !(i >= 0 && n.keys[i] === key && this.vt.dec !== undefined && n.values[i] !== value);
-      if (i < 0) i = 0;
-      block = n.child(i);
-    }
+    return this.peekPath(root, key, true, value);
   }
 
   /** insert() when canInsertNow says it completes at once: the new root; else -1, nothing done. */
   tryInsert(root: number, key: number, value: unknown): number {
-    if (!this.canInsertNow(root, key, value)) return -1;
-    this.stats.inserts++;
-    const s = new ShadowSpine(this.tm);
-    // btree_insert_raw without splits (none is needed)
-    let i = -1;
-    let block = root;
-    let node: BtreeNode;
-    for (;;) {
-      s.tryStep(block);
-      if (s.hasParent && i >= 0) (s.parent.data as BtreeNode).values[i] = s.current.location;
-      node = s.current.data as BtreeNode;
-      i = insertIndex(node, key);
-      if (node.isLeaf) break;
-      block = node.child(i);
-    }
-    if (i < 0 || node.keys[i] !== key) i++;
-    if (i >= node.nrEntries || node.keys[i] !== key) insertAt(node, i, key, value);
-    else node.values[i] = value;
-    const newRoot = s.root;
-    s.tryExit();
-    return newRoot;
+    if (!this.peekPath(root, key, true, value)) return -1;
+    return this.insertPathNow(key, value);
+  }
+
+  /**
+   * For a lookup of `key` followed by an insert of `value` under it (dmdedup's probe before its
+   * insert): NOT_NOW unless the insert completes at once (and so the lookup, whose path is a
+   * prefix of the insert's); else what the lookup will find. Changes nothing; if the caller
+   * goes on, lookupThenInsertPeeked does both.
+   */
+  peekInsert(root: number, key: number, value: unknown): unknown {
+    return this.peekPath(root, key, true, value) ? this.pathValue : NOT_NOW;
+  }
+
+  /** The lookup and then the insert peekInsert(root, key, value) just looked ahead at, nothing changed since: the new root. */
+  lookupThenInsertPeeked(key: number, value: unknown): number {
+    this.lookupPathNow();
+    return this.insertPathNow(key, value);
   }
 
   /** dm_btree_lookup: the value, or undefined (-ENODATA). */

@@ -202,7 +202,7 @@ export class PersistentMetadata {
     const frozen = this.tm.wipeShadowTable();
     this.generation++;
     const content = this.superblockContent();
-    this.commitStats.lastCommitBlocks = frozen.size;
+    this.commitStats.lastCommitBlocks = frozen.length;
     const e1 = yield* this.bufio.writeBlocks(frozen);
     const f1 = this.pdata.commitFlush ? yield* this.bufio.issueFlush() : null;
     // The superblock switch.

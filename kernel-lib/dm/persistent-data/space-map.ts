@@ -17,6 +17,7 @@
 import type { ProcessGenerator } from '../../sim/index.js';
 import { BitmapBlock, OpaqueBlock, PdataError, type BlockData } from './block-data.js';
 import type { DmBlock } from './block-manager.js';
+import { BlockMarks } from './block-marks.js';
 
 /**
  * What a space map uses of its transaction manager to write its own blocks (bitmaps, index):
@@ -31,6 +32,8 @@ export interface SpaceMapTm {
   unlock(blk: DmBlock): ProcessGenerator<void>;
   /** Whether shadowBlock(orig) would write-lock it in place at once and its unlock complete at once. */
   canShadowInPlaceAndUnlockNow(orig: number): boolean;
+  /** shadowBlock(orig) in place and unlock, once canShadowInPlaceAndUnlockNow(orig) said so. */
+  touchInPlaceNow(orig: number): void;
   /** shadowBlock(orig) when in place and at once; else null, nothing done. */
   tryShadowInPlace(orig: number): DmBlock | null;
   /** unlock(blk) when it completes at once; else false, nothing done. */
@@ -60,7 +63,7 @@ export class DmSpaceMap {
   /** Pinned sets of transactions being committed (cow commit), released when they are durable. */
   private committing: Set<number>[] = [];
   /** Blocks allocated in this transaction (free in the committed metadata). */
-  private allocatedNow = new Set<number>();
+  private readonly allocatedNow: BlockMarks;
   private begin = 0;
   private nrAllocated = 0;
   /** Where each bitmap block and the index are now (they move when shadowed). */
@@ -81,6 +84,7 @@ export class DmSpaceMap {
     blockSize = 4096,
   ) {
     this.counts = new Uint8Array(nrBlocks);
+    this.allocatedNow = new BlockMarks(nrBlocks);
     this.perBitmap = entriesPerBitmapBlock(blockSize);
   }
 
@@ -203,8 +207,17 @@ export class DmSpaceMap {
   private changeNow(b: number, delta: number): void {
     this.applyChange(b, delta);
     if (this.recursing !== 0) return;
-    // The touch completes at once (canTouchNow): the generator runs to its end in one step.
-    if (this.flushTouches().next().done !== true) throw new Error(`${this.name} space map: a bitmap touch had to wait`);
+    if (this.tm === null || this.bitmapRoots.length === 0) {
+      this.pendingTouches.length = 0;
+      return;
+    }
+    // flushTouches with the one touch applyChange queued, which canTouchNow said completes
+    // at once: the bitmap block shadowed in place (its location unchanged) and unlocked.
+    const i = this.pendingTouches.pop() as number;
+    this.recursing++;
+    this.stats.bitmapTouches++;
+    this.tm.touchInPlaceNow(this.bitmapRoots[i]);
+    this.recursing--;
   }
 
   /** dm_sm_new_block: allocate a block with count 1. */
@@ -252,7 +265,7 @@ export class DmSpaceMap {
     yield* this.writeCounts();
     this.committing.push(this.pinned);
     this.pinned = new Set();
-    this.allocatedNow = new Set();
+    this.allocatedNow.clear();
     this.begin = 0;
   }
 

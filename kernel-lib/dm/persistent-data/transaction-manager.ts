@@ -14,8 +14,10 @@
 // which dirties it, and flush again). Two synchronous write-and-flush rounds per commit, the
 // second carrying only the superblock.
 import type { ProcessGenerator } from '../../sim/index.js';
+import type { DmBuffer } from '../bufio/buffer.js';
 import type { BlockData } from './block-data.js';
 import type { DmBlock, DmBlockManager } from './block-manager.js';
+import { BlockMarks } from './block-marks.js';
 import type { DmSpaceMap } from './space-map.js';
 
 export interface TmStats {
@@ -29,16 +31,18 @@ export interface TmStats {
 
 export class DmTransactionManager {
   readonly stats: TmStats = { shadowCopies: 0, shadowInPlace: 0, newBlocks: 0, commits: 0 };
-  /** The shadow set of the open transaction. */
-  private shadows = new Set<number>();
+  /** The shadow set of the open transaction (the kernel's 256-bucket hash; here a bit per block). */
+  private readonly shadows: BlockMarks;
   /** The metadata space map (set once it exists: it lives in this tm's blocks). */
   sm!: DmSpaceMap;
 
-  constructor(readonly bm: DmBlockManager) {}
+  constructor(readonly bm: DmBlockManager) {
+    this.shadows = new BlockMarks(bm.nrBlocks);
+  }
 
   /** Blocks shadowed or created in the open transaction. */
   get shadowSet(): ReadonlySet<number> {
-    return this.shadows;
+    return new Set(this.shadows.list);
   }
 
   isShadow(b: number): boolean {
@@ -70,9 +74,32 @@ export class DmTransactionManager {
     return blk;
   }
 
+  /**
+   * The buffer of `orig` if shadowBlock(orig) would write-lock it in place at once (already
+   * shadowed in this transaction, not shared, lockable at once), found without taking
+   * anything; else null. shadowInPlaceNow(buffer) then does it.
+   */
+  shadowableNow(orig: number): DmBuffer<BlockData> | null {
+    if (!this.shadows.has(orig) || this.sm.count(orig) > 1) return null;
+    return this.bm.lockableNow(orig, true);
+  }
+
+  /** dm_tm_shadow_block's in-place case for a buffer shadowableNow() just gave: write-locked, no handle. */
+  shadowInPlaceNow(buf: DmBuffer<BlockData>): void {
+    this.bm.lockNow(buf, true);
+    this.stats.shadowInPlace++;
+  }
+
   /** Whether shadowBlock(orig) would write-lock it in place at once, and its unlock complete at once. */
   canShadowInPlaceAndUnlockNow(orig: number): boolean {
-    return this.canShadowInPlaceNow(orig) && this.bm.canUnlockNow;
+    return this.bm.canUnlockNow && this.shadowableNow(orig) !== null;
+  }
+
+  /** shadowBlock(orig) in place and unlock, once canShadowInPlaceAndUnlockNow(orig) said both complete at once. */
+  touchInPlaceNow(orig: number): void {
+    const buf = this.shadowableNow(orig) as DmBuffer<BlockData>;
+    this.shadowInPlaceNow(buf);
+    this.bm.unlockNow(buf, true);
   }
 
   tryUnlock(blk: DmBlock): boolean {
@@ -81,7 +108,7 @@ export class DmTransactionManager {
 
   /** Whether tryShadowInPlace(orig) would succeed now. */
   canShadowInPlaceNow(orig: number): boolean {
-    return this.shadows.has(orig) && this.sm.count(orig) <= 1 && this.bm.canLockNow(orig, true);
+    return this.shadowableNow(orig) !== null;
   }
 
   /** dm_tm_shadow_block */
@@ -150,10 +177,8 @@ export class DmTransactionManager {
     return err;
   }
 
-  /** wipe_shadow_table: the next change to any block shadows it again. */
-  wipeShadowTable(): Set<number> {
-    const old = this.shadows;
-    this.shadows = new Set();
-    return old;
+  /** wipe_shadow_table: the next change to any block shadows it again. Returns the wiped set, in shadowing order. */
+  wipeShadowTable(): number[] {
+    return this.shadows.take();
   }
 }
