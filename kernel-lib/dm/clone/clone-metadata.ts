@@ -215,7 +215,7 @@ export class CloneMetadata {
       const end = Math.min(this.nrRegions, (w + 1) * BITS_PER_LONG);
       for (let r = w * BITS_PER_LONG; r < end; r++) {
         if (!testBit(dmap.dirtyRegions, r)) continue;
-        yield* this.bitset.setBit(r);
+        if (!this.bitset.trySetBit(r)) yield* this.bitset.setBit(r);
         dmap.dirtyRegions[r >>> 5] &= ~(1 << (r & 31));
       }
       dmap.dirtyWords[w] = 0;

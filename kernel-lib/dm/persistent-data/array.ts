@@ -5,7 +5,7 @@
 // drops: shadow_ablock).
 import type { ProcessGenerator } from '../../sim/index.js';
 import { PdataError, type BlockData } from './block-data.js';
-import type { DmBtree } from './btree.js';
+import { NOT_NOW, type DmBtree } from './btree.js';
 import type { DmTransactionManager } from './transaction-manager.js';
 
 export const ARRAY_BLOCK_HEADER_BYTES = 24;
@@ -56,6 +56,41 @@ export class DmArray {
     const v = (blk.data as ArrayBlock).values[index % this.entriesPerBlock];
     yield* this.tm.unlock(blk);
     return v;
+  }
+
+  /**
+   * get() when every block it locks is locked at once (cached, nothing waiting): the same steps
+   * without a generator frame; else NOT_NOW, nothing done.
+   */
+  tryGet(root: number, index: number): unknown {
+    const bi = Math.floor(index / this.entriesPerBlock);
+    const loc = this.btree.peekValue(root, bi);
+    if (loc === NOT_NOW || loc === undefined) return NOT_NOW;
+    const bm = this.tm.bm;
+    if (!bm.canLockNow(loc as number, false) || !bm.canUnlockNow) return NOT_NOW;
+    this.btree.tryLookup(root, bi);
+    const blk = bm.tryLock(loc as number, false);
+    if (blk === null) throw new Error(`array block ${loc as number}: lockable a moment ago, not now`);
+    const v = (blk.data as ArrayBlock).values[index % this.entriesPerBlock];
+    bm.tryUnlock(blk);
+    return v;
+  }
+
+  /**
+   * set() when its array block is already shadowed in this transaction (no copy, so no btree
+   * insert) and everything it locks is locked at once: the same steps without a generator
+   * frame, returning the (unchanged) root; else -1, nothing done.
+   */
+  trySet(root: number, index: number, value: unknown): number {
+    const bi = Math.floor(index / this.entriesPerBlock);
+    const loc = this.btree.peekValue(root, bi);
+    if (loc === NOT_NOW || loc === undefined || !this.tm.canShadowInPlaceAndUnlockNow(loc as number)) return -1;
+    this.btree.tryLookup(root, bi);
+    const block = this.tm.tryShadowInPlace(loc as number);
+    if (block === null) throw new Error(`array block ${loc as number}: shadowable a moment ago, not now`);
+    (block.data as ArrayBlock).values[index % this.entriesPerBlock] = value;
+    this.tm.tryUnlock(block);
+    return root;
   }
 
   /**

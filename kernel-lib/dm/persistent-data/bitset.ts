@@ -3,7 +3,7 @@
 // word, or dm_bitset_flush, writes the cached word back if it changed.
 import type { ProcessGenerator } from '../../sim/index.js';
 import { DmArray } from './array.js';
-import type { DmBtree } from './btree.js';
+import { NOT_NOW, type DmBtree } from './btree.js';
 import type { DmTransactionManager } from './transaction-manager.js';
 
 const BITS_PER_WORD = 64;
@@ -41,6 +41,31 @@ export class DmBitset {
   *setBit(bit: number): ProcessGenerator<void> {
     yield* this.load(Math.floor(bit / BITS_PER_WORD));
     this.modify(bit % BITS_PER_WORD, true);
+  }
+
+  /**
+   * setBit() when it completes at once (the cached word, or the write-back of the old word
+   * and the read of the new one without waiting: DmArray.trySet/tryGet): true; else false,
+   * and the caller runs setBit(), which finds any step already done here done (a written-back
+   * word is clean, so it is not written twice).
+   */
+  trySetBit(bit: number): boolean {
+    const index = Math.floor(bit / BITS_PER_WORD);
+    if (index !== this.currentIndex) {
+      if (this.currentIndex >= 0 && this.dirty) {
+        const root = this.array.trySet(this.root, this.currentIndex, [this.lo, this.hi]);
+        if (root < 0) return false;
+        this.root = root;
+        this.dirty = false;
+      }
+      const w = this.array.tryGet(this.root, index);
+      if (w === NOT_NOW) return false;
+      this.lo = (w as [number, number])[0];
+      this.hi = (w as [number, number])[1];
+      this.currentIndex = index;
+    }
+    this.modify(bit % BITS_PER_WORD, true);
+    return true;
   }
 
   *clearBit(bit: number): ProcessGenerator<void> {

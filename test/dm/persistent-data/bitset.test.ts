@@ -55,4 +55,44 @@ describe('dm/persistent-data bitset', () => {
     expect(counts.writes).to.equal(0);
     expect(counts.flushWrites).to.be.greaterThan(0);
   });
+
+  it('trySetBit does what setBit does: the same words, locks, shadows and simulated time, whichever path each bit takes', () => {
+    const run = (fast: boolean) => {
+      const sim = new Simulation({ seed: 11 });
+      // The 3.15 locking era (the clone example's 5.4): cached buffers are read without a
+      // wait, so the fast path can be taken (6.4's shard lock always yields).
+      const { md } = makeMetadata(sim, { bufio: { locking: '3.15' } });
+      const bs = new DmBitset(md.tm, (vt) => md.btree(vt));
+      const rng = sim.rng('bits');
+      const N = 200_000;
+      let fastSets = 0;
+      const words = runProcess(sim, function* () {
+        yield* md.format();
+        yield* bs.create(N);
+        yield* md.commit();
+        for (let i = 0; i < 6000; i++) {
+          const bit = rng.integer(0, N - 1);
+          if (fast && bs.trySetBit(bit)) fastSets++;
+          else yield* bs.setBit(bit);
+          if (i % 1500 === 1499) {
+            md.roots.set('bits', yield* bs.flush());
+            yield* md.commit();
+          }
+        }
+        const out: number[] = [];
+        for (let bit = 0; bit < N; bit += 5) out.push((yield* bs.testBit(bit)) ? 1 : 0);
+        return out;
+      });
+      return { words, fastSets, now: sim.now, bm: { ...md.bm.stats }, tm: { ...md.tm.stats }, lookups: bs.array.btree.stats.lookups };
+    };
+    const slow = run(false);
+    const fast = run(true);
+    // Most sets take the fast path (the word's array block already shadowed), not all.
+    expect(fast.fastSets).to.be.within(3000, 5999);
+    expect(fast.words).to.deep.equal(slow.words);
+    expect(fast.bm).to.deep.equal(slow.bm);
+    expect(fast.tm).to.deep.equal(slow.tm);
+    expect(fast.lookups).to.equal(slow.lookups);
+    expect(fast.now).to.equal(slow.now);
+  });
 });
