@@ -5,7 +5,7 @@
  * replaces it). Locks and queues are made by the thousand (a bucket lock per hash bucket)
  * and most never have a waiter.
  */
-const NONE: never[] = [];
+const NONE: never[] = new Array<never>(0); // holey, as a fresh ring is: one elements kind at the loads
 
 export class Deque<T> {
   private buf: (T | undefined)[] = NONE;
