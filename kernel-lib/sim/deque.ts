@@ -1,18 +1,10 @@
 // A FIFO ring buffer: O(1) push and shift, unlike Array.prototype.shift on long queues.
 
-/**
- * The storage of every deque nothing has been put in yet (never written: the first push
- * replaces it). Locks and queues are made by the thousand (a bucket lock per hash bucket)
- * and most never have a waiter.
- */
-const NONE: never[] = new Array<never>(0); // holey, as a fresh ring is: one elements kind at the loads
-
 export class Deque<T> {
-  private buf: (T | undefined)[] = NONE;
+  private buf: (T | undefined)[] = new Array(16);
   private head = 0;
   private tail = 0;
-  /** -1 while on NONE, so that the first push or unshift grows. */
-  private mask = -1;
+  private mask = 15;
 
   get length(): number {
     return this.tail - this.head;
@@ -65,7 +57,7 @@ export class Deque<T> {
 
   private grow(): void {
     const n = this.length;
-    const buf: (T | undefined)[] = new Array(Math.max(16, this.buf.length * 2));
+    const buf: (T | undefined)[] = new Array(this.buf.length * 2);
     for (let k = 0; k < n; k++) buf[k] = this.buf[(this.head + k) & this.mask];
     this.buf = buf;
     this.mask = buf.length - 1;
