@@ -9,7 +9,7 @@
 // after every completion. Merging happens against the submitter's plug first
 // (blk_attempt_plug_merge), then in the scheduler (blk_mq_sched_bio_merge).
 import type { CpuSet } from '../sim/cpu.js';
-import type { ProcessGenerator, Simulation } from '../sim/index.js';
+import { NumberMap, type ProcessGenerator, type Simulation } from '../sim/index.js';
 import type { Bio } from './bio.js';
 import { BlkCore } from './blk-core.js';
 import { TagSet } from './blk-mq-tag.js';
@@ -25,9 +25,13 @@ export class HwQueue {
   readonly driverTags: TagSet;
   readonly schedTags: TagSet | null;
   readonly elevator: Elevator | null;
-  /** Scheduler merge lookups: queued requests by end and start sector. */
-  readonly byEnd = new Map<number, Request>();
-  readonly byStart = new Map<number, Request>();
+  /**
+   * Scheduler merge lookups: queued requests by end sector (the elevator hash, elv_rqhash)
+   * and by start sector (the front-merge lookup). NumberMap, not Map: at queue depth 1 each
+   * empties on every I/O, and V8's Map reallocates its table whenever it does.
+   */
+  readonly byEnd = new NumberMap<Request>();
+  readonly byStart = new NumberMap<Request>();
   /** Inside blk_mq_run_hw_queue's dispatch loop (re-entry guard). */
   running = false;
   inDriver = 0;

@@ -10,7 +10,7 @@
 // completion restarts the queue. Plugging is what lets sequential bios merge into big
 // requests before the disk sees them.
 import type { CpuSet } from '../sim/cpu.js';
-import { Deque, type ProcessGenerator, type Scheduled, type SimEvent, type Simulation } from '../sim/index.js';
+import { Deque, NumberMap, type ProcessGenerator, type Scheduled, type SimEvent, type Simulation } from '../sim/index.js';
 import { REQ_SYNC, type Bio } from './bio.js';
 import { BlkCore } from './blk-core.js';
 import type { BlockDriver } from './driver.js';
@@ -27,9 +27,12 @@ export class RequestQueue extends BlkCore {
   readonly nrRequests: number;
   /** q->queue_head: requests the elevator handed over, or that bypass it (flushes). */
   private readonly dispatchList = new Deque<Request>();
-  /** The elevator hash: queued (not yet dispatched) mergeable requests by end and start sector. */
-  private readonly byEnd = new Map<number, Request>();
-  private readonly byStart = new Map<number, Request>();
+  /**
+   * The elevator hash: queued (not yet dispatched) mergeable requests by end and start sector
+   * (NumberMap: a Map reallocates its table each time it empties, at every I/O at depth 1).
+   */
+  private readonly byEnd = new NumberMap<Request>();
+  private readonly byStart = new NumberMap<Request>();
   private lastMerge: Request | null = null;
   /** request_list: allocated requests per direction, and the sleepers waiting for one. */
   private readonly allocated = [0, 0];

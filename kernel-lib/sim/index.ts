@@ -1,6 +1,7 @@
 // The engine's public surface: `import { Simulation, Resource } from './kernel-lib/sim/index.js'`.
 export { Agenda, type Scheduled } from './agenda.js';
 export { Deque } from './deque.js';
+export { NumberMap } from './number-map.js';
 export { Interrupt, SimulationError } from './errors.js';
 export { Condition, SimEvent, Timeout, type Waiter } from './event.js';
 export { PriorityQueue } from './priority-queue.js';

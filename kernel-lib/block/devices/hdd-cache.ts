@@ -12,6 +12,7 @@
 // extents (a write that continues an extent extends it) with their decoded position, so the
 // destage scheduler can pick the one cheapest to reach.
 import type { HddGeometry } from './hdd-geometry.js';
+import { NumberMap } from '../../sim/number-map.js';
 
 interface Segment {
   start: number;
@@ -118,7 +119,8 @@ export class WriteBackCache {
    */
   private readonly buckets: (DirtyExtent[] | null)[];
   private readonly occupied: Uint32Array;
-  private readonly byEnd = new Map<number, DirtyExtent>();
+  /** Extents by end sector, for the back merge of a sequential write (a Map would reallocate as it empties). */
+  private readonly byEnd = new NumberMap<DirtyExtent>();
   private count = 0;
   /** Dirty sectors held (including those being destaged). */
   sectors = 0;

@@ -17,7 +17,7 @@
 // never allocate: under an unallocated entry the LBN is unmapped.
 import { DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, VDO_BLOCK_MAP_ENTRIES_PER_PAGE, VDO_BLOCK_MAP_TREE_HEIGHT } from './constants.js';
 import type { DataVio } from './data-vio.js';
-import { NumberMap } from './number-map.js';
+import { NumberMap } from '../../sim/number-map.js';
 import type { SlabDepot } from './slab-depot.js';
 
 const ROOTS = DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT;
@@ -35,9 +35,9 @@ export function treeKey(root: number, height: number, index: number): number {
 
 export class BlockMapForest {
   /** The block of every allocated page below the roots (heights 0-3), by treeKey. */
-  readonly pages = new NumberMap(1 << 12);
+  readonly pages = new NumberMap<number>(1 << 12);
   /** Pages below the roots that are in memory (allocated in this run, or read), by treeKey (value 1); leaves are the page cache's. */
-  readonly inMemory = new NumberMap(1 << 8);
+  readonly inMemory = new NumberMap<number>(1 << 8);
   /** The leaf block of each logical page whose whole walk is in memory (0: not walked yet): the walk's result, kept. */
   readonly walked: Float64Array;
   /** Roots read from storage. */

@@ -14,7 +14,7 @@ import { Deque } from '../../sim/deque.js';
 import { BlockMapForest } from './block-map-tree.js';
 import { DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, VDO_BLOCK_MAP_ENTRIES_PER_PAGE } from './constants.js';
 import type { DataVio } from './data-vio.js';
-import { NumberMap } from './number-map.js';
+import { NumberMap } from '../../sim/number-map.js';
 
 /**
  * A zone's leaf-page cache, least recently used first: a doubly linked list threaded through
@@ -90,7 +90,7 @@ export class BlockMapZone {
   /** Pages being read, with the data_vios waiting for each. */
   readonly loading = new Map<number, DataVio[]>();
   /** Dirty pages (by block) with the era they were first dirtied in; `dirtyOrder` oldest first. */
-  readonly dirty = new NumberMap(1 << 12);
+  readonly dirty = new NumberMap<number>(1 << 12);
   readonly dirtyOrder = new Deque<number>();
   hits = 0;
   misses = 0;
@@ -109,11 +109,11 @@ export class BlockMapZone {
 
 export class BlockMap {
   /** The mappings, as (pbn * 16 + state); absent: unmapped. */
-  readonly mapping = new NumberMap(1 << 16);
+  readonly mapping = new NumberMap<number>(1 << 16);
   readonly forest: BlockMapForest;
   readonly zones: BlockMapZone[];
   /** Journal entry of the last update applied to each LBN (journal order check). */
-  readonly lastApplied = new NumberMap(1 << 16);
+  readonly lastApplied = new NumberMap<number>(1 << 16);
   orderViolations = 0;
 
   constructor(

@@ -4,7 +4,7 @@
 // or writes the data; the others wait on the lock and, once the agent has a verified or
 // freshly written copy, deduplicate against it without asking the index again.
 import type { DataVio } from './data-vio.js';
-import { NumberMap } from './number-map.js';
+import { NumberMap } from '../../sim/number-map.js';
 
 export const HASH_LOCK_QUERYING = 0;
 export const HASH_LOCK_WRITING = 1;
@@ -31,7 +31,7 @@ export class HashLock {
 
 export class HashZone {
   /** The locks in use, by record name (value: the lock's slot), as the kernel's hash table of them. */
-  private readonly byName = new NumberMap(1 << 12);
+  private readonly byName = new NumberMap<number>(1 << 12);
   /** Every lock made, by slot; the slots of released ones are reused (the kernel's lock pool). */
   private readonly slots: HashLock[] = [];
   private readonly free: number[] = [];

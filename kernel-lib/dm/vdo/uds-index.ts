@@ -5,11 +5,11 @@
 // all three thread designs. Modelled as an in-memory map from fingerprint to advice whose
 // lookup costs `udsNs` of CPU; the default index (256 MB, dense) covers a 256 GB window
 // [D vdo.rst], larger than anything these scenarios write, so nothing ages out [R].
-import { NumberMap } from './number-map.js';
+import { NumberMap } from '../../sim/number-map.js';
 
 export class UdsIndex {
   /** Record name (the block's fingerprint) -> advice (pbn * 16 + mapping state). */
-  readonly records = new NumberMap(1 << 16);
+  readonly records = new NumberMap<number>(1 << 16);
   posts = 0;
   hits = 0;
   updates = 0;

@@ -16,7 +16,7 @@ import type { ProcessGenerator, Simulation } from '../../sim/index.js';
 import { BlockMap } from './block-map.js';
 import { MetadataVio, VdoCompletion } from './completion.js';
 import { JournalLog } from './journal-log.js';
-import { NumberMap } from './number-map.js';
+import { NumberMap } from '../../sim/number-map.js';
 import { ALLOCATIONS_PER_ZONE, DEFAULT_VDO_BLOCK_MAP_TREE_ROOT_COUNT, DEFAULT_VDO_RECOVERY_JOURNAL_SIZE, VDO_COMPRESSED_BLOCK_DATA_SIZE, VDO_SECTORS_PER_BLOCK } from './constants.js';
 import { DataVio, DataVioPool, IO_COMPRESSED_WRITE, IO_READ, IO_VERIFY, IO_WRITE, type WaitingBio } from './data-vio.js';
 import { DedicatedThreads } from './dedicated-threads.js';
@@ -81,9 +81,9 @@ export class Vdo implements StepRunner {
   readonly packer = new Packer();
   readonly overheadBlocks: number;
   /** What each stored block (or fragment) holds: (pbn * 16 + state) -> fingerprint. */
-  readonly content = new NumberMap(1 << 16);
+  readonly content = new NumberMap<number>(1 << 16);
   /** LBN locks: the holder's index in the pool, by LBN (its waiters queue on the holder: DataVio.lbnWaitHead). */
-  readonly lbnLocks = new NumberMap(1 << 12);
+  readonly lbnLocks = new NumberMap<number>(1 << 12);
   /** Flush generations: data_vios holding each, and the flushes waiting for them. */
   flushGeneration = 0;
   readonly generationHolders = new Map<number, number>();
