@@ -1,9 +1,12 @@
 // `make report` speed, per notebook: a cold run (empty sweep cache) and a warm one (every sweep
 // cached), each cell's share of the warm run (where the warm time goes), the page rendering,
 // and a whole warm `dmsim report NOTEBOOK` process (start-up, compiler, run, page).
-// Results are wall-clock on a shared machine: compare runs made at the same time.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// Each figure is wall-clock seconds (`value`) and CPU seconds of this process, user + system,
+// sweep worker threads included (`cpu_s`): on a shared machine the CPU time is the steadier
+// one, and the one to compare. `cells_compiled` / `cells_cached` say how many cells TypeScript
+// converted and how many came from the compile cache (.cache/cells).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +16,27 @@ import { joinSource, readNotebook } from '../kernel-lib/notebook/nbformat.js';
 import { provenance } from '../kernel-lib/notebook/provenance.js';
 import { runNotebook } from '../kernel-lib/notebook/runner.js';
 
+const round = (x: number) => Number(x.toFixed(2));
+
+/** Wall and CPU seconds (user + system, from /usr/bin/time; null without it) of a child process. */
+function timedProcess(args: string[], env: NodeJS.ProcessEnv): { wall: number; cpu: number | null } {
+  const t = performance.now();
+  const timed = existsSync('/usr/bin/time');
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...args], { cwd: ROOT, env, encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
+  const wall = (performance.now() - t) / 1000;
+  const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : null };
+}
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Timed {
   seconds: number;
+  cpu: number;
+  compiled: number;
+  cached: number;
   cells: { cell: number; seconds: number; first: string }[];
   ok: boolean;
   hits: number;
@@ -27,9 +47,13 @@ async function timedRun(file: string, compiler: CellCompiler): Promise<Timed & {
   const name = path.relative(ROOT, file);
   const source = readNotebook(file);
   const starts: { cell: number; at: number }[] = [];
+  // (`?? ...`: the same file times a checkout from before the compile cache, for comparisons.)
+  const counts = { ...(compiler.counts ?? { cached: 0, compiled: 0 }) };
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await runNotebook(source, name, { compiler, onCellStart: (cell) => starts.push({ cell, at: performance.now() }) });
   const ended = performance.now();
+  const used = process.cpuUsage(cpu);
   const cells = starts.map((s, i) => ({
     cell: s.cell,
     seconds: Number((((starts[i + 1]?.at ?? ended) - s.at) / 1000).toFixed(2)),
@@ -38,7 +62,14 @@ async function timedRun(file: string, compiler: CellCompiler): Promise<Timed & {
   const t = performance.now();
   notebookPage(result.notebook, path.basename(file), provenance(name, ROOT, { parameters: result.parameters, wallSeconds: result.wallSeconds, sweepCache: result.sweepCache }));
   const page = (performance.now() - t) / 1000;
-  return { seconds: (ended - started) / 1000, cells, ok: !result.failure, hits: result.sweepCache?.hits ?? 0, misses: result.sweepCache?.misses ?? 0, page };
+  const now = compiler.counts ?? { cached: 0, compiled: 0 };
+  return {
+    seconds: (ended - started) / 1000,
+    cpu: (used.user + used.system) / 1e6,
+    compiled: now.compiled - counts.compiled,
+    cached: now.cached - counts.cached,
+    cells,
+    ok: !result.failure, hits: result.sweepCache?.hits ?? 0, misses: result.sweepCache?.misses ?? 0, page };
 }
 
 /**
@@ -51,11 +82,15 @@ export async function run(options: { only?: string[]; warmOnly?: boolean; emit?:
     results.push(r);
     options.emit?.(r);
   };
-  const saved = { cwd: process.cwd(), cache: process.env.DMSIM_CACHE_DIR };
+  const saved = { cwd: process.cwd(), cache: process.env.DMSIM_CACHE_DIR, cells: process.env.DMSIM_CELL_CACHE_DIR };
   const cache = mkdtempSync(path.join(tmpdir(), 'dmsim-bench-cache-'));
   const out = mkdtempSync(path.join(tmpdir(), 'dmsim-bench-reports-'));
   process.chdir(ROOT);
-  if (!options.warmOnly) process.env.DMSIM_CACHE_DIR = cache;
+  // Cold means both caches empty: sweep runs and cell conversions.
+  if (!options.warmOnly) {
+    process.env.DMSIM_CACHE_DIR = cache;
+    process.env.DMSIM_CELL_CACHE_DIR = path.join(cache, 'cells');
+  }
   const compiler = new CellCompiler();
   try {
     const notebooks = readdirSync(path.join(ROOT, 'notebooks'))
@@ -66,23 +101,24 @@ export async function run(options: { only?: string[]; warmOnly?: boolean; emit?:
       const base = { notebook: `notebooks/${nb}` };
       if (!options.warmOnly) {
         const cold = await timedRun(file, compiler);
-        push({ name: 'report.cold', value: Number(cold.seconds.toFixed(2)), unit: 's', ...base, ok: cold.ok, misses: cold.misses });
+        push({ name: 'report.cold', value: round(cold.seconds), unit: 's', cpu_s: round(cold.cpu), ...base, ok: cold.ok, misses: cold.misses, cells_compiled: cold.compiled, cells_cached: cold.cached });
       }
       const warm = await timedRun(file, compiler);
-      push({ name: 'report.warm', value: Number(warm.seconds.toFixed(2)), unit: 's', ...base, ok: warm.ok, hits: warm.hits, misses: warm.misses });
+      push({ name: 'report.warm', value: round(warm.seconds), unit: 's', cpu_s: round(warm.cpu), ...base, ok: warm.ok, hits: warm.hits, misses: warm.misses, cells_compiled: warm.compiled, cells_cached: warm.cached });
       push({ name: 'report.page_render', value: Number(warm.page.toFixed(2)), unit: 's', ...base });
       // Where the warm time goes: the cells that take more than a tenth of a second.
       push({ name: 'report.warm_cells', value: Number(warm.seconds.toFixed(2)), unit: 's', ...base, cells: warm.cells.filter((c) => c.seconds >= 0.1) });
       // The whole process `dmsim report NOTEBOOK` starts for it, warm.
-      const t = performance.now();
-      execFileSync(process.execPath, ['bin/dmsim.js', 'report', file, '--out', out], { cwd: ROOT, stdio: 'ignore', env: options.warmOnly ? process.env : { ...process.env, DMSIM_CACHE_DIR: cache } });
-      push({ name: 'report.warm_process', value: Number(((performance.now() - t) / 1000).toFixed(2)), unit: 's', ...base });
+      const p = timedProcess(['bin/dmsim.js', 'report', file, '--out', out], options.warmOnly ? process.env : { ...process.env, DMSIM_CACHE_DIR: cache });
+      push({ name: 'report.warm_process', value: round(p.wall), unit: 's', cpu_s: p.cpu === null ? null : round(p.cpu), ...base });
     }
   } finally {
     compiler.close();
     process.chdir(saved.cwd);
-    if (saved.cache === undefined) delete process.env.DMSIM_CACHE_DIR;
-    else process.env.DMSIM_CACHE_DIR = saved.cache;
+    for (const [name, value] of [['DMSIM_CACHE_DIR', saved.cache], ['DMSIM_CELL_CACHE_DIR', saved.cells]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     rmSync(cache, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   }

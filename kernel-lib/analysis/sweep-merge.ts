@@ -16,6 +16,8 @@ export interface MergeResult {
   present: number;
   /** What is missing or wrong, one line each (shards first, then points). */
   problems: string[];
+  /** What the one-machine sweep would print as warnings (identical replicates...): the same table, the same caveats. */
+  warnings: string[];
 }
 
 const MAX_LISTED = 10;
@@ -77,7 +79,7 @@ export async function mergeSweep(spec: SweepSpec): Promise<MergeResult> {
   if (differing.length > MAX_LISTED) problems.push(`nondeterminism: ... and ${differing.length - MAX_LISTED} more runs`);
 
   const runs = t.info.runs;
-  const result: MergeResult = { runs, present: runs - missing.length, problems };
+  const result: MergeResult = { runs, present: runs - missing.length, problems, warnings: t.info.warnings };
   if (problems.length === 0) result.table = selectMetrics(spec, t);
   return result;
 }

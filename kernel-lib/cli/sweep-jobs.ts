@@ -102,6 +102,7 @@ export async function mergeToOutput(spec: SweepSpec, out: string | undefined): P
     process.stderr.write(`dmsim sweep: ${spec.file}: ${merged.present} of ${merged.runs} runs in the cache; the table is not complete:\n  ${merged.problems.join('\n  ')}\n`);
     return 1;
   }
+  for (const w of merged.warnings) process.stderr.write(`${w}\n`);
   const csv = merged.table.toCSV() + '\n';
   if (out !== undefined) writeAtomically(out, csv, '--out');
   else process.stdout.write(csv);

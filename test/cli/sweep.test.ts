@@ -125,6 +125,22 @@ describe('cli/sweep (sharded over the cache)', function () {
     }
   });
 
+  it('merge prints the warnings the sweep printed: replicates identical whatever the seed', async () => {
+    // A runner that ignores its seed, as a fio job with randrepeat=1 does for its offsets.
+    const runner = path.join(ws.dir, 'seedless.mjs');
+    fs.writeFileSync(runner, 'export function run(params) { return { y: Number(params.x) * 2 }; }\n');
+    const spec = path.join(ws.dir, 'seedless.yaml');
+    fs.writeFileSync(spec, `runner:\n  module: ${runner}\ngrid:\n  x: [1, 2]\nreplicates: 3\nseed: 5\n`);
+    const run = await dmsim(['sweep', spec], ws.env);
+    expect(run.code, run.stderr).to.equal(0);
+    const warning = /warning: sweep seedless: the replicates of 2 of 2 points gave identical results[^]*randrepeat': 0[^\n]*\n/.exec(run.stderr);
+    expect(warning, run.stderr).to.not.equal(null);
+    const m = await dmsim(['sweep', 'merge', spec], ws.env);
+    expect(m.code, m.stderr).to.equal(0);
+    expect(m.stderr).to.include(warning![0]);
+    expect(m.stdout).to.equal(run.stdout);
+  });
+
   it('--k8s-manifest prints the Indexed Job stored as the expected text, and plans the sweep', async () => {
     const r = await dmsim(['sweep', SIXTEEN, '--k8s-manifest', '--shards', '4'], ws.env);
     expect(r.code, r.stderr).to.equal(0);
