@@ -5,18 +5,16 @@
 // modelled.
 import { registerTarget, type DmTarget, type TargetArgs, type TargetContext } from '../target-registry.js';
 import type { TableLine } from '../table.js';
-import { refuseUnmodelledSnapshotArgs } from '../snapshot/snapshot-target.js';
+import { parseSnapshotStoreArgs } from '../snapshot/table-args.js';
 
 function snapshotMergeCtr(_ctx: TargetContext, _line: TableLine, args: TargetArgs): DmTarget {
   args.expectCount(4, Infinity, ['origin dev', 'COW dev', 'P|N', 'chunk size']);
   args.device(0, 'origin dev');
   args.device(1, 'COW dev');
-  const kind = args.word(2, 'P|N').toUpperCase();
+  const kind = parseSnapshotStoreArgs(args).kind;
   // snapshot_ctr with the merge type: only a persistent store can be merged.
   if (kind === 'N') throw args.error('a transient (N) snapshot cannot be merged: snapshot-merge needs a persistent store (P)', 'P|N');
-  if (kind !== 'P' && kind !== 'PO') throw args.error(`<P|N> must be P or PO, got '${args.word(2, 'P|N')}'`, 'P|N');
   args.integer(3, 'chunk size');
-  refuseUnmodelledSnapshotArgs(args);
   throw args.error('snapshot-merge (copying a snapshot\'s exceptions back into its origin) is not modelled', 'target');
 }
 

@@ -15,10 +15,10 @@ export interface SnapStack {
   snap: BlockDevice;
   target: SnapshotTarget;
   /** Submits a bio from a fresh thread; returns it (check bio.tComplete). */
-  io(dev: BlockDevice, op: 'read' | 'write', sector: number, sectors: number, at?: number): Bio;
+  io(dev: BlockDevice, op: 'read' | 'write' | 'discard', sector: number, sectors: number, at?: number): Bio;
 }
 
-export function snapStack(opts: { store?: 'P' | 'N'; chunk?: number; params?: Record<string, unknown>; originSectors?: number; cowSectors?: number; serviceNs?: number | ((b: Bio) => number) } = {}): SnapStack {
+export function snapStack(opts: { store?: 'P' | 'PO' | 'N'; features?: string; chunk?: number; params?: Record<string, unknown>; originSectors?: number; cowSectors?: number; serviceNs?: number | ((b: Bio) => number) } = {}): SnapStack {
   const sim = new Simulation({ seed: 1 });
   const cpus = new CpuSet(sim, { cores: 2 });
   const n = opts.originSectors ?? 1 << 16;
@@ -27,7 +27,7 @@ export function snapStack(opts: { store?: 'P' | 'N'; chunk?: number; params?: Re
   const devs: Record<string, BlockDevice> = { 'base-real': origin, cow };
   const ctx = (name: string) => ({ sim, cpus, params: opts.params ?? {}, deviceName: name, lookupDevice: (d: string) => devs[d] });
   const base = createMappedDevice(ctx('base'), `0 ${n} snapshot-origin base-real`);
-  const snap = createMappedDevice(ctx('snap'), `0 ${n} snapshot base-real cow ${opts.store ?? 'P'} ${opts.chunk ?? 16}`);
+  const snap = createMappedDevice(ctx('snap'), `0 ${n} snapshot base-real cow ${opts.store ?? 'P'} ${opts.chunk ?? 16}${opts.features !== undefined ? ` ${opts.features}` : ''}`);
   // `dmsetup create` returns after the constructor's header I/O (persistent store): run it,
   // then forget what the devices saw, so that tests see only their own I/O.
   const target = snap.targets[0].target as SnapshotTarget;
@@ -37,7 +37,7 @@ export function snapStack(opts: { store?: 'P' | 'N'; chunk?: number; params?: Re
     cow.seen.length = 0;
   }
   let k = 0;
-  const io = (dev: BlockDevice, op: 'read' | 'write', sector: number, sectors: number, at = 0): Bio => {
+  const io = (dev: BlockDevice, op: 'read' | 'write' | 'discard', sector: number, sectors: number, at = 0): Bio => {
     const bio = new Bio(op, sector, sectors);
     const t = cpus.thread(`io${k++}`);
     bio.thread = t;

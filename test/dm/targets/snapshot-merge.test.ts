@@ -11,12 +11,16 @@ describe('dm/targets snapshot-merge, snapshot PO and feature args', () => {
     expect(refusal(() => create('0 1000 snapshot-merge sdb sdz P 16'))).to.match(/COW dev/);
   });
 
-  it('snapshot: PO and the discard features are named and refused; a wrong feature count is an error', () => {
+  it('snapshot: the store word and feature arguments are read as parse_snapshot_features reads them', () => {
     const { create } = setup();
-    expect(refusal(() => create('0 1000 snapshot sdb sdc PO 16'))).to.match(/PO \(a persistent store whose snapshot survives overflow\) is not modelled/);
-    expect(refusal(() => create('0 1000 snapshot sdb sdc P 16 1 discard_zeroes_cow'))).to.match(/feature discard_zeroes_cow \(discards on a snapshot\) is not modelled/);
+    expect(() => create('0 1000 snapshot sdb sdc PO 16')).to.not.throw();
+    expect(() => create('0 1000 snapshot sdb sdc P 16 1 discard_zeroes_cow')).to.not.throw();
+    expect(() => create('0 1000 snapshot sdb sdc P 16 2 DISCARD_ZEROES_COW discard_passdown_origin')).to.not.throw();
+    expect(refusal(() => create('0 1000 snapshot sdb sdc P 16 1 discard_passdown_origin'))).to.match(/discard_passdown_origin feature depends on discard_zeroes_cow/);
     expect(refusal(() => create('0 1000 snapshot sdb sdc P 16 2 discard_passdown_origin'))).to.match(/<#feature args> says 2, but 1 follow/);
-    expect(refusal(() => create('0 1000 snapshot sdb sdc P 16 1 frob'))).to.match(/unknown feature 'frob'/);
+    expect(refusal(() => create('0 1000 snapshot sdb sdc P 16 3 a b c'))).to.match(/Invalid number of feature arguments/);
+    expect(refusal(() => create('0 1000 snapshot sdb sdc P 16 1 frob'))).to.match(/Unrecognised feature requested: 'frob'/);
+    expect(refusal(() => create('0 1000 snapshot sdb sdc NO 16'))).to.match(/<P\|N> must be P/);
     // No features (a count of 0) is the plain table.
     expect(() => create('0 1000 snapshot sdb sdc N 16 0')).to.not.throw();
   });
