@@ -10,11 +10,12 @@
 // The exception itself stays: only its data goes. discard_passdown_origin sets
 // num_discard_bios = 2: dm core sends a second clone (target_bio_nr 1), which goes to the
 // origin, tracked like a snapshot read and without triggering exceptions in other snapshots.
-// The model makes both clones here, from the one it is given, and ends that one when both end.
+// The model makes both clones here (bio-pair.ts).
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator } from '../../sim/index.js';
+import { bioPair } from './bio-pair.js';
 import type { SnapshotLocks } from './locking.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -34,22 +35,6 @@ function* zeroCallback(_readErr: boolean, writeErr: boolean, context: unknown, _
   z.bio.endio(z.snap.sim, writeErr ? 'EIO' : null);
 }
 
-/** The two clones of a passed-down discard: the bio they stand for ends with the second. */
-class DiscardPair {
-  remaining = 2;
-  status: string | null = null;
-  constructor(
-    readonly snap: Snapshot,
-    readonly parent: Bio,
-  ) {}
-}
-
-function pairEnd(child: Bio): void {
-  const p = child.private as DiscardPair;
-  if (p.status === null) p.status = child.status;
-  if (--p.remaining === 0) p.parent.endio(p.snap.sim, p.status);
-}
-
 /** Called by Snapshot.map with the chunk's lock held (which it drops); same contract as map. */
 export function* mapDiscard(s: Snapshot, clone: Bio, offset: number, lock: Lock): ProcessGenerator<BlockDevice | null> {
   if (!s.features.discardZeroesCow) {
@@ -59,13 +44,11 @@ export function* mapDiscard(s: Snapshot, clone: Bio, offset: number, lock: Lock)
   }
   const chunk = s.chunkOf(offset);
   if (!s.features.discardPassdownOrigin) return yield* discardCow(s, clone, offset, chunk, lock);
-  const pair = new DiscardPair(s, clone);
-  const toOrigin = clone.child('discard', clone.sector, clone.sectors, clone.flags, pair, pairEnd);
-  const toCow = clone.child('discard', clone.sector, clone.sectors, clone.flags, pair, pairEnd);
+  const [toCow, toOrigin] = bioPair(s.sim, clone);
   s.track(chunk);
   const dev = yield* discardCow(s, toCow, offset, chunk, lock);
   if (dev !== null) yield* dev.submit(toCow);
-  yield* s.submitTracked(toOrigin, chunk, offset);
+  yield* s.submitTracked(toOrigin, chunk, s.origin.dev, offset);
   return null;
 }
 

@@ -80,7 +80,8 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
   const snaps = origin.snapshots;
   for (let i = 0; i < snaps.length; i++) {
     const snap = snaps[i];
-    if (!snap.active || bio.sector >= snap.lengthSectors) continue;
+    // "Don't make new exceptions in a merging snapshot because it has effectively been deleted"
+    if (snap.merging || !snap.active || bio.sector >= snap.lengthSectors) continue;
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     if (!snap.valid) {
@@ -153,7 +154,8 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
   const snaps = origin.snapshots;
   for (let i = 0; i < snaps.length; i++) {
     const snap = snaps[i];
-    if (!snap.active || bio.sector >= snap.lengthSectors) continue;
+    // "Don't make new exceptions in a merging snapshot because it has effectively been deleted"
+    if (snap.merging || !snap.active || bio.sector >= snap.lengthSectors) continue;
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     const done = snap.complete.lookup(chunk) !== undefined;

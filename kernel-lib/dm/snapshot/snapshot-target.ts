@@ -82,10 +82,17 @@ function paramError(args: TargetArgs, err: unknown): never {
   throw err;
 }
 
-export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {
+/**
+ * snapshot_ctr, shared by the snapshot and snapshot-merge targets: reads the table, builds the
+ * store and the snapshot and registers it with its origin. `merge`: the snapshot-merge target,
+ * which needs a persistent store and takes over the exceptions of a snapshot already on the
+ * same COW device (the handover), if there is one.
+ */
+export function buildSnapshot(ctx: TargetContext, line: TableLine, args: TargetArgs, merge: boolean): Snapshot {
   args.expectCount(4, Infinity, ['origin dev', 'COW dev', 'P|N', 'chunk size']);
   const features = parseSnapshotStoreArgs(args);
   const kind = features.kind;
+  if (merge && kind === 'N') throw args.error('a transient (N) snapshot cannot be merged: snapshot-merge needs a persistent store (P or PO)', 'P|N');
   const originDev = args.device(0, 'origin dev');
   const cow = args.device(1, 'COW dev');
   if (cow === originDev) throw args.error('the COW device cannot be the origin device', 'COW dev');
@@ -109,16 +116,22 @@ export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArg
   }
   // 2.6 kernels gave each snapshot's kcopyd client SNAPSHOT_PAGES; modern ones only the reserve.
   if (kcopyd.pool === 'hard' && ctx.params['kcopyd.pages'] === undefined) kcopyd.pages = SNAPSHOT_PAGES;
-  const store: ExceptionStore = kind === 'P' ? new PersistentStore(ctx.sim, cow, chunk, params.commitFlags, params.zeroNextArea) : new TransientStore(cow, chunk);
+  const origin = originFor(ctx.sim, originDev);
+  // __find_snapshots_sharing_cow: a snapshot already on this COW hands its exceptions over.
+  const source = merge ? ((origin.snapshots.find((o) => o instanceof Snapshot && o.cow === cow && !o.merging) as Snapshot | undefined) ?? null) : null;
+  const store: ExceptionStore = source !== null ? source.store : kind === 'P' ? new PersistentStore(ctx.sim, cow, chunk, params.commitFlags, params.zeroNextArea) : new TransientStore(cow, chunk);
   const minSectors = kind === 'P' ? 3 * chunk : chunk;
   if (cow.sizeSectors < minSectors) throw args.error(`COW device ${cow.name} (${cow.sizeSectors} sectors) cannot hold even one exception with chunk ${chunk}`, 'COW dev');
-  const origin = originFor(ctx.sim, originDev);
   let snap: Snapshot;
   try {
-    snap = new Snapshot(ctx.sim, targetCpus(ctx, 1), ctx.deviceName, origin, cow, store, line.length, params, kcopyd, features);
+    snap = new Snapshot(ctx.sim, targetCpus(ctx, 1), ctx.deviceName, origin, cow, store, line.length, params, kcopyd, features, source);
   } catch (err) {
     paramError(args, err);
   }
   origin.add(snap);
-  return new SnapshotTarget(line.start, snap);
+  return snap;
+}
+
+export function snapshotCtr(ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {
+  return new SnapshotTarget(line.start, buildSnapshot(ctx, line, args, false));
 }

@@ -99,6 +99,10 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
    */
   overflowed = false;
   overflowAt = NaN;
+  /** Loaded as snapshot-merge (merge.ts): origin writes make no exceptions in it. */
+  merging = false;
+  /** s->merge_failed: a merge stopped on an I/O error (status `Merge failed`). */
+  mergeFailed = false;
   /**
    * s->active: set once the constructor's metadata I/O is done (the table is resumed). Origin
    * writes skip an inactive snapshot; snapshot I/O waits for `setup`.
@@ -152,6 +156,12 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     kcopyd: KcopydParams,
     /** The table's store type and feature arguments (table-args.ts). */
     readonly features: SnapshotFeatures = NO_FEATURES,
+    /**
+     * A snapshot on the same COW device whose exceptions this one takes over
+     * (__handover_exceptions: snapshot-merge loaded over a snapshot's COW, the way LVM
+     * merges). Its store is `store`; its metadata is not read again; it becomes invalid.
+     */
+    source: Snapshot | null = null,
   ) {
     // Callbacks of per-CPU kcopyd workers: serialized for the persistent store (its commits
     // go in order), in parallel for the transient one; one copy throttle for all snapshots.
@@ -159,11 +169,19 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     this.inOrderCompletion = params.inOrderCompletion && !this.kc.parallelCallbacks;
     // The bucket heads became 8-byte hlist_bl heads with the fine-grained locking series.
     const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
-    this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
+    this.complete = source !== null ? source.complete : new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
     this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
     this.cowThrottle = params.cowThreshold > 0 ? new CowThrottle(sim, params.cowThreshold) : null;
     this.pendingPool = new Mempool(sim, PENDING_MIN_IOS, params.memoryPressure);
-    if (store.readMetadata !== undefined) {
+    if (source !== null) {
+      // "Set source invalid to ensure it receives no further I/O."
+      this.valid = source.valid;
+      this.overflowed = source.overflowed;
+      source.valid = false;
+      source.invalidReason = `handed over to ${name}`;
+      source.invalidAt = sim.now;
+    }
+    if (store.readMetadata !== undefined && source === null) {
       // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
       // I/O goes through its own single-thread workqueue, ksnaphd.
       const caller = cpus.thread(`${name}.dmsetup`);
@@ -213,11 +231,16 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     this.tracked.set(chunk, (this.tracked.get(chunk) ?? 0) + 1);
   }
 
-  /** The tracked bio goes to the origin at `offset`; it is untracked when it ends (snapshot_end_io). */
-  *submitTracked(parent: Bio, chunk: number, offset: number): ProcessGenerator<void> {
+  /** The tracked bio goes to `dev` at `sector`; it is untracked when it ends (snapshot_end_io). */
+  *submitTracked(parent: Bio, chunk: number, dev: BlockDevice, sector: number): ProcessGenerator<void> {
     const child = parent.child(parent.op, parent.sector, parent.sectors, parent.flags, new TrackedRead(this, chunk, parent), trackedReadEnd);
-    child.sector = offset; // remapped to the origin
-    yield* this.origin.dev.submit(child);
+    child.sector = sector;
+    yield* dev.submit(child);
+  }
+
+  /** __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient". */
+  *checkForConflictingIo(chunk: number, thread: Thread | null): ProcessGenerator<void> {
+    while (this.isTracked(chunk)) yield beforeSleep(thread, this.sim.timeout(1_000_000));
   }
 
   untrack(chunk: number): void {
@@ -326,7 +349,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       // that pending_complete waits for it before the origin chunk may change.
       this.track(chunk);
       this.locks.exit(lock);
-      yield* this.submitTracked(clone, chunk, offset);
+      yield* this.submitTracked(clone, chunk, this.origin.dev, offset);
       return null;
     }
     let pe = this.pending.lookup(chunk);
@@ -399,10 +422,9 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       if (walk !== null) yield walk;
       this.complete.insert(chunk, pe.newChunk);
       if (this.isTracked(chunk)) {
-        // __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient".
         this.locks.exit(lock);
         this.counters.trackedWaits++;
-        while (this.isTracked(chunk)) yield beforeSleep(worker, sim.timeout(1_000_000));
+        yield* this.checkForConflictingIo(chunk, worker);
         lock = yield* this.locks.enter(worker, chunk, 0);
       }
     }
@@ -461,7 +483,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       invalid_reason: this.invalidReason,
       invalid_at_s: this.valid ? null : this.invalidAt / 1e9,
       // The kernel's line: <sectors allocated>/<total sectors> <metadata sectors>.
-      dmsetup: !this.valid ? 'Invalid' : this.overflowed ? 'Overflow' : `${u.allocatedSectors}/${u.totalSectors} ${u.metadataSectors}`,
+      dmsetup: !this.valid ? 'Invalid' : this.mergeFailed ? 'Merge failed' : this.overflowed ? 'Overflow' : `${u.allocatedSectors}/${u.totalSectors} ${u.metadataSectors}`,
       allocated_sectors: u.allocatedSectors,
       total_sectors: u.totalSectors,
       metadata_sectors: u.metadataSectors,

@@ -2,6 +2,7 @@
 import { Bio } from '../../../kernel-lib/block/bio.js';
 import type { BlockDevice } from '../../../kernel-lib/block/device.js';
 import { createMappedDevice } from '../../../kernel-lib/dm/index.js';
+import type { MappedDevice } from '../../../kernel-lib/dm/mapped-device.js';
 import type { SnapshotTarget } from '../../../kernel-lib/dm/snapshot/index.js';
 import { CpuSet, Simulation } from '../../../kernel-lib/sim/index.js';
 import { FakeDevice } from '../fake-device.js';
@@ -14,6 +15,8 @@ export interface SnapStack {
   base: BlockDevice;
   snap: BlockDevice;
   target: SnapshotTarget;
+  /** Loads another table over the same devices (e.g. a snapshot-merge on the snapshot's COW). */
+  create(name: string, table: string): MappedDevice;
   /** Submits a bio from a fresh thread; returns it (check bio.tComplete). */
   io(dev: BlockDevice, op: 'read' | 'write' | 'discard', sector: number, sectors: number, at?: number): Bio;
 }
@@ -49,5 +52,5 @@ export function snapStack(opts: { store?: 'P' | 'PO' | 'N'; features?: string; c
     });
     return bio;
   };
-  return { sim, cpus, origin, cow, base, snap, target, io };
+  return { sim, cpus, origin, cow, base, snap, target, io, create: (name: string, table: string) => createMappedDevice(ctx(name), table) };
 }
