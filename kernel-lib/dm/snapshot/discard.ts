@@ -16,15 +16,36 @@ import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator } from '../../sim/index.js';
 import { bioPair } from './bio-pair.js';
+import type { Simulation } from '../../sim/index.js';
+import type { KcopydClient } from '../kcopyd/client.js';
+import type { CowThrottle } from './cow-throttle.js';
+import type { CompleteTable } from './exception-table.js';
 import type { SnapshotLocks } from './locking.js';
-import type { Snapshot } from './snapshot.js';
+import type { SnapshotFeatures } from './table-args.js';
+
+/** What the discard path uses of the snapshot (snapshot.ts implements it; declared here so the two files do not import each other). */
+export interface DiscardSnapshot {
+  readonly sim: Simulation;
+  readonly features: SnapshotFeatures;
+  readonly chunkSectors: number;
+  readonly complete: CompleteTable;
+  readonly locks: SnapshotLocks;
+  readonly cow: BlockDevice;
+  readonly origin: { readonly dev: BlockDevice };
+  readonly cowThrottle: CowThrottle | null;
+  readonly kc: KcopydClient;
+  discardZeroes: number;
+  chunkOf(sector: number): number;
+  track(chunk: number): void;
+  submitTracked(parent: Bio, chunk: number, dev: BlockDevice, sector: number): ProcessGenerator<void>;
+}
 
 type Lock = Parameters<SnapshotLocks['exit']>[0];
 
 /** A zeroing in flight: zero_callback ends the discard. */
 class ZeroingDiscard {
   constructor(
-    readonly snap: Snapshot,
+    readonly snap: DiscardSnapshot,
     readonly bio: Bio,
   ) {}
 }
@@ -36,7 +57,7 @@ function* zeroCallback(_readErr: boolean, writeErr: boolean, context: unknown, _
 }
 
 /** Called by Snapshot.map with the chunk's lock held (which it drops); same contract as map. */
-export function* mapDiscard(s: Snapshot, clone: Bio, offset: number, lock: Lock): ProcessGenerator<BlockDevice | null> {
+export function* mapDiscard(s: DiscardSnapshot, clone: Bio, offset: number, lock: Lock): ProcessGenerator<BlockDevice | null> {
   if (!s.features.discardZeroesCow) {
     s.locks.exit(lock);
     clone.endio(s.sim, 'EOPNOTSUPP');
@@ -53,7 +74,7 @@ export function* mapDiscard(s: Snapshot, clone: Bio, offset: number, lock: Lock)
 }
 
 /** target_bio_nr 0: what a discard does to the snapshot's own exception for the chunk. */
-function* discardCow(s: Snapshot, bio: Bio, offset: number, chunk: number, lock: Lock): ProcessGenerator<BlockDevice | null> {
+function* discardCow(s: DiscardSnapshot, bio: Bio, offset: number, chunk: number, lock: Lock): ProcessGenerator<BlockDevice | null> {
   const cs = s.chunkSectors;
   const newChunk = s.complete.lookup(chunk);
   s.locks.exit(lock);
