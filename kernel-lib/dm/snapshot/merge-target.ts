@@ -113,18 +113,17 @@ export class SnapshotMergeTarget implements DmTarget {
 
   /** snapshot_merge_resume: start_merge again. */
   *resume(): ProcessGenerator<void> {
+    // In the merge's own resume thread, as at creation: kcopyd takes the caller's CPU.
     const caller = this.snap.cpus.thread(`${this.snap.name}.resume`);
-    yield* this.merge.start(caller);
+    const merge = this.merge;
+    yield caller.spawn(function* () {
+      yield* merge.start(caller);
+    });
   }
 }
 
 export function snapshotMergeCtr(ctx: TargetContext, line: TableLine, args: TargetArgs): DmTarget {
   const snap = buildSnapshot(ctx, line, args, true);
-  const others = snap.origin.snapshots.filter((o) => o !== snap && o.valid && !o.merging);
-  if (others.length > 0) {
-    snap.origin.snapshots.splice(snap.origin.snapshots.indexOf(snap), 1);
-    throw args.error(`origin ${snap.origin.dev.name} has another snapshot (${others[0].name}): merging while other snapshots take exceptions (origin_write_extent) is not modelled`, 'origin dev');
-  }
   if (!(snap.store instanceof PersistentStore)) throw args.error('Snapshot exception store does not support snapshot-merge (the snapshot it takes over is transient)', 'COW dev');
   snap.merging = true;
   return new SnapshotMergeTarget(line.start, snap, new Merge(snap, snap.store));

@@ -8,14 +8,15 @@
 // area write with PREFLUSH|FUA), drops the exceptions from the table, releases the held
 // writes to the origin and starts the next batch. It stops when the store is empty, on an
 // error (merge_failed) or when asked (stop_merge).
-//
-// Not modelled: origin_write_extent, which first makes the exceptions that OTHER snapshots of
-// the origin need before a batch overwrites it; the snapshot-merge constructor refuses an
-// origin with another snapshot (merge-target.ts).
+// Before each batch, origin_write_extent makes the exceptions that OTHER snapshots of the
+// origin need, since the batch overwrites the origin (origin.ts, originWriteExtent).
 import type { Bio } from '../../block/bio.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator } from '../../sim/index.js';
+import { beforeSleep } from '../../block/plug.js';
 import { cpuOf } from '../kcopyd/client.js';
+import { exceptionsDone } from './exceptions-done.js';
+import { originWriteExtent } from './origin.js';
 import type { PersistentStore } from './persistent-store.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -30,7 +31,7 @@ export class Merge {
   queued: Bio[] = [];
   /** When the merge found nothing left (NaN while running or never started). */
   finishedAt = NaN;
-  readonly counters = { batches: 0, chunksMerged: 0, heldWrites: 0 };
+  readonly counters = { batches: 0, chunksMerged: 0, heldWrites: 0, extentWaits: 0 };
 
   constructor(
     readonly s: Snapshot,
@@ -64,6 +65,18 @@ export class Merge {
     const newChunk = lastNew + 1 - count;
     const sector = oldChunk * cs;
     const size = Math.min(count * cs, s.origin.dev.sizeSectors - sector);
+    // origin_write_extent: make the exceptions the other snapshots need before the origin
+    // changes, and wait (for any exception anywhere to complete) until none is pending.
+    const done = exceptionsDone(s.sim);
+    const step = s.origin.splitBoundary;
+    for (;;) {
+      const previous = done.count;
+      let mustWait = false;
+      for (let n = 0; n < count * cs; n += step) if (yield* originWriteExtent(s.origin, sector + n, thread)) mustWait = true;
+      if (!mustWait) break;
+      this.counters.extentWaits++;
+      while (done.count === previous) yield beforeSleep(thread, done.next());
+    }
     this.firstMergingChunk = oldChunk;
     this.numMergingChunks = count;
     // Wait until writes to all the batch's chunks drain.

@@ -22,6 +22,7 @@ import { PendingException, type PendingOwner } from './pending-exception.js';
 import { doOrigin, putPendingException, type Origin } from './origin.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
 import { mapDiscard } from './discard.js';
+import { exceptionsDone, type ExceptionsDone } from './exceptions-done.js';
 import type { SnapshotFeatures } from './table-args.js';
 
 const NO_FEATURES: SnapshotFeatures = { overflow: false, discardZeroesCow: false, discardPassdownOrigin: false };
@@ -137,6 +138,8 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
    * worker becomes the one that completes (and resubmits the bios of) all of them.
    */
   readonly inOrderCompletion: boolean;
+  /** _pending_exceptions_done_count, shared by every snapshot of the simulation. */
+  private readonly exceptionsDone: ExceptionsDone;
   /** Snapshot reads in flight to the origin, per chunk (tracked_chunk_hash). */
   private readonly tracked = new Map<number, number>();
   readonly counters = { originCopies: 0, snapshotCopies: 0, fullChunkWrites: 0, trackedWaits: 0, exceptionsCompleted: 0, heldOriginBios: 0, copyLatencyNsSum: 0 };
@@ -173,6 +176,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
     this.cowThrottle = params.cowThreshold > 0 ? new CowThrottle(sim, params.cowThreshold) : null;
     this.pendingPool = new Mempool(sim, PENDING_MIN_IOS, params.memoryPressure);
+    this.exceptionsDone = exceptionsDone(sim);
     if (source !== null) {
       // "Set source invalid to ensure it receives no further I/O."
       this.valid = source.valid;
@@ -429,6 +433,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       }
     }
     this.pending.remove(pe);
+    this.exceptionsDone.increment();
     // primary-pe: the origin writes tied to this exception go when its last sibling is done.
     const released = this.params.originWrite === 'primary-pe' ? putPendingException(pe) : null;
     this.locks.exit(lock);

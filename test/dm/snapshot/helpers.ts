@@ -12,6 +12,7 @@ export interface SnapStack {
   cpus: CpuSet;
   origin: FakeDevice;
   cow: FakeDevice;
+  cow2: FakeDevice;
   base: BlockDevice;
   snap: BlockDevice;
   target: SnapshotTarget;
@@ -27,7 +28,9 @@ export function snapStack(opts: { store?: 'P' | 'PO' | 'N'; features?: string; c
   const n = opts.originSectors ?? 1 << 16;
   const origin = new FakeDevice(sim, 'base-real', n, opts.serviceNs ?? 100_000);
   const cow = new FakeDevice(sim, 'cow', opts.cowSectors ?? 1 << 16, opts.serviceNs ?? 100_000);
-  const devs: Record<string, BlockDevice> = { 'base-real': origin, cow };
+  // A second COW device for tables a test loads itself (another snapshot of the origin).
+  const cow2 = new FakeDevice(sim, 'cow2', opts.cowSectors ?? 1 << 16, opts.serviceNs ?? 100_000);
+  const devs: Record<string, BlockDevice> = { 'base-real': origin, cow, cow2 };
   const ctx = (name: string) => ({ sim, cpus, params: opts.params ?? {}, deviceName: name, lookupDevice: (d: string) => devs[d] });
   const base = createMappedDevice(ctx('base'), `0 ${n} snapshot-origin base-real`);
   const snap = createMappedDevice(ctx('snap'), `0 ${n} snapshot base-real cow ${opts.store ?? 'P'} ${opts.chunk ?? 16}${opts.features !== undefined ? ` ${opts.features}` : ''}`);
@@ -52,5 +55,5 @@ export function snapStack(opts: { store?: 'P' | 'PO' | 'N'; features?: string; c
     });
     return bio;
   };
-  return { sim, cpus, origin, cow, base, snap, target, io, create: (name: string, table: string) => createMappedDevice(ctx(name), table) };
+  return { sim, cpus, origin, cow, cow2, base, snap, target, io, create: (name: string, table: string) => createMappedDevice(ctx(name), table) };
 }

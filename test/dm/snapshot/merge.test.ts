@@ -91,4 +91,27 @@ describe('dm/snapshot snapshot-merge', () => {
     expect(target.merge.counters.batches).to.equal(3);
     expect(target.snap.complete.size).to.equal(0);
   });
+
+  it('another snapshot of the origin gets its exceptions before a batch overwrites the origin (origin_write_extent)', () => {
+    const s = snapStack({ chunk: CS });
+    const other = s.create('snap2', `0 ${1 << 16} snapshot base-real cow2 P ${CS}`);
+    s.sim.run();
+    [10, 40].forEach((c, i) => s.io(s.snap, 'write', c * CS, 8, s.sim.now + 1 + i * 3_000_000));
+    s.sim.run();
+    s.origin.seen.length = 0;
+    s.cow2.seen.length = 0;
+    const md = s.create('merge', `0 ${1 << 16} snapshot-merge base-real cow P ${CS}`);
+    const target = md.targets[0].target as SnapshotMergeTarget;
+    s.sim.run();
+    const snap2 = (other.targets[0].target as unknown as { snap: { complete: { lookup(c: number): number | undefined } } }).snap;
+    expect([snap2.complete.lookup(10), snap2.complete.lookup(40)].every((x) => x !== undefined)).to.equal(true);
+    expect(target.merge.counters).to.include({ batches: 2, chunksMerged: 2 });
+    expect(target.merge.counters.extentWaits).to.equal(2);
+    // Each origin chunk reached snap2's COW before the merge overwrote it.
+    for (const c of [10, 40]) {
+      const saved = s.cow2.seen.find((x) => x.op === 'write' && x.sectors === CS && x.sector === snap2.complete.lookup(c)! * CS)!;
+      const overwritten = s.origin.seen.find((x) => x.op === 'write' && x.sector === c * CS)!;
+      expect(saved.at, `chunk ${c}`).to.be.lessThan(overwritten.at);
+    }
+  });
 });
