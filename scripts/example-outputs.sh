@@ -12,4 +12,11 @@ for f in examples/*.yaml; do
   node bin/dmsim.js run "$f" --json | sed -E 's/"wall_ms": ?[0-9.e+-]+/"wall_ms": 0/; s/"(time|timestamp|timestamp_ms)": ?[0-9]+/"\1": 0/; s/"fio_version"[^,]*//' > "$out/$name.json" &
   node bin/dmsim.js run "$f" | sed -E 's/[0-9]+ ms wall/N ms wall/' > "$out/$name.txt" &
   wait
+  # A run may exit non-zero on purpose (dd's ENOSPC exits 1, as dd does), so the check is
+  # that each output has content: a run that crashed before printing must not pass for a
+  # byte-identical (empty) output.
+  for o in "$out/$name.json" "$out/$name.txt"; do
+    [ -s "$o" ] || { echo "example-outputs: $f wrote nothing to $o" >&2; exit 1; }
+  done
 done
+touch "$out/DONE"

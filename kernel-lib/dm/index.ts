@@ -9,7 +9,6 @@ import './targets/error.js';
 import './targets/striped.js';
 import './targets/delay.js';
 import './targets/flakey.js';
-import './targets/snapshot-merge.js';
 import './raid/index.js';
 import './clone/index.js';
 import './userspace/index.js';

@@ -125,6 +125,14 @@ export class CompleteTable {
     this.map.set(oldChunk, newChunk);
   }
 
+  /** dm_remove_exception (a merged chunk): the entry goes, and its chain shrinks unless a neighbour's range held it. */
+  remove(oldChunk: number): void {
+    const newChunk = this.map.get(oldChunk);
+    if (newChunk === undefined) return;
+    this.map.delete(oldChunk);
+    if (!this.merges(oldChunk, newChunk)) this.chains[Math.floor(oldChunk / 2 ** COMPLETE_HASH_SHIFT) & this.mask]--;
+  }
+
   /**
    * dm_insert_exception's merge: an exception next to an entry of the same bucket whose old
    * AND new chunks are both consecutive with it extends that entry instead of adding one (a

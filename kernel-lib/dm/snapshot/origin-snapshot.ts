@@ -20,6 +20,8 @@ export interface OriginSnapshot extends PendingOwner {
   readonly active: boolean;
   /** s->valid: false once invalidated (COW full, I/O error). */
   readonly valid: boolean;
+  /** Loaded as snapshot-merge: origin writes make no exceptions in it. */
+  readonly merging: boolean;
   readonly lengthSectors: number;
   readonly chunkSectors: number;
   readonly params: SnapshotParams;

@@ -66,11 +66,21 @@ export function doOrigin(origin: Origin, bio: Bio, thread: Thread | null, limit:
   // A plain function handing back the scheme's generator: no frame of its own per write.
   const snaps = origin.snapshots;
   if (snaps.length > 0 && snaps[0].params.originWrite === 'primary-pe') return originWritePrimaryPe(origin, bio, thread);
-  return originWriteRetry(origin, bio, thread, limit);
+  return originWriteRetry(origin, bio.sector, bio, thread, limit);
+}
+
+/**
+ * origin_write_extent's __origin_write(..., NULL) for one piece of a merge batch: start the
+ * exceptions the other snapshots need at `sector`, queue nothing. True when some are still
+ * pending (the merge must wait and look again). Always the modern scheme: snapshot-merge came
+ * (2.6.33) with the kernels that were about to drop primary_pe, and a null bio has no primary.
+ */
+export function originWriteExtent(origin: Origin, sector: number, thread: Thread | null): ProcessGenerator<boolean> {
+  return originWriteRetry(origin, sector, null, thread, false);
 }
 
 /** The modern __origin_write: wait on the first snapshot's exception, re-run when it completes. */
-function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
+function* originWriteRetry(origin: Origin, sector: number, bio: Bio | null, thread: Thread | null, limit: boolean): ProcessGenerator<boolean> {
   // do_origin(limit): origin_map's writes first wait for every snapshot's in-flight COW
   // limit (5.4 on), before any lock; a write re-run from pending_complete does not.
   if (limit) for (let i = 0; i < origin.snapshots.length; i++) if (origin.snapshots[i].cowThrottle !== null) yield* origin.snapshots[i].waitForInProgress(thread);
@@ -80,8 +90,9 @@ function* originWriteRetry(origin: Origin, bio: Bio, thread: Thread | null, limi
   const snaps = origin.snapshots;
   for (let i = 0; i < snaps.length; i++) {
     const snap = snaps[i];
-    if (!snap.active || bio.sector >= snap.lengthSectors) continue;
-    const chunk = snap.chunkOf(bio.sector);
+    // "Don't make new exceptions in a merging snapshot because it has effectively been deleted"
+    if (snap.merging || !snap.active || sector >= snap.lengthSectors) continue;
+    const chunk = snap.chunkOf(sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     if (!snap.valid) {
       snap.locks.exit(lock);
@@ -153,7 +164,8 @@ function* originWritePrimaryPe(origin: Origin, bio: Bio, thread: Thread | null):
   const snaps = origin.snapshots;
   for (let i = 0; i < snaps.length; i++) {
     const snap = snaps[i];
-    if (!snap.active || bio.sector >= snap.lengthSectors) continue;
+    // "Don't make new exceptions in a merging snapshot because it has effectively been deleted"
+    if (snap.merging || !snap.active || bio.sector >= snap.lengthSectors) continue;
     const chunk = snap.chunkOf(bio.sector);
     let lock = yield* snap.locks.enter(thread, chunk, C.lookupNs);
     const done = snap.complete.lookup(chunk) !== undefined;

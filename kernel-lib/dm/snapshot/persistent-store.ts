@@ -58,9 +58,17 @@ export class PersistentStore implements ExceptionStore {
   private callbacks: PendingException[] = [];
   private spare: PendingException[] = [];
   readonly counters = { commits: 0, areaWrites: 0, areaZeroes: 0, exceptions: 0, maxBatch: 0, headerReads: 0, headerWrites: 0 };
+  /** Areas read back by prepare_merge (merging only; not in stats(), which predate merging). */
+  areaReads = 0;
   /** The ksnaphd thread, once read_metadata has run. */
   private ksnaphd: Thread | null = null;
   private readonly flagBits: number;
+  /**
+   * The entries written to the areas, in commit order ({old, new} of entry i of area a at
+   * index a * epa + i): what prepare_merge reads back. Merging removes them from the end.
+   */
+  private readonly oldChunks: number[] = [];
+  private readonly newChunks: number[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -94,6 +102,8 @@ export class PersistentStore implements ExceptionStore {
     this.currentCommitted++;
     this.counters.exceptions++;
     this.callbacks.push(pe);
+    this.oldChunks.push(pe.oldChunk);
+    this.newChunks.push(pe.newChunk);
     // The group-commit rule: nothing to do while copies are in flight and the area has room.
     if (--this.pendingCount !== 0 && this.currentCommitted !== this.epa) return null;
     return this.commitArea(worker);
@@ -180,6 +190,44 @@ export class PersistentStore implements ExceptionStore {
       cpu: cpuOf(worker),
     });
     return yield beforeSleep(worker, done);
+  }
+
+  /**
+   * persistent_prepare_merge: the last committed entry and how many entries before it, in the
+   * same area, are consecutive with it in both old and new chunk (walking backwards). When the
+   * current area is empty the previous one is read back first (area_io READ). Returns the
+   * count (0: nothing left to merge, -1: read error) with the last entry's chunks.
+   */
+  *prepareMerge(thread: Thread | null): ProcessGenerator<{ count: number; lastOld: number; lastNew: number }> {
+    if (this.currentCommitted === 0) {
+      if (this.currentArea === 0) return { count: 0, lastOld: 0, lastNew: 0 };
+      this.currentArea--;
+      this.areaReads++;
+      if ((yield* this.chunkIo(this.areaLocation(this.currentArea), 0, thread, 'read')) !== null) return { count: -1, lastOld: 0, lastNew: 0 };
+      this.currentCommitted = this.epa;
+    }
+    const last = this.currentArea * this.epa + this.currentCommitted - 1;
+    const lastOld = this.oldChunks[last];
+    const lastNew = this.newChunks[last];
+    let n = 1;
+    while (n < this.currentCommitted && this.oldChunks[last - n] === lastOld - n && this.newChunks[last - n] === lastNew - n) n++;
+    return { count: n, lastOld, lastNew };
+  }
+
+  /**
+   * persistent_commit_merge: clear the merged entries, write the area (PREFLUSH|FUA), and
+   * point next_free just past what is left, so that usage() shows the COW emptying. Returns
+   * false on a write error.
+   */
+  *commitMerge(merged: number, thread: Thread | null): ProcessGenerator<boolean> {
+    this.counters.areaWrites++;
+    const err = yield* this.chunkIo(this.areaLocation(this.currentArea), REQ_SYNC | REQ_PREFLUSH | REQ_FUA, thread);
+    if (err !== null) return false;
+    this.currentCommitted -= merged;
+    this.oldChunks.length -= merged;
+    this.newChunks.length -= merged;
+    this.nextFree = this.areaLocation(this.currentArea) + this.currentCommitted + 1;
+    return true;
   }
 
   usage() {

@@ -21,6 +21,11 @@ import type { SnapshotParams } from './params.js';
 import { PendingException, type PendingOwner } from './pending-exception.js';
 import { doOrigin, putPendingException, type Origin } from './origin.js';
 import type { OriginSnapshot } from './origin-snapshot.js';
+import { mapDiscard } from './discard.js';
+import { exceptionsDone, type ExceptionsDone } from './exceptions-done.js';
+import type { SnapshotFeatures } from './table-args.js';
+
+const NO_FEATURES: SnapshotFeatures = { overflow: false, discardZeroesCow: false, discardPassdownOrigin: false };
 
 /** MIN_IOS: the elements pending_pool keeps in reserve [S S-414]. */
 export const PENDING_MIN_IOS = 256;
@@ -90,6 +95,16 @@ function* copyCallback(readErr: boolean, writeErr: boolean, context: unknown, wo
 export class Snapshot implements PendingOwner, OriginSnapshot {
   valid = true;
   /**
+   * s->snapshot_overflowed (`PO` store): a snapshot write found the COW device full. Snapshot
+   * writes fail from then on; reads and origin writes go on.
+   */
+  overflowed = false;
+  overflowAt = NaN;
+  /** Loaded as snapshot-merge (merge.ts): origin writes make no exceptions in it. */
+  merging = false;
+  /** s->merge_failed: a merge stopped on an I/O error (status `Merge failed`). */
+  mergeFailed = false;
+  /**
    * s->active: set once the constructor's metadata I/O is done (the table is resumed). Origin
    * writes skip an inactive snapshot; snapshot I/O waits for `setup`.
    */
@@ -123,9 +138,13 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
    * worker becomes the one that completes (and resubmits the bios of) all of them.
    */
   readonly inOrderCompletion: boolean;
+  /** _pending_exceptions_done_count, shared by every snapshot of the simulation. */
+  private readonly exceptionsDone: ExceptionsDone;
   /** Snapshot reads in flight to the origin, per chunk (tracked_chunk_hash). */
   private readonly tracked = new Map<number, number>();
   readonly counters = { originCopies: 0, snapshotCopies: 0, fullChunkWrites: 0, trackedWaits: 0, exceptionsCompleted: 0, heldOriginBios: 0, copyLatencyNsSum: 0 };
+  /** Whole-chunk discards that zeroed their COW chunk (discard_zeroes_cow; reported only with it). */
+  discardZeroes = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -138,6 +157,14 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     readonly lengthSectors: number,
     readonly params: SnapshotParams,
     kcopyd: KcopydParams,
+    /** The table's store type and feature arguments (table-args.ts). */
+    readonly features: SnapshotFeatures = NO_FEATURES,
+    /**
+     * A snapshot on the same COW device whose exceptions this one takes over
+     * (__handover_exceptions: snapshot-merge loaded over a snapshot's COW, the way LVM
+     * merges). Its store is `store`; its metadata is not read again; it becomes invalid.
+     */
+    source: Snapshot | null = null,
   ) {
     // Callbacks of per-CPU kcopyd workers: serialized for the persistent store (its commits
     // go in order), in parallel for the transient one; one copy throttle for all snapshots.
@@ -145,11 +172,20 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     this.inOrderCompletion = params.inOrderCompletion && !this.kc.parallelCallbacks;
     // The bucket heads became 8-byte hlist_bl heads with the fine-grained locking series.
     const b = bucketCounts(Math.floor(cow.sizeSectors / store.chunkSectors), params.locking === 'fine-grained' ? 8 : 16);
-    this.complete = new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
+    this.complete = source !== null ? source.complete : new CompleteTable(b.complete, Math.ceil(lengthSectors / store.chunkSectors), params.initialExceptions);
     this.locks = new SnapshotLocks(sim, params.locking, name, b.complete, b.pending, params.lockSpin);
     this.cowThrottle = params.cowThreshold > 0 ? new CowThrottle(sim, params.cowThreshold) : null;
     this.pendingPool = new Mempool(sim, PENDING_MIN_IOS, params.memoryPressure);
-    if (store.readMetadata !== undefined) {
+    this.exceptionsDone = exceptionsDone(sim);
+    if (source !== null) {
+      // "Set source invalid to ensure it receives no further I/O."
+      this.valid = source.valid;
+      this.overflowed = source.overflowed;
+      source.valid = false;
+      source.invalidReason = `handed over to ${name}`;
+      source.invalidAt = sim.now;
+    }
+    if (store.readMetadata !== undefined && source === null) {
       // snapshot_ctr runs in the process that loads the table (dmsetup); the store's header
       // I/O goes through its own single-thread workqueue, ksnaphd.
       const caller = cpus.thread(`${name}.dmsetup`);
@@ -194,6 +230,23 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     return (this.tracked.get(chunk) ?? 0) > 0;
   }
 
+  /** track_chunk, under the chunk's lock: pending_complete will wait for this I/O. */
+  track(chunk: number): void {
+    this.tracked.set(chunk, (this.tracked.get(chunk) ?? 0) + 1);
+  }
+
+  /** The tracked bio goes to `dev` at `sector`; it is untracked when it ends (snapshot_end_io). */
+  *submitTracked(parent: Bio, chunk: number, dev: BlockDevice, sector: number): ProcessGenerator<void> {
+    const child = parent.child(parent.op, parent.sector, parent.sectors, parent.flags, new TrackedRead(this, chunk, parent), trackedReadEnd);
+    child.sector = sector;
+    yield* dev.submit(child);
+  }
+
+  /** __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient". */
+  *checkForConflictingIo(chunk: number, thread: Thread | null): ProcessGenerator<void> {
+    while (this.isTracked(chunk)) yield beforeSleep(thread, this.sim.timeout(1_000_000));
+  }
+
   untrack(chunk: number): void {
     const n = (this.tracked.get(chunk) ?? 1) - 1;
     if (n <= 0) this.tracked.delete(chunk);
@@ -202,13 +255,21 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
 
   /**
    * Allocates a pending exception for `chunk` with the store (the caller holds the lock for
-   * the chunk). Returns null when the COW device is full, after invalidating the snapshot.
+   * the chunk). Returns null when the COW device is full, after invalidating the snapshot, or,
+   * for a snapshot write (`snapshotWrite`) to a `PO` store, after marking it overflowed
+   * (snapshot_map; __origin_write invalidates whatever the store type).
    */
-  *newPending(chunk: number, thread: Thread | null): ProcessGenerator<PendingException | null> {
+  *newPending(chunk: number, thread: Thread | null, snapshotWrite = false): ProcessGenerator<PendingException | null> {
     const pe = new PendingException(this, chunk, this.sim.now);
     yield* this.locks.allocate(thread, C.insertPendingNs);
     if (!this.store.prepareException(pe)) {
-      yield* this.invalidateSnapshot('ENOSPC', thread);
+      if (snapshotWrite && this.features.overflow) {
+        // "Snapshot overflowed: Unable to allocate exception."
+        if (this.valid && !this.overflowed) {
+          this.overflowed = true;
+          this.overflowAt = this.sim.now;
+        }
+      } else yield* this.invalidateSnapshot('ENOSPC', thread);
       return null;
     }
     pe.sequence = this.startSequence++;
@@ -266,11 +327,13 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     const cs = this.chunkSectors;
     const within = offset - chunk * cs;
     let lock = yield* this.locks.enter(thread, chunk, C.lookupNs);
-    if (!this.valid) {
+    // DM_MAPIO_KILL: an invalid snapshot, or a write (a discard is one) to an overflowed one.
+    if (!this.valid || (this.overflowed && clone.isWrite)) {
       this.locks.exit(lock);
       clone.endio(this.sim, 'EIO');
       return null;
     }
+    if (clone.op === 'discard') return yield* mapDiscard(this, clone, offset, lock);
     let newChunk = this.complete.lookup(chunk);
     const walk = chainWalk(this.sim, thread, this.complete, chunk, this.complete.lookupSteps(chunk, newChunk !== undefined));
     if (walk !== null) yield walk;
@@ -288,11 +351,9 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       }
       // Not copied yet: read the origin, even if a copy is pending, and track the read so
       // that pending_complete waits for it before the origin chunk may change.
-      this.tracked.set(chunk, (this.tracked.get(chunk) ?? 0) + 1);
+      this.track(chunk);
       this.locks.exit(lock);
-      const child = clone.child('read', clone.sector, clone.sectors, clone.flags, new TrackedRead(this, chunk, clone), trackedReadEnd);
-      child.sector = offset; // remapped to the origin
-      yield* this.origin.dev.submit(child);
+      yield* this.submitTracked(clone, chunk, this.origin.dev, offset);
       return null;
     }
     let pe = this.pending.lookup(chunk);
@@ -316,7 +377,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       }
       const raced = this.pending.lookup(chunk);
       if (raced !== undefined) this.pendingPool.free(); // __find_pending_exception frees ours
-      pe = raced ?? (this.valid ? ((yield* this.newPending(chunk, thread)) ?? undefined) : undefined);
+      pe = raced ?? (this.valid ? ((yield* this.newPending(chunk, thread, true)) ?? undefined) : undefined);
       if (pe === undefined) {
         this.pendingPool.free(); // invalid, or the store is full: free_pending_exception
         this.locks.exit(lock);
@@ -365,14 +426,14 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       if (walk !== null) yield walk;
       this.complete.insert(chunk, pe.newChunk);
       if (this.isTracked(chunk)) {
-        // __check_for_conflicting_io: "extremely improbable, so msleep(1) is sufficient".
         this.locks.exit(lock);
         this.counters.trackedWaits++;
-        while (this.isTracked(chunk)) yield beforeSleep(worker, sim.timeout(1_000_000));
+        yield* this.checkForConflictingIo(chunk, worker);
         lock = yield* this.locks.enter(worker, chunk, 0);
       }
     }
     this.pending.remove(pe);
+    this.exceptionsDone.increment();
     // primary-pe: the origin writes tied to this exception go when its last sibling is done.
     const released = this.params.originWrite === 'primary-pe' ? putPendingException(pe) : null;
     this.locks.exit(lock);
@@ -422,12 +483,12 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
     const kc = this.kc;
     const ec = this.counters.exceptionsCompleted;
     return {
-      state: this.valid ? 'Active' : 'Invalid',
+      state: !this.valid ? 'Invalid' : this.overflowed ? 'Overflow' : 'Active',
       active: this.active,
       invalid_reason: this.invalidReason,
       invalid_at_s: this.valid ? null : this.invalidAt / 1e9,
       // The kernel's line: <sectors allocated>/<total sectors> <metadata sectors>.
-      dmsetup: this.valid ? `${u.allocatedSectors}/${u.totalSectors} ${u.metadataSectors}` : 'Invalid',
+      dmsetup: !this.valid ? 'Invalid' : this.mergeFailed ? 'Merge failed' : this.overflowed ? 'Overflow' : `${u.allocatedSectors}/${u.totalSectors} ${u.metadataSectors}`,
       allocated_sectors: u.allocatedSectors,
       total_sectors: u.totalSectors,
       metadata_sectors: u.metadataSectors,
@@ -439,6 +500,7 @@ export class Snapshot implements PendingOwner, OriginSnapshot {
       pending_pool_waits: this.pendingPool.waits,
       exception_latency_mean_us: ec > 0 ? this.counters.copyLatencyNsSum / ec / 1e3 : 0,
       ...this.counters,
+      ...(this.features.discardZeroesCow ? { discard_zeroes: this.discardZeroes } : {}),
       store_stats: this.store.stats(),
       lock: this.locks.stats(),
       kcopyd: {

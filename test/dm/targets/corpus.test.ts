@@ -67,7 +67,7 @@ function load(file: string) {
 describe('dm/corpus: the kernel documentation tables load unchanged', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.table')).sort();
   it('has a file for each documented target dmsim has', () => {
-    expect(files).to.include.members(['linear.table', 'zero.table', 'snapshot.table', 'striped.table', 'delay.table', 'flakey.table', 'clone.table', 'vdo.table']);
+    expect(files).to.include.members(['linear.table', 'zero.table', 'snapshot.table', 'snapshot-merge.table', 'striped.table', 'delay.table', 'flakey.table', 'clone.table', 'vdo.table']);
   });
   for (const file of files) {
     it(file, () => {
