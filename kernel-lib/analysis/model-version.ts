@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sourceFiles } from '../base/source-files.js';
 import { KERNEL_LIB_DIR } from './module-location.js';
 
 /** kernel-lib folders no run depends on: they consume results, they do not produce them. */
@@ -25,26 +26,9 @@ export function modelVersion(runnerModule: string): string {
 
 function hashLibrary(): string {
   const hash = createHash('sha256');
-  for (const file of modelFiles(KERNEL_LIB_DIR, '')) {
+  for (const file of sourceFiles(KERNEL_LIB_DIR, { skipTopLevel: NOT_MODEL }) as string[]) {
     // The relative path is part of the hash: renaming or moving a file is a change too.
     hash.update(`${file}\0`).update(fs.readFileSync(path.join(KERNEL_LIB_DIR, file))).update('\0');
   }
   return hash.digest('hex');
-}
-
-/** Model files below `dir`, relative to kernel-lib, sorted so the hash does not depend on readdir order. */
-function modelFiles(root: string, rel: string): string[] {
-  const files: string[] = [];
-  const entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.startsWith('.')) continue;
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (rel === '' && NOT_MODEL.has(entry.name)) continue;
-      files.push(...modelFiles(root, child));
-    } else if (entry.isFile()) {
-      files.push(child);
-    }
-  }
-  return files;
 }

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import type { ConvertResult } from 'tslab/dist/converter.js';
+import { sourceFiles } from '../base/source-files.js';
 import { writeFileAtomic } from './nbformat.js';
 
 /** Bump when the entry format or what the key covers changes. */
@@ -137,23 +138,8 @@ export class CompileCache {
 
   /** Hash over the path and content of every source file under the root, and package-lock.json. */
   private sourcesFingerprint(): string | null {
-    const files: string[] = [];
-    const walk = (rel: string): boolean => {
-      const entries = fs.readdirSync(path.join(this.rootDir, rel), { withFileTypes: true });
-      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-        if (e.name.startsWith('.')) continue;
-        const child = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) {
-          if (rel === '' && NOT_SOURCE.has(e.name)) continue;
-          if (!walk(child)) return false;
-        } else if (e.isFile() && SOURCE_FILE.test(e.name)) {
-          files.push(child);
-          if (files.length > MAX_FILES) return false;
-        }
-      }
-      return true;
-    };
-    if (!walk('')) return null;
+    const files = sourceFiles(this.rootDir, { skipTopLevel: NOT_SOURCE, include: SOURCE_FILE, max: MAX_FILES });
+    if (files === null) return null;
     const all = createHash('sha256');
     for (const rel of files) {
       const file = path.join(this.rootDir, rel);

@@ -10,12 +10,12 @@
 // The exception itself stays: only its data goes. discard_passdown_origin sets
 // num_discard_bios = 2: dm core sends a second clone (target_bio_nr 1), which goes to the
 // origin, tracked like a snapshot read and without triggering exceptions in other snapshots.
-// The model makes both clones here (bio-pair.ts).
+// The model makes both clones here (dm/duplicate-bios.ts).
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { Thread } from '../../sim/cpu.js';
 import type { ProcessGenerator } from '../../sim/index.js';
-import { bioPair } from './bio-pair.js';
+import { bioPair } from '../duplicate-bios.js';
 import type { Simulation } from '../../sim/index.js';
 import type { KcopydClient } from '../kcopyd/client.js';
 import type { CowThrottle } from './cow-throttle.js';

@@ -13,7 +13,7 @@ import type { BlockDevice } from '../../block/device.js';
 import type { ProcessGenerator, SimEvent } from '../../sim/index.js';
 import type { TableLine } from '../table.js';
 import type { DmTarget, TargetArgs, TargetContext, TargetHealth } from '../target-registry.js';
-import { bioPair } from './bio-pair.js';
+import { bioPair } from '../duplicate-bios.js';
 import { SNAPSHOT_COSTS as C } from './costs.js';
 import { Merge } from './merge.js';
 import { doOrigin } from './origin.js';

@@ -9,6 +9,7 @@
 import type { Bio } from '../../block/bio.js';
 import type { BlockDevice } from '../../block/device.js';
 import type { ProcessGenerator, Simulation } from '../../sim/index.js';
+import { DuplicateBios, duplicateBioEndIo } from '../duplicate-bios.js';
 import { registerTarget, type DmTarget, type TargetArgs, type TargetContext } from '../target-registry.js';
 import type { TableLine } from '../table.js';
 
@@ -18,20 +19,6 @@ export interface Stripe {
   start: number;
   /** error_count, shown as A (alive) or D (dead) in the status line. */
   errors: number;
-}
-
-/** One flush fanned out to every stripe: completes the clone when the last one does. */
-interface FlushFan {
-  clone: Bio;
-  pending: number;
-  status: string | null;
-  sim: Simulation;
-}
-
-function flushEndIo(bio: Bio): void {
-  const fan = bio.private as FlushFan;
-  if (bio.status !== null && fan.status === null) fan.status = bio.status;
-  if (--fan.pending === 0) fan.clone.endio(fan.sim, fan.status);
 }
 
 export class StripedTarget implements DmTarget {
@@ -65,8 +52,8 @@ export class StripedTarget implements DmTarget {
   *map(clone: Bio): ProcessGenerator<BlockDevice | null> {
     if (clone.sectors === 0) {
       // An empty flush: one to each stripe's device.
-      const fan: FlushFan = { clone, pending: this.stripes.length, status: null, sim: this.sim };
-      for (const s of this.stripes) yield* s.dev.submit(clone.child(clone.op, 0, 0, clone.flags, fan, flushEndIo));
+      const fan = new DuplicateBios(this.sim, clone, this.stripes.length);
+      for (const s of this.stripes) yield* s.dev.submit(clone.child(clone.op, 0, 0, clone.flags, fan, duplicateBioEndIo));
       return null;
     }
     const m = this.mapSector(clone.sector);
